@@ -1,0 +1,64 @@
+import type { ProviderId } from "./types";
+
+/**
+ * Base for every failure that comes from talking to an upstream provider.
+ * `retryable` says whether the same request may safely be sent again;
+ * `hint` is written for the operator reading the admin screen or the log.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: ProviderId,
+    message: string,
+    readonly options: { code?: string | number; hint?: string; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "ProviderError";
+  }
+  get code() {
+    return this.options.code;
+  }
+  get hint() {
+    return this.options.hint;
+  }
+  get retryable() {
+    return this.options.retryable ?? false;
+  }
+}
+
+/** The request got no answer in time; the upstream state is unknown. */
+export class ProviderTimeoutError extends ProviderError {
+  constructor(provider: ProviderId, url: string, timeoutMs: number) {
+    super(provider, `No response from ${url} within ${timeoutMs} ms`, {
+      code: "TIMEOUT",
+      hint: "The provider did not answer in time; the request may or may not have taken effect.",
+      retryable: true,
+    });
+    this.name = "ProviderTimeoutError";
+  }
+}
+
+/** The connection failed before any answer (DNS, refused, reset). */
+export class ProviderNetworkError extends ProviderError {
+  constructor(provider: ProviderId, url: string, cause: unknown) {
+    super(provider, `Could not reach ${url}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      code: "NETWORK",
+      hint: "Check the provider base URL and the network route to it.",
+      retryable: true,
+      cause,
+    });
+    this.name = "ProviderNetworkError";
+  }
+}
+
+/** The provider answered with something that does not match its contract. */
+export class ProviderResponseError extends ProviderError {
+  constructor(provider: ProviderId, message: string, cause?: unknown) {
+    super(provider, message, {
+      code: "BAD_RESPONSE",
+      hint: "The provider's response did not match its documented shape.",
+      retryable: false,
+      cause,
+    });
+    this.name = "ProviderResponseError";
+  }
+}
