@@ -1,0 +1,35 @@
+import { DestinationGrid, DestinationSearch } from "@/components/catalog/destination-grid";
+import { listDestinations } from "@/lib/catalog/queries";
+
+export default async function HomePage() {
+  const destinations = await listDestinations();
+  const regions = destinations.filter((d) => d.kind === "REGION");
+  const countries = destinations.filter((d) => d.kind === "COUNTRY");
+  return (
+    <div className="space-y-10">
+      <section className="rounded-2xl bg-brand-900 px-6 py-12 text-white">
+        <h1 className="text-3xl font-bold sm:text-4xl">Mobile data for your next trip</h1>
+        <p className="mt-2 max-w-xl text-brand-100">
+          Pick a destination, pay by card or from your wallet, and install your eSIM straight away with a QR code.
+        </p>
+        <div className="mt-6 max-w-xl rounded-lg bg-white p-2">
+          <DestinationSearch />
+        </div>
+      </section>
+      {regions.length > 0 && (
+        <section aria-labelledby="regions">
+          <h2 id="regions" className="mb-3 text-xl font-semibold">
+            Regions
+          </h2>
+          <DestinationGrid destinations={regions} />
+        </section>
+      )}
+      <section aria-labelledby="countries">
+        <h2 id="countries" className="mb-3 text-xl font-semibold">
+          Countries
+        </h2>
+        <DestinationGrid destinations={countries} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import Link from "next/link";
+
+const links = [
+  { href: "/admin", label: "Overview" },
+  { href: "/admin/users", label: "Customers" },
+  { href: "/admin/outbox", label: "Outbox" },
+  { href: "/admin/audit", label: "Audit log" },
+];
+
+export function AdminNav() {
+  return (
+    <nav aria-label="Admin" className="mb-6 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm">
+      {links.map((l) => (
+        <Link key={l.href} href={l.href} className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+          {l.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

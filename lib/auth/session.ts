@@ -1,0 +1,32 @@
+import { forbidden, redirect } from "next/navigation";
+import { db } from "../db/client";
+import { Role, type User } from "../generated/prisma/client";
+import { auth } from "./auth";
+
+/** The signed-in user as the database has it now, or null. */
+export async function currentUser(): Promise<User | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await db().user.findUnique({ where: { id } });
+  return user && !user.disabledAt ? user : null;
+}
+
+/** A path on this site, safe to redirect to after sign-in. */
+export function safeCallbackPath(value: unknown, fallback = "/account"): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : fallback;
+}
+
+/** Signed-out visitors are sent to sign in and brought back to `returnTo`. */
+export async function requireUser(returnTo: string): Promise<User> {
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(safeCallbackPath(returnTo))}`);
+  return user;
+}
+
+/** Customers get the 403 page; signed-out visitors are sent to sign in. */
+export async function requireAdmin(returnTo: string): Promise<User> {
+  const user = await requireUser(returnTo);
+  if (user.role !== Role.ADMIN) forbidden();
+  return user;
+}

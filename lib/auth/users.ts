@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { recordAudit, type RequestOrigin } from "../audit";
+import { db } from "../db/client";
+import { Role, type User } from "../generated/prisma/client";
+import { hashPassword, PasswordSchema } from "./password";
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Enter a valid email address." }).max(254));
+
+export const SignUpSchema = z.object({
+  name: z.string().trim().min(1, { error: "Enter your name." }).max(100),
+  email: EmailSchema,
+  password: PasswordSchema,
+});
+
+export class EmailTakenError extends Error {
+  constructor() {
+    super("An account with this email already exists. Sign in instead.");
+    this.name = "EmailTakenError";
+  }
+}
+
+export async function registerCustomer(input: z.infer<typeof SignUpSchema>, origin: RequestOrigin | null): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db().$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: Role.CUSTOMER } });
+      await recordAudit({ actorId: user.id, action: "user.sign_up", entityType: "User", entityId: user.id, origin }, tx);
+      return user;
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") throw new EmailTakenError();
+    throw err;
+  }
+}
+
+export interface DemoAdminLogin {
+  email: string;
+  /** Present only when this call created the account. */
+  password: string | null;
+}
+
+/**
+ * Creates the first admin when there is none. The password is generated
+ * (or taken from ADMIN_PASSWORD) and returned once so the launcher can print it.
+ */
+export async function ensureAdmin(options: { email: string; password?: string }): Promise<DemoAdminLogin> {
+  const existing = await db().user.findFirst({ where: { role: Role.ADMIN }, orderBy: { createdAt: "asc" } });
+  if (existing) return { email: existing.email, password: null };
+  const password = options.password ?? randomBytes(12).toString("base64url");
+  const admin = await db().user.create({
+    data: { email: options.email, name: "Admin", role: Role.ADMIN, passwordHash: await hashPassword(password), emailVerified: new Date() },
+  });
+  await recordAudit({ actorId: null, action: "user.admin_bootstrap", entityType: "User", entityId: admin.id });
+  return { email: admin.email, password };
+}

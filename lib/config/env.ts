@@ -1,0 +1,140 @@
+/**
+ * The one place configuration is read. Everything is validated at start; a
+ * missing or malformed setting stops the process with a message naming the
+ * setting and how to fix it. Defaults give the embedded demo mode: PGlite,
+ * the provider simulators and the fake Stripe, all on localhost.
+ *
+ * Server-only: nothing here may be imported from a client component. The
+ * build check in tests/ greps the browser bundle for the secrets below.
+ */
+import { z } from "zod";
+
+/** Demo credentials shared with the simulators (see README). Not secrets. */
+export const DEMO = {
+  mioesim: { baseUrl: "http://127.0.0.1:4010", phone: "13800000000", password: "demo-password", secret: "demo-mioesim-secret" },
+  meisim: {
+    baseUrl: "http://127.0.0.1:4020",
+    dealerKey: "dk_demo_meisim_0001",
+    portalEmail: "portal@demo.test",
+    portalPassword: "demo-portal-password",
+  },
+  stripe: {
+    apiBase: "http://127.0.0.1:4030",
+    secretKey: "sk_test_demo_fake_stripe",
+    webhookSecret: "whsec_demo_fake_stripe_secret",
+  },
+} as const;
+
+const url = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL for ${what}, e.g. http://localhost:3000` });
+
+const minorUnits = z.coerce
+  .number({ error: "must be a whole number of cents" })
+  .int({ error: "must be a whole number of cents" })
+  .nonnegative({ error: "must not be negative" });
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+    error: "must be a PostgreSQL connection URL like postgresql://user:password@host:5432/dbname (or unset for the embedded database)",
+  });
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    APP_URL: url("the storefront's public address").default("http://localhost:3000"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATA_DIR: z.string().min(1).default(".data"),
+    /** Where the embedded PGlite server listens when DATABASE_URL is unset. */
+    EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    DATABASE_URL: postgresUrl.optional(),
+    AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters; generate one with `openssl rand -base64 32`" }),
+    /** The first admin, created on first start when no admin exists. */
+    ADMIN_EMAIL: z.email({ error: "must be an email address" }).default("admin@demo.test"),
+    ADMIN_PASSWORD: z.string().min(10, { error: "must be at least 10 characters" }).optional(),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+
+    SMTP_URL: z
+      .string()
+      .refine((v) => /^smtps?:\/\//.test(v) && URL.canParse(v), { error: "must look like smtp://user:pass@host:587" })
+      .optional(),
+    EMAIL_FROM: z.string().min(3).default("eSIM Store <no-reply@localhost>"),
+
+    CURRENCY: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, { error: "must be a 3-letter ISO 4217 code such as USD" })
+      .transform((v) => v.toUpperCase())
+      .default("USD"),
+    /** Retail price = wholesale × (1 + markup%), rounded up to the next .99. */
+    CATALOG_MARKUP_PERCENT: z.coerce.number().min(0).max(1000).default(35),
+
+    MIOESIM_BASE_URL: url("MIOeSIM (real service: https://bpm.mioesim.com)").default(DEMO.mioesim.baseUrl),
+    MIOESIM_PHONE: z.string().min(1).default(DEMO.mioesim.phone),
+    MIOESIM_PASSWORD: z.string().min(1).default(DEMO.mioesim.password),
+    MIOESIM_SECRET: z.string().min(1).default(DEMO.mioesim.secret),
+
+    MEISIM_BASE_URL: url("MeiSIM (real service: https://meisimusa.com)").default(DEMO.meisim.baseUrl),
+    MEISIM_DEALER_KEY: z.string().min(1).default(DEMO.meisim.dealerKey),
+    MEISIM_PORTAL_EMAIL: z.email({ error: "must be an email address" }).default(DEMO.meisim.portalEmail),
+    MEISIM_PORTAL_PASSWORD: z.string().min(1).default(DEMO.meisim.portalPassword),
+
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w+$/, { error: "must be a Stripe secret key (sk_test_… or sk_live_…)" })
+      .default(DEMO.stripe.secretKey),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_\w+$/, { error: "must be a webhook signing secret (whsec_…), from the Dashboard or `stripe listen`" })
+      .default(DEMO.stripe.webhookSecret),
+    /** Points the Stripe SDK at another host (the fake Stripe). Unset with real keys. */
+    STRIPE_API_BASE: url("a Stripe-compatible API (the fake Stripe)").optional(),
+
+    WALLET_TOPUP_MIN_MINOR: minorUnits.default(1_000),
+    WALLET_TOPUP_MAX_MINOR: minorUnits.default(100_000),
+    /** Fee added on top of a wallet top-up: percent plus fixed cents. */
+    WALLET_TOPUP_FEE_PERCENT: z.coerce.number().min(0).max(50).default(0),
+    WALLET_TOPUP_FEE_FIXED_MINOR: minorUnits.default(0),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WALLET_TOPUP_MIN_MINOR > env.WALLET_TOPUP_MAX_MINOR) {
+      ctx.addIssue({ code: "custom", path: ["WALLET_TOPUP_MIN_MINOR"], message: "must not exceed WALLET_TOPUP_MAX_MINOR" });
+    }
+    if (env.STRIPE_SECRET_KEY === DEMO.stripe.secretKey && env.NODE_ENV === "production" && !env.STRIPE_API_BASE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRIPE_API_BASE"],
+        message: "must point at the fake Stripe when the demo key is used (or set a real STRIPE_SECRET_KEY)",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates an environment (process.env by default); throws ConfigError listing every problem. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Empty strings count as unset, which is how shells and .env files write "no value".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = EnvSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
+}
+
+let cached: Env | null = null;
+
+/** The validated environment of this process, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** True when the storefront runs on its built-in simulators and fake Stripe. */
+export function isDemoMode(e: Env = env()): boolean {
+  return e.STRIPE_SECRET_KEY === DEMO.stripe.secretKey;
+}

@@ -1,0 +1,52 @@
+/**
+ * Demo-mode mail: instead of SMTP, each message is written as a JSON file in
+ * <DATA_DIR>/outbox, where admins read it in the app (and tests read it too).
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+
+export const OutboxMessageSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+});
+export type OutboxMessage = z.infer<typeof OutboxMessageSchema>;
+
+export function outboxDir(dataDir: string): string {
+  return path.join(dataDir, "outbox");
+}
+
+export async function writeToOutbox(dataDir: string, message: Omit<OutboxMessage, "id" | "createdAt">): Promise<OutboxMessage> {
+  const dir = outboxDir(dataDir);
+  await fs.mkdir(dir, { recursive: true });
+  const createdAt = new Date().toISOString();
+  const stored: OutboxMessage = { id: randomUUID(), createdAt, ...message };
+  // The timestamp prefix keeps a directory listing in send order.
+  const file = path.join(dir, `${createdAt.replace(/[:.]/g, "-")}_${stored.id}.json`);
+  await fs.writeFile(file, JSON.stringify(stored, null, 2));
+  return stored;
+}
+
+/** Newest first. Files that do not parse are skipped rather than breaking the page. */
+export async function readOutbox(dataDir: string, limit = 100): Promise<OutboxMessage[]> {
+  const dir = outboxDir(dataDir);
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)).filter((n) => n.endsWith(".json"));
+  } catch {
+    return [];
+  }
+  names.sort().reverse();
+  const messages: OutboxMessage[] = [];
+  for (const name of names.slice(0, limit)) {
+    const parsed = OutboxMessageSchema.safeParse(JSON.parse(await fs.readFile(path.join(dir, name), "utf8")));
+    if (parsed.success) messages.push(parsed.data);
+  }
+  return messages;
+}

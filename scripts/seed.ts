@@ -1,0 +1,21 @@
+/**
+ * First-start data: the admin account (login printed once, and kept in the
+ * data folder in demo mode so it can be printed again) and the catalog.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { ensureAdmin } from "../lib/auth/users";
+import type { Env } from "../lib/config/env";
+import { isDemoMode } from "../lib/config/env";
+
+export async function seed(e: Env): Promise<void> {
+  const loginFile = path.join(e.DATA_DIR, "admin-login.txt");
+  const admin = await ensureAdmin({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD });
+  if (admin.password && isDemoMode(e)) fs.writeFileSync(loginFile, `${admin.email}\n${admin.password}\n`, { mode: 0o600 });
+  const remembered = fs.existsSync(loginFile) ? fs.readFileSync(loginFile, "utf8").split("\n") : [];
+  const password = admin.password ?? (remembered[0] === admin.email ? remembered[1] : null);
+  const line = "=".repeat(64);
+  console.log(
+    `\n${line}\n  Admin login: ${admin.email}\n  Password:    ${password ?? "(set when the admin was created; not stored)"}\n  Sign in at:  ${new URL("/sign-in", e.APP_URL)}\n${line}\n`,
+  );
+}

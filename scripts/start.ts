@@ -1,0 +1,146 @@
+/**
+ * Starts the storefront with everything it needs: the database (embedded
+ * PGlite unless DATABASE_URL is set), migrations, the provider simulators and
+ * fake Stripe when the configuration points at them, the first admin, the
+ * catalog, and finally Next.js.
+ *
+ *   tsx scripts/start.ts           production server (run `next build` first)
+ *   tsx scripts/start.ts --dev     next dev
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { ConfigError, DEMO, parseEnv, type Env } from "../lib/config/env";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
+import { createLogger } from "../lib/log";
+
+const log = createLogger({ component: "launcher" });
+const children: ChildProcess[] = [];
+let embedded: EmbeddedPostgres | null = null;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+/** Demo mode generates AUTH_SECRET once and keeps it in the data folder. */
+function ensureAuthSecret(dataDir: string): void {
+  if (process.env.AUTH_SECRET) return;
+  const file = path.join(dataDir, "auth-secret");
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  process.env.AUTH_SECRET = fs.readFileSync(file, "utf8").trim();
+}
+
+function loadEnv(): Env {
+  try {
+    return parseEnv();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+}
+
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+function startChild(name: string, command: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (shuttingDown) return;
+    log.error("child exited", { name, code, signal });
+    void shutdown(code ?? 1);
+  });
+  return child;
+}
+
+async function waitForPort(url: string, timeoutMs = 30_000): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(Number(port), hostname, () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Nothing listening at ${url} after ${timeoutMs} ms`);
+}
+
+const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+
+/** Simulators run for each upstream whose base URL points at this machine. */
+async function startSimulators(e: Env): Promise<void> {
+  const tsx = path.resolve("node_modules/.bin/tsx");
+  const sims: { name: string; url: string | undefined; script: string; env?: Record<string, string> }[] = [
+    { name: "mioesim", url: e.MIOESIM_BASE_URL, script: "simulators/mioesim/main.ts" },
+    { name: "meisim", url: e.MEISIM_BASE_URL, script: "simulators/meisim/main.ts" },
+    {
+      name: "stripe",
+      url: e.STRIPE_API_BASE,
+      script: "simulators/stripe/main.ts",
+      env: { STRIPE_WEBHOOK_URL: new URL("/api/webhooks/stripe", e.APP_URL).toString(), STRIPE_WEBHOOK_SECRET: e.STRIPE_WEBHOOK_SECRET },
+    },
+  ];
+  for (const sim of sims) {
+    if (!sim.url || !isLoopback(sim.url)) continue;
+    startChild(`sim:${sim.name}`, tsx, [sim.script, "--port", new URL(sim.url).port], sim.env);
+  }
+  for (const sim of sims) if (sim.url && isLoopback(sim.url)) await waitForPort(sim.url);
+}
+
+let shuttingDown = false;
+async function shutdown(code: number): Promise<never> {
+  shuttingDown = true;
+  for (const child of children) child.kill("SIGTERM");
+  await embedded?.stop().catch(() => {});
+  process.exit(code);
+}
+
+async function start() {
+  const dev = process.argv.includes("--dev");
+  // Demo defaults: the fake Stripe is used when no real key is configured.
+  if (!process.env.STRIPE_SECRET_KEY) process.env.STRIPE_API_BASE ??= DEMO.stripe.apiBase;
+  const dataDir = process.env.DATA_DIR || ".data";
+  ensureAuthSecret(dataDir);
+  const e = loadEnv();
+
+  if (!e.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(e.DATA_DIR, "pglite"), port: e.EMBEDDED_DB_PORT }).catch((err) =>
+      fail(`Could not start the embedded database on port ${e.EMBEDDED_DB_PORT}: ${err.message}. Set EMBEDDED_DB_PORT to a free port.`),
+    );
+    process.env.DATABASE_URL = embedded.url;
+    log.info("embedded database ready", { dataDir: path.join(e.DATA_DIR, "pglite"), url: embedded.url });
+  }
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  await run(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"]).catch((err) =>
+    fail(`Database migration failed (${err.message}). Check DATABASE_URL points at a reachable PostgreSQL server.`),
+  );
+  await startSimulators(e);
+
+  const { seed } = await import("./seed");
+  await seed(e);
+
+  const next = path.resolve("node_modules/.bin/next");
+  startChild("next", next, dev ? ["dev", "-p", String(e.PORT)] : ["start", "-p", String(e.PORT)]);
+  await waitForPort(`http://127.0.0.1:${e.PORT}`, 120_000);
+  log.info("storefront ready", { url: e.APP_URL });
+}
+
+start().catch((err) => {
+  log.error("start failed", { error: err });
+  void shutdown(1);
+});
