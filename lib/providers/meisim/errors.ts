@@ -1,0 +1,162 @@
+import { ProviderError } from "../errors";
+import { toMinorUnits } from "../http";
+import type { Money } from "../types";
+
+/** The JSON body MeiSIM sends with every non-2xx answer, plus the 402 figures. */
+export interface MeisimErrorBody {
+  error: string | null;
+  message: string;
+  balance?: number | string;
+  required?: number | string;
+}
+
+/** A non-2xx answer from MeiSIM; subclasses say which status. */
+export class MeisimApiError extends ProviderError {
+  constructor(
+    readonly status: number,
+    /** "METHOD /path" of the request that failed. */
+    readonly endpoint: string,
+    readonly body: MeisimErrorBody,
+    options: { hint?: string; retryable?: boolean } = {},
+  ) {
+    super("meisim", `${endpoint} → HTTP ${status}: ${body.message || body.error || "no message"}`, { code: status, ...options });
+    this.name = "MeisimApiError";
+  }
+  /** MeiSIM's own error label, e.g. "INSUFFICIENT_FUNDS", "VENDOR_ERROR" or "Invalid request". */
+  get apiError(): string | null {
+    return this.body.error;
+  }
+}
+
+export class MeisimBadRequestError extends MeisimApiError {
+  constructor(endpoint: string, body: MeisimErrorBody) {
+    super(400, endpoint, body, { hint: "MeiSIM rejected the request fields; see the message." });
+    this.name = "MeisimBadRequestError";
+  }
+}
+
+export class MeisimUnauthorizedError extends MeisimApiError {
+  constructor(endpoint: string, body: MeisimErrorBody) {
+    super(401, endpoint, body, { hint: "Check the MeiSIM dealer key, dealer password or portal credentials." });
+    this.name = "MeisimUnauthorizedError";
+  }
+}
+
+/** 402: the dealer wallet cannot pay; carries the figures MeiSIM reported. */
+export class MeisimInsufficientBalanceError extends MeisimApiError {
+  readonly balance: Money | null;
+  readonly required: Money | null;
+  constructor(endpoint: string, body: MeisimErrorBody) {
+    super(402, endpoint, body, { hint: "Top up the MeiSIM dealer wallet." });
+    this.name = "MeisimInsufficientBalanceError";
+    this.balance = usdOrNull(body.balance);
+    this.required = usdOrNull(body.required);
+  }
+  /** How much is missing, when both figures are known. */
+  get shortfall(): Money | null {
+    if (!this.balance || !this.required) return null;
+    return { amountMinor: Math.max(0, this.required.amountMinor - this.balance.amountMinor), currency: "USD" };
+  }
+}
+
+export class MeisimForbiddenError extends MeisimApiError {
+  constructor(endpoint: string, body: MeisimErrorBody) {
+    super(403, endpoint, body, { hint: "The MeiSIM dealer account is not approved or is suspended; contact the account manager." });
+    this.name = "MeisimForbiddenError";
+  }
+}
+
+export class MeisimNotFoundError extends MeisimApiError {
+  constructor(endpoint: string, body: MeisimErrorBody) {
+    super(404, endpoint, body);
+    this.name = "MeisimNotFoundError";
+  }
+}
+
+/** 429 after the bounded waits ran out, or with a wait longer than we accept. */
+export class MeisimRateLimitError extends MeisimApiError {
+  constructor(
+    endpoint: string,
+    body: MeisimErrorBody,
+    /** What MeiSIM asked us to wait. */
+    readonly retryAfterMs: number,
+  ) {
+    super(429, endpoint, body, { hint: `MeiSIM rate limit; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, retryable: true });
+    this.name = "MeisimRateLimitError";
+  }
+}
+
+export class MeisimServerError extends MeisimApiError {
+  constructor(status: number, endpoint: string, body: MeisimErrorBody) {
+    super(status, endpoint, body, { hint: "MeiSIM failed internally; try again, contact support if persistent.", retryable: true });
+    this.name = "MeisimServerError";
+  }
+}
+
+/** eSIM Supply could not fill anything (stock is zero); MeiSIM refunded the debit. */
+export class MeisimVendorError extends MeisimApiError {
+  constructor(status: number, endpoint: string, body: MeisimErrorBody) {
+    super(status, endpoint, body, { hint: "MeiSIM has no stock for this SKU; the wallet debit was refunded." });
+    this.name = "MeisimVendorError";
+  }
+}
+
+/** A request we refused to send because it breaks the documented rules. */
+export class MeisimInputError extends ProviderError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super("meisim", `${field}: ${message}`, { code: "INVALID_INPUT", hint: "Fix the input; nothing was sent to MeiSIM." });
+    this.name = "MeisimInputError";
+  }
+}
+
+/** The client lacks the credentials an endpoint needs. */
+export class MeisimNotConfiguredError extends ProviderError {
+  constructor(what: string) {
+    super("meisim", `MeiSIM client is missing ${what}`, { code: "NOT_CONFIGURED", hint: "Set the MeiSIM credentials in the environment." });
+    this.name = "MeisimNotConfiguredError";
+  }
+}
+
+/** MeiSIM answered 200 but relayed an upstream failure (`Status` other than "Success"). */
+export class MeisimUpstreamError extends ProviderError {
+  constructor(endpoint: string, status: string, message: string | undefined) {
+    super("meisim", `${endpoint}: upstream answered ${status}${message ? `: ${message}` : ""}`, {
+      code: "UPSTREAM_FAILED",
+      hint: "MeiSIM's upstream refused the request.",
+    });
+    this.name = "MeisimUpstreamError";
+  }
+}
+
+function usdOrNull(value: number | string | undefined): Money | null {
+  if (value === undefined) return null;
+  try {
+    return { amountMinor: toMinorUnits(value), currency: "USD" };
+  } catch {
+    return null;
+  }
+}
+
+/** Maps a non-2xx answer to its typed error. */
+export function meisimErrorFor(status: number, endpoint: string, body: MeisimErrorBody, retryAfterMs: number): MeisimApiError {
+  if (body.error === "VENDOR_ERROR") return new MeisimVendorError(status, endpoint, body);
+  switch (status) {
+    case 400:
+      return new MeisimBadRequestError(endpoint, body);
+    case 401:
+      return new MeisimUnauthorizedError(endpoint, body);
+    case 402:
+      return new MeisimInsufficientBalanceError(endpoint, body);
+    case 403:
+      return new MeisimForbiddenError(endpoint, body);
+    case 404:
+      return new MeisimNotFoundError(endpoint, body);
+    case 429:
+      return new MeisimRateLimitError(endpoint, body, retryAfterMs);
+  }
+  if (status >= 500) return new MeisimServerError(status, endpoint, body);
+  return new MeisimApiError(status, endpoint, body);
+}
