@@ -20,6 +20,10 @@ interface ApiCall {
 
 type ApiHandler = (call: ApiCall) => object | Promise<object>;
 
+/**
+ * Changes made through the API send their webhooks in the background: the app
+ * may be awaiting the answer while holding what its own webhook handler needs.
+ */
 export function registerApiRoutes(sim: SimServer, stripe: StripeSimulation): void {
   const { state } = stripe;
   const idempotency = new IdempotencyCache();
@@ -37,7 +41,6 @@ export function registerApiRoutes(sim: SimServer, stripe: StripeSimulation): voi
     state.expanded(stripe.sessionRecord(id).session, readExpand(params)),
   );
   route("GET", "/v1/checkout/sessions/:id/line_items", ({ id }) => state.lineItemList(stripe.sessionRecord(id).session.id));
-  // An expiry the app asks for must not wait on the app's own webhook endpoint, or the two could deadlock.
   route("POST", "/v1/checkout/sessions/:id/expire", async ({ params, id }) =>
     state.expanded(await stripe.expireSession(id, "background"), readExpand(params)),
   );
