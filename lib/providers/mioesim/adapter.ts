@@ -77,15 +77,15 @@ export class MioesimProvider implements EsimProvider {
     return plans;
   }
 
-  checkAvailability(planRef: string, count: number): Promise<boolean> {
+  async checkAvailability(planRef: string, count: number): Promise<boolean> {
     return this.client.verifyResource({ ...parsePlanRef(planRef), count });
   }
 
-  placeOrder(input: PlaceOrderInput): Promise<ProviderOrder> {
+  async placeOrder(input: PlaceOrderInput): Promise<ProviderOrder> {
     return this.orderOnce(input.otherOrderId, input.planRef, { count: input.count ?? 1 });
   }
 
-  renew(input: RenewInput): Promise<ProviderOrder> {
+  async renew(input: RenewInput): Promise<ProviderOrder> {
     return this.orderOnce(input.otherOrderId, input.planRef, { count: 1, iccid: input.iccid });
   }
 
