@@ -305,7 +305,7 @@ export class MioesimSimState {
     const order = this.ownOrder(account, orderNum);
     if (order.status !== 0 && order.status !== 4) throw new SimApiError(4, `Order status abnormal: order ${orderNum} is in status ${order.status}`);
     const remaining = order.iccids.filter((iccid) => !this.cards.get(iccid)!.refunded);
-    const chosen = iccids ?? remaining;
+    const chosen = iccids ? [...new Set(iccids)] : remaining;
     for (const iccid of chosen) {
       if (!remaining.includes(iccid)) throw new SimApiError(-3, `ICCID ${iccid} is not an active card of order ${orderNum}`);
       if (this.cards.get(iccid)!.activatedAt !== null) throw new SimApiError(4, `Order status abnormal: card ${iccid} has been activated`);

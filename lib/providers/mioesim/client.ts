@@ -7,6 +7,15 @@
  * The adapter (adapter.ts) exposes the storefront's EsimProvider view; the
  * MIOeSIM-only operations (physical SIMs, history, raw order queries) are
  * used from here directly by the admin area.
+ *
+ * Where the docs name an endpoint but not its parameters or answer, we
+ * assume (and the simulator implements): verifyResource(skuId, priceId,
+ * count) → { available }; getSkuByGroup → [{ groupName, skuList }];
+ * getIccidSupportPackageInfo(iccid, skuId) → the getPackages shape;
+ * getESIMDetail / queryIccidInformation(iccids) → card records with usedMB
+ * and remainingMB; getHistoryDetail(iccid) → [{ orderNum, flows, unit,
+ * days, usedMB, startDate, endDate, status }]. See also OrderLookup and
+ * RefundOrderInput.
  */
 import type { z } from "zod";
 import { log as rootLog, type Logger } from "../../log";
@@ -262,6 +271,8 @@ export class MioesimClient {
   }
 
   private async read<S extends z.ZodType>(endpoint: string, params: Params, schema: S): Promise<z.output<S>> {
+    // Log in before the retry loop: login retries on its own, and nesting the loops would multiply attempts.
+    await this.session.token();
     const data = await withRetry(this.retry, () => this.authenticated("query", endpoint, params), isRetryable);
     return parseData(schema, data, endpoint);
   }

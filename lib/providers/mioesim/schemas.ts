@@ -112,9 +112,32 @@ export type MioesimSkuPackages = z.output<typeof skuPackagesSchema>;
 
 export const verifyResourceSchema = z.object({ available: z.boolean() });
 
+/** Fields every card record carries, in orders and in status queries alike. */
+const cardStateShape = {
+  iccid: text,
+  dpStatus: optionalText,
+  startDate: optionalText,
+  endDate: optionalText,
+  eid: optionalText,
+  mobileNumber: optionalText,
+};
+
+function cardState(card: z.output<z.ZodObject<typeof cardStateShape>>) {
+  return {
+    iccid: card.iccid,
+    /** ACTIVE, Enable, Disable or Delete; null before the profile reaches a device. */
+    dpStatus: card.dpStatus,
+    /** GMT+8 text, as sent. */
+    startDate: card.startDate,
+    endDate: card.endDate,
+    eid: card.eid,
+    mobileNumber: card.mobileNumber,
+  };
+}
+
 const cardSchema = z
   .object({
-    iccid: text,
+    ...cardStateShape,
     code: optionalText,
     sm_dp_address: optionalText,
     activationCode: optionalText,
@@ -122,16 +145,11 @@ const cardSchema = z
     pdfUrl: optionalText,
     apn: optionalText,
     dpId: optionalText,
-    dpStatus: optionalText,
     usedMB: decimal.nullish(),
-    startDate: optionalText,
-    endDate: optionalText,
-    eid: optionalText,
-    mobileNumber: optionalText,
     otherItemId: optionalText,
   })
   .transform((card) => ({
-    iccid: card.iccid,
+    ...cardState(card),
     /** "LPA:1$<sm_dp_address>$<activationCode>"; null on physical SIMs. */
     lpa: card.code,
     smdpAddress: card.sm_dp_address,
@@ -141,12 +159,7 @@ const cardSchema = z
     pdfUrl: card.pdfUrl,
     apn: card.apn,
     dpId: card.dpId,
-    dpStatus: card.dpStatus,
     usedMb: card.usedMB ?? null,
-    startDate: card.startDate,
-    endDate: card.endDate,
-    eid: card.eid,
-    mobileNumber: card.mobileNumber,
     otherItemId: card.otherItemId,
   }));
 export type MioesimCard = z.output<typeof cardSchema>;
@@ -188,26 +201,16 @@ export type MioesimOrder = z.output<typeof orderSchema>;
 
 export const cardStatusSchema = z
   .object({
-    iccid: text,
-    dpStatus: optionalText,
+    ...cardStateShape,
     usedMB: decimal,
     remainingMB: decimal.nullish(),
-    startDate: optionalText,
-    endDate: optionalText,
-    eid: optionalText,
-    mobileNumber: optionalText,
     orderNum: optionalText,
   })
   .transform((card) => ({
-    iccid: card.iccid,
-    dpStatus: card.dpStatus,
+    ...cardState(card),
     usedMb: card.usedMB,
     /** null when MIOeSIM does not say (unlimited or unknown). */
     remainingMb: card.remainingMB ?? null,
-    startDate: card.startDate,
-    endDate: card.endDate,
-    eid: card.eid,
-    mobileNumber: card.mobileNumber,
     orderNum: card.orderNum,
   }));
 export type MioesimCardStatus = z.output<typeof cardStatusSchema>;

@@ -85,6 +85,14 @@ describe("MIOeSIM catalog endpoints", () => {
     expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).toBe(true);
   });
 
+  it("takes faults at run time over HTTP, as the demo does", async () => {
+    const { client, url } = await startFixture();
+    await client.getSkus();
+    const response = await fetch(`${url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ forced: { outOfStock: 1 } }) });
+    expect(response.ok).toBe(true);
+    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).toBe(false);
+  });
+
   it("verifyResource answers -3 for a package of another SKU", async () => {
     const { client } = await startFixture();
     await expect(client.verifyResource({ skuId: 27, priceId: JAPAN.oneGb, count: 1 })).rejects.toBeInstanceOf(MioesimOperationFailedError);
