@@ -56,14 +56,20 @@ export class SlidingWindow {
   }
 }
 
-/** Client-side pacing: one sliding window per group; `null` turns a group off. */
+/**
+ * Client-side pacing: one sliding window per group; `null` turns a group off.
+ * Each window is padded a little (5%, at most 250 ms) because the server
+ * stamps a request when it arrives, later than we stamp it when sending;
+ * without the pad a request sent the instant our window frees can still
+ * land inside the server's.
+ */
 export class RateLimiter {
   private readonly windows = new Map<MeisimRateGroup, SlidingWindow>();
 
   constructor(rules: Partial<Record<MeisimRateGroup, RateLimit | null>> = {}) {
     for (const group of Object.keys(MEISIM_RATE_LIMITS) as MeisimRateGroup[]) {
       const rule = group in rules ? rules[group] : MEISIM_RATE_LIMITS[group];
-      if (rule) this.windows.set(group, new SlidingWindow(rule));
+      if (rule) this.windows.set(group, new SlidingWindow({ limit: rule.limit, windowMs: rule.windowMs + Math.min(250, rule.windowMs * 0.05) }));
     }
   }
 
