@@ -10,6 +10,7 @@ import { walletRoutes } from "./wallet-routes";
 export { MeisimState } from "./state";
 export type { Dealer, EsimStateName, OrderRecord, SimEsim, Transaction } from "./state";
 export type { Verdict } from "./checks";
+export type { MeisimForcedFault } from "./router";
 
 /** The demo dealer every simulator starts with; the app's demo environment uses the same values. */
 export const MEISIM_DEMO_ACCOUNT = {

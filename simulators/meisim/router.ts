@@ -3,6 +3,13 @@ import type { SimRequest, SimResponse, SimServer } from "../shared/server";
 import { forbidden, SimError, unauthorized } from "./sim-error";
 import type { Dealer, MeisimState } from "./state";
 
+/**
+ * Outcomes tests can force through `faults.forced` (in-process or POST /__sim/faults):
+ * `rateLimited` answers the next N requests 429 with Retry-After: 1;
+ * `jwtRejected` refuses the next N bearer tokens with 401, as after a server-side revocation.
+ */
+export type MeisimForcedFault = "rateLimited" | "jwtRejected";
+
 export interface RouteContext {
   req: SimRequest;
   /** The authenticated dealer (for portal routes, the dealer whose wallet the portal user spends). */
@@ -40,18 +47,21 @@ export class MeisimRouter {
   private readonly windows = new Map<string, SlidingWindow>();
   private readonly rules: Record<MeisimRateGroup, RateLimit | null>;
 
+  private readonly forced: (fault: MeisimForcedFault) => boolean;
+
   constructor(
     private readonly server: SimServer,
     private readonly state: MeisimState,
     rateLimits: Partial<Record<MeisimRateGroup, RateLimit | null>> = {},
   ) {
     this.rules = { ...MEISIM_RATE_LIMITS, ...rateLimits };
+    this.forced = (fault) => server.takeForced(fault);
   }
 
   route<A extends RouteSpec["auth"]>(method: "GET" | "POST", path: string, spec: RouteSpec & { auth: A }, handler: Handler<A>): this {
     this.server.route(method, path, async (req) => {
       try {
-        if (this.server.takeForced("rateLimited")) return this.tooMany("Forced rate limit", 1_000);
+        if (this.forced("rateLimited")) return this.tooMany("Forced rate limit", 1_000);
         this.state.settle();
         const dealer = spec.auth === "none" ? undefined : this.authenticate(req, spec.auth);
         const limited = spec.group && this.limit(spec.group, spec.perIp || !dealer ? `ip:${req.ip}` : dealer.id);
@@ -72,7 +82,7 @@ export class MeisimRouter {
     const bearer = /^Bearer\s+(.+)$/i.exec(header(req, "authorization") ?? "")?.[1];
     let dealer: Dealer | undefined;
     if (mode === "portal") {
-      const userId = bearer && !this.server.takeForced("jwtRejected") ? this.state.verifyToken(bearer, "portal") : null;
+      const userId = bearer && !this.forced("jwtRejected") ? this.state.verifyToken(bearer, "portal") : null;
       const user = userId ? this.state.portalUsers.find((u) => u.id === userId) : undefined;
       if (!user) throw unauthorized("Missing or invalid portal token");
       dealer = this.state.dealerById(user.dealerId);
@@ -82,7 +92,7 @@ export class MeisimRouter {
     } else if (mode === "dealerKey") {
       throw unauthorized("This endpoint requires x-dealer-key");
     } else if (bearer) {
-      const dealerId = this.server.takeForced("jwtRejected") ? null : this.state.verifyToken(bearer, "dealer");
+      const dealerId = this.forced("jwtRejected") ? null : this.state.verifyToken(bearer, "dealer");
       dealer = dealerId ? this.state.dealerById(dealerId) : undefined;
       if (!dealer) throw unauthorized("Invalid or expired JWT");
     } else {

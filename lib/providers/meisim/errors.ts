@@ -20,7 +20,7 @@ export class MeisimApiError extends ProviderError {
     options: { hint?: string; retryable?: boolean } = {},
   ) {
     super("meisim", `${endpoint} → HTTP ${status}: ${body.message || body.error || "no message"}`, { code: status, ...options });
-    this.name = "MeisimApiError";
+    this.name = new.target.name;
   }
   /** MeiSIM's own error label, e.g. "INSUFFICIENT_FUNDS", "VENDOR_ERROR" or "Invalid request". */
   get apiError(): string | null {
@@ -31,14 +31,12 @@ export class MeisimApiError extends ProviderError {
 export class MeisimBadRequestError extends MeisimApiError {
   constructor(endpoint: string, body: MeisimErrorBody) {
     super(400, endpoint, body, { hint: "MeiSIM rejected the request fields; see the message." });
-    this.name = "MeisimBadRequestError";
   }
 }
 
 export class MeisimUnauthorizedError extends MeisimApiError {
   constructor(endpoint: string, body: MeisimErrorBody) {
     super(401, endpoint, body, { hint: "Check the MeiSIM dealer key, dealer password or portal credentials." });
-    this.name = "MeisimUnauthorizedError";
   }
 }
 
@@ -48,7 +46,6 @@ export class MeisimInsufficientBalanceError extends MeisimApiError {
   readonly required: Money | null;
   constructor(endpoint: string, body: MeisimErrorBody) {
     super(402, endpoint, body, { hint: "Top up the MeiSIM dealer wallet." });
-    this.name = "MeisimInsufficientBalanceError";
     this.balance = usdOrNull(body.balance);
     this.required = usdOrNull(body.required);
   }
@@ -62,14 +59,12 @@ export class MeisimInsufficientBalanceError extends MeisimApiError {
 export class MeisimForbiddenError extends MeisimApiError {
   constructor(endpoint: string, body: MeisimErrorBody) {
     super(403, endpoint, body, { hint: "The MeiSIM dealer account is not approved or is suspended; contact the account manager." });
-    this.name = "MeisimForbiddenError";
   }
 }
 
 export class MeisimNotFoundError extends MeisimApiError {
   constructor(endpoint: string, body: MeisimErrorBody) {
     super(404, endpoint, body);
-    this.name = "MeisimNotFoundError";
   }
 }
 
@@ -82,14 +77,12 @@ export class MeisimRateLimitError extends MeisimApiError {
     readonly retryAfterMs: number,
   ) {
     super(429, endpoint, body, { hint: `MeiSIM rate limit; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, retryable: true });
-    this.name = "MeisimRateLimitError";
   }
 }
 
 export class MeisimServerError extends MeisimApiError {
   constructor(status: number, endpoint: string, body: MeisimErrorBody) {
     super(status, endpoint, body, { hint: "MeiSIM failed internally; try again, contact support if persistent.", retryable: true });
-    this.name = "MeisimServerError";
   }
 }
 
@@ -97,7 +90,6 @@ export class MeisimServerError extends MeisimApiError {
 export class MeisimVendorError extends MeisimApiError {
   constructor(status: number, endpoint: string, body: MeisimErrorBody) {
     super(status, endpoint, body, { hint: "MeiSIM has no stock for this SKU; the wallet debit was refunded." });
-    this.name = "MeisimVendorError";
   }
 }
 

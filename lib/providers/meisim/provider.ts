@@ -1,17 +1,6 @@
 import { log as rootLog, type Logger } from "../../log";
 import { ProviderError } from "../errors";
-import type {
-  CancelResult,
-  EsimProvider,
-  EsimUsage,
-  PlaceOrderInput,
-  ProgressFn,
-  ProviderDestination,
-  ProviderOrder,
-  ProviderOrderStatus,
-  ProviderPlan,
-  RenewInput,
-} from "../types";
+import type { CancelResult, EsimProvider, EsimUsage, PlaceOrderInput, ProgressFn, ProviderDestination, ProviderOrder, ProviderOrderStatus, ProviderPlan, RenewInput } from "../types";
 import type { MeisimOrderRecord } from "./account-api";
 import type { MeisimClient } from "./client";
 import { MeisimNotFoundError } from "./errors";
