@@ -30,6 +30,7 @@ export default defineConfig({
           include: ["tests/db/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/db-global-setup.ts"],
+          setupFiles: ["tests/support/db-setup.ts"],
           provide: { engine },
           env: { TEST_DB_ENGINE: engine },
           // One database per project; files share it, so run them one at a time.

@@ -19,3 +19,25 @@ export async function seed(e: Env): Promise<void> {
     `\n${line}\n  Admin login: ${admin.email}\n  Password:    ${password ?? "(set when the admin was created; not stored)"}\n  Sign in at:  ${new URL("/sign-in", e.APP_URL)}\n${line}\n`,
   );
 }
+
+/**
+ * Fills the catalog from every configured provider the first time (or on
+ * `--sync-catalog`). A provider that cannot be reached is logged and skipped,
+ * so the store still starts with what the others offer.
+ */
+export async function seedCatalog(e: Env, force: boolean): Promise<void> {
+  const { db } = await import("../lib/db/client");
+  const { allProviders } = await import("../lib/providers/registry");
+  const { syncCatalog } = await import("../lib/catalog/sync");
+  const { log } = await import("../lib/log");
+  for (const provider of allProviders()) {
+    const existing = await db().plan.count({ where: { provider: provider.id } });
+    if (existing > 0 && !force) continue;
+    try {
+      const report = await syncCatalog(provider, { markupPercent: e.CATALOG_MARKUP_PERCENT });
+      console.log(`  Catalog: ${report.plans} plans from ${provider.displayName}`);
+    } catch (err) {
+      log.error("catalog sync failed", { provider: provider.id, error: err });
+    }
+  }
+}

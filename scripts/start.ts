@@ -51,7 +51,8 @@ function run(command: string, args: string[], extraEnv: Record<string, string> =
 }
 
 function startChild(name: string, command: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+  // Own process group, so stopping it also stops the workers it forks.
+  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv }, detached: true });
   children.push(child);
   child.on("exit", (code, signal) => {
     if (shuttingDown) return;
@@ -103,7 +104,15 @@ async function startSimulators(e: Env): Promise<void> {
 let shuttingDown = false;
 async function shutdown(code: number): Promise<never> {
   shuttingDown = true;
-  for (const child of children) child.kill("SIGTERM");
+  for (const child of children) {
+    if (child.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  }
   await embedded?.stop().catch(() => {});
   process.exit(code);
 }
@@ -131,8 +140,9 @@ async function start() {
   );
   await startSimulators(e);
 
-  const { seed } = await import("./seed");
+  const { seed, seedCatalog } = await import("./seed");
   await seed(e);
+  await seedCatalog(e, process.argv.includes("--sync-catalog"));
 
   const next = path.resolve("node_modules/.bin/next");
   startChild("next", next, dev ? ["dev", "-p", String(e.PORT)] : ["start", "-p", String(e.PORT)]);

@@ -1,0 +1,63 @@
+/**
+ * Turns a paid order into eSIMs at the upstream provider. Safe to call any
+ * number of times, concurrently: one run claims the order (PAID → FULFILLING),
+ * and providers resolve a lost response by our otherOrderId instead of
+ * ordering twice.
+ */
+import { recordAudit } from "../audit";
+import { db } from "../db/client";
+import { OrderStatus } from "../generated/prisma/client";
+import { log } from "../log";
+import { ProviderError } from "../providers/errors";
+import { providerById } from "../providers/registry";
+import type { ProviderOrder } from "../providers/types";
+
+export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
+  const claimed = await db().order.updateMany({
+    where: { otherOrderId, status: OrderStatus.PAID },
+    data: { status: OrderStatus.FULFILLING },
+  });
+  if (claimed.count === 0) return; // not paid yet, or another run has it
+  const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });
+  const logger = log.child({ job: "order.fulfil", otherOrderId, provider: order.provider });
+  const provider = providerById(order.provider);
+
+  let placed: ProviderOrder;
+  try {
+    placed = order.renewsIccid
+      ? await provider.renew({ iccid: order.renewsIccid, planRef: order.planRef, otherOrderId })
+      : await provider.placeOrder({ planRef: order.planRef, otherOrderId, customerEmail: order.user.email });
+  } catch (err) {
+    const reason = err instanceof ProviderError ? `${err.message}${err.hint ? ` (${err.hint})` : ""}` : String(err);
+    logger.error("failed", { reason });
+    // Back to a state an admin (or a retry) can act on; the payment stays recorded.
+    await db().order.update({ where: { otherOrderId }, data: { status: OrderStatus.FULFILMENT_FAILED, failureReason: reason.slice(0, 500) } });
+    await recordAudit({ actorId: null, action: "order.fulfilment_failed", entityType: "Order", entityId: otherOrderId, details: { reason } });
+    return;
+  }
+
+  await db().$transaction(async (tx) => {
+    for (const esim of placed.esims) {
+      await tx.esim.upsert({
+        where: { iccid: esim.iccid },
+        create: { ...esim, orderId: otherOrderId },
+        update: { orderId: otherOrderId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
+      });
+    }
+    await tx.order.update({
+      where: { otherOrderId },
+      data: { status: OrderStatus.FULFILLED, providerOrderRef: placed.providerOrderRef, fulfilledAt: new Date(), failureReason: null },
+    });
+    await recordAudit(
+      { actorId: null, action: "order.fulfilled", entityType: "Order", entityId: otherOrderId, details: { providerOrderRef: placed.providerOrderRef, esims: placed.esims.length } },
+      tx,
+    );
+  });
+  logger.info("fulfilled", { providerOrderRef: placed.providerOrderRef, esims: placed.esims.length });
+}
+
+/** Admin retry of a failed fulfilment: the provider is asked by our reference first, so no double order. */
+export async function retryFulfilment(otherOrderId: string): Promise<void> {
+  await db().order.updateMany({ where: { otherOrderId, status: OrderStatus.FULFILMENT_FAILED }, data: { status: OrderStatus.PAID } });
+  await fulfilPaidOrder(otherOrderId);
+}
