@@ -75,7 +75,10 @@ export class SupplyInventory {
 
   stats(): Record<string, number> {
     const stats: Record<string, number> = { "att.qr.available": 0, "att.qr.sold": 0, "att.qr.burned": 0 };
-    for (const u of this.units) stats[`${u.carrier}.${u.planType}.${u.status}`] = (stats[`${u.carrier}.${u.planType}.${u.status}`] ?? 0) + 1;
+    for (const u of this.units) {
+      const key = `${u.carrier}.${u.planType}.${u.status}`;
+      stats[key] = (stats[key] ?? 0) + 1;
+    }
     return stats;
   }
 
@@ -106,7 +109,7 @@ export class SupplyInventory {
       else if (check.verdict !== "used") check.decision = "admin_review";
       else {
         const [replacement] = this.claim(check.dealerId, 1, check.unit.usageId, now);
-        check.unit.status = replacement ? "burned" : check.unit.status;
+        if (replacement) check.unit.status = "burned";
         check.replacement = replacement ?? null;
         check.decision = replacement ? "replaced" : "awaiting_restock";
       }
