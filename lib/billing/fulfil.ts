@@ -1,0 +1,162 @@
+/**
+ * Fulfilment of Checkout Sessions: an order paid by card, a wallet funded.
+ * Webhooks and success pages both call in, any number of times and in any
+ * order. Each call asks Stripe for the session's current state rather than
+ * trusting whichever event arrived, and applies a payment's effect once: the
+ * effect commits in the same transaction as the conditional update that sets
+ * the session's `fulfilledAt`.
+ */
+import type Stripe from "stripe";
+import { recordAudit } from "../audit";
+import { db, type Prisma } from "../db/client";
+import {
+  CheckoutPurpose,
+  CheckoutStatus,
+  PaymentMethod,
+  WalletEntryKind,
+  type CheckoutSession,
+} from "../generated/prisma/client";
+import { log } from "../log";
+import { formatMoney } from "../money";
+import { LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
+import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment";
+import { stripe } from "./stripe";
+
+type Tx = Prisma.TransactionClient;
+
+/** Where a session stands on Stripe, in the terms fulfilment acts on. */
+type SessionState = "open" | "processing" | "paid" | "failed" | "expired";
+
+export interface FulfilOptions {
+  /** When given, a session belonging to anyone else is treated as unknown (success pages pass the signed-in user). */
+  ownerId?: string;
+}
+
+/** For the order success page and the webhook. Returns the session as stored afterwards, or null when it is not ours. */
+export function fulfilOrderCheckout(sessionId: string, options: FulfilOptions = {}): Promise<CheckoutSession | null> {
+  return syncCheckoutSession(sessionId, CheckoutPurpose.ORDER, options);
+}
+
+/** For the top-up success page and the webhook. Returns the session as stored afterwards, or null when it is not ours. */
+export function fulfilWalletTopUp(sessionId: string, options: FulfilOptions = {}): Promise<CheckoutSession | null> {
+  return syncCheckoutSession(sessionId, CheckoutPurpose.WALLET_TOPUP, options);
+}
+
+/** For webhooks, which learn the session id but not which kind it is. */
+export async function fulfilCheckoutSession(sessionId: string): Promise<CheckoutSession | null> {
+  const row = await db().checkoutSession.findUnique({ where: { id: sessionId }, select: { purpose: true } });
+  if (!row) {
+    // Another integration on the same Stripe account, or a session opened by a test: not ours to act on.
+    log.info("checkout session not ours, ignored", { sessionId });
+    return null;
+  }
+  return row.purpose === CheckoutPurpose.ORDER ? fulfilOrderCheckout(sessionId) : fulfilWalletTopUp(sessionId);
+}
+
+async function syncCheckoutSession(sessionId: string, purpose: CheckoutPurpose, { ownerId }: FulfilOptions): Promise<CheckoutSession | null> {
+  const row = await db().checkoutSession.findUnique({ where: { id: sessionId } });
+  if (!row || row.purpose !== purpose || (ownerId !== undefined && row.userId !== ownerId)) return null;
+
+  const session = await stripe().checkout.sessions.retrieve(sessionId, { expand: ["payment_intent"] });
+  const state = sessionState(session);
+  const paymentIntentId = idOf(session.payment_intent);
+  if (state === "paid") {
+    assertAmountMatches(row, session);
+    const applied = await db().$transaction(async (tx) => {
+      const { count } = await tx.checkoutSession.updateMany({
+        where: { id: row.id, fulfilledAt: null },
+        data: { fulfilledAt: new Date(), status: CheckoutStatus.PAID, paymentIntentId },
+      });
+      if (count === 0) return false;
+      await (row.purpose === CheckoutPurpose.ORDER ? applyOrderPayment(tx, row) : applyTopUp(tx, row));
+      return true;
+    }, LEDGER_TRANSACTION);
+    if (applied) log.info("checkout session fulfilled", { sessionId, purpose: row.purpose, orderId: row.orderId });
+    if (row.orderId) await startFulfilmentIfPaid(row.orderId);
+  } else if (state !== "open") {
+    // Only a session not yet fulfilled can be marked failed or expired: a late or replayed event never undoes a payment.
+    const status = { processing: CheckoutStatus.OPEN, failed: CheckoutStatus.FAILED, expired: CheckoutStatus.EXPIRED }[state];
+    await db().checkoutSession.updateMany({
+      where: { id: row.id, fulfilledAt: null, status: CheckoutStatus.OPEN },
+      data: { status, paymentIntentId },
+    });
+  }
+  return db().checkoutSession.findUnique({ where: { id: row.id } });
+}
+
+function sessionState(session: Stripe.Checkout.Session): SessionState {
+  if (session.status === "expired") return "expired";
+  if (session.payment_status === "paid") return "paid";
+  if (session.status !== "complete") return "open";
+  // Complete but unpaid: a delayed method (bank debit) still settling, or one that has failed.
+  const intent = typeof session.payment_intent === "object" ? session.payment_intent : null;
+  return intent?.status === "processing" ? "processing" : "failed";
+}
+
+function idOf(ref: string | { id: string } | null): string | null {
+  return typeof ref === "string" ? ref : (ref?.id ?? null);
+}
+
+/** The amount was ours when the session was created; a difference means a bug or tampering, and is not credited. */
+function assertAmountMatches(row: CheckoutSession, session: Stripe.Checkout.Session): void {
+  if (session.amount_total === row.amountMinor && session.currency?.toUpperCase() === row.currency) return;
+  throw new Error(
+    `Checkout Session ${row.id} charged ${session.amount_total} ${session.currency}, but ${row.amountMinor} ${row.currency} was asked for`,
+  );
+}
+
+async function applyTopUp(tx: Tx, row: CheckoutSession): Promise<void> {
+  const creditMinor = row.creditMinor ?? row.amountMinor;
+  const entry = await postWalletEntry(tx, {
+    userId: row.userId,
+    kind: WalletEntryKind.TOPUP,
+    amountMinor: creditMinor,
+    currency: row.currency,
+    description: "Top-up by card",
+    checkoutSessionId: row.id,
+  });
+  await recordAudit(
+    {
+      actorId: row.userId,
+      action: "wallet.top_up",
+      entityType: "Wallet",
+      entityId: row.userId,
+      details: { checkoutSessionId: row.id, creditMinor, chargedMinor: row.amountMinor, currency: row.currency, entryId: entry.id },
+    },
+    tx,
+  );
+}
+
+/**
+ * Marks the order paid. A card payment that arrives for an order no longer
+ * awaiting one (paid from the wallet meanwhile, or cancelled) is kept for the
+ * customer as wallet credit instead of being lost.
+ */
+async function applyOrderPayment(tx: Tx, row: CheckoutSession): Promise<void> {
+  const order = row.orderId ? await lockOrder(tx, row.orderId) : null;
+  if (!order) throw new Error(`Checkout Session ${row.id} names no order`);
+  if (await markOrderPaid(tx, order, PaymentMethod.CARD)) return;
+  log.warn("card payment for an order not awaiting payment, credited to the wallet", {
+    sessionId: row.id,
+    orderId: order.otherOrderId,
+    orderStatus: order.status,
+  });
+  await postWalletEntry(tx, {
+    userId: row.userId,
+    kind: WalletEntryKind.TOPUP,
+    amountMinor: row.amountMinor,
+    currency: row.currency,
+    description: `Card payment of ${formatMoney(row.amountMinor, row.currency)} for order ${order.otherOrderId}, which was already ${order.status.toLowerCase().replaceAll("_", " ")}`,
+    checkoutSessionId: row.id,
+  });
+  await recordAudit(
+    {
+      actorId: row.userId,
+      action: "order.payment_credited_to_wallet",
+      entityType: "Order",
+      entityId: order.otherOrderId,
+      details: { checkoutSessionId: row.id, amountMinor: row.amountMinor, currency: row.currency, orderStatus: order.status },
+    },
+    tx,
+  );
+}

@@ -1,0 +1,49 @@
+/** Moving an order from awaiting payment to paid, shared by card and wallet payments. */
+import { recordAudit } from "../audit";
+import { db, type Prisma } from "../db/client";
+import { OrderStatus, type Order, type PaymentMethod } from "../generated/prisma/client";
+import { log } from "../log";
+import { fulfilPaidOrder } from "../orders/fulfilment";
+
+type Tx = Prisma.TransactionClient;
+
+/** Locks the order for the rest of the transaction; taken before any wallet lock, always, so the two never deadlock. */
+export async function lockOrder(tx: Tx, otherOrderId: string): Promise<Order | null> {
+  const rows = await tx.$queryRaw<{ otherOrderId: string }[]>`
+    SELECT "otherOrderId" FROM "Order" WHERE "otherOrderId" = ${otherOrderId} FOR UPDATE`;
+  return rows.length === 0 ? null : tx.order.findUnique({ where: { otherOrderId } });
+}
+
+/** True when this call moved the order to PAID; false when it was no longer awaiting payment. */
+export async function markOrderPaid(tx: Tx, order: Order, method: PaymentMethod): Promise<boolean> {
+  const { count } = await tx.order.updateMany({
+    where: { otherOrderId: order.otherOrderId, status: OrderStatus.PENDING_PAYMENT },
+    data: { status: OrderStatus.PAID, paymentMethod: method, paidAt: new Date() },
+  });
+  if (count === 1) {
+    await recordAudit(
+      {
+        actorId: order.userId,
+        action: "order.paid",
+        entityType: "Order",
+        entityId: order.otherOrderId,
+        details: { method, amountMinor: order.amountMinor, currency: order.currency },
+      },
+      tx,
+    );
+  }
+  return count === 1;
+}
+
+/**
+ * Hands a paid order to fulfilment. Called after every payment attempt that
+ * finds the order PAID, not only the one that made it so: if the process died
+ * between the payment's commit and this call, the next webhook retry or
+ * success-page visit picks it up. fulfilPaidOrder is idempotent.
+ */
+export async function startFulfilmentIfPaid(otherOrderId: string): Promise<void> {
+  const order = await db().order.findUnique({ where: { otherOrderId }, select: { status: true } });
+  if (order?.status !== OrderStatus.PAID) return;
+  log.info("order paid, starting fulfilment", { otherOrderId });
+  await fulfilPaidOrder(otherOrderId);
+}

@@ -1,0 +1,42 @@
+import { db } from "../db/client";
+import { OrderStatus, PaymentMethod, WalletEntryKind, type WalletEntry } from "../generated/prisma/client";
+import { formatMoney } from "../money";
+import { InsufficientFundsError, LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
+import { BillingError } from "./errors";
+import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment";
+
+/**
+ * Pays one of the customer's orders from their wallet: the debit and the
+ * order's move to PAID commit together or not at all. Paying the same order
+ * again returns the first debit instead of taking the money twice.
+ */
+export async function payOrderFromWallet(userId: string, otherOrderId: string): Promise<WalletEntry> {
+  const debit = await db().$transaction(async (tx) => {
+    const order = await lockOrder(tx, otherOrderId);
+    if (!order || order.userId !== userId) throw new BillingError("order_not_found", "We couldn’t find that order.");
+    const earlier = await tx.walletEntry.findUnique({ where: { orderId_kind: { orderId: otherOrderId, kind: WalletEntryKind.ORDER_DEBIT } } });
+    if (earlier) return earlier;
+    if (order.status !== OrderStatus.PENDING_PAYMENT) throw new BillingError("order_not_payable", "This order is not awaiting payment.");
+    let entry: WalletEntry;
+    try {
+      entry = await postWalletEntry(tx, {
+        userId,
+        kind: WalletEntryKind.ORDER_DEBIT,
+        amountMinor: -order.amountMinor,
+        currency: order.currency,
+        description: `Order ${order.otherOrderId}: ${order.planName}`,
+        orderId: order.otherOrderId,
+      });
+    } catch (err) {
+      if (!(err instanceof InsufficientFundsError)) throw err;
+      throw new BillingError(
+        "insufficient_funds",
+        `Your wallet holds ${formatMoney(err.balanceMinor, err.currency)} and this order costs ${formatMoney(order.amountMinor, order.currency)}. Top up your wallet or pay by card.`,
+      );
+    }
+    await markOrderPaid(tx, order, PaymentMethod.WALLET);
+    return entry;
+  }, LEDGER_TRANSACTION);
+  await startFulfilmentIfPaid(otherOrderId);
+  return debit;
+}

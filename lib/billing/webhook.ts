@@ -1,0 +1,68 @@
+/**
+ * Stripe's webhook: verify the signature on the raw body, then hand the
+ * event to the handler for its type. The route in app/api/webhooks/stripe
+ * only passes the request through.
+ */
+import type Stripe from "stripe";
+import { env } from "../config/env";
+import { log } from "../log";
+import { fulfilCheckoutSession } from "./fulfil";
+import { reconcileChargeRefund } from "./refunds";
+import { stripe } from "./stripe";
+
+export interface WebhookReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+type HandledType =
+  | "checkout.session.completed"
+  | "checkout.session.async_payment_succeeded"
+  | "checkout.session.async_payment_failed"
+  | "checkout.session.expired"
+  | "charge.refunded";
+
+type EventOf<T extends HandledType> = Extract<Stripe.Event, { type: T }>;
+
+/**
+ * Every Checkout event is a prompt to look at the session again: fulfilment
+ * reads its current state from Stripe, so an event that arrives late, twice
+ * or out of order (expired after completed) cannot undo or repeat a payment.
+ */
+const handlers: { [T in HandledType]: (event: EventOf<T>) => Promise<unknown> } = {
+  "checkout.session.completed": (event) => fulfilCheckoutSession(event.data.object.id),
+  "checkout.session.async_payment_succeeded": (event) => fulfilCheckoutSession(event.data.object.id),
+  "checkout.session.async_payment_failed": (event) => fulfilCheckoutSession(event.data.object.id),
+  "checkout.session.expired": (event) => fulfilCheckoutSession(event.data.object.id),
+  "charge.refunded": (event) => reconcileChargeRefund(event.data.object),
+};
+
+function isHandled(type: string): type is HandledType {
+  return Object.hasOwn(handlers, type);
+}
+
+/** 400 for a bad or stale signature (nothing is read from the body), 500 when handling fails so Stripe retries. */
+export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookReply> {
+  let event: Stripe.Event;
+  try {
+    if (!signature) throw new Error("no Stripe-Signature header");
+    // Default tolerance: a signature older than 300 s is refused, so a captured request cannot be replayed later.
+    event = stripe().webhooks.constructEvent(rawBody, signature, env().STRIPE_WEBHOOK_SECRET);
+  } catch (err) {
+    log.warn("stripe webhook rejected", { error: err instanceof Error ? err.message : String(err) });
+    return { status: 400, body: { error: "Webhook signature verification failed." } };
+  }
+  const context = { eventId: event.id, type: event.type };
+  if (!isHandled(event.type)) {
+    log.debug("stripe webhook ignored", context);
+    return { status: 200, body: { received: true, ignored: true } };
+  }
+  try {
+    await (handlers[event.type] as (event: Stripe.Event) => Promise<unknown>)(event);
+  } catch (err) {
+    log.error("stripe webhook handling failed", { ...context, error: err });
+    return { status: 500, body: { error: "The event could not be processed; Stripe will retry it." } };
+  }
+  log.info("stripe webhook handled", context);
+  return { status: 200, body: { received: true } };
+}
