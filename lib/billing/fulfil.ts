@@ -62,17 +62,17 @@ async function syncCheckoutSession(sessionId: string, purpose: CheckoutPurpose, 
   const paymentIntentId = idOf(session.payment_intent);
   if (state === "paid") {
     assertAmountMatches(row, session);
-    const applied = await db().$transaction(async (tx) => {
+    const { applied, orderStatus } = await db().$transaction(async (tx) => {
       const { count } = await tx.checkoutSession.updateMany({
         where: { id: row.id, fulfilledAt: null },
         data: { fulfilledAt: new Date(), status: CheckoutStatus.PAID, paymentIntentId },
       });
-      if (count === 0) return false;
-      await (row.purpose === CheckoutPurpose.ORDER ? applyOrderPayment(tx, row) : applyTopUp(tx, row));
-      return true;
+      if (count === 1) await (row.purpose === CheckoutPurpose.ORDER ? applyOrderPayment(tx, row) : applyTopUp(tx, row));
+      const order = row.orderId ? await tx.order.findUnique({ where: { otherOrderId: row.orderId }, select: { status: true } }) : null;
+      return { applied: count === 1, orderStatus: order?.status ?? null };
     }, LEDGER_TRANSACTION);
     if (applied) log.info("checkout session fulfilled", { sessionId, purpose: row.purpose, orderId: row.orderId });
-    if (row.orderId) await startFulfilmentIfPaid(row.orderId);
+    if (row.orderId) await startFulfilmentIfPaid(row.orderId, orderStatus);
   } else if (state !== "open") {
     // Only a session not yet fulfilled can be marked failed or expired: a late or replayed event never undoes a payment.
     const status = { processing: CheckoutStatus.OPEN, failed: CheckoutStatus.FAILED, expired: CheckoutStatus.EXPIRED }[state];

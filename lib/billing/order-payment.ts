@@ -1,6 +1,6 @@
 /** Moving an order from awaiting payment to paid, shared by card and wallet payments. */
 import { recordAudit } from "../audit";
-import { db, type Prisma } from "../db/client";
+import type { Prisma } from "../db/client";
 import { OrderStatus, type Order, type PaymentMethod } from "../generated/prisma/client";
 import { log } from "../log";
 import { fulfilPaidOrder } from "../orders/fulfilment";
@@ -39,11 +39,11 @@ export async function markOrderPaid(tx: Tx, order: Order, method: PaymentMethod)
  * Hands a paid order to fulfilment. Called after every payment attempt that
  * finds the order PAID, not only the one that made it so: if the process died
  * between the payment's commit and this call, the next webhook retry or
- * success-page visit picks it up. fulfilPaidOrder is idempotent.
+ * success-page visit picks it up. fulfilPaidOrder is idempotent. The status
+ * is the one read inside the payment's transaction.
  */
-export async function startFulfilmentIfPaid(otherOrderId: string): Promise<void> {
-  const order = await db().order.findUnique({ where: { otherOrderId }, select: { status: true } });
-  if (order?.status !== OrderStatus.PAID) return;
+export async function startFulfilmentIfPaid(otherOrderId: string, status: OrderStatus | null): Promise<void> {
+  if (status !== OrderStatus.PAID) return;
   log.info("order paid, starting fulfilment", { otherOrderId });
   await fulfilPaidOrder(otherOrderId);
 }

@@ -40,16 +40,16 @@ export interface RefundRequest {
 export async function refundOrder(otherOrderId: string, request: RefundRequest): Promise<Refund> {
   const reason = request.reason.trim();
   if (!reason) throw new RangeError("A refund needs a reason.");
-  const claimed = await db().$transaction(async (tx) => {
+  const { refund, orderStatus } = await db().$transaction(async (tx) => {
     const order = await lockOrder(tx, otherOrderId);
     if (!order) throw new BillingError("order_not_found", `There is no order ${otherOrderId}.`);
     const existing = await tx.refund.findUnique({ where: { orderId: otherOrderId } });
-    if (existing) return existing;
+    if (existing) return { refund: existing, orderStatus: order.status };
     if (!REFUNDABLE.includes(order.status)) {
       throw new BillingError("order_not_refundable", `Order ${otherOrderId} is ${order.status.toLowerCase().replaceAll("_", " ")}; only paid orders can be refunded.`);
     }
     const method = order.paymentMethod === PaymentMethod.WALLET ? RefundMethod.WALLET : RefundMethod.CARD;
-    const refund = await tx.refund.create({
+    const claim = await tx.refund.create({
       data: { orderId: otherOrderId, method, amountMinor: order.amountMinor, currency: order.currency, reason },
     });
     if (method === RefundMethod.WALLET) {
@@ -63,12 +63,13 @@ export async function refundOrder(otherOrderId: string, request: RefundRequest):
         authorId: request.actorId,
         orderId: otherOrderId,
       });
-      await completeRefund(tx, order, refund, request);
+      await completeRefund(tx, order, claim, request);
     }
-    return refund;
+    return { refund: claim, orderStatus: order.status };
   }, LEDGER_TRANSACTION);
-  if (claimed.method === RefundMethod.CARD && !claimed.stripeRefundId) return refundCard(claimed, request);
-  return claimed;
+  // A REFUNDED order with a card claim but no Stripe id was confirmed by charge.refunded: Stripe has already paid it back.
+  const awaitingStripe = refund.method === RefundMethod.CARD && !refund.stripeRefundId && orderStatus !== OrderStatus.REFUNDED;
+  return awaitingStripe ? refundCard(refund, request) : refund;
 }
 
 async function refundCard(claim: Refund, request: RefundRequest): Promise<Refund> {

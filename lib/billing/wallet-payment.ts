@@ -11,15 +11,15 @@ import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment
  * again returns the first debit instead of taking the money twice.
  */
 export async function payOrderFromWallet(userId: string, otherOrderId: string): Promise<WalletEntry> {
-  const debit = await db().$transaction(async (tx) => {
+  const { debit, orderStatus } = await db().$transaction(async (tx) => {
     const order = await lockOrder(tx, otherOrderId);
     if (!order || order.userId !== userId) throw new BillingError("order_not_found", "We couldn’t find that order.");
     const earlier = await tx.walletEntry.findUnique({ where: { orderId_kind: { orderId: otherOrderId, kind: WalletEntryKind.ORDER_DEBIT } } });
-    if (earlier) return earlier;
+    if (earlier) return { debit: earlier, orderStatus: order.status };
     if (order.status !== OrderStatus.PENDING_PAYMENT) throw new BillingError("order_not_payable", "This order is not awaiting payment.");
-    let entry: WalletEntry;
+    let debit: WalletEntry;
     try {
-      entry = await postWalletEntry(tx, {
+      debit = await postWalletEntry(tx, {
         userId,
         kind: WalletEntryKind.ORDER_DEBIT,
         amountMinor: -order.amountMinor,
@@ -35,8 +35,8 @@ export async function payOrderFromWallet(userId: string, otherOrderId: string): 
       );
     }
     await markOrderPaid(tx, order, PaymentMethod.WALLET);
-    return entry;
+    return { debit, orderStatus: OrderStatus.PAID };
   }, LEDGER_TRANSACTION);
-  await startFulfilmentIfPaid(otherOrderId);
+  await startFulfilmentIfPaid(otherOrderId, orderStatus);
   return debit;
 }

@@ -1,0 +1,145 @@
+import { describe, expect, it, vi } from "vitest";
+import { createOrderCheckout } from "@/lib/billing/checkout";
+import { refundOrder } from "@/lib/billing/refunds";
+import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
+import { db } from "@/lib/db/client";
+import { Role } from "@/lib/generated/prisma/client";
+import { adjustWallet } from "@/lib/wallet/adjustments";
+import { billingWorldPerFile, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
+
+vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
+
+const world = billingWorldPerFile();
+
+async function orderPaidByCard(amountMinor: number) {
+  const user = await createUser();
+  const order = await createPendingOrder(user.id, amountMinor);
+  const checkout = await createOrderCheckout(user.id, order.otherOrderId);
+  await world.fake.completeSession(checkout.sessionId);
+  const session = await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } });
+  return { user, order, paymentIntentId: session.paymentIntentId! };
+}
+
+async function orderPaidFromWallet(amountMinor: number) {
+  const [user, admin] = await Promise.all([createUser(), createUser(Role.ADMIN)]);
+  await adjustWallet({ userId: user.id, amountMinor: 5000, reason: "Test funding", authorId: admin.id });
+  const order = await createPendingOrder(user.id, amountMinor, "WALLET");
+  await payOrderFromWallet(user.id, order.otherOrderId);
+  return { user, admin, order };
+}
+
+const refundsOn = (paymentIntentId: string) => [...world.fake.state.refunds.values()].filter((r) => r.payment_intent === paymentIntentId);
+const chargeOf = (paymentIntentId: string) => [...world.fake.state.charges.values()].find((c) => c.payment_intent === paymentIntentId)!;
+/** Stripe sends charge.refunded in the background after answering the refund request. */
+const refundWebhooksSettled = (paymentIntentId: string) =>
+  vi.waitFor(() => {
+    const events = world.fake.events("charge.refunded").filter((e) => (e.data.object as { payment_intent: string }).payment_intent === paymentIntentId);
+    const delivered = world.fake.deliveries().filter((d) => events.some((e) => e.id === d.eventId));
+    expect(delivered.length).toBeGreaterThanOrEqual(events.length);
+    expect(events.length).toBeGreaterThan(0);
+  });
+
+describe("refunding an order paid from the wallet", () => {
+  it("credits the wallet once, marks the order REFUNDED and audits who did it and why", async () => {
+    const { user, admin, order } = await orderPaidFromWallet(1800);
+
+    const [first, second] = await Promise.all([
+      refundOrder(order.otherOrderId, { actorId: admin.id, reason: "Customer changed plans" }),
+      refundOrder(order.otherOrderId, { actorId: admin.id, reason: "Clicked twice" }),
+    ]);
+    const again = await refundOrder(order.otherOrderId, { actorId: admin.id, reason: "And once more" });
+
+    expect(second.id).toBe(first.id);
+    expect(again.id).toBe(first.id);
+    expect(first).toMatchObject({ method: "WALLET", amountMinor: 1800, stripeRefundId: null });
+    const wallet = await walletState(user.id);
+    expect(wallet.entries.map((e) => [e.kind, e.amountMinor, e.balanceAfterMinor])).toEqual([
+      ["ADJUSTMENT", 5000, 5000],
+      ["ORDER_DEBIT", -1800, 3200],
+      ["REFUND_CREDIT", 1800, 5000],
+    ]);
+    expect(wallet.entries[2]).toMatchObject({ orderId: order.otherOrderId, authorId: admin.id });
+    const refunded = await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } });
+    expect(refunded.status).toBe("REFUNDED");
+    expect(refunded.refundedAt).not.toBeNull();
+    const audits = await db().auditLog.findMany({ where: { action: "order.refund", entityId: order.otherOrderId } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorId: admin.id, details: { method: "WALLET", amountMinor: 1800, reason: first.reason } });
+    expect(world.fake.state.refunds.size).toBe(0);
+  });
+
+  it("refuses an order that was never paid", async () => {
+    const user = await createUser();
+    const order = await createPendingOrder(user.id, 1000);
+    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Why not" })).rejects.toMatchObject({ code: "order_not_refundable" });
+    expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(0);
+  });
+
+  it("requires a reason", async () => {
+    const { order } = await orderPaidFromWallet(1000);
+    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "   " })).rejects.toThrow("A refund needs a reason.");
+    expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("PAID");
+  });
+});
+
+describe("refunding an order paid by card", () => {
+  it("refunds the PaymentIntent on Stripe once, even when asked twice at the same moment, and leaves the wallet alone", async () => {
+    const { user, order, paymentIntentId } = await orderPaidByCard(2450);
+    const admin = await createUser(Role.ADMIN);
+
+    const [first, second] = await Promise.all([
+      refundOrder(order.otherOrderId, { actorId: admin.id, reason: "eSIM never installed" }),
+      refundOrder(order.otherOrderId, { actorId: admin.id, reason: "eSIM never installed" }),
+    ]);
+    await refundWebhooksSettled(paymentIntentId);
+    await refundOrder(order.otherOrderId, { actorId: admin.id, reason: "eSIM never installed" });
+
+    expect(second.id).toBe(first.id);
+    expect(first.stripeRefundId).toMatch(/^re_/);
+    expect(refundsOn(paymentIntentId).map((r) => [r.id, r.amount])).toEqual([[first.stripeRefundId, 2450]]);
+    expect(chargeOf(paymentIntentId)).toMatchObject({ refunded: true, amount_refunded: 2450 });
+    expect(await db().refund.findUniqueOrThrow({ where: { orderId: order.otherOrderId } })).toMatchObject({ method: "CARD", amountMinor: 2450 });
+    expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUNDED");
+    expect(await db().auditLog.count({ where: { action: "order.refund", entityId: order.otherOrderId } })).toBe(1);
+    expect((await walletState(user.id)).entries).toEqual([]);
+  });
+
+  it("treats a replayed charge.refunded as the same refund", async () => {
+    const { order, paymentIntentId } = await orderPaidByCard(1500);
+    await refundOrder(order.otherOrderId, { actorId: null, reason: "Provider out of stock" });
+    await refundWebhooksSettled(paymentIntentId);
+    const [refundedEvent] = world.fake.events("charge.refunded").filter((e) => (e.data.object as { payment_intent: string }).payment_intent === paymentIntentId);
+    const replays = await world.fake.redeliver(refundedEvent!.id, 3);
+
+    expect(replays.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(refundsOn(paymentIntentId)).toHaveLength(1);
+    expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(1);
+    expect(await db().auditLog.count({ where: { action: "order.refund", entityId: order.otherOrderId } })).toBe(1);
+  });
+
+  it("records a refund made in the Stripe Dashboard, and does not refund again when asked afterwards", async () => {
+    const { order, paymentIntentId } = await orderPaidByCard(3000);
+    await world.stripe.refunds.create({ payment_intent: paymentIntentId });
+    await refundWebhooksSettled(paymentIntentId);
+
+    await vi.waitFor(async () =>
+      expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUNDED"),
+    );
+    const recorded = await db().refund.findUniqueOrThrow({ where: { orderId: order.otherOrderId } });
+    expect(recorded).toMatchObject({ method: "CARD", amountMinor: 3000, reason: "Refunded in the Stripe Dashboard" });
+    expect(await db().auditLog.findFirst({ where: { action: "order.refund", entityId: order.otherOrderId } })).toMatchObject({ actorId: null });
+
+    const asked = await refundOrder(order.otherOrderId, { actorId: null, reason: "Support ticket" });
+    expect(asked.id).toBe(recorded.id);
+    expect(refundsOn(paymentIntentId)).toHaveLength(1);
+  });
+
+  it("leaves the order as it is after a partial refund in the Dashboard", async () => {
+    const { order, paymentIntentId } = await orderPaidByCard(3000);
+    await world.stripe.refunds.create({ payment_intent: paymentIntentId, amount: 1000 });
+    await refundWebhooksSettled(paymentIntentId);
+
+    expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("PAID");
+    expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(0);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The billing integration tests' world: the fake Stripe, its webhooks
+ * delivered over HTTP to the app's real route handler, and small factories
+ * for customers, admins and orders in the test database.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+import { afterAll, beforeAll } from "vitest";
+import { POST as stripeWebhookRoute } from "@/app/api/webhooks/stripe/route";
+import { db } from "@/lib/db/client";
+import { PaymentMethod, Role, type User } from "@/lib/generated/prisma/client";
+import { createOrder } from "@/lib/orders/orders";
+import { startFakeStripe, type FakeStripe } from "@/simulators/stripe/index";
+
+export const TEST_STRIPE = { secretKey: "sk_test_billing_tests", webhookSecret: "whsec_billing_tests" } as const;
+
+export interface BillingWorld {
+  fake: FakeStripe;
+  /** A client of our own, for acting as the Stripe Dashboard would. */
+  stripe: Stripe;
+}
+
+/**
+ * Starts the fake before the file's tests and points the app's environment
+ * at it. The billing modules read the environment on first use, so the test
+ * file may import them statically. `extraEnv` sets anything else the file
+ * needs (a top-up fee, say) the same way.
+ */
+export function billingWorldPerFile(extraEnv: Record<string, string> = {}): BillingWorld {
+  const world = {} as BillingWorld;
+  let receiver: http.Server;
+  beforeAll(async () => {
+    receiver = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+      const response = await stripeWebhookRoute(
+        new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) }),
+      );
+      res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const fake = await startFakeStripe({
+      webhookUrl: `http://127.0.0.1:${port}/api/webhooks/stripe`,
+      webhookSecret: TEST_STRIPE.webhookSecret,
+      // Retried as Stripe retries, only sooner: a handler that fails once (a transient database error) gets its second chance.
+      webhookRetryDelaysMs: [100, 500],
+      logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+    });
+    Object.assign(process.env, {
+      STRIPE_API_BASE: fake.url,
+      STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
+      STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret,
+      APP_URL: "http://shop.test",
+      LOG_LEVEL: "error",
+      ...extraEnv,
+    });
+    world.fake = fake;
+    world.stripe = new Stripe(TEST_STRIPE.secretKey, { host: "127.0.0.1", port: fake.port, protocol: "http", maxNetworkRetries: 0 });
+  });
+  afterAll(async () => {
+    await world.fake?.close();
+    receiver?.closeAllConnections();
+    await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+    await db().$disconnect();
+  });
+  return world;
+}
+
+let serial = 0;
+const unique = () => `${Date.now().toString(36)}-${(serial += 1)}`;
+
+export function createUser(role: Role = Role.CUSTOMER): Promise<User> {
+  const id = unique();
+  return db().user.create({ data: { email: `${role.toLowerCase()}-${id}@billing.test`, name: `Test ${id}`, role } });
+}
+
+/** An order awaiting payment, made by the storefront's own createOrder from a plan at this price. */
+export async function createPendingOrder(userId: string, amountMinor: number, paymentMethod: PaymentMethod = PaymentMethod.CARD) {
+  const id = unique();
+  await db().destination.upsert({
+    where: { slug: "testland" },
+    create: { slug: "testland", name: "Testland", kind: "COUNTRY", countryCodes: ["TL"] },
+    update: {},
+  });
+  const plan = await db().plan.create({
+    data: {
+      provider: "mioesim",
+      planRef: `plan-${id}`,
+      destinationSlug: "testland",
+      name: `Testland 1 GB ${id}`,
+      dataMb: 1024,
+      days: 7,
+      wholesaleMinor: 100,
+      priceMinor: amountMinor,
+      currency: "USD",
+      renewable: false,
+      dayPass: false,
+      cancellable: false,
+      syncedAt: new Date(),
+    },
+  });
+  return createOrder({ userId, planId: plan.id, paymentMethod });
+}
+
+/** The wallet's balance, and the sum of its ledger, which must always agree. */
+export async function walletState(userId: string) {
+  const [wallet, sum, entries] = await Promise.all([
+    db().wallet.findUnique({ where: { userId } }),
+    db().walletEntry.aggregate({ where: { userId }, _sum: { amountMinor: true } }),
+    db().walletEntry.findMany({ where: { userId }, orderBy: { createdAt: "asc" } }),
+  ]);
+  return { balanceMinor: wallet?.balanceMinor ?? 0, ledgerSumMinor: sum._sum.amountMinor ?? 0, entries };
+}
