@@ -7,7 +7,7 @@
  *   tsx scripts/start.ts           production server (run `next build` first)
  *   tsx scripts/start.ts --dev     next dev
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -51,8 +51,9 @@ function run(command: string, args: string[], extraEnv: Record<string, string> =
 }
 
 function startChild(name: string, command: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
-  // Own process group, so stopping it also stops the workers it forks.
-  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv }, detached: true });
+  // Same process group as the launcher, so a supervisor that kills the group
+  // (Playwright's webServer, a terminal's Ctrl-C) stops everything at once.
+  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
   children.push(child);
   child.on("exit", (code, signal) => {
     if (shuttingDown) return;
@@ -105,13 +106,10 @@ let shuttingDown = false;
 async function shutdown(code: number): Promise<never> {
   shuttingDown = true;
   for (const child of children) {
-    if (child.pid && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+    if (!child.pid || child.exitCode !== null) continue;
+    // `next start` forks its server; stop the grandchildren too when only the launcher was signalled.
+    spawnSync("pkill", ["-TERM", "-P", String(child.pid)]);
+    child.kill("SIGTERM");
   }
   await embedded?.stop().catch(() => {});
   process.exit(code);

@@ -12,11 +12,11 @@ import { env } from "../config/env";
 import { db } from "../db/client";
 import { sendEmail } from "../email/send";
 import { burnPasswordCheck, verifyPassword } from "./password";
-import { hitRateLimit } from "./rate-limit";
+import { hitRateLimit, isRateLimited } from "./rate-limit";
 import { EmailSchema } from "./users";
 
 const SIGN_IN_WINDOW_MS = 15 * 60_000;
-/** Attempts per window for one email, and for one address across emails. */
+/** Failed attempts allowed per window for one email, and for one address across emails. */
 const SIGN_IN_LIMIT_PER_EMAIL = 5;
 const SIGN_IN_LIMIT_PER_IP = 30;
 
@@ -35,21 +35,28 @@ async function authorizePassword(raw: unknown, request: Request) {
   const { email, password } = parsed.data;
   const origin = originFromHeaders(request.headers);
 
+  const emailKey = `sign-in:email:${email}`;
+  const ipKey = `sign-in:ip:${origin.ip ?? "unknown"}`;
   const [byEmail, byIp] = await Promise.all([
-    hitRateLimit(`sign-in:email:${email}`, SIGN_IN_LIMIT_PER_EMAIL, SIGN_IN_WINDOW_MS),
-    hitRateLimit(`sign-in:ip:${origin.ip ?? "unknown"}`, SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS),
+    isRateLimited(emailKey, SIGN_IN_LIMIT_PER_EMAIL, SIGN_IN_WINDOW_MS),
+    isRateLimited(ipKey, SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS),
   ]);
   if (!byEmail.allowed || !byIp.allowed) {
     await recordAudit({ actorId: null, action: "auth.sign_in_rate_limited", entityType: "User", details: { email }, origin });
     throw new TooManyAttempts();
   }
 
+  const countFailure = () =>
+    Promise.all([hitRateLimit(emailKey, SIGN_IN_LIMIT_PER_EMAIL, SIGN_IN_WINDOW_MS), hitRateLimit(ipKey, SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS)]);
+
   const user = await db().user.findUnique({ where: { email } });
   if (!user?.passwordHash || user.disabledAt) {
     await burnPasswordCheck(password);
+    await countFailure();
     throw new InvalidCredentials();
   }
   if (!(await verifyPassword(password, user.passwordHash))) {
+    await countFailure();
     await recordAudit({ actorId: user.id, action: "auth.sign_in_failed", entityType: "User", entityId: user.id, origin });
     throw new InvalidCredentials();
   }

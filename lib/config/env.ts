@@ -48,7 +48,7 @@ const EnvSchema = z
     /** Where the embedded PGlite server listens when DATABASE_URL is unset. */
     EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     DATABASE_URL: postgresUrl.optional(),
-    AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters; generate one with `openssl rand -base64 32`" }),
+    AUTH_SECRET: z.string({ error: "is required (the launcher makes one in demo mode); generate one with `openssl rand -base64 32`" }).min(32, { error: "must be at least 32 characters; generate one with `openssl rand -base64 32`" }),
     /** The first admin, created on first start when no admin exists. */
     ADMIN_EMAIL: z.email({ error: "must be an email address" }).default("admin@demo.test"),
     ADMIN_PASSWORD: z.string().min(10, { error: "must be at least 10 characters" }).optional(),

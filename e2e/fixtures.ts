@@ -1,0 +1,73 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { test as base, expect, type Page } from "@playwright/test";
+import { E2E } from "../playwright.config";
+
+export { expect };
+
+export interface Customer {
+  name: string;
+  email: string;
+  password: string;
+}
+
+let counter = 0;
+/** A unique customer per call, so tests never depend on each other's data. */
+export function newCustomer(): Customer {
+  counter += 1;
+  const id = `${Date.now().toString(36)}${counter}`;
+  return { name: `Test Customer ${id}`, email: `customer-${id}@e2e.test`, password: `pw-${id}-long-enough` };
+}
+
+export async function signUp(page: Page, customer: Customer): Promise<void> {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(customer.name);
+  await page.getByLabel("Email").fill(customer.email);
+  await page.getByLabel("Password").fill(customer.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+}
+
+export async function signInWithPassword(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  const form = page.getByRole("form", { name: "Sign in with password" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Password").fill(password);
+  await form.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The page's own alert (Next.js adds a route announcer with role=alert too). */
+export function alertIn(page: Page) {
+  return page.getByRole("main").getByRole("alert");
+}
+
+/** Reads the newest demo-mode email to `to` from the outbox folder, waiting for it to land. */
+export async function latestEmailTo(to: string, timeoutMs = 10_000): Promise<{ subject: string; text: string }> {
+  const dir = path.join(E2E.dataDir, "outbox");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const names = (await fs.readdir(dir).catch(() => [] as string[])).sort().reverse();
+    for (const name of names) {
+      const message = JSON.parse(await fs.readFile(path.join(dir, name), "utf8"));
+      if (message.to === to) return message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`No email to ${to} in ${dir} within ${timeoutMs} ms`);
+}
+
+export const test = base.extend<{ customer: Customer }>({
+  /** A freshly signed-up, signed-in customer. */
+  customer: async ({ page }, use) => {
+    const customer = newCustomer();
+    await signUp(page, customer);
+    await use(customer);
+  },
+});
+
+export { E2E };

@@ -1,0 +1,60 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Browser tests drive Debian's Chromium (Playwright cannot download its own
+ * browsers here) against a production build started by the same launcher as
+ * the demo, on its own ports and a throw-away data folder.
+ */
+export const E2E = {
+  port: 3100,
+  dataDir: ".data/e2e",
+  adminEmail: "admin@e2e.test",
+  adminPassword: "e2e-admin-password",
+};
+const baseURL = `http://localhost:${E2E.port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `rm -rf ${E2E.dataDir} && node_modules/.bin/tsx scripts/start.ts`,
+    url: `${baseURL}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: String(E2E.port),
+      APP_URL: baseURL,
+      DATA_DIR: E2E.dataDir,
+      EMBEDDED_DB_PORT: "54339",
+      MIOESIM_BASE_URL: "http://127.0.0.1:4110",
+      MEISIM_BASE_URL: "http://127.0.0.1:4120",
+      STRIPE_API_BASE: "http://127.0.0.1:4130",
+      ADMIN_EMAIL: E2E.adminEmail,
+      ADMIN_PASSWORD: E2E.adminPassword,
+      LOG_LEVEL: "warn",
+    },
+  },
+});

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to the whole suite: installs what the tests
+# need (npm packages, Debian's PostgreSQL and Chromium), starts PostgreSQL,
+# type-checks, builds, then runs unit, contract, integration (PGlite and
+# PostgreSQL) and browser tests. Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+die() { echo "test setup failed: $*" >&2; exit 1; }
+
+step "System packages"
+missing=()
+command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null) \
+    || die "could not install ${missing[*]} with apt-get (run as root)"
+fi
+
+step "PostgreSQL"
+cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+[ -n "$cluster" ] || die "no PostgreSQL cluster found (pg_lsclusters)"
+# shellcheck disable=SC2086
+pg_ctlcluster --skip-systemctl-redirect $cluster start 2>/dev/null || true
+for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+pg_isready -q -h 127.0.0.1 || die "PostgreSQL did not start"
+su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null || die "could not set the postgres password"
+export TEST_POSTGRES_URL="postgresql://postgres:postgres@127.0.0.1:5432/postgres"
+
+step "npm packages"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund || die "npm ci failed"
+fi
+
+rm -rf test-results && mkdir -p test-results
+status=0
+
+step "Type check"
+node_modules/.bin/tsc --noEmit || status=1
+
+step "Production build"
+npm run build >test-results/build.log 2>&1 || { tail -40 test-results/build.log; status=1; }
+
+step "Unit, contract and integration tests (vitest)"
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+
+step "Browser tests (Playwright, Chromium)"
+node_modules/.bin/playwright test || status=1
+
+node - <<'JS'
+const fs = require("node:fs");
+const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
+const v = read("test-results/vitest.json");
+const e = read("test-results/e2e.json");
+const passed = (v?.numPassedTests ?? 0) + (e?.stats?.expected ?? 0);
+const failed = (v ? v.numFailedTests : 1) + (e ? e.stats.unexpected + e.stats.flaky : 1);
+console.log(`\nvitest: ${v?.numPassedTests ?? 0} passed, ${v ? v.numFailedTests : "no report"} failed; playwright: ${e?.stats?.expected ?? 0} passed, ${e ? e.stats.unexpected : "no report"} failed`);
+console.log(`${passed} passed, ${failed} failed`);
+JS
+exit $status

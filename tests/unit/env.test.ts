@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEMO, isDemoMode, parseEnv } from "@/lib/config/env";
+
+const base = { AUTH_SECRET: "x".repeat(32) };
+
+function problemsOf(source: Record<string, string>): string[] {
+  try {
+    parseEnv(source);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("environment validation", () => {
+  it("gives the demo defaults when only the auth secret is set", () => {
+    const env = parseEnv(base);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.MIOESIM_BASE_URL).toBe(DEMO.mioesim.baseUrl);
+    expect(env.STRIPE_SECRET_KEY).toBe(DEMO.stripe.secretKey);
+    expect(env.WALLET_TOPUP_MIN_MINOR).toBe(1000);
+    expect(isDemoMode(env)).toBe(true);
+  });
+
+  it("names DATABASE_URL and says what it should look like", () => {
+    const [problem] = problemsOf({ ...base, DATABASE_URL: "nonsense" });
+    expect(problem).toMatch(/^DATABASE_URL must be a PostgreSQL connection URL like postgresql:\/\//);
+  });
+
+  it("requires a long enough AUTH_SECRET and says how to make one", () => {
+    expect(problemsOf({})[0]).toMatch(/^AUTH_SECRET .*openssl rand/);
+    expect(problemsOf({ AUTH_SECRET: "short" })[0]).toMatch(/^AUTH_SECRET must be at least 32 characters/);
+  });
+
+  it("reports every bad setting at once", () => {
+    const problems = problemsOf({ ...base, STRIPE_SECRET_KEY: "pk_live_oops", MIOESIM_BASE_URL: "ftp://x", WALLET_TOPUP_MIN_MINOR: "12.5" });
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(["MIOESIM_BASE_URL", "STRIPE_SECRET_KEY", "WALLET_TOPUP_MIN_MINOR"]);
+  });
+
+  it("refuses a top-up minimum above the maximum", () => {
+    expect(problemsOf({ ...base, WALLET_TOPUP_MIN_MINOR: "5000", WALLET_TOPUP_MAX_MINOR: "1000" })).toEqual([
+      "WALLET_TOPUP_MIN_MINOR must not exceed WALLET_TOPUP_MAX_MINOR",
+    ]);
+  });
+
+  it("treats empty strings as unset and real keys as live mode", () => {
+    const env = parseEnv({ ...base, DATABASE_URL: "", STRIPE_SECRET_KEY: "sk_test_51abc", STRIPE_WEBHOOK_SECRET: "whsec_abc" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(isDemoMode(env)).toBe(false);
+  });
+});
