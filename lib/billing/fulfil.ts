@@ -32,6 +32,11 @@ export interface FulfilOptions {
   ownerId?: string;
 }
 
+/** The `session_id` Stripe appends to a success URL, when it looks like one; anything else is not worth a lookup. */
+export function checkoutSessionIdFrom(value: unknown): string | null {
+  return typeof value === "string" && /^cs_\w{1,250}$/.test(value) ? value : null;
+}
+
 /** For the order success page and the webhook. Returns the session as stored afterwards, or null when it is not ours. */
 export function fulfilOrderCheckout(sessionId: string, options: FulfilOptions = {}): Promise<CheckoutSession | null> {
   return syncCheckoutSession(sessionId, CheckoutPurpose.ORDER, options);
@@ -51,6 +56,20 @@ export async function fulfilCheckoutSession(sessionId: string): Promise<Checkout
     return null;
   }
   return row.purpose === CheckoutPurpose.ORDER ? fulfilOrderCheckout(sessionId) : fulfilWalletTopUp(sessionId);
+}
+
+/**
+ * For success pages, which must say something true even when Stripe cannot
+ * be asked right now: the session after fulfilment, or as stored if
+ * fulfilment failed (the webhook, retried by Stripe, finishes the job).
+ */
+export async function checkoutForSuccessPage(purpose: CheckoutPurpose, sessionId: string, ownerId: string): Promise<CheckoutSession | null> {
+  try {
+    return await syncCheckoutSession(sessionId, purpose, { ownerId });
+  } catch (err) {
+    log.error("fulfilment from the success page failed; showing the stored state", { sessionId, error: err });
+    return db().checkoutSession.findFirst({ where: { id: sessionId, userId: ownerId, purpose } });
+  }
 }
 
 async function syncCheckoutSession(sessionId: string, purpose: CheckoutPurpose, { ownerId }: FulfilOptions): Promise<CheckoutSession | null> {

@@ -26,9 +26,16 @@ export async function walletSummary(userId: string): Promise<WalletSummary> {
 
 export const HISTORY_PAGE_SIZE = 50;
 
-/** The latest entries, newest first. */
-export function recentWalletEntries(userId: string, take = HISTORY_PAGE_SIZE): Promise<WalletEntry[]> {
-  return db().walletEntry.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
+export type WalletEntryWithAuthor = WalletEntry & { author: { email: string } | null };
+
+/** The latest entries, newest first, with who made each adjustment. */
+export function recentWalletEntries(userId: string, take = HISTORY_PAGE_SIZE): Promise<WalletEntryWithAuthor[]> {
+  return db().walletEntry.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take,
+    include: { author: { select: { email: true } } },
+  });
 }
 
 export interface WalletListRow {

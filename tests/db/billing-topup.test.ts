@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { POST as stripeWebhookRoute } from "@/app/api/webhooks/stripe/route";
 import { createTopUpCheckout } from "@/lib/billing/checkout";
 import { BillingError } from "@/lib/billing/errors";
-import { fulfilWalletTopUp } from "@/lib/billing/fulfil";
+import { checkoutForSuccessPage, fulfilWalletTopUp } from "@/lib/billing/fulfil";
 import { db } from "@/lib/db/client";
 import { billingWorldPerFile, createUser, TEST_STRIPE, walletState } from "../support/fake-stripe";
 
@@ -73,9 +73,10 @@ describe("funding the wallet", () => {
     await world.fake.completeSession(checkout.sessionId);
     const [completed] = world.fake.events("checkout.session.completed").filter((e) => e.data.object.id === checkout.sessionId);
     const attempts = await world.fake.redeliver(completed!.id, 4);
+    // What the success page calls, visited twice (a reload).
     const visits = await Promise.all([
-      fulfilWalletTopUp(checkout.sessionId, { ownerId: user.id }),
-      fulfilWalletTopUp(checkout.sessionId, { ownerId: user.id }),
+      checkoutForSuccessPage("WALLET_TOPUP", checkout.sessionId, user.id),
+      checkoutForSuccessPage("WALLET_TOPUP", checkout.sessionId, user.id),
     ]);
 
     expect(attempts.map((a) => a.status)).toEqual([200, 200, 200, 200]);

@@ -1,0 +1,40 @@
+import { notFound } from "next/navigation";
+import { PayOrder } from "@/components/billing/pay-order";
+import { Alert, ButtonLink, Card } from "@/components/ui";
+import { requireUser } from "@/lib/auth/session";
+import { OrderStatus } from "@/lib/generated/prisma/client";
+import { formatMoney } from "@/lib/money";
+import { findOrderForUser } from "@/lib/orders/orders";
+
+export const metadata = { title: "Payment cancelled" };
+
+/** Stripe's cancel URL for an order: nothing was charged; the order waits, and can be paid again here. */
+export default async function PaymentCancelledPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser("/account");
+  const { order: orderId } = await searchParams;
+  const order = typeof orderId === "string" ? await findOrderForUser(user.id, orderId) : null;
+  if (!order) notFound();
+  if (order.status !== OrderStatus.PENDING_PAYMENT) {
+    return (
+      <div className="mx-auto max-w-lg space-y-6">
+        <h1 className="text-2xl font-bold">Order {order.otherOrderId}</h1>
+        <Alert tone="info">This order is no longer awaiting payment.</Alert>
+        <ButtonLink href="/account" variant="secondary">
+          Go to My eSIMs
+        </ButtonLink>
+      </div>
+    );
+  }
+  return (
+    <div className="mx-auto max-w-lg space-y-6">
+      <h1 className="text-2xl font-bold">Payment cancelled</h1>
+      <Alert tone="info">You left the payment page without paying, so nothing was charged. Your order is saved; pay for it whenever you’re ready.</Alert>
+      <Card className="space-y-4">
+        <p>
+          <strong>{order.planName}</strong> — {formatMoney(order.amountMinor, order.currency)}
+        </p>
+        <PayOrder order={order} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import { useActionState } from "react";
+import { adjustWalletAction } from "@/app/admin/wallets/actions";
+import type { ActionState } from "@/components/billing/action-state";
+import { Alert, Button, Field } from "@/components/ui";
+
+export function AdjustmentForm({ userId, currency }: { userId: string; currency: string }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(adjustWalletAction, null);
+  return (
+    <form action={action} className="space-y-4" aria-label="Adjust wallet" noValidate>
+      {state?.error && <Alert tone="error">{state.error}</Alert>}
+      {state?.success && <Alert tone="success">{state.success}</Alert>}
+      <input type="hidden" name="userId" value={userId} />
+      <Field
+        label={`Amount (${currency})`}
+        name="amount"
+        inputMode="decimal"
+        autoComplete="off"
+        required
+        hint="Positive to credit, negative to debit, e.g. 5 or -12.50."
+        defaultValue={state?.values?.amount}
+        error={state?.fieldErrors?.amount}
+      />
+      <Field
+        label="Reason"
+        name="reason"
+        required
+        maxLength={500}
+        hint="Shown to the customer in their wallet history and kept in the audit log."
+        defaultValue={state?.values?.reason}
+        error={state?.fieldErrors?.reason}
+      />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : "Record adjustment"}
+      </Button>
+    </form>
+  );
+}
