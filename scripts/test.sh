@@ -30,7 +30,8 @@ export TEST_POSTGRES_URL="postgresql://postgres:postgres@127.0.0.1:5432/postgres
 
 step "npm packages"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund || die "npm ci failed"
+  # `npm install`, not `npm ci`: see scripts/demo.sh.
+  npm install --no-audit --no-fund || die "npm install failed"
 fi
 
 rm -rf test-results && mkdir -p test-results
