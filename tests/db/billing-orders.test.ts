@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/client";
 import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
 import { adjustWallet } from "@/lib/wallet/adjustments";
-import { billingWorldPerFile, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
+import { billingWorldPerFile, completedEventOf, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
 
 vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
 
@@ -64,7 +64,7 @@ describe("paying for an order by card", () => {
     const order = await createPendingOrder(user.id, 2450);
     const checkout = await createOrderCheckout(user.id, order.otherOrderId);
     await world.fake.completeSession(checkout.sessionId);
-    const completed = world.fake.events("checkout.session.completed").find((e) => e.data.object.id === checkout.sessionId)!;
+    const completed = completedEventOf(world.fake, checkout.sessionId);
     await world.fake.redeliver(completed.id, 3);
     await fulfilOrderCheckout(checkout.sessionId, { ownerId: user.id });
 

@@ -5,7 +5,7 @@ import { createTopUpCheckout } from "@/lib/billing/checkout";
 import { BillingError } from "@/lib/billing/errors";
 import { checkoutForSuccessPage, fulfilWalletTopUp } from "@/lib/billing/fulfil";
 import { db } from "@/lib/db/client";
-import { billingWorldPerFile, createUser, TEST_STRIPE, walletState } from "../support/fake-stripe";
+import { billingWorldPerFile, completedEventOf, createUser, TEST_STRIPE, walletState } from "../support/fake-stripe";
 
 vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
 
@@ -71,8 +71,8 @@ describe("funding the wallet", () => {
   it("credits once for five deliveries of checkout.session.completed and two success-page visits", async () => {
     const { user, checkout } = await openTopUp(2500);
     await world.fake.completeSession(checkout.sessionId);
-    const [completed] = world.fake.events("checkout.session.completed").filter((e) => e.data.object.id === checkout.sessionId);
-    const attempts = await world.fake.redeliver(completed!.id, 4);
+    const completed = completedEventOf(world.fake, checkout.sessionId);
+    const attempts = await world.fake.redeliver(completed.id, 4);
     // What the success page calls, visited twice (a reload).
     const visits = await Promise.all([
       checkoutForSuccessPage("WALLET_TOPUP", checkout.sessionId, user.id),
@@ -124,7 +124,7 @@ describe("the webhook's signature check", () => {
   it("rejects a bad signature or a stale timestamp with 400 and changes nothing, then accepts the genuine event", async () => {
     const { user, checkout } = await openTopUp(2000);
     await world.fake.completeSession(checkout.sessionId, { webhook: false });
-    const event = world.fake.events("checkout.session.completed").find((e) => e.data.object.id === checkout.sessionId)!;
+    const event = completedEventOf(world.fake, checkout.sessionId);
     const payload = JSON.stringify(event);
 
     const forged = await signedDelivery(payload, { secret: "whsec_not_ours" });
@@ -144,7 +144,7 @@ describe("the webhook's signature check", () => {
   it("rejects a body altered after signing", async () => {
     const { user, checkout } = await openTopUp(2000);
     await world.fake.completeSession(checkout.sessionId, { webhook: false });
-    const event = world.fake.events("checkout.session.completed").find((e) => e.data.object.id === checkout.sessionId)!;
+    const event = completedEventOf(world.fake, checkout.sessionId);
     const payload = JSON.stringify(event);
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: TEST_STRIPE.webhookSecret });
 
@@ -205,15 +205,20 @@ describe("payments that settle later, fail or never happen", () => {
     expect((await walletState(user.id)).entries).toEqual([]);
   });
 
-  it("does not let an expired event delivered after the payment undo it", async () => {
+  /** A paid session whose completed event is held back, and a stale "expired" snapshot of it, signed as Stripe would. */
+  async function paidWithStaleExpiry() {
     const { user, checkout } = await openTopUp(1500);
     world.fake.holdWebhooks();
     await world.fake.completeSession(checkout.sessionId);
-    const completed = world.fake.events("checkout.session.completed").find((e) => e.data.object.id === checkout.sessionId)!;
-    // A stale "expired" snapshot of the same session, signed like Stripe's, reaches us after the payment.
-    const expiredSnapshot = { ...completed, id: "evt_stale_expired", type: "checkout.session.expired", data: { object: { ...completed.data.object, status: "expired" } } };
+    const completed = completedEventOf(world.fake, checkout.sessionId);
+    const expired = { ...completed, id: `evt_stale_${checkout.sessionId}`, type: "checkout.session.expired", data: { object: { ...completed.data.object, status: "expired" } } };
+    return { user, checkout, deliverExpired: () => signedDelivery(JSON.stringify(expired)) };
+  }
+
+  it("does not let an expired event delivered after the payment undo it", async () => {
+    const { user, checkout, deliverExpired } = await paidWithStaleExpiry();
     await world.fake.releaseWebhooks();
-    const late = await signedDelivery(JSON.stringify(expiredSnapshot));
+    const late = await deliverExpired();
 
     expect(late.status).toBe(200);
     expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({ status: "PAID" });
@@ -221,13 +226,9 @@ describe("payments that settle later, fail or never happen", () => {
   });
 
   it("credits, not expires, when a stale expired event overtakes the completed one", async () => {
-    const { user, checkout } = await openTopUp(1500);
-    world.fake.holdWebhooks();
-    await world.fake.completeSession(checkout.sessionId);
-    const completed = world.fake.events("checkout.session.completed").find((e) => e.data.object.id === checkout.sessionId)!;
-    const expiredSnapshot = { ...completed, id: "evt_early_expired", type: "checkout.session.expired", data: { object: { ...completed.data.object, status: "expired" } } };
+    const { user, checkout, deliverExpired } = await paidWithStaleExpiry();
 
-    expect((await signedDelivery(JSON.stringify(expiredSnapshot))).status).toBe(200);
+    expect((await deliverExpired()).status).toBe(200);
     expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({ status: "PAID" });
     await world.fake.releaseWebhooks();
 

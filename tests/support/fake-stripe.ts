@@ -11,7 +11,7 @@ import { POST as stripeWebhookRoute } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/lib/db/client";
 import { PaymentMethod, Role, type User } from "@/lib/generated/prisma/client";
 import { createOrder } from "@/lib/orders/orders";
-import { startFakeStripe, type FakeStripe } from "@/simulators/stripe/index";
+import { startFakeStripe, type FakeEvent, type FakeStripe } from "@/simulators/stripe/index";
 
 export const TEST_STRIPE = { secretKey: "sk_test_billing_tests", webhookSecret: "whsec_billing_tests" } as const;
 
@@ -68,6 +68,13 @@ export function billingWorldPerFile(extraEnv: Record<string, string> = {}): Bill
     await db().$disconnect();
   });
   return world;
+}
+
+/** The `checkout.session.completed` event the fake created for one session. */
+export function completedEventOf(fake: FakeStripe, sessionId: string): FakeEvent {
+  const event = fake.events("checkout.session.completed").find((e) => e.data.object.id === sessionId);
+  if (!event) throw new Error(`No checkout.session.completed event for ${sessionId}`);
+  return event;
 }
 
 let serial = 0;
