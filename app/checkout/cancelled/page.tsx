@@ -19,8 +19,8 @@ export default async function PaymentCancelledPage({ searchParams }: { searchPar
       <div className="mx-auto max-w-lg space-y-6">
         <h1 className="text-2xl font-bold">Order {order.otherOrderId}</h1>
         <Alert tone="info">This order is no longer awaiting payment.</Alert>
-        <ButtonLink href="/account" variant="secondary">
-          Go to My eSIMs
+        <ButtonLink href={`/orders/${encodeURIComponent(order.otherOrderId)}`} variant="secondary">
+          View your order
         </ButtonLink>
       </div>
     );
