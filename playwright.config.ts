@@ -20,6 +20,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // Playwright empties its outputDir on start; the JSON report lives beside it, not in it.
+  outputDir: "test-results/playwright",
   reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
   use: {
     baseURL,

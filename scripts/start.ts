@@ -128,6 +128,7 @@ async function start() {
       fail(`Could not start the embedded database on port ${e.EMBEDDED_DB_PORT}: ${err.message}. Set EMBEDDED_DB_PORT to a free port.`),
     );
     process.env.DATABASE_URL = embedded.url;
+    process.env.DATABASE_POOL_SIZE = "1";
     log.info("embedded database ready", { dataDir: path.join(e.DATA_DIR, "pglite"), url: embedded.url });
   }
   process.on("SIGINT", () => void shutdown(0));

@@ -58,5 +58,7 @@ const passed = (v?.numPassedTests ?? 0) + (e?.stats?.expected ?? 0);
 const failed = (v ? v.numFailedTests : 1) + (e ? e.stats.unexpected + e.stats.flaky : 1);
 console.log(`\nvitest: ${v?.numPassedTests ?? 0} passed, ${v ? v.numFailedTests : "no report"} failed; playwright: ${e?.stats?.expected ?? 0} passed, ${e ? e.stats.unexpected : "no report"} failed`);
 console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
 JS
+[ $? -eq 0 ] || status=1
 exit $status

@@ -1,17 +1,53 @@
-import { Card, CardTitle } from "@/components/ui";
+import Link from "next/link";
+import { OrderStatusBadge } from "@/components/orders/order-status";
+import { ButtonLink, Card, Table, Td, Th } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { formatMoney } from "@/lib/money";
+import { listOrdersForUser } from "@/lib/orders/orders";
 
 export const metadata = { title: "My eSIMs" };
 
 export default async function AccountPage() {
   const user = await requireUser("/account");
+  const orders = await listOrdersForUser(user.id);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Hello, {user.name ?? user.email}</h1>
-      <Card>
-        <CardTitle>My eSIMs</CardTitle>
-        <p className="mt-2 text-sm text-slate-600">Your eSIMs and their install details appear here after you buy a plan.</p>
-      </Card>
+      {orders.length === 0 ? (
+        <Card className="space-y-3">
+          <p className="text-slate-600">You have no eSIMs yet.</p>
+          <ButtonLink href="/destinations">Find a plan</ButtonLink>
+        </Card>
+      ) : (
+        <Table caption="My orders, newest first">
+          <thead>
+            <tr>
+              <Th>Destination</Th>
+              <Th>Plan</Th>
+              <Th>Price</Th>
+              <Th>Status</Th>
+              <Th>Ordered</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 bg-white">
+            {orders.map((o) => (
+              <tr key={o.otherOrderId}>
+                <Td>
+                  <Link className="font-semibold text-brand-600 underline" href={`/orders/${o.otherOrderId}`}>
+                    {o.plan.destination.name}
+                  </Link>
+                </Td>
+                <Td>{o.planName}</Td>
+                <Td>{formatMoney(o.amountMinor, o.currency)}</Td>
+                <Td>
+                  <OrderStatusBadge status={o.status} />
+                </Td>
+                <Td>{o.createdAt.toISOString().slice(0, 10)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
     </div>
   );
 }

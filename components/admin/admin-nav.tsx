@@ -2,7 +2,11 @@ import Link from "next/link";
 
 const links = [
   { href: "/admin", label: "Overview" },
+  { href: "/admin/orders", label: "Orders" },
   { href: "/admin/users", label: "Customers" },
+  { href: "/admin/wallets", label: "Wallets" },
+  { href: "/admin/catalog", label: "Catalog" },
+  { href: "/admin/providers", label: "Providers" },
   { href: "/admin/outbox", label: "Outbox" },
   { href: "/admin/audit", label: "Audit log" },
 ];

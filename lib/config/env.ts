@@ -45,6 +45,12 @@ const EnvSchema = z
     APP_URL: url("the storefront's public address").default("http://localhost:3000"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     DATA_DIR: z.string().min(1).default(".data"),
+    /**
+     * Connections per process. The launcher sets 1 for the embedded database:
+     * PGlite is one backend, and its socket server can interleave two
+     * connections' extended-protocol messages, so they must queue instead.
+     */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     /** Where the embedded PGlite server listens when DATABASE_URL is unset. */
     EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     DATABASE_URL: postgresUrl.optional(),

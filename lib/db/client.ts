@@ -4,13 +4,14 @@
  * set, otherwise the embedded PGlite socket server that `npm start` runs.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+import { env } from "../config/env";
 import { PrismaClient } from "../generated/prisma/client";
 
 export type Db = PrismaClient;
 export type { Prisma } from "../generated/prisma/client";
 
-export function createDb(connectionString: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+export function createDb(connectionString: string, poolSize: number): Db {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
 }
 
 const globalForDb = globalThis as unknown as { __db?: Db };
@@ -21,13 +22,13 @@ const globalForDb = globalThis as unknown as { __db?: Db };
  */
 export function db(): Db {
   if (!globalForDb.__db) {
-    const url = process.env.DATABASE_URL;
-    if (!url) {
+    const { DATABASE_URL, DATABASE_POOL_SIZE } = env();
+    if (!DATABASE_URL) {
       throw new Error(
         "DATABASE_URL is not set in the app process. Start the storefront with `npm start` (it runs the embedded database) or set DATABASE_URL to a PostgreSQL server.",
       );
     }
-    globalForDb.__db = createDb(url);
+    globalForDb.__db = createDb(DATABASE_URL, DATABASE_POOL_SIZE);
   }
   return globalForDb.__db;
 }

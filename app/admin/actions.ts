@@ -1,0 +1,118 @@
+"use server";
+
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { ActionState } from "@/components/billing/action-state";
+import { originFromHeaders } from "@/lib/audit";
+import { requireAdmin } from "@/lib/auth/session";
+import { refundOrder } from "@/lib/billing/refunds";
+import { setPlanActive, setPlanPrice } from "@/lib/catalog/admin";
+import { syncCatalog } from "@/lib/catalog/sync";
+import { env } from "@/lib/config/env";
+import { parseMoneyInput } from "@/lib/money";
+import { retryFulfilment } from "@/lib/orders/fulfilment";
+import { ProviderError } from "@/lib/providers/errors";
+import { allProviders, meisimClient } from "@/lib/providers/registry";
+
+const Id = z.string().trim().min(1).max(64);
+
+function providerMessage(err: unknown): string {
+  if (err instanceof ProviderError) return `${err.message}${err.hint ? ` — ${err.hint}` : ""}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export async function retryFulfilmentAction(form: FormData): Promise<void> {
+  await requireAdmin("/admin/orders");
+  await retryFulfilment(Id.parse(form.get("otherOrderId")));
+  revalidatePath("/admin/orders");
+}
+
+export async function refundOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const admin = await requireAdmin("/admin/orders");
+  const parsed = z.object({ otherOrderId: Id, reason: z.string().trim().min(3, { error: "Give a reason (at least 3 characters)." }).max(300) }).safeParse({
+    otherOrderId: form.get("otherOrderId"),
+    reason: form.get("reason"),
+  });
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid refund." };
+  try {
+    await refundOrder(parsed.data.otherOrderId, { actorId: admin.id, reason: parsed.data.reason, origin: originFromHeaders(await headers()) });
+  } catch (err) {
+    return { error: providerMessage(err) };
+  }
+  revalidatePath("/admin/orders");
+  return { success: `Order ${parsed.data.otherOrderId} refunded.` };
+}
+
+export async function setPlanPriceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const admin = await requireAdmin("/admin/catalog");
+  const planId = Id.safeParse(form.get("planId"));
+  const price = parseMoneyInput(String(form.get("price") ?? ""), env().CURRENCY);
+  if (!planId.success || price === null || price <= 0) return { error: "Enter a price like 12.99." };
+  await setPlanPrice(planId.data, price, admin.id, originFromHeaders(await headers()));
+  revalidatePath("/admin/catalog");
+  return { success: "Price saved." };
+}
+
+export async function togglePlanAction(form: FormData): Promise<void> {
+  const admin = await requireAdmin("/admin/catalog");
+  await setPlanActive(Id.parse(form.get("planId")), form.get("active") === "true", admin.id, originFromHeaders(await headers()));
+  revalidatePath("/admin/catalog");
+}
+
+export async function syncCatalogAction(_prev: ActionState): Promise<ActionState> {
+  await requireAdmin("/admin/catalog");
+  const lines: string[] = [];
+  for (const provider of allProviders()) {
+    try {
+      const report = await syncCatalog(provider, { markupPercent: env().CATALOG_MARKUP_PERCENT });
+      lines.push(`${provider.displayName}: ${report.plans} plans, ${report.deactivated} withdrawn`);
+    } catch (err) {
+      lines.push(`${provider.displayName}: failed (${providerMessage(err)})`);
+    }
+  }
+  revalidatePath("/admin/catalog");
+  return { success: lines.join(" · ") };
+}
+
+export async function meisimTopUpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  await requireAdmin("/admin/providers");
+  const amount = parseMoneyInput(String(form.get("amount") ?? ""), "USD");
+  if (amount === null || amount < 50_00 || amount > 10_000_00) return { error: "MeiSIM top-ups are $50 to $10,000." };
+  let url: string;
+  try {
+    url = (await meisimClient().wallet.topup(amount)).checkoutUrl;
+  } catch (err) {
+    return { error: providerMessage(err) };
+  }
+  redirect(url);
+}
+
+export async function meisimSendOtpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  await requireAdmin("/admin/providers");
+  const email = z.email().safeParse(form.get("email"));
+  if (!email.success) return { error: "Enter the dealer email address." };
+  try {
+    await meisimClient().auth.sendOtp(email.data);
+  } catch (err) {
+    return { error: providerMessage(err), values: { email: email.data } };
+  }
+  return { success: "Code sent. Enter it below within 5 minutes.", values: { email: email.data } };
+}
+
+export async function meisimVerifyOtpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  await requireAdmin("/admin/providers");
+  const parsed = z.object({ email: z.email(), code: z.string().regex(/^\d{6}$/, { error: "The code has 6 digits." }) }).safeParse({
+    email: form.get("email"),
+    code: form.get("code"),
+  });
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter the email and the 6-digit code." };
+  try {
+    const { apiKey } = await meisimClient().auth.verifyOtp(parsed.data.email, parsed.data.code);
+    return { success: `Verified. Set MEISIM_DEALER_KEY=${apiKey} in the store's environment and restart.` };
+  } catch (err) {
+    return { error: providerMessage(err), values: { email: parsed.data.email } };
+  }
+}

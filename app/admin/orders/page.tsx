@@ -1,0 +1,94 @@
+import { refundOrderAction, retryFulfilmentAction } from "@/app/admin/actions";
+import { ActionForm } from "@/components/admin/action-form";
+import { OrderStatusBadge } from "@/components/orders/order-status";
+import { Button, inputClass, Table, Td, Th } from "@/components/ui";
+import { requireAdmin } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { OrderStatus } from "@/lib/generated/prisma/client";
+import { formatMoney } from "@/lib/money";
+
+export const metadata = { title: "Orders" };
+
+const REFUNDABLE: OrderStatus[] = [OrderStatus.PAID, OrderStatus.FULFILLING, OrderStatus.FULFILLED, OrderStatus.FULFILMENT_FAILED];
+
+export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  await requireAdmin("/admin/orders");
+  const q = (await searchParams).q?.trim();
+  const orders = await db().order.findMany({
+    where: q ? { OR: [{ otherOrderId: { contains: q } }, { user: { email: { contains: q, mode: "insensitive" } } }, { providerOrderRef: { contains: q } }] } : {},
+    include: { user: { select: { email: true } }, refund: true, esims: { select: { iccid: true } } },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+  });
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">Orders</h1>
+      <form role="search" className="flex max-w-md gap-2">
+        <label htmlFor="order-search" className="sr-only">
+          Search orders
+        </label>
+        <input id="order-search" name="q" defaultValue={q} placeholder="Order ref, email or provider ref" className={inputClass} />
+        <Button type="submit" variant="secondary">
+          Search
+        </Button>
+      </form>
+      <Table caption="Orders, newest first">
+        <thead>
+          <tr>
+            <Th>Order (otherOrderId)</Th>
+            <Th>Customer</Th>
+            <Th>Plan</Th>
+            <Th>Amount</Th>
+            <Th>Status</Th>
+            <Th>Upstream</Th>
+            <Th>Actions</Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 bg-white align-top">
+          {orders.map((o) => (
+            <tr key={o.otherOrderId}>
+              <Td className="font-mono text-xs">{o.otherOrderId}</Td>
+              <Td>{o.user.email}</Td>
+              <Td>{o.planName}</Td>
+              <Td>
+                {formatMoney(o.amountMinor, o.currency)} · {o.paymentMethod.toLowerCase()}
+              </Td>
+              <Td>
+                <OrderStatusBadge status={o.status} />
+                {o.failureReason && <p className="mt-1 max-w-xs text-xs text-red-700">{o.failureReason}</p>}
+              </Td>
+              <Td className="text-xs">
+                {o.provider}
+                {o.providerOrderRef && <span className="block font-mono">{o.providerOrderRef}</span>}
+                {o.esims.map((e) => (
+                  <span key={e.iccid} className="block font-mono">
+                    {e.iccid}
+                  </span>
+                ))}
+              </Td>
+              <Td className="space-y-2">
+                {o.status === OrderStatus.FULFILMENT_FAILED && (
+                  <form action={retryFulfilmentAction}>
+                    <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
+                    <Button type="submit" variant="secondary">
+                      Retry delivery
+                    </Button>
+                  </form>
+                )}
+                {REFUNDABLE.includes(o.status) && !o.refund && (
+                  <ActionForm action={refundOrderAction} label={`Refund ${o.otherOrderId}`} submitLabel="Refund" variant="danger">
+                    <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
+                    <label className="sr-only" htmlFor={`reason-${o.otherOrderId}`}>
+                      Refund reason
+                    </label>
+                    <input id={`reason-${o.otherOrderId}`} name="reason" required placeholder="Reason" className={inputClass} />
+                  </ActionForm>
+                )}
+              </Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PayOrder } from "@/components/billing/pay-order";
+import { AutoRefresh } from "@/components/orders/auto-refresh";
+import { CancelOrderForm } from "@/components/orders/cancel-order-form";
+import { EsimInstall } from "@/components/orders/esim-install";
+import { OrderStatusBadge } from "@/components/orders/order-status";
+import { Alert, ButtonLink, Card } from "@/components/ui";
+import { requireUser } from "@/lib/auth/session";
+import { OrderStatus } from "@/lib/generated/prisma/client";
+import { formatData, formatMoney } from "@/lib/money";
+import { usageFor } from "@/lib/orders/after-sale";
+import { findOrderForUser } from "@/lib/orders/orders";
+
+export const metadata = { title: "Order" };
+
+export default async function OrderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ otherOrderId: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
+  const { otherOrderId } = await params;
+  const user = await requireUser(`/orders/${otherOrderId}`);
+  const order = await findOrderForUser(user.id, otherOrderId);
+  if (!order) notFound();
+  const query = await searchParams;
+  const settingUp = order.status === OrderStatus.PAID || order.status === OrderStatus.FULFILLING;
+  const usage = order.status === OrderStatus.FULFILLED ? await usageFor(order.provider, order.esims.map((e) => e.iccid)) : null;
+  const unused = usage?.ok && usage.usage.every((u) => u.state === "not_installed" || u.state === "installed");
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold">
+          {order.plan.destination.name}: {order.renewsIccid ? "renewal" : formatData(order.plan.dataMb)}, {order.plan.days} days
+        </h1>
+        <OrderStatusBadge status={order.status} />
+      </div>
+      <p className="text-sm text-slate-600">
+        Order {order.otherOrderId} · {order.planName} · {formatMoney(order.amountMinor, order.currency)}
+        {order.renewsIccid && ` · tops up eSIM ${order.renewsIccid}`}
+      </p>
+      {query.cancelled && <Alert tone="success">Your order was cancelled and refunded.</Alert>}
+
+      {order.status === OrderStatus.PENDING_PAYMENT && (
+        <Card className="space-y-4">
+          <h2 className="text-lg font-semibold">Pay for your eSIM</h2>
+          <PayOrder order={order} />
+        </Card>
+      )}
+      {settingUp && (
+        <>
+          <AutoRefresh />
+          <Alert tone="info" title="Payment received">
+            We’re setting up your eSIM with the network. This page updates by itself in a few seconds.
+          </Alert>
+        </>
+      )}
+      {order.status === OrderStatus.FULFILMENT_FAILED && (
+        <Alert tone="error" title="Your eSIM is delayed">
+          The network did not deliver your eSIM yet. Our team has been alerted and will deliver it or refund you in full.
+        </Alert>
+      )}
+      {order.refund && (
+        <Alert tone="info" title="Refunded">
+          {formatMoney(order.refund.amountMinor, order.refund.currency)} went back to your {order.refund.method === "WALLET" ? "wallet" : "card"}.
+        </Alert>
+      )}
+      {order.status === OrderStatus.FULFILLED && (
+        <>
+          {usage && !usage.ok && <Alert tone="warning">{usage.message}</Alert>}
+          {order.esims.map((esim) => (
+            <EsimInstall key={esim.iccid} esim={esim} orderId={order.otherOrderId} usage={usage?.ok ? (usage.usage.find((u) => u.iccid === esim.iccid) ?? null) : null} />
+          ))}
+          <div className="flex flex-wrap gap-6">
+            {order.plan.renewable && order.esims[0] && (
+              <ButtonLink href={`/esims/${encodeURIComponent(order.esims[0].iccid)}/renew`} variant="secondary">
+                Add more data
+              </ButtonLink>
+            )}
+            {order.plan.cancellable && unused && <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} />}
+          </div>
+        </>
+      )}
+      <Link href="/account" className="text-sm text-brand-600 underline">
+        All my eSIMs
+      </Link>
+    </div>
+  );
+}

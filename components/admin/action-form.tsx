@@ -1,0 +1,34 @@
+"use client";
+
+import { useActionState, type ReactNode } from "react";
+import type { ActionState } from "@/components/billing/action-state";
+import { Alert, Button } from "@/components/ui";
+
+/** A form bound to a server action that answers with an error or a success message. */
+export function ActionForm({
+  action,
+  label,
+  submitLabel,
+  variant = "primary",
+  children,
+  className,
+}: {
+  action: (state: ActionState, form: FormData) => Promise<ActionState>;
+  label: string;
+  submitLabel: string;
+  variant?: "primary" | "secondary" | "danger";
+  children?: ReactNode;
+  className?: string;
+}) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, null);
+  return (
+    <form action={formAction} aria-label={label} className={className ?? "space-y-2"}>
+      {state?.error && <Alert tone="error">{state.error}</Alert>}
+      {state?.success && <Alert tone="success">{state.success}</Alert>}
+      {children}
+      <Button type="submit" variant={variant} disabled={pending}>
+        {pending ? "Working…" : submitLabel}
+      </Button>
+    </form>
+  );
+}

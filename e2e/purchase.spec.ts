@@ -1,0 +1,79 @@
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+/** Clicks "Buy" on the first plan row of a destination that matches `row`. */
+async function buyPlan(page: Page, destination: string, row: (rows: ReturnType<Page["getByRole"]>) => ReturnType<Page["getByRole"]>) {
+  await page.goto(`/destinations/${destination}`);
+  const target = row(page.getByRole("table").getByRole("row")).first();
+  const name = await target.getByRole("button", { name: /^Buy / }).getAttribute("aria-label");
+  await target.getByRole("button", { name: /^Buy / }).click();
+  await expect(page).toHaveURL(/\/orders\/RS\d{8}-[0-9A-F]{10}$/);
+  await expect(page.getByRole("heading", { name: "Pay for your eSIM" })).toBeVisible();
+  return name!;
+}
+
+async function topUpWallet(page: Page, amount: string) {
+  await page.goto("/wallet/top-up");
+  await page.getByLabel("Amount to add (USD)").fill(amount);
+  await page.getByRole("button", { name: "Continue to payment" }).click();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page.getByText(/We added \$[\d.]+ to your wallet\./)).toBeVisible();
+}
+
+/** Waits on the order page until the provider has delivered the eSIM. */
+async function expectInstallDetails(page: Page) {
+  await expect(page.getByText("Ready to install")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("img", { name: /QR code to install eSIM \d+/ })).toBeVisible();
+  await expect(page.getByTestId("lpa")).toHaveText(/^LPA:1\$[^$]+\$\S+$/);
+  const lpa = await page.getByTestId("lpa").textContent();
+  await expect(page.getByRole("link", { name: "Install on iPhone (one tap)" })).toHaveAttribute(
+    "href",
+    `https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=${encodeURIComponent(lpa!)}`,
+  );
+  await expect(page.getByText("APN")).toBeVisible();
+}
+
+test("a customer buys a plan by card and gets the QR code, LPA, iOS link and PDF", async ({ page, customer: _signedIn }) => {
+  const plan = await buyPlan(page, "japan", (rows) => rows.filter({ has: page.getByRole("button", { name: /^Buy / }) }));
+  const price = /for (\$[\d.]+)$/.exec(plan)![1]!;
+  await page.getByRole("button", { name: `Pay ${price} by card` }).click();
+
+  await expect(page.getByRole("heading", { name: `Pay ${price}` })).toBeVisible();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_test_/);
+  await expect(page.getByText(new RegExp(`We received ${price.replace("$", "\\$")}`))).toBeVisible();
+
+  await page.getByRole("link", { name: "View your order" }).click();
+  await expectInstallDetails(page);
+  await page.goto("/account");
+  await expect(page.getByRole("table", { name: "My orders, newest first" })).toContainText("Ready to install");
+
+  await page.goBack();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download PDF" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^esim-\d+\.pdf$/);
+  const bytes = Buffer.concat(await (await download.createReadStream()).toArray());
+  expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+});
+
+test("a customer pays from the wallet, cancels the unused eSIM and gets the money back", async ({ page, customer: _signedIn }) => {
+  await topUpWallet(page, "60");
+  // A plan whose policy allows cancellation (no "Non-refundable" badge).
+  await buyPlan(page, "japan", (rows) => rows.filter({ has: page.getByRole("button", { name: /^Buy / }) }).filter({ hasNotText: "Non-refundable" }));
+  await page.getByRole("button", { name: /from wallet$/ }).click();
+  await expect(page.getByText("Paid from your wallet")).toBeVisible();
+  await page.getByRole("link", { name: "View your order" }).click();
+  await expectInstallDetails(page);
+  await expect(page.getByText("Not installed yet")).toBeVisible();
+
+  await page.getByRole("button", { name: "Cancel and refund" }).click();
+  await expect(page.getByText("Your order was cancelled and refunded.")).toBeVisible();
+  await expect(page.getByText(/went back to your wallet/)).toBeVisible();
+  await page.goto("/wallet");
+  await expect(page.getByRole("region", { name: "Wallet balance" })).toContainText("$60.00");
+});
+
+test("a wallet that does not cover the order cannot pay from it", async ({ page, customer: _signedIn }) => {
+  await buyPlan(page, "japan", (rows) => rows.filter({ has: page.getByRole("button", { name: /^Buy / }) }));
+  await expect(page.getByRole("button", { name: /from wallet$/ })).toBeDisabled();
+  await expect(page.getByText(/not enough/)).toBeVisible();
+});
