@@ -3,8 +3,10 @@ import { listDestinations } from "@/lib/catalog/queries";
 
 export default async function HomePage() {
   const destinations = await listDestinations();
-  const regions = destinations.filter((d) => d.kind === "REGION");
-  const countries = destinations.filter((d) => d.kind === "COUNTRY");
+  const sections = [
+    { id: "regions", title: "Regions", destinations: destinations.filter((d) => d.kind === "REGION") },
+    { id: "countries", title: "Countries", destinations: destinations.filter((d) => d.kind === "COUNTRY") },
+  ];
   return (
     <div className="space-y-10">
       <section className="rounded-2xl bg-brand-900 px-6 py-12 text-white">
@@ -16,20 +18,17 @@ export default async function HomePage() {
           <DestinationSearch />
         </div>
       </section>
-      {regions.length > 0 && (
-        <section aria-labelledby="regions">
-          <h2 id="regions" className="mb-3 text-xl font-semibold">
-            Regions
-          </h2>
-          <DestinationGrid destinations={regions} />
-        </section>
+      {sections.map(
+        (section) =>
+          section.destinations.length > 0 && (
+            <section key={section.id} aria-labelledby={section.id}>
+              <h2 id={section.id} className="mb-3 text-xl font-semibold">
+                {section.title}
+              </h2>
+              <DestinationGrid destinations={section.destinations} />
+            </section>
+          ),
       )}
-      <section aria-labelledby="countries">
-        <h2 id="countries" className="mb-3 text-xl font-semibold">
-          Countries
-        </h2>
-        <DestinationGrid destinations={countries} />
-      </section>
     </div>
   );
 }

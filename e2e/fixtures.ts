@@ -38,7 +38,11 @@ export async function signInWithPassword(page: Page, email: string, password: st
   const form = page.getByRole("form", { name: "Sign in with password" });
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Password").fill(password);
-  await form.getByRole("button", { name: "Sign in" }).click();
+  // Wait for the server action's answer: an alert left from an earlier attempt must not count as this one's.
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sign-in"),
+    form.getByRole("button", { name: "Sign in" }).click(),
+  ]);
 }
 
 /** The page's own alert (Next.js adds a route announcer with role=alert too). */

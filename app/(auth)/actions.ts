@@ -2,22 +2,12 @@
 
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
-import { z } from "zod";
+import { fieldErrors, type ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { signIn, signOut } from "@/lib/auth/auth";
 import { safeCallbackPath } from "@/lib/auth/session";
 import { EmailSchema, EmailTakenError, registerCustomer, SignUpSchema } from "@/lib/auth/users";
 
-export type FormState = { error?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> } | null;
-
-function fieldErrorsOf(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    out[key] ??= issue.message;
-  }
-  return out;
-}
 
 function signInMessage(err: AuthError): string {
   const code = (err as AuthError & { code?: string }).code;
@@ -25,7 +15,7 @@ function signInMessage(err: AuthError): string {
   return "That email and password don’t match an account.";
 }
 
-export async function signInWithPassword(_prev: FormState, form: FormData): Promise<FormState> {
+export async function signInWithPassword(_prev: ActionState, form: FormData): Promise<ActionState> {
   const email = String(form.get("email") ?? "");
   const redirectTo = safeCallbackPath(form.get("callbackUrl"));
   try {
@@ -38,7 +28,7 @@ export async function signInWithPassword(_prev: FormState, form: FormData): Prom
   return null;
 }
 
-export async function signInWithEmailLink(_prev: FormState, form: FormData): Promise<FormState> {
+export async function signInWithEmailLink(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = EmailSchema.safeParse(form.get("email"));
   if (!parsed.success) return { fieldErrors: { email: "Enter a valid email address." }, values: { email: String(form.get("email") ?? "") } };
   try {
@@ -50,10 +40,10 @@ export async function signInWithEmailLink(_prev: FormState, form: FormData): Pro
   return null;
 }
 
-export async function signUp(_prev: FormState, form: FormData): Promise<FormState> {
+export async function signUp(_prev: ActionState, form: FormData): Promise<ActionState> {
   const values = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? "") };
   const parsed = SignUpSchema.safeParse({ ...values, password: form.get("password") });
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
   try {
     await registerCustomer(parsed.data, originFromHeaders(await headers()));
   } catch (err) {

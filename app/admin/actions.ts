@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
 import { refundOrder } from "@/lib/billing/refunds";

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { requireUser } from "@/lib/auth/session";
 import { createOrderCheckout } from "@/lib/billing/checkout";
 import { paymentFailureMessage } from "@/lib/billing/errors";

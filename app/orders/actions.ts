@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { requireUser } from "@/lib/auth/session";
 import { PaymentMethod } from "@/lib/generated/prisma/client";

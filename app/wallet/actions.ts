@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { fieldErrors, type ActionState } from "@/components/billing/action-state";
+import { fieldErrors, type ActionState } from "@/components/forms/action-state";
 import { requireUser } from "@/lib/auth/session";
 import { createTopUpCheckout, topUpTerms } from "@/lib/billing/checkout";
 import { paymentFailureMessage } from "@/lib/billing/errors";

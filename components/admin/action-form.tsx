@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, type ReactNode } from "react";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { Alert, Button } from "@/components/ui";
 
 /** A form bound to a server action that answers with an error or a success message. */

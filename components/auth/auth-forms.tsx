@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { signInWithEmailLink, signInWithPassword, signUp, type FormState } from "@/app/(auth)/actions";
+import { signInWithEmailLink, signInWithPassword, signUp } from "@/app/(auth)/actions";
+import type { ActionState } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 
 function SubmitRow({ pending, label }: { pending: boolean; label: string }) {
@@ -13,7 +14,7 @@ function SubmitRow({ pending, label }: { pending: boolean; label: string }) {
 }
 
 export function PasswordSignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(signInWithPassword, null);
+  const [state, action, pending] = useActionState<ActionState, FormData>(signInWithPassword, null);
   return (
     <form action={action} className="space-y-4" aria-label="Sign in with password">
       {state?.error && <Alert tone="error">{state.error}</Alert>}
@@ -26,7 +27,7 @@ export function PasswordSignInForm({ callbackUrl }: { callbackUrl: string }) {
 }
 
 export function EmailLinkForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(signInWithEmailLink, null);
+  const [state, action, pending] = useActionState<ActionState, FormData>(signInWithEmailLink, null);
   return (
     <form action={action} className="space-y-4" aria-label="Sign in with an email link">
       {state?.error && <Alert tone="error">{state.error}</Alert>}
@@ -48,7 +49,7 @@ export function EmailLinkForm({ callbackUrl }: { callbackUrl: string }) {
 }
 
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(signUp, null);
+  const [state, action, pending] = useActionState<ActionState, FormData>(signUp, null);
   return (
     <form action={action} className="space-y-4" aria-label="Create account" noValidate>
       {state?.error && <Alert tone="error">{state.error}</Alert>}

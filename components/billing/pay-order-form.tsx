@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { payOrderByCard, payOrderWithWallet } from "@/app/checkout/actions";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { Alert, Button, ButtonLink } from "@/components/ui";
 import { formatMoney } from "@/lib/money";
 

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { cancelOrderAction } from "@/app/orders/actions";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { Alert, Button } from "@/components/ui";
 
 export function CancelOrderForm({ otherOrderId, policy }: { otherOrderId: string; policy: string | null }) {

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { adjustWalletAction } from "@/app/admin/wallets/actions";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 
 export function AdjustmentForm({ userId, currency }: { userId: string; currency: string }) {

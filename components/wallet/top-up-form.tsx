@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { startTopUp } from "@/app/wallet/actions";
-import type { ActionState } from "@/components/billing/action-state";
+import type { ActionState } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 import { hasFee, parseTopUpAmount, quoteTopUp, type TopUpFee, type TopUpLimits } from "@/lib/billing/top-up-pricing";
 import { formatMoney } from "@/lib/money";

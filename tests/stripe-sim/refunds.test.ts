@@ -1,4 +1,3 @@
-import Stripe from "stripe";
 import { describe, expect, it, vi } from "vitest";
 import { createSession, fakeWithReceiverPerFile } from "./support";
 

@@ -1,4 +1,5 @@
 import { setPlanPriceAction, syncCatalogAction, togglePlanAction } from "@/app/admin/actions";
+import { SearchForm } from "@/components/admin/search-form";
 import { ActionForm } from "@/components/admin/action-form";
 import { Badge, Button, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
@@ -15,15 +16,7 @@ export default async function AdminCatalogPage({ searchParams }: { searchParams:
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Catalog and prices</h1>
       <ActionForm action={syncCatalogAction} label="Sync catalog" submitLabel="Sync catalog from providers" variant="secondary" />
-      <form role="search" className="flex max-w-md gap-2">
-        <label htmlFor="plan-search" className="sr-only">
-          Search plans
-        </label>
-        <input id="plan-search" name="q" defaultValue={q} placeholder="Destination or plan name" className={inputClass} />
-        <Button type="submit" variant="secondary">
-          Search
-        </Button>
-      </form>
+      <SearchForm id="plan-search" label="Destination or plan name" defaultValue={q} />
       <Table caption="Plans (first 100 matching)">
         <thead>
           <tr>

@@ -1,4 +1,5 @@
 import { refundOrderAction, retryFulfilmentAction } from "@/app/admin/actions";
+import { SearchForm } from "@/components/admin/search-form";
 import { ActionForm } from "@/components/admin/action-form";
 import { OrderStatusBadge } from "@/components/orders/order-status";
 import { Button, inputClass, Table, Td, Th } from "@/components/ui";
@@ -23,15 +24,7 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Orders</h1>
-      <form role="search" className="flex max-w-md gap-2">
-        <label htmlFor="order-search" className="sr-only">
-          Search orders
-        </label>
-        <input id="order-search" name="q" defaultValue={q} placeholder="Order ref, email or provider ref" className={inputClass} />
-        <Button type="submit" variant="secondary">
-          Search
-        </Button>
-      </form>
+      <SearchForm id="order-search" label="Order reference, email or provider reference" defaultValue={q} />
       <Table caption="Orders, newest first">
         <thead>
           <tr>

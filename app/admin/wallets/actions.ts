@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { fieldErrors, type ActionState } from "@/components/billing/action-state";
+import { fieldErrors, type ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { Button, Table, Td, Th, inputClass } from "@/components/ui";
+import { SearchForm } from "@/components/admin/search-form";
+import { Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
 import { listWallets } from "@/lib/wallet/queries";
@@ -14,15 +15,7 @@ export default async function WalletsPage({ searchParams }: { searchParams: Prom
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Wallets</h1>
-      <form method="get" role="search" className="flex max-w-md gap-2">
-        <label htmlFor="wallet-search" className="sr-only">
-          Search by email or name
-        </label>
-        <input id="wallet-search" name="q" type="search" defaultValue={search} placeholder="Search by email or name" className={inputClass} />
-        <Button type="submit" variant="secondary">
-          Search
-        </Button>
-      </form>
+      <SearchForm id="wallet-search" label="Search by email or name" defaultValue={search} />
       <Table caption="Customer wallets, newest customer first">
         <thead>
           <tr>

@@ -23,7 +23,7 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
   const order = orderId ? await findOrderForUser(user.id, orderId) : null;
   if (!order) notFound();
   const amount = formatMoney(order.amountMinor, order.currency);
-  const paidSummary = `${amount} for ${order.planName} (order ${order.otherOrderId}). We’re setting up your eSIM now; it appears under My eSIMs when it’s ready.`;
+  const paidSummary = `${amount} for ${order.planName} (order ${order.otherOrderId}). We’re setting up your eSIM now; its install details appear on the order page when it’s ready.`;
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className="text-2xl font-bold">Order payment</h1>
@@ -38,8 +38,8 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
           We took {paidSummary}
         </Alert>
       )}
-      <ButtonLink href="/account" variant="secondary">
-        Go to My eSIMs
+      <ButtonLink href={`/orders/${encodeURIComponent(order.otherOrderId)}`} variant="secondary">
+        View your order
       </ButtonLink>
     </div>
   );

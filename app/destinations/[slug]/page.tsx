@@ -1,8 +1,9 @@
 import { notFound } from "next/navigation";
 import { startPurchase } from "@/app/orders/actions";
-import { Alert, Badge, Button, Table, Td, Th } from "@/components/ui";
+import { PlanTable } from "@/components/catalog/plan-table";
+import { Alert, Button } from "@/components/ui";
 import { getDestinationWithPlans } from "@/lib/catalog/queries";
-import { formatData, formatMoney } from "@/lib/money";
+import { formatMoney } from "@/lib/money";
 
 export default async function DestinationPage({
   params,
@@ -21,42 +22,19 @@ export default async function DestinationPage({
         <h1 className="text-3xl font-bold">{destination.name}</h1>
       </div>
       {unavailable && <Alert tone="warning">That plan is no longer available. Please choose another one.</Alert>}
-      <Table caption={`Data plans for ${destination.name}`}>
-        <thead>
-          <tr>
-            <Th>Data</Th>
-            <Th>Days</Th>
-            <Th>Plan</Th>
-            <Th>Price</Th>
-            <Th>
-              <span className="sr-only">Buy</span>
-            </Th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 bg-white">
-          {destination.plans.map((plan) => (
-            <tr key={plan.id}>
-              <Td className="font-semibold">{formatData(plan.dataMb)}{plan.dayPass ? " / day" : ""}</Td>
-              <Td>{plan.days}</Td>
-              <Td>
-                <span className="mr-2">{plan.name}</span>
-                {plan.renewable && <Badge tone="info">Top-up available</Badge>}{" "}
-                {!plan.cancellable && <Badge tone="warn">Non-refundable</Badge>}
-              </Td>
-              <Td className="font-semibold">{formatMoney(plan.priceMinor, plan.currency)}</Td>
-              <Td>
-                <form action={startPurchase}>
-                  <input type="hidden" name="planId" value={plan.id} />
-                  <input type="hidden" name="returnTo" value={`/destinations/${destination.slug}`} />
-                  <Button type="submit" aria-label={`Buy ${plan.name} for ${formatMoney(plan.priceMinor, plan.currency)}`}>
-                    Buy
-                  </Button>
-                </form>
-              </Td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
+      <PlanTable
+        caption={`Data plans for ${destination.name}`}
+        plans={destination.plans}
+        action={(plan) => (
+          <form action={startPurchase}>
+            <input type="hidden" name="planId" value={plan.id} />
+            <input type="hidden" name="returnTo" value={`/destinations/${destination.slug}`} />
+            <Button type="submit" aria-label={`Buy ${plan.name} for ${formatMoney(plan.priceMinor, plan.currency)}`}>
+              Buy
+            </Button>
+          </form>
+        )}
+      />
     </div>
   );
 }
