@@ -22,11 +22,3 @@ export function parseMoneyInput(text: string, currency: string): number | null {
   if (frac.length > digits) return null;
   return Number(whole) * 10 ** digits + Number(frac.padEnd(digits, "0") || "0");
 }
-
-/** Formats a data allowance in MB for people: 500 MB, 1 GB, 2.5 GB, Unlimited. */
-export function formatData(dataMb: number | null): string {
-  if (dataMb === null) return "Unlimited";
-  if (dataMb < 1024) return `${dataMb} MB`;
-  const gb = dataMb / 1024;
-  return `${Number.isInteger(gb) ? gb : gb.toFixed(1)} GB`;
-}

@@ -37,7 +37,7 @@ export function DestinationSearch({ defaultValue }: { defaultValue?: string }) {
         name="q"
         defaultValue={defaultValue}
         placeholder="Country or region, e.g. Japan or Europe"
-        className="w-full rounded-md border border-slate-300 px-4 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600"
+        className="w-full rounded-md border border-slate-300 px-4 py-2.5 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600"
       />
       <button type="submit" className="rounded-md bg-brand-600 px-5 font-semibold text-white hover:bg-brand-700">
         Search

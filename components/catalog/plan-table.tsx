@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { Badge, Table, Td, Th } from "@/components/ui";
 import type { Plan } from "@/lib/generated/prisma/client";
-import { formatData, formatMoney } from "@/lib/money";
+import { formatData } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
 
 /** Plans to compare side by side, each with its own call to action (buy, renew…). */
 export function PlanTable({ caption, plans, action }: { caption: string; plans: Plan[]; action: (plan: Plan) => ReactNode }) {

@@ -1,7 +1,7 @@
 import type { Esim } from "@/lib/generated/prisma/client";
 import { iosInstallLink, qrCodeDataUrl } from "@/lib/orders/install";
 import type { EsimUsage } from "@/lib/providers/types";
-import { formatData } from "@/lib/money";
+import { formatData, formatDate } from "@/lib/format";
 import { Card, CardTitle } from "@/components/ui";
 import { CopyButton } from "./copy-button";
 
@@ -47,7 +47,7 @@ export async function EsimInstall({ esim, orderId, usage }: { esim: Esim; orderI
             {esim.activateBefore && (
               <>
                 <dt className="font-medium">Install before</dt>
-                <dd>{esim.activateBefore}</dd>
+                <dd>{formatDate(esim.activateBefore)}</dd>
               </>
             )}
           </dl>
@@ -71,7 +71,7 @@ export async function EsimInstall({ esim, orderId, usage }: { esim: Esim; orderI
           <p>
             <span className="font-medium">Used:</span> {formatData(usage.usedMb)}
             {usage.totalMb !== null ? ` of ${formatData(usage.totalMb)}` : " (unlimited plan)"}
-            {usage.expiresAt && ` · expires ${usage.expiresAt.slice(0, 10)}`}
+            {usage.expiresAt && ` · expires ${formatDate(usage.expiresAt)}`}
           </p>
           {percent !== null && (
             <div role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} aria-label="Data used" className="h-2 rounded bg-slate-200">

@@ -4,7 +4,7 @@
  */
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import QRCode from "qrcode";
-import { formatData } from "../money";
+import { formatData, formatDate, formatDays } from "../format";
 
 export interface InstallableEsim {
   iccid: string;
@@ -38,7 +38,7 @@ export async function installPdf(
   const qr = await pdf.embedPng(qrPng);
 
   page.drawText("Your travel eSIM", { x: 50, y: 780, size: 24, font: bold, color: rgb(0.06, 0.17, 0.4) });
-  page.drawText(`${plan.destination} · ${formatData(plan.dataMb)} · ${plan.days} days`, { x: 50, y: 752, size: 13, font });
+  page.drawText(`${plan.destination} · ${formatData(plan.dataMb)} · ${formatDays(plan.days)}`, { x: 50, y: 752, size: 13, font });
   page.drawText(`Order ${plan.otherOrderId}`, { x: 50, y: 734, size: 10, font, color: rgb(0.4, 0.4, 0.4) });
   page.drawImage(qr, { x: 50, y: 460, width: 250, height: 250 });
   page.drawText("Scan with your phone's camera: Settings › Mobile/Cellular › Add eSIM.", { x: 50, y: 440, size: 10, font });
@@ -49,7 +49,7 @@ export async function installPdf(
     ["Activation code", esim.activationCode],
     ["LPA string", esim.lpa],
     ["APN", esim.apn ?? "Set automatically"],
-    ["Install before", esim.activateBefore ?? "No deadline given"],
+    ["Install before", esim.activateBefore ? formatDate(esim.activateBefore) : "No deadline given"],
   ];
   let y = 400;
   for (const [label, value] of rows) {

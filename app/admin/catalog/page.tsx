@@ -4,7 +4,8 @@ import { ActionForm } from "@/components/admin/action-form";
 import { Badge, Button, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { searchPlans } from "@/lib/catalog/admin";
-import { formatData, formatMoney } from "@/lib/money";
+import { formatData } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
 
 export const metadata = { title: "Catalog" };
 

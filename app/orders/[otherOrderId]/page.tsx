@@ -8,7 +8,8 @@ import { OrderStatusBadge } from "@/components/orders/order-status";
 import { Alert, ButtonLink, Card } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { OrderStatus } from "@/lib/generated/prisma/client";
-import { formatData, formatMoney } from "@/lib/money";
+import { formatData, formatDays } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
 import { usageFor } from "@/lib/orders/after-sale";
 import { findOrderForUser } from "@/lib/orders/orders";
 
@@ -34,7 +35,7 @@ export default async function OrderPage({
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-bold">
-          {order.plan.destination.name}: {order.renewsIccid ? "renewal" : formatData(order.plan.dataMb)}, {order.plan.days} days
+          {order.plan.destination.name}: {order.renewsIccid ? "renewal" : formatData(order.plan.dataMb)}, {formatDays(order.plan.days)}
         </h1>
         <OrderStatusBadge status={order.status} />
       </div>

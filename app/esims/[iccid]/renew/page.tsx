@@ -3,7 +3,7 @@ import { startRenewalAction } from "@/app/orders/actions";
 import { PlanTable } from "@/components/catalog/plan-table";
 import { Alert, Button } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { formatData } from "@/lib/money";
+import { formatData } from "@/lib/format";
 import { renewalOptions } from "@/lib/orders/after-sale";
 
 export const metadata = { title: "Add more data" };
