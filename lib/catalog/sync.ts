@@ -1,7 +1,7 @@
 import { db } from "../db/client";
-import { DestinationKind } from "../generated/prisma/client";
+import { DestinationKind, type Plan } from "../generated/prisma/client";
 import { log } from "../log";
-import type { EsimProvider, ProgressFn, ProviderDestination } from "../providers/types";
+import type { EsimProvider, ProgressFn, ProviderDestination, ProviderPlan } from "../providers/types";
 import { retailPriceMinor } from "./pricing";
 
 export function destinationSlug(destination: ProviderDestination): string {
@@ -16,14 +16,39 @@ export function destinationSlug(destination: ProviderDestination): string {
 export interface SyncReport {
   provider: string;
   plans: number;
+  created: number;
+  updated: number;
   deactivated: number;
+}
+
+/** The catalog columns a provider's plan determines (price aside, which an admin may own). */
+function planFields(plan: ProviderPlan, slug: string) {
+  return {
+    destinationSlug: slug,
+    name: plan.name,
+    dataMb: plan.dataMb,
+    days: plan.days,
+    wholesaleMinor: plan.wholesale.amountMinor,
+    currency: plan.wholesale.currency,
+    renewable: plan.renewable,
+    dayPass: plan.dayPass,
+    cancellable: plan.cancellable,
+    cancellationPolicy: plan.cancellationPolicy,
+    active: true,
+  };
+}
+
+function unchanged(existing: Plan, fields: ReturnType<typeof planFields>, priceMinor: number): boolean {
+  const same = (Object.keys(fields) as (keyof typeof fields)[]).every((key) => existing[key] === fields[key]);
+  return same && (existing.priceOverridden || existing.priceMinor === priceMinor);
 }
 
 /**
  * Pulls one provider's whole catalog into ours. Destinations from different
  * providers with the same name merge into one page; prices an admin set by
  * hand are kept; plans the provider no longer lists are deactivated, not
- * deleted, because orders refer to them.
+ * deleted, because orders refer to them. Unchanged plans are not rewritten,
+ * so a routine re-sync costs one read.
  */
 export async function syncCatalog(provider: EsimProvider, options: { markupPercent: number; onProgress?: ProgressFn }): Promise<SyncReport> {
   const logger = log.child({ job: "catalog.sync", provider: provider.id });
@@ -35,44 +60,45 @@ export async function syncCatalog(provider: EsimProvider, options: { markupPerce
     },
   });
   const syncedAt = new Date();
-  let written = 0;
-  for (const plan of plans) {
+  const listed = plans.flatMap((plan) => {
     const slug = destinationSlug(plan.destination);
-    if (!slug) continue;
-    const kind = plan.destination.kind === "country" ? DestinationKind.COUNTRY : DestinationKind.REGION;
-    await db().destination.upsert({
-      where: { slug },
-      create: { slug, name: plan.destination.name, kind, countryCodes: plan.destination.countryCodes },
-      update: {},
-    });
+    return slug ? [{ plan, slug }] : [];
+  });
+
+  const destinations = new Map(listed.map(({ plan, slug }) => [slug, plan.destination]));
+  await db().destination.createMany({
+    data: [...destinations].map(([slug, d]) => ({
+      slug,
+      name: d.name,
+      kind: d.kind === "country" ? DestinationKind.COUNTRY : DestinationKind.REGION,
+      countryCodes: d.countryCodes,
+    })),
+    skipDuplicates: true,
+  });
+
+  const existing = new Map((await db().plan.findMany({ where: { provider: provider.id } })).map((p) => [p.planRef, p]));
+  const toCreate = [];
+  let updated = 0;
+  for (const [index, { plan, slug }] of listed.entries()) {
+    const fields = planFields(plan, slug);
     const priceMinor = retailPriceMinor(plan.wholesale.amountMinor, options.markupPercent);
-    const common = {
-      destinationSlug: slug,
-      name: plan.name,
-      dataMb: plan.dataMb,
-      days: plan.days,
-      wholesaleMinor: plan.wholesale.amountMinor,
-      currency: plan.wholesale.currency,
-      renewable: plan.renewable,
-      dayPass: plan.dayPass,
-      cancellable: plan.cancellable,
-      cancellationPolicy: plan.cancellationPolicy,
-      active: true,
-      syncedAt,
-    };
-    const existing = await db().plan.findUnique({ where: { provider_planRef: { provider: plan.provider, planRef: plan.planRef } } });
-    if (existing) {
-      await db().plan.update({ where: { id: existing.id }, data: { ...common, ...(existing.priceOverridden ? {} : { priceMinor }) } });
-    } else {
-      await db().plan.create({ data: { ...common, provider: plan.provider, planRef: plan.planRef, priceMinor } });
+    const current = existing.get(plan.planRef);
+    if (!current) {
+      toCreate.push({ ...fields, provider: plan.provider, planRef: plan.planRef, priceMinor, syncedAt });
+    } else if (!unchanged(current, fields, priceMinor)) {
+      await db().plan.update({ where: { id: current.id }, data: { ...fields, ...(current.priceOverridden ? {} : { priceMinor }) } });
+      updated++;
     }
-    written++;
-    if (written % 100 === 0 || written === plans.length) logger.info("progress", { phase: "store", done: written, total: plans.length });
+    if ((index + 1) % 200 === 0) logger.info("progress", { phase: "store", done: index + 1, total: listed.length });
   }
+  await db().plan.createMany({ data: toCreate, skipDuplicates: true });
+  // One statement marks every listed plan as seen; whatever was not seen is withdrawn.
+  await db().plan.updateMany({ where: { provider: provider.id, planRef: { in: listed.map((l) => l.plan.planRef) } }, data: { syncedAt } });
   const { count: deactivated } = await db().plan.updateMany({
     where: { provider: provider.id, active: true, syncedAt: { lt: syncedAt } },
     data: { active: false },
   });
-  logger.info("finished", { plans: written, deactivated });
-  return { provider: provider.id, plans: written, deactivated };
+  const report = { provider: provider.id, plans: listed.length, created: toCreate.length, updated, deactivated };
+  logger.info("finished", { ...report });
+  return report;
 }
