@@ -16,6 +16,8 @@ export interface Logger {
 }
 
 function threshold(): number {
+  // Read directly, not through lib/config/env: the simulators and the launcher log
+  // before (or without) the app's full configuration, and a log level is no secret.
   const wanted = (process.env.LOG_LEVEL ?? "info") as Level;
   return order[wanted] ?? order.info;
 }
