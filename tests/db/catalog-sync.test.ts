@@ -1,0 +1,176 @@
+/**
+ * Catalog sync from both real simulators into the database, and what the
+ * store and the admin do with the result: search, admin prices that survive
+ * syncs, plans withdrawn when the provider stops listing them.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { setPlanActive, setPlanPrice } from "@/lib/catalog/admin";
+import { retailPriceMinor } from "@/lib/catalog/pricing";
+import { getDestinationWithPlans, listDestinations } from "@/lib/catalog/queries";
+import { syncCatalog, type SyncReport } from "@/lib/catalog/sync";
+import { db } from "@/lib/db/client";
+import { Role } from "@/lib/generated/prisma/client";
+import { providerById } from "@/lib/providers/registry";
+import type { ProviderId } from "@/lib/providers/types";
+import { BUNDLES } from "@/simulators/meisim/catalog";
+import { CATALOG } from "@/simulators/mioesim";
+import { catalogPlan, createCustomer, providersPerFile, unique } from "../support/providers";
+
+providersPerFile();
+
+const MARKUP = 35;
+const sync = (provider: ProviderId, onProgress?: (p: { done: number; total: number }) => void) =>
+  syncCatalog(providerById(provider), { markupPercent: MARKUP, onProgress });
+
+/** What each simulator sells: MIOeSIM's eSIM SKUs × packages (physical SIMs are not listed), MeiSIM's bundles. */
+const LISTED = {
+  mioesim: CATALOG.filter((sku) => !sku.physical).reduce((n, sku) => n + sku.packages.length, 0),
+  meisim: BUNDLES.length,
+};
+
+const planByRef = (provider: ProviderId, planRef: string) => db().plan.findUniqueOrThrow({ where: { provider_planRef: { provider, planRef } } });
+const activePlans = (provider: ProviderId) => db().plan.count({ where: { provider, active: true } });
+
+const firstRuns = {} as Record<ProviderId, SyncReport>;
+const progress = {} as Record<ProviderId, { done: number; total: number }[]>;
+
+// One first sync per provider for the file; each test below then checks what a further sync does.
+beforeAll(async () => {
+  for (const provider of ["mioesim", "meisim"] as const) {
+    progress[provider] = [];
+    firstRuns[provider] = await sync(provider, (p) => progress[provider].push({ done: p.done, total: p.total }));
+  }
+});
+
+describe("syncing the catalog", () => {
+  it("stores every plan each provider lists, at the markup price, under merged destinations", async () => {
+    expect(firstRuns.mioesim).toMatchObject({ provider: "mioesim", plans: LISTED.mioesim });
+    expect(firstRuns.meisim).toMatchObject({ provider: "meisim", plans: LISTED.meisim });
+    expect(await activePlans("mioesim")).toBe(LISTED.mioesim);
+    expect(await activePlans("meisim")).toBe(LISTED.meisim);
+    expect(await db().destination.count()).toBeGreaterThanOrEqual(40);
+
+    // MIOeSIM Japan 1 GB / 7 days wholesales at $4.49: 35% on top is $6.07, sold at $6.99.
+    expect(await planByRef("mioesim", "26:261")).toMatchObject({
+      destinationSlug: "japan",
+      name: "Japan 1GB 7 days",
+      dataMb: 1024,
+      days: 7,
+      wholesaleMinor: 449,
+      priceMinor: 699,
+      currency: "USD",
+      renewable: true,
+      cancellable: true,
+      active: true,
+    });
+    const meisimJapan = await planByRef("meisim", "esim_1gb_7days_jp");
+    expect(meisimJapan).toMatchObject({ destinationSlug: "japan", priceMinor: retailPriceMinor(meisimJapan.wholesaleMinor, MARKUP) });
+    // Both providers' Japan plans are on one destination page.
+    expect(await db().destination.findUniqueOrThrow({ where: { slug: "japan" } })).toMatchObject({ name: "Japan", kind: "COUNTRY", countryCodes: ["JP"] });
+    expect(await db().destination.findUniqueOrThrow({ where: { slug: "europe" } })).toMatchObject({ kind: "REGION" });
+    for (const plan of await db().plan.findMany({ where: { provider: "mioesim", priceOverridden: false } })) {
+      expect(plan.priceMinor).toBe(retailPriceMinor(plan.wholesaleMinor, MARKUP));
+    }
+  });
+
+  it("reports progress: one step per MIOeSIM SKU, one per MeiSIM page, ending complete", () => {
+    const skus = CATALOG.filter((sku) => !sku.physical).length;
+    expect(progress.mioesim.map((p) => p.done)).toEqual(Array.from({ length: skus }, (_, i) => i + 1));
+    expect(new Set(progress.mioesim.map((p) => p.total))).toEqual(new Set([skus]));
+    const pages = Math.ceil(BUNDLES.length / 100);
+    expect(progress.meisim).toEqual(Array.from({ length: pages }, (_, i) => ({ done: i + 1, total: pages })));
+  });
+
+  it("changes nothing when run again: same plans, same ids, no duplicates, nothing withdrawn", async () => {
+    const snapshot = async () => ({
+      destinations: await db().destination.count(),
+      plans: (await db().plan.findMany({ where: { provider: "mioesim" }, select: { id: true, planRef: true, priceMinor: true, active: true }, orderBy: { planRef: "asc" } })),
+    });
+    const before = await snapshot();
+
+    expect(await sync("mioesim")).toMatchObject({ provider: "mioesim", plans: LISTED.mioesim, created: 0, updated: 0, deactivated: 0 });
+
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("keeps a price an admin set, and re-prices the rest from the markup", async () => {
+    const admin = await createCustomer("catalog-admin", Role.ADMIN);
+    const japan = await planByRef("mioesim", "26:261");
+    const korea = await planByRef("mioesim", "27:271");
+    await setPlanPrice(japan.id, 1234, admin.id, null);
+    // A stale price on a plan nobody overrode is corrected by the sync.
+    await db().plan.update({ where: { id: korea.id }, data: { priceMinor: 1 } });
+
+    // Only the stale plan is rewritten; the overridden one is otherwise as listed.
+    expect(await sync("mioesim")).toMatchObject({ created: 0, updated: 1 });
+
+    expect(await planByRef("mioesim", "26:261")).toMatchObject({ priceMinor: 1234, priceOverridden: true, active: true });
+    expect((await planByRef("mioesim", "27:271")).priceMinor).toBe(retailPriceMinor(korea.wholesaleMinor, MARKUP));
+  });
+
+  it("withdraws (never deletes) a plan its provider no longer lists, and leaves other providers' plans alone", async () => {
+    const gone = await catalogPlan({ provider: "mioesim", planRef: `26:${unique()}`, syncedAt: new Date(Date.now() - 86_400_000) });
+    const otherProvider = await catalogPlan({ provider: "meisim", planRef: `esim_gone_${unique()}` });
+
+    const report = await sync("mioesim");
+
+    expect(report.deactivated).toBe(1);
+    expect(await db().plan.findUniqueOrThrow({ where: { id: gone.id } })).toMatchObject({ active: false });
+    expect(await db().plan.findUniqueOrThrow({ where: { id: otherProvider.id } })).toMatchObject({ active: true });
+    expect(await activePlans("mioesim")).toBe(LISTED.mioesim);
+
+    expect((await sync("meisim")).deactivated).toBe(1);
+    expect(await db().plan.findUniqueOrThrow({ where: { id: otherProvider.id } })).toMatchObject({ active: false });
+  });
+
+  it("keeps a plan an admin withdrew off sale", async () => {
+    const admin = await createCustomer("catalog-admin", Role.ADMIN);
+    const plan = await planByRef("mioesim", "27:272");
+    await setPlanActive(plan.id, false, admin.id, null);
+
+    await sync("mioesim");
+
+    // The admin's "Withdraw" must survive the next "Sync catalog", as an admin price does.
+    expect((await db().plan.findUniqueOrThrow({ where: { id: plan.id } })).active).toBe(false);
+  });
+});
+
+describe("the store's catalog queries", () => {
+  it("finds destinations by name, case-insensitively, or by ISO code", async () => {
+    for (const query of ["jap", "JAPAN", "  japan  ", "jp", "JP"]) {
+      expect((await listDestinations(query)).map((d) => d.slug), query).toContain("japan");
+    }
+    expect((await listDestinations("jap")).every((d) => /jap/i.test(d.name) || d.slug === "japan")).toBe(true);
+    expect(await listDestinations("no-such-place-xyz")).toEqual([]);
+  });
+
+  it("lists countries before regions, each from its cheapest active plan", async () => {
+    const all = await listDestinations();
+    const kinds = all.map((d) => d.kind);
+    expect(kinds.indexOf("REGION")).toBeGreaterThan(kinds.lastIndexOf("COUNTRY"));
+    const japan = all.find((d) => d.slug === "japan")!;
+    const japanPlans = await db().plan.findMany({ where: { destinationSlug: "japan", active: true } });
+    expect(japan).toMatchObject({ planCount: japanPlans.length, fromPriceMinor: Math.min(...japanPlans.map((p) => p.priceMinor)), currency: "USD" });
+
+    const page = await getDestinationWithPlans("japan");
+    expect(page!.plans.map((p) => p.id).sort()).toEqual(japanPlans.map((p) => p.id).sort());
+    const prices = page!.plans.map((p) => p.priceMinor);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+});
+
+describe("admin prices", () => {
+  it("records who changed a price, from what to what, and refuses non-prices", async () => {
+    const admin = await createCustomer("price-admin", Role.ADMIN);
+    const plan = await catalogPlan({ provider: "mioesim", planRef: "31:311", priceMinor: 599 });
+
+    await setPlanPrice(plan.id, 899, admin.id, { ip: "203.0.113.7", userAgent: "test" });
+
+    expect(await db().plan.findUniqueOrThrow({ where: { id: plan.id } })).toMatchObject({ priceMinor: 899, priceOverridden: true });
+    const entries = await db().auditLog.findMany({ where: { action: "plan.price_set", entityId: plan.id } });
+    expect(entries).toEqual([expect.objectContaining({ actorId: admin.id, entityType: "Plan", details: { from: 599, to: 899 }, ip: "203.0.113.7" })]);
+
+    for (const bad of [0, -100, 12.5]) await expect(setPlanPrice(plan.id, bad, admin.id, null)).rejects.toBeInstanceOf(RangeError);
+    expect((await db().plan.findUniqueOrThrow({ where: { id: plan.id } })).priceMinor).toBe(899);
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * Orders from creation to delivered eSIMs, against the real provider
+ * simulators: pricing from the catalog, the PAID → FULFILLING claim that
+ * keeps fulfilment to one upstream order, and failures an admin can retry.
+ */
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { OrderStatus, PaymentMethod } from "@/lib/generated/prisma/client";
+import { fulfilPaidOrder, retryFulfilment } from "@/lib/orders/fulfilment";
+import { createOrder, findOrderForUser, listOrdersForUser, newOrderReference, PlanUnavailableError, type CreateOrderInput } from "@/lib/orders/orders";
+import {
+  armOnNextMioesimOrder,
+  catalogPlan,
+  createCustomer,
+  meisimDemoDealer,
+  meisimOrdersTagged,
+  MEISIM_ORDER_PATH,
+  MIOESIM_ORDER_PATH,
+  mioesimOrderTagged,
+  orderWithEsims,
+  paidOrder,
+  providersPerFile,
+  requestsTo,
+} from "../support/providers";
+
+const world = providersPerFile();
+
+/** MIOeSIM Japan 1 GB / 7 days; MeiSIM's Japan 1 GB / 7 days bundle. */
+const MIOESIM_JAPAN = { provider: "mioesim", planRef: "26:261" } as const;
+const MEISIM_JAPAN = { provider: "meisim", planRef: "esim_1gb_7days_jp" } as const;
+
+const auditCount = (action: string, entityId: string) => db().auditLog.count({ where: { action, entityId } });
+
+/** FULFILMENT_FAILED with no eSIM, a reason an admin can act on, and an audit entry. */
+async function expectFailed(otherOrderId: string, ...reason: RegExp[]) {
+  const failed = await orderWithEsims(otherOrderId);
+  expect(failed).toMatchObject({ status: OrderStatus.FULFILMENT_FAILED, providerOrderRef: null, esims: [] });
+  for (const pattern of reason) expect(failed.failureReason).toMatch(pattern);
+  expect(await auditCount("order.fulfilment_failed", otherOrderId)).toBe(1);
+}
+
+describe("creating an order", () => {
+  it("prices it from the Plan row and snapshots what was bought, whatever the caller sends", async () => {
+    const user = await createCustomer("pricing");
+    const plan = await catalogPlan({ ...MIOESIM_JAPAN, priceMinor: 1234 });
+    // A forged amount from the browser must not reach the order.
+    const forged = { userId: user.id, planId: plan.id, paymentMethod: PaymentMethod.CARD, amountMinor: 1 } as CreateOrderInput;
+    const order = await createOrder(forged);
+
+    expect(order).toMatchObject({
+      userId: user.id,
+      planId: plan.id,
+      provider: "mioesim",
+      planRef: "26:261",
+      planName: plan.name,
+      amountMinor: 1234,
+      currency: "USD",
+      status: OrderStatus.PENDING_PAYMENT,
+      renewsIccid: null,
+    });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "order.created", entityId: order.otherOrderId } });
+    expect(audit).toMatchObject({ actorId: user.id, details: { planId: plan.id, amountMinor: 1234, currency: "USD", paymentMethod: "CARD" } });
+
+    // A later price change does not reprice an order already made.
+    await db().plan.update({ where: { id: plan.id }, data: { priceMinor: 9999 } });
+    expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).amountMinor).toBe(1234);
+  });
+
+  it("refuses a withdrawn or unknown plan", async () => {
+    const user = await createCustomer("withdrawn");
+    const plan = await catalogPlan({ ...MIOESIM_JAPAN, active: false });
+    await expect(createOrder({ userId: user.id, planId: plan.id, paymentMethod: PaymentMethod.CARD })).rejects.toBeInstanceOf(PlanUnavailableError);
+    await expect(createOrder({ userId: user.id, planId: "no-such-plan", paymentMethod: PaymentMethod.CARD })).rejects.toBeInstanceOf(PlanUnavailableError);
+    expect(await db().order.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("gets a date-prefixed, random reference", () => {
+    expect(newOrderReference(new Date("2024-03-05T23:59:59Z"))).toMatch(/^RS20240305-[0-9A-F]{10}$/);
+    const many = new Set(Array.from({ length: 500 }, () => newOrderReference()));
+    expect(many.size).toBe(500);
+  });
+
+  it("is shown to its owner only, and listed once it is no longer awaiting payment", async () => {
+    const owner = await createCustomer("owner");
+    const stranger = await createCustomer("stranger");
+    const plan = await catalogPlan(MIOESIM_JAPAN);
+    const pending = await createOrder({ userId: owner.id, planId: plan.id, paymentMethod: PaymentMethod.CARD });
+    const paid = await paidOrder(owner.id, plan.id);
+
+    expect((await findOrderForUser(owner.id, pending.otherOrderId))?.otherOrderId).toBe(pending.otherOrderId);
+    expect(await findOrderForUser(stranger.id, pending.otherOrderId)).toBeNull();
+    expect((await listOrdersForUser(owner.id)).map((o) => o.otherOrderId)).toEqual([paid.otherOrderId]);
+    expect(await listOrdersForUser(stranger.id)).toEqual([]);
+  });
+});
+
+describe("fulfilling a paid MIOeSIM order", () => {
+  /** A paid MIOeSIM Japan order, and what MIOeSIM held and had been sent before it. */
+  async function paidMioesimOrder(tag: string) {
+    const user = await createCustomer(tag);
+    const order = await paidOrder(user.id, (await catalogPlan(MIOESIM_JAPAN)).id);
+    const before = { upstreamOrders: world.mioesim.state.orderCount(), orderRequests: requestsTo(world.mioesim, MIOESIM_ORDER_PATH) };
+    return { order, before };
+  }
+  type Before = Awaited<ReturnType<typeof paidMioesimOrder>>["before"];
+
+  /** FULFILLED from exactly one upstream order: the one MIOeSIM holds under our reference. */
+  async function expectDeliveredOnce(otherOrderId: string, before: Before) {
+    const done = await orderWithEsims(otherOrderId);
+    expect(done).toMatchObject({ status: OrderStatus.FULFILLED, failureReason: null, providerOrderRef: mioesimOrderTagged(world.mioesim, otherOrderId).orderNum });
+    expect(done.fulfilledAt).not.toBeNull();
+    expect(done.esims).toHaveLength(1);
+    expect(world.mioesim.state.orderCount()).toBe(before.upstreamOrders + 1);
+    expect(requestsTo(world.mioesim, MIOESIM_ORDER_PATH)).toBe(before.orderRequests + 1);
+    return done;
+  }
+
+  it("stores the eSIM, marks the order FULFILLED, and leaves exactly one upstream order under our reference", async () => {
+    const { order, before } = await paidMioesimOrder("fulfil");
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    const esim = (await expectDeliveredOnce(order.otherOrderId, before)).esims[0]!;
+    expect(esim.iccid).toMatch(/^\d{18,20}$/);
+    expect(mioesimOrderTagged(world.mioesim, order.otherOrderId).cardApiDtoList?.map((card) => card.iccid)).toEqual([esim.iccid]);
+    // The LPA the customer scans is the one MIOeSIM issued for that card.
+    expect(esim.lpa).toBe(world.mioesim.state.installText(esim.iccid));
+    expect(esim.lpa).toBe(`LPA:1$${esim.smdpAddress}$${esim.activationCode}`);
+    expect(await auditCount("order.fulfilled", order.otherOrderId)).toBe(1);
+  });
+
+  it("places one upstream order when fulfilment runs twice at once, and nothing when it runs again", async () => {
+    const { order, before } = await paidMioesimOrder("concurrent");
+
+    await Promise.all([fulfilPaidOrder(order.otherOrderId), fulfilPaidOrder(order.otherOrderId)]);
+    const requestsAfterFulfilment = world.mioesim.sim.requestLog.length;
+    await fulfilPaidOrder(order.otherOrderId);
+
+    await expectDeliveredOnce(order.otherOrderId, before);
+    expect(world.mioesim.sim.requestLog.length).toBe(requestsAfterFulfilment);
+    expect(await auditCount("order.fulfilled", order.otherOrderId)).toBe(1);
+  });
+
+  it("does nothing for an order still awaiting payment", async () => {
+    const user = await createCustomer("unpaid");
+    const plan = await catalogPlan(MIOESIM_JAPAN);
+    const order = await createOrder({ userId: user.id, planId: plan.id, paymentMethod: PaymentMethod.CARD });
+    const requestsBefore = world.mioesim.sim.requestLog.length;
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    expect(world.mioesim.sim.requestLog.length).toBe(requestsBefore);
+    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.PENDING_PAYMENT, providerOrderRef: null, esims: [] });
+  });
+
+  it("records a refusal (out of stock) as FULFILMENT_FAILED with a readable reason, and a retry delivers", async () => {
+    const { order, before } = await paidMioesimOrder("stock");
+    world.mioesim.sim.faults.forced.outOfStock = 1;
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    await expectFailed(order.otherOrderId, /^MIOeSIM code -3: Insufficient card inventory/);
+    expect(world.mioesim.state.orderCount()).toBe(before.upstreamOrders);
+
+    await retryFulfilment(order.otherOrderId);
+
+    // The refused attempt was sent too, so two order requests, one order.
+    await expectDeliveredOnce(order.otherOrderId, { ...before, orderRequests: before.orderRequests + 1 });
+  });
+
+  it("fails on HTTP 500s without ordering, and a retry once MIOeSIM recovers delivers", async () => {
+    const { order, before } = await paidMioesimOrder("http500");
+    // More than the client's read retries: the lookup before ordering never gets through.
+    world.mioesim.sim.faults.http500 = 10;
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    await expectFailed(order.otherOrderId, /HTTP 500/, /MIOeSIM had a server error/);
+    expect(world.mioesim.state.orderCount()).toBe(before.upstreamOrders);
+
+    world.mioesim.sim.resetFaults();
+    await retryFulfilment(order.otherOrderId);
+
+    await expectDeliveredOnce(order.otherOrderId, before);
+  });
+
+  it("delivers an order whose answer was lost after MIOeSIM made it, by finding it under our reference", async () => {
+    const { order, before } = await paidMioesimOrder("lost");
+    // 99 comes back after the order exists upstream: the same "outcome unknown" path as a timeout.
+    armOnNextMioesimOrder(world.mioesim, (faults) => (faults.forced.pdfError = 1));
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    await expectDeliveredOnce(order.otherOrderId, before);
+  });
+
+  it("when even the lookup fails, fails the order; the retry finds the upstream order instead of placing another", async () => {
+    const { order, before } = await paidMioesimOrder("dark");
+    // One 99 for the order's answer, three for the client's attempts at the follow-up lookup.
+    armOnNextMioesimOrder(world.mioesim, (faults) => (faults.forced.pdfError = 4));
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    await expectFailed(order.otherOrderId, /outcome is unknown/);
+    expect(world.mioesim.state.orderCount()).toBe(before.upstreamOrders + 1);
+
+    await retryFulfilment(order.otherOrderId);
+
+    await expectDeliveredOnce(order.otherOrderId, before);
+  });
+});
+
+describe("fulfilling a paid MeiSIM order", () => {
+  it("stores the eSIM under the MeiSIM order placed with our reference and the customer's email", async () => {
+    const user = await createCustomer("meisim");
+    const order = await paidOrder(user.id, (await catalogPlan(MEISIM_JAPAN)).id);
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    const done = await orderWithEsims(order.otherOrderId);
+    const upstream = meisimOrdersTagged(world.meisim, order.otherOrderId);
+    expect(upstream).toHaveLength(1);
+    expect(upstream[0]).toMatchObject({ bundleName: MEISIM_JAPAN.planRef, emailAddress: user.email });
+    expect(done).toMatchObject({ status: OrderStatus.FULFILLED, providerOrderRef: upstream[0]!.id });
+    expect(done.esims.map((e) => e.iccid)).toEqual([upstream[0]!.iccid]);
+    expect(done.esims[0]!.lpa).toBe(world.meisim.state.esims.get(upstream[0]!.iccid!)!.lpa);
+  });
+
+  it("fails on an empty dealer wallet with the provider's hint, and a retry after the top-up delivers once", async () => {
+    const user = await createCustomer("meisim-402");
+    const order = await paidOrder(user.id, (await catalogPlan(MEISIM_JAPAN)).id);
+    const dealer = meisimDemoDealer(world.meisim);
+    const balance = dealer.balanceCents;
+    world.meisim.state.debit(dealer, balance, "Test: empty the wallet");
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    await expectFailed(order.otherOrderId, /HTTP 402/, /Top up the MeiSIM dealer wallet/);
+    expect(meisimOrdersTagged(world.meisim, order.otherOrderId)).toEqual([]);
+
+    world.meisim.state.credit(dealer, balance, "topup", "Test: refill the wallet");
+    const ordersBefore = requestsTo(world.meisim, MEISIM_ORDER_PATH);
+    await retryFulfilment(order.otherOrderId);
+
+    expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.FULFILLED);
+    expect(meisimOrdersTagged(world.meisim, order.otherOrderId)).toHaveLength(1);
+    expect(requestsTo(world.meisim, MEISIM_ORDER_PATH)).toBe(ordersBefore + 1);
+  });
+});

@@ -1,0 +1,67 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { outboxDir, readOutbox, writeToOutbox } from "@/lib/email/outbox";
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "outbox-test-"));
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+const message = (n: number) => ({ from: "Shop <no-reply@shop.test>", to: `customer${n}@example.test`, subject: `Message ${n}`, text: `Body ${n}` });
+
+/** Writes messages at known, distinct times: files are ordered by their timestamp. */
+async function writeAt(...times: string[]) {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  const written = [];
+  for (const [i, time] of times.entries()) {
+    vi.setSystemTime(new Date(time));
+    written.push(await writeToOutbox(dataDir, message(i + 1)));
+  }
+  vi.useRealTimers();
+  return written;
+}
+
+describe("the demo outbox", () => {
+  it("reads back what was written, with an id and the time it was written", async () => {
+    const stored = await writeToOutbox(dataDir, { ...message(1), html: "<p>Body 1</p>" });
+
+    expect(stored).toEqual({ ...message(1), html: "<p>Body 1</p>", id: expect.stringMatching(/^[0-9a-f-]{36}$/), createdAt: expect.any(String) });
+    expect(Date.parse(stored.createdAt)).not.toBeNaN();
+    expect(await readOutbox(dataDir)).toEqual([stored]);
+    expect(await fs.readdir(outboxDir(dataDir))).toEqual([expect.stringMatching(new RegExp(`_${stored.id}\\.json$`))]);
+  });
+
+  it("lists the newest first, up to the limit", async () => {
+    const [first, second, third] = await writeAt("2024-05-01T09:00:00.000Z", "2024-05-01T09:00:00.001Z", "2024-05-02T08:00:00.000Z");
+
+    expect((await readOutbox(dataDir)).map((m) => m.id)).toEqual([third!.id, second!.id, first!.id]);
+    expect((await readOutbox(dataDir, 2)).map((m) => m.id)).toEqual([third!.id, second!.id]);
+  });
+
+  it("is empty before anything was sent", async () => {
+    expect(await readOutbox(dataDir)).toEqual([]);
+  });
+
+  it("skips files that are not messages", async () => {
+    const [good] = await writeAt("2024-05-01T09:00:00.000Z");
+    const dir = outboxDir(dataDir);
+    await fs.writeFile(path.join(dir, "2024-05-03T00-00-00-000Z_wrong-shape.json"), JSON.stringify({ to: "someone" }));
+    await fs.writeFile(path.join(dir, "notes.txt"), "not a message");
+
+    expect(await readOutbox(dataDir)).toEqual([good]);
+  });
+
+  it("skips a message file cut short instead of failing the admin page", async () => {
+    const [good] = await writeAt("2024-05-01T09:00:00.000Z");
+    // What a crash mid-write leaves, or what the page reads while a message is being written (writeFile is not atomic).
+    await fs.writeFile(path.join(outboxDir(dataDir), "2024-05-04T00-00-00-000Z_truncated.json"), '{"id": "x", "subj');
+
+    expect(await readOutbox(dataDir)).toEqual([good]);
+  });
+});
