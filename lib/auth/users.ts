@@ -52,8 +52,9 @@ export async function ensureAdmin(options: { email: string; password?: string })
   const existing = await db().user.findFirst({ where: { role: Role.ADMIN }, orderBy: { createdAt: "asc" } });
   if (existing) return { email: existing.email, password: null };
   const password = options.password ?? randomBytes(12).toString("base64url");
+  // Normalised as sign-in normalises what people type, or a capital letter would lock the admin out.
   const admin = await db().user.create({
-    data: { email: options.email, name: "Admin", role: Role.ADMIN, passwordHash: await hashPassword(password), emailVerified: new Date() },
+    data: { email: EmailSchema.parse(options.email), name: "Admin", role: Role.ADMIN, passwordHash: await hashPassword(password), emailVerified: new Date() },
   });
   await recordAudit({ actorId: null, action: "user.admin_bootstrap", entityType: "User", entityId: admin.id });
   return { email: admin.email, password };

@@ -16,7 +16,7 @@ export async function setPlanPrice(planId: string, priceMinor: number, actorId: 
 
 export async function setPlanActive(planId: string, active: boolean, actorId: string, origin: RequestOrigin | null): Promise<void> {
   await db().$transaction(async (tx) => {
-    await tx.plan.update({ where: { id: planId }, data: { active } });
+    await tx.plan.update({ where: { id: planId }, data: { active, withdrawnByAdmin: !active } });
     await recordAudit({ actorId, action: active ? "plan.activated" : "plan.deactivated", entityType: "Plan", entityId: planId, origin }, tx);
   });
 }

@@ -4,7 +4,10 @@
  */
 export function retailPriceMinor(wholesaleMinor: number, markupPercent: number): number {
   if (!Number.isInteger(wholesaleMinor) || wholesaleMinor < 0) throw new RangeError(`wholesale must be whole cents ≥ 0, got ${wholesaleMinor}`);
-  const marked = Math.ceil((wholesaleMinor * (100 + markupPercent)) / 100);
+  // Basis points keep a fractional markup (33.3 %) in integers: no float can round a cent up.
+  const markupBasisPoints = Math.round(markupPercent * 100);
+  const scaled = wholesaleMinor * (10_000 + markupBasisPoints);
+  const marked = Math.floor((scaled + 9_999) / 10_000);
   const dollars = Math.floor(marked / 100);
   const candidate = dollars * 100 + 99;
   return candidate >= marked ? candidate : candidate + 100;

@@ -38,15 +38,34 @@ function planFields(plan: ProviderPlan, slug: string) {
   };
 }
 
+/** What the catalog should hold for a plan the provider still lists, given what an admin decided. */
+function fieldsFor(current: Plan | undefined, fields: ReturnType<typeof planFields>) {
+  return current?.withdrawnByAdmin ? { ...fields, active: false } : fields;
+}
+
 function unchanged(existing: Plan, fields: ReturnType<typeof planFields>, priceMinor: number): boolean {
   const same = (Object.keys(fields) as (keyof typeof fields)[]).every((key) => existing[key] === fields[key]);
   return same && (existing.priceOverridden || existing.priceMinor === priceMinor);
 }
 
 /**
+ * A destination both providers sell (a region, say) covers every country
+ * either of them lists, not just those of the provider that synced first.
+ */
+async function mergeCountryCodes(destinations: Map<string, ProviderDestination>): Promise<void> {
+  const stored = await db().destination.findMany({ where: { slug: { in: [...destinations.keys()] } } });
+  for (const destination of stored) {
+    const merged = [...new Set([...destination.countryCodes, ...(destinations.get(destination.slug)?.countryCodes ?? [])])].sort();
+    if (merged.length !== destination.countryCodes.length) {
+      await db().destination.update({ where: { slug: destination.slug }, data: { countryCodes: merged } });
+    }
+  }
+}
+
+/**
  * Pulls one provider's whole catalog into ours. Destinations from different
  * providers with the same name merge into one page; prices an admin set by
- * hand are kept; plans the provider no longer lists are deactivated, not
+ * hand are kept, and so are plans an admin withdrew; plans the provider no longer lists are deactivated, not
  * deleted, because orders refer to them. Unchanged plans are not rewritten,
  * so a routine re-sync costs one read.
  */
@@ -75,14 +94,15 @@ export async function syncCatalog(provider: EsimProvider, options: { markupPerce
     })),
     skipDuplicates: true,
   });
+  await mergeCountryCodes(destinations);
 
   const existing = new Map((await db().plan.findMany({ where: { provider: provider.id } })).map((p) => [p.planRef, p]));
   const toCreate = [];
   let updated = 0;
   for (const [index, { plan, slug }] of listed.entries()) {
-    const fields = planFields(plan, slug);
-    const priceMinor = retailPriceMinor(plan.wholesale.amountMinor, options.markupPercent);
     const current = existing.get(plan.planRef);
+    const fields = fieldsFor(current, planFields(plan, slug));
+    const priceMinor = retailPriceMinor(plan.wholesale.amountMinor, options.markupPercent);
     if (!current) {
       toCreate.push({ ...fields, provider: plan.provider, planRef: plan.planRef, priceMinor, syncedAt });
     } else if (!unchanged(current, fields, priceMinor)) {

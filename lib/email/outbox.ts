@@ -45,7 +45,13 @@ export async function readOutbox(dataDir: string, limit = 100): Promise<OutboxMe
   names.sort().reverse();
   const messages: OutboxMessage[] = [];
   for (const name of names.slice(0, limit)) {
-    const parsed = OutboxMessageSchema.safeParse(JSON.parse(await fs.readFile(path.join(dir, name), "utf8")));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await fs.readFile(path.join(dir, name), "utf8"));
+    } catch {
+      continue; // truncated by a crash mid-write, or being written right now
+    }
+    const parsed = OutboxMessageSchema.safeParse(raw);
     if (parsed.success) messages.push(parsed.data);
   }
   return messages;

@@ -41,7 +41,8 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
       await tx.esim.upsert({
         where: { iccid: esim.iccid },
         create: { ...esim, orderId: otherOrderId },
-        update: { orderId: otherOrderId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
+        // A renewal tops up an eSIM another order delivered: it stays with that order.
+        update: order.renewsIccid ? {} : { orderId: otherOrderId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
       });
     }
     await tx.order.update({

@@ -78,3 +78,9 @@ export function findOrderForUser(userId: string, otherOrderId: string) {
     include: { esims: true, plan: { include: { destination: true } }, refund: true },
   });
 }
+
+/** The order that delivered an eSIM, for a renewal's page to point back to; null if it is not this user's. */
+export async function orderDeliveringEsim(userId: string, iccid: string): Promise<string | null> {
+  const esim = await db().esim.findUnique({ where: { iccid }, include: { order: { select: { userId: true } } } });
+  return esim && esim.order.userId === userId ? esim.orderId : null;
+}

@@ -9,7 +9,7 @@ import { db } from "@/lib/db/client";
 import { OrderStatus, PaymentMethod, RefundMethod, Role, WalletEntryKind } from "@/lib/generated/prisma/client";
 import { cancelOrder, renewalOptions, startRenewal, usageFor } from "@/lib/orders/after-sale";
 import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
-import { createOrder } from "@/lib/orders/orders";
+import { createOrder, orderDeliveringEsim } from "@/lib/orders/orders";
 import { adjustWallet } from "@/lib/wallet/adjustments";
 import { CATALOG } from "@/simulators/mioesim";
 import {
@@ -260,7 +260,10 @@ describe("renewals", () => {
     expect(upstream.cardApiDtoList?.map((card) => card.iccid)).toEqual([iccid]);
     const renewed = await orderWithEsims(renewal.otherOrderId);
     expect(renewed).toMatchObject({ status: OrderStatus.FULFILLED, providerOrderRef: upstream.orderNum });
-    expect(renewed.esims.map((e) => e.iccid)).toEqual([iccid]);
+    // The eSIM stays with the order that delivered it, whose page keeps its QR code and usage.
+    expect(renewed.esims).toEqual([]);
+    expect((await orderWithEsims(order.otherOrderId)).esims.map((e) => e.iccid)).toEqual([iccid]);
+    expect(await orderDeliveringEsim(user.id, iccid)).toBe(order.otherOrderId);
   });
 
   it("fails a MeiSIM renewal, which MeiSIM cannot do, without ordering anything", async () => {

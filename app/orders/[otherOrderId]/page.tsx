@@ -11,7 +11,7 @@ import { OrderStatus } from "@/lib/generated/prisma/client";
 import { formatData, formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { usageFor } from "@/lib/orders/after-sale";
-import { findOrderForUser } from "@/lib/orders/orders";
+import { findOrderForUser, orderDeliveringEsim } from "@/lib/orders/orders";
 
 export const metadata = { title: "Order" };
 
@@ -29,6 +29,7 @@ export default async function OrderPage({
   const query = await searchParams;
   const settingUp = order.status === OrderStatus.PAID || order.status === OrderStatus.FULFILLING;
   const usage = order.status === OrderStatus.FULFILLED ? await usageFor(order.provider, order.esims.map((e) => e.iccid)) : null;
+  const renewedFrom = order.renewsIccid && order.status === OrderStatus.FULFILLED ? await orderDeliveringEsim(user.id, order.renewsIccid) : null;
   const unused = usage?.ok && usage.usage.every((u) => u.state === "not_installed" || u.state === "installed");
 
   return (
@@ -67,6 +68,14 @@ export default async function OrderPage({
       {order.refund && (
         <Alert tone="info" title="Refunded">
           {formatMoney(order.refund.amountMinor, order.refund.currency)} went back to your {order.refund.method === "WALLET" ? "wallet" : "card"}.
+        </Alert>
+      )}
+      {renewedFrom && (
+        <Alert tone="success" title="Data added">
+          Your top-up is on eSIM {order.renewsIccid}; nothing new to install.{" "}
+          <Link className="font-semibold underline" href={`/orders/${renewedFrom}`}>
+            See its usage and install details
+          </Link>
         </Alert>
       )}
       {order.status === OrderStatus.FULFILLED && (

@@ -131,6 +131,7 @@ CREATE TABLE "Plan" (
     "cancellable" BOOLEAN NOT NULL,
     "cancellationPolicy" TEXT,
     "active" BOOLEAN NOT NULL DEFAULT true,
+    "withdrawnByAdmin" BOOLEAN NOT NULL DEFAULT false,
     "syncedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "Plan_pkey" PRIMARY KEY ("id")
