@@ -1,0 +1,89 @@
+/**
+ * With SMTP_URL set, mail goes out through nodemailer, not to the outbox. The
+ * SMTP server here is a minimal local peer at the network edge: it speaks
+ * just enough of RFC 5321 to accept one message and hands back what it got.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+interface Received {
+  from: string;
+  to: string[];
+  data: string;
+}
+
+function startSmtpPeer(): Promise<{ port: number; messages: Received[]; close: () => Promise<void> }> {
+  const messages: Received[] = [];
+  const server = net.createServer((socket) => {
+    let current: Received = { from: "", to: [], data: "" };
+    let inData = false;
+    let buffer = "";
+    socket.write("220 test-smtp ready\r\n");
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("utf8");
+      let newline: number;
+      while ((newline = buffer.indexOf("\r\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 2);
+        if (inData) {
+          if (line === ".") {
+            inData = false;
+            messages.push(current);
+            current = { from: "", to: [], data: "" };
+            socket.write("250 queued\r\n");
+          } else current.data += `${line.replace(/^\./, "")}\n`;
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === "EHLO" || verb === "HELO") socket.write("250 test-smtp\r\n");
+        else if (verb === "MAIL") (current.from = line.slice(10).replace(/[<>]/g, "").trim()), socket.write("250 ok\r\n");
+        else if (verb === "RCPT") current.to.push(line.slice(8).replace(/[<>]/g, "").trim()), socket.write("250 ok\r\n");
+        else if (verb === "DATA") (inData = true), socket.write("354 go ahead\r\n");
+        else if (verb === "QUIT") socket.end("221 bye\r\n");
+        else socket.write("250 ok\r\n");
+      }
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        messages,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}
+
+describe("sending email through SMTP", () => {
+  let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtpPeer();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "smtp-test-"));
+    Object.assign(process.env, {
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      EMAIL_FROM: "Store <store@example.test>",
+      DATA_DIR: dataDir,
+      AUTH_SECRET: "smtp-test-secret-smtp-test-secret-0000",
+    });
+  });
+  afterAll(() => smtp.close());
+
+  it("delivers to the SMTP server and leaves the outbox empty", async () => {
+    const { sendEmail } = await import("@/lib/email/send");
+    await sendEmail({ to: "traveller@example.test", subject: "Your sign-in link", text: "Open https://store.example/x to sign in." });
+
+    expect(smtp.messages).toHaveLength(1);
+    const [message] = smtp.messages;
+    expect(message?.from).toBe("store@example.test");
+    expect(message?.to).toEqual(["traveller@example.test"]);
+    expect(message?.data).toMatch(/^Subject: Your sign-in link$/m);
+    expect(message?.data).toContain("Open https://store.example/x to sign in.");
+    expect(fs.existsSync(path.join(dataDir, "outbox"))).toBe(false);
+  });
+});
