@@ -57,8 +57,24 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
   logger.info("fulfilled", { providerOrderRef: placed.providerOrderRef, esims: placed.esims.length });
 }
 
-/** Admin retry of a failed fulfilment: the provider is asked by our reference first, so no double order. */
-export async function retryFulfilment(otherOrderId: string): Promise<void> {
-  await db().order.updateMany({ where: { otherOrderId, status: OrderStatus.FULFILMENT_FAILED }, data: { status: OrderStatus.PAID } });
+/** A claim older than this belongs to a run that died (a restart mid-call); no live call lasts this long. */
+export const STALE_FULFILMENT_MS = 5 * 60_000;
+
+export function isStaleFulfilment(order: { status: OrderStatus; updatedAt: Date }, now = Date.now()): boolean {
+  return order.status === OrderStatus.FULFILLING && now - order.updatedAt.getTime() > STALE_FULFILMENT_MS;
+}
+
+/**
+ * Admin retry of a failed fulfilment, or of one whose run died mid-way. The
+ * provider is asked by our reference first, so neither orders twice.
+ */
+export async function retryFulfilment(otherOrderId: string, now = Date.now()): Promise<void> {
+  await db().order.updateMany({
+    where: {
+      otherOrderId,
+      OR: [{ status: OrderStatus.FULFILMENT_FAILED }, { status: OrderStatus.FULFILLING, updatedAt: { lt: new Date(now - STALE_FULFILMENT_MS) } }],
+    },
+    data: { status: OrderStatus.PAID },
+  });
   await fulfilPaidOrder(otherOrderId);
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { OrderStatus, PaymentMethod } from "@/lib/generated/prisma/client";
-import { fulfilPaidOrder, retryFulfilment } from "@/lib/orders/fulfilment";
+import { fulfilPaidOrder, isStaleFulfilment, retryFulfilment, STALE_FULFILMENT_MS } from "@/lib/orders/fulfilment";
 import { createOrder, findOrderForUser, listOrdersForUser, newOrderReference, PlanUnavailableError, type CreateOrderInput } from "@/lib/orders/orders";
 import {
   armOnNextMioesimOrder,
@@ -114,6 +114,23 @@ describe("fulfilling a paid MIOeSIM order", () => {
     expect(requestsTo(world.mioesim, MIOESIM_ORDER_PATH)).toBe(before.orderRequests + 1);
     return done;
   }
+
+  it("lets a retry take over a claim whose run died, but never a claim still fresh", async () => {
+    const { order, before } = await paidMioesimOrder("stale-claim");
+    // A run claimed the order and died before calling MIOeSIM.
+    await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: OrderStatus.FULFILLING } });
+    const claimed = await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } });
+    expect(isStaleFulfilment(claimed)).toBe(false);
+
+    await retryFulfilment(order.otherOrderId);
+    expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.FULFILLING);
+    expect(world.mioesim.state.orderCount()).toBe(before.upstreamOrders);
+
+    const later = claimed.updatedAt.getTime() + STALE_FULFILMENT_MS + 1;
+    expect(isStaleFulfilment(claimed, later)).toBe(true);
+    await retryFulfilment(order.otherOrderId, later);
+    await expectDeliveredOnce(order.otherOrderId, before);
+  });
 
   it("stores the eSIM, marks the order FULFILLED, and leaves exactly one upstream order under our reference", async () => {
     const { order, before } = await paidMioesimOrder("fulfil");

@@ -7,6 +7,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { OrderStatus } from "@/lib/generated/prisma/client";
 import { formatMoney } from "@/lib/money";
+import { isStaleFulfilment } from "@/lib/orders/fulfilment";
 
 export const metadata = { title: "Orders" };
 
@@ -60,7 +61,7 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                 ))}
               </Td>
               <Td className="space-y-2">
-                {o.status === OrderStatus.FULFILMENT_FAILED && (
+                {(o.status === OrderStatus.FULFILMENT_FAILED || isStaleFulfilment(o)) && (
                   <form action={retryFulfilmentAction}>
                     <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                     <Button type="submit" variant="secondary">
