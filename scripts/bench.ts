@@ -7,21 +7,11 @@
  *   npm run bench
  */
 import { randomUUID } from "node:crypto";
-import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { findFreePort, startEmbeddedPostgres } from "../lib/db/embedded";
+import { migrateDatabase } from "../lib/db/migrate";
 import { startMeisimSimulator } from "../simulators/meisim";
 import { startMioesimSimulator } from "../simulators/mioesim";
-import { migrate } from "../tests/support/migrate";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
@@ -34,8 +24,8 @@ async function timed<T>(label: string, work: () => Promise<T>, describe: (result
 }
 
 async function main() {
-  const database = await startEmbeddedPostgres({ dataDir: null, port: await freePort() });
-  await migrate(database.url);
+  const database = await startEmbeddedPostgres({ dataDir: null, port: await findFreePort() });
+  await migrateDatabase(database.url);
   const mioesim = await startMioesimSimulator();
   const meisim = await startMeisimSimulator();
   Object.assign(process.env, {

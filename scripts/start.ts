@@ -14,6 +14,7 @@ import net from "node:net";
 import path from "node:path";
 import { ConfigError, DEMO, parseEnv, type Env } from "../lib/config/env";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
+import { migrateDatabase } from "../lib/db/migrate";
 import { createLogger } from "../lib/log";
 
 const log = createLogger({ component: "launcher" });
@@ -41,13 +42,6 @@ function loadEnv(): Env {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-}
-
-function run(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
-  });
 }
 
 function startChild(name: string, command: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
@@ -123,10 +117,12 @@ async function start() {
   ensureAuthSecret(dataDir);
   const e = loadEnv();
 
-  if (!e.DATABASE_URL) {
+  let databaseUrl = e.DATABASE_URL;
+  if (!databaseUrl) {
     embedded = await startEmbeddedPostgres({ dataDir: path.join(e.DATA_DIR, "pglite"), port: e.EMBEDDED_DB_PORT }).catch((err) =>
       fail(`Could not start the embedded database on port ${e.EMBEDDED_DB_PORT}: ${err.message}. Set EMBEDDED_DB_PORT to a free port.`),
     );
+    databaseUrl = embedded.url;
     process.env.DATABASE_URL = embedded.url;
     process.env.DATABASE_POOL_SIZE = "1";
     log.info("embedded database ready", { dataDir: path.join(e.DATA_DIR, "pglite"), url: embedded.url });
@@ -134,9 +130,10 @@ async function start() {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
-  await run(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"]).catch((err) =>
-    fail(`Database migration failed (${err.message}). Check DATABASE_URL points at a reachable PostgreSQL server.`),
+  await migrateDatabase(databaseUrl).catch((err: Error & { stderr?: string }) =>
+    fail(`Database migration failed (${(err.stderr || err.message).trim().split("\n").pop()}). Check DATABASE_URL points at a reachable PostgreSQL server.`),
   );
+  log.info("database migrated");
   await startSimulators(e);
 
   const { seed, seedCatalog } = await import("./seed");

@@ -13,16 +13,10 @@ import { syncCatalog } from "@/lib/catalog/sync";
 import { env } from "@/lib/config/env";
 import { parseMoneyInput } from "@/lib/money";
 import { retryFulfilment } from "@/lib/orders/fulfilment";
-import { ProviderError } from "@/lib/providers/errors";
+import { describeProviderFailure } from "@/lib/providers/errors";
 import { allProviders, meisimClient } from "@/lib/providers/registry";
 
 const Id = z.string().trim().min(1).max(64);
-
-function providerMessage(err: unknown): string {
-  if (err instanceof ProviderError) return `${err.message}${err.hint ? ` — ${err.hint}` : ""}`;
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
 
 export async function retryFulfilmentAction(form: FormData): Promise<void> {
   await requireAdmin("/admin/orders");
@@ -40,7 +34,7 @@ export async function refundOrderAction(_prev: ActionState, form: FormData): Pro
   try {
     await refundOrder(parsed.data.otherOrderId, { actorId: admin.id, reason: parsed.data.reason, origin: originFromHeaders(await headers()) });
   } catch (err) {
-    return { error: providerMessage(err) };
+    return { error: describeProviderFailure(err) };
   }
   revalidatePath("/admin/orders");
   return { success: `Order ${parsed.data.otherOrderId} refunded.` };
@@ -70,7 +64,7 @@ export async function syncCatalogAction(_prev: ActionState): Promise<ActionState
       const report = await syncCatalog(provider, { markupPercent: env().CATALOG_MARKUP_PERCENT });
       lines.push(`${provider.displayName}: ${report.plans} plans, ${report.deactivated} withdrawn`);
     } catch (err) {
-      lines.push(`${provider.displayName}: failed (${providerMessage(err)})`);
+      lines.push(`${provider.displayName}: failed (${describeProviderFailure(err)})`);
     }
   }
   revalidatePath("/admin/catalog");
@@ -85,7 +79,7 @@ export async function meisimTopUpAction(_prev: ActionState, form: FormData): Pro
   try {
     url = (await meisimClient().wallet.topup(amount)).checkoutUrl;
   } catch (err) {
-    return { error: providerMessage(err) };
+    return { error: describeProviderFailure(err) };
   }
   redirect(url);
 }
@@ -97,7 +91,7 @@ export async function meisimSendOtpAction(_prev: ActionState, form: FormData): P
   try {
     await meisimClient().auth.sendOtp(email.data);
   } catch (err) {
-    return { error: providerMessage(err), values: { email: email.data } };
+    return { error: describeProviderFailure(err), values: { email: email.data } };
   }
   return { success: "Code sent. Enter it below within 5 minutes.", values: { email: email.data } };
 }
@@ -113,6 +107,6 @@ export async function meisimVerifyOtpAction(_prev: ActionState, form: FormData):
     const { apiKey } = await meisimClient().auth.verifyOtp(parsed.data.email, parsed.data.code);
     return { success: `Verified. Set MEISIM_DEALER_KEY=${apiKey} in the store's environment and restart.` };
   } catch (err) {
-    return { error: providerMessage(err), values: { email: parsed.data.email } };
+    return { error: describeProviderFailure(err), values: { email: parsed.data.email } };
   }
 }

@@ -5,6 +5,7 @@
  * this one socket server instead of opening the folder themselves.
  */
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
@@ -12,6 +13,18 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 export interface EmbeddedPostgres {
   url: string;
   stop(): Promise<void>;
+}
+
+/** A port nothing listens on right now, for throw-away databases (tests, benchmarks). */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export async function startEmbeddedPostgres(options: { dataDir: string | null; port: number; host?: string }): Promise<EmbeddedPostgres> {

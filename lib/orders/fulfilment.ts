@@ -8,7 +8,7 @@ import { recordAudit } from "../audit";
 import { db } from "../db/client";
 import { OrderStatus } from "../generated/prisma/client";
 import { log } from "../log";
-import { ProviderError } from "../providers/errors";
+import { describeProviderFailure } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { ProviderOrder } from "../providers/types";
 
@@ -28,7 +28,7 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
       ? await provider.renew({ iccid: order.renewsIccid, planRef: order.planRef, otherOrderId })
       : await provider.placeOrder({ planRef: order.planRef, otherOrderId, customerEmail: order.user.email });
   } catch (err) {
-    const reason = err instanceof ProviderError ? `${err.message}${err.hint ? ` (${err.hint})` : ""}` : String(err);
+    const reason = describeProviderFailure(err);
     logger.error("failed", { reason });
     // Back to a state an admin (or a retry) can act on; the payment stays recorded.
     await db().order.update({ where: { otherOrderId }, data: { status: OrderStatus.FULFILMENT_FAILED, failureReason: reason.slice(0, 500) } });

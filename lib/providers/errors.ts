@@ -62,3 +62,9 @@ export class ProviderResponseError extends ProviderError {
     this.name = "ProviderResponseError";
   }
 }
+
+/** A failure as an operator should read it: the message, then what to do about it. */
+export function describeProviderFailure(err: unknown): string {
+  if (err instanceof ProviderError) return err.hint ? `${err.message} — ${err.hint}` : err.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -4,11 +4,10 @@
  * TEST_POSTGRES_URL (the test command installs and starts one).
  */
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../lib/db/embedded";
-import { migrate } from "./migrate";
+import { findFreePort, startEmbeddedPostgres } from "../../lib/db/embedded";
+import { migrateDatabase } from "../../lib/db/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,22 +16,11 @@ declare module "vitest" {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
 export default async function setup(project: TestProject) {
   const engine = project.config.provide.engine;
   if (engine === "pglite") {
-    const embedded = await startEmbeddedPostgres({ dataDir: null, port: await freePort() });
-    await migrate(embedded.url);
+    const embedded = await startEmbeddedPostgres({ dataDir: null, port: await findFreePort() });
+    await migrateDatabase(embedded.url);
     project.provide("databaseUrl", embedded.url);
     return () => embedded.stop();
   }
@@ -50,7 +38,7 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  await migrate(url.toString());
+  await migrateDatabase(url.toString());
   project.provide("databaseUrl", url.toString());
   return async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -3,7 +3,7 @@ import { ActionForm } from "@/components/admin/action-form";
 import { Alert, Card, CardTitle, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
-import { ProviderError } from "@/lib/providers/errors";
+import { describeProviderFailure } from "@/lib/providers/errors";
 import { meisimClient, mioesimClient } from "@/lib/providers/registry";
 
 export const metadata = { title: "Provider accounts" };
@@ -12,8 +12,7 @@ async function attempt<T>(work: () => Promise<T>): Promise<{ ok: true; value: T 
   try {
     return { ok: true, value: await work() };
   } catch (err) {
-    const message = err instanceof ProviderError ? `${err.message}${err.hint ? ` — ${err.hint}` : ""}` : String(err);
-    return { ok: false, message };
+    return { ok: false, message: describeProviderFailure(err) };
   }
 }
 
