@@ -68,3 +68,28 @@ export function describeProviderFailure(err: unknown): string {
   if (err instanceof ProviderError) return err.hint ? `${err.message} — ${err.hint}` : err.message;
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * A write (order, renewal, cancellation) was sent and its answer was lost:
+ * it may or may not have taken effect upstream. Never resend it blindly; look
+ * the order up (EsimProvider.findOrder) and, when that cannot tell, hand it
+ * to a person. `partial` holds cards confirmed before the lost request (a
+ * provider that places one card per request).
+ */
+export class OrderOutcomeUnknownError extends ProviderError {
+  constructor(
+    provider: ProviderId,
+    what: string,
+    cause: unknown,
+    readonly partial: import("./types").DeliveredEsim[] = [],
+  ) {
+    super(provider, `${what}: the request was sent but its answer was lost (${cause instanceof Error ? cause.message : String(cause)})`, {
+      code: "OUTCOME_UNKNOWN",
+      hint: "Do not resend: look the order up by our reference first; if the provider cannot tell, review it by hand.",
+      retryable: false,
+      cause,
+    });
+    this.name = "OrderOutcomeUnknownError";
+  }
+}
+

@@ -44,7 +44,10 @@ export interface ProviderPlan {
   renewable: boolean;
   /** A daily-allowance ("day pass") plan. */
   dayPass: boolean;
-  /** Cancellation allowed by the plan's policy while not activated. */
+  /**
+   * Cancellation allowed by the plan's policy while not activated. Only true
+   * when the provider's policy text says so; missing or unreadable is false.
+   */
   cancellable: boolean;
   /** The provider's cancellation-policy text, shown to customers verbatim. */
   cancellationPolicy: string | null;
@@ -79,7 +82,8 @@ export interface ProviderOrder {
   /** Our reference, echoed back so upstream orders reconcile with ours. */
   otherOrderId: string;
   status: ProviderOrderStatus;
-  esims: EsimInstall[];
+  /** Installable eSIMs; fewer than ordered while the order is pending. */
+  esims: DeliveredEsim[];
   /** What the provider charged us, when it says. */
   charged: Money | null;
 }
@@ -96,13 +100,25 @@ export interface EsimUsage {
   expiresAt: string | null;
 }
 
+/** One eSIM of a storefront order: our line-item reference for it. */
+export type OtherItemId = string;
+
 export interface PlaceOrderInput {
   planRef: string;
-  /** Our order reference; also the idempotency handle for lost responses. */
+  /** Our order reference (MIOeSIM otherOrderId). */
   otherOrderId: string;
-  /** Number of eSIMs (default 1). */
-  count?: number;
+  /**
+   * One reference per eSIM wanted, "<otherOrderId>-1", "-2", …; the list's
+   * length is the quantity. MIOeSIM gets them as otherItemId, MeiSIM as
+   * each card's customerReference.
+   */
+  itemIds: OtherItemId[];
   customerEmail?: string;
+}
+
+/** An installable eSIM as delivered, with the line item it fills when the provider says. */
+export interface DeliveredEsim extends EsimInstall {
+  otherItemId: OtherItemId | null;
 }
 
 export interface RenewInput {
@@ -112,32 +128,73 @@ export interface RenewInput {
 }
 
 export interface CancelResult {
+  /**
+   * "cancelled"/"partially_cancelled": done; "cancelling": accepted, still
+   * being processed upstream (MIOeSIM 6/7) — the refund waits for it.
+   */
   status: ProviderOrderStatus;
 }
+
+/** Where a look-up starts from: our references, and the provider's when we have it. */
+export interface OrderLookupInput {
+  otherOrderId: string;
+  itemIds: OtherItemId[];
+  /** The provider's order reference, when an earlier answer gave it (polling a pending order). */
+  providerOrderRef?: string | null;
+  /** When the first attempt was sent; bounds what a look-up window must cover. */
+  attemptedAt: Date;
+}
+
+/**
+ * What a look-up can tell. "absent" is definite (safe to place again);
+ * "unknown" means the provider cannot tell (no look-up endpoint, 404, an
+ * unknown code, a history window too short) and the order needs a person.
+ */
+export type OrderLookup =
+  | { outcome: "found"; order: ProviderOrder; raw?: unknown }
+  | { outcome: "absent" }
+  | { outcome: "unknown"; reason: string };
 
 /** Progress callback for long work (catalog sync, batch queries). */
 export type ProgressFn = (progress: { done: number; total: number; note?: string }) => void;
 
+/** Whether an order can be placed now; checked before any money is taken. */
+export type Availability =
+  | { available: true }
+  | {
+      available: false;
+      /** Why, for logs and the admin; customers get a plain message. */
+      reason: "out_of_stock" | "provider_funds" | "provider_account" | "unknown_plan" | "quantity" | "unavailable";
+      detail: string;
+    };
+
 export interface EsimProvider {
   readonly id: ProviderId;
   readonly displayName: string;
+  /** Most eSIMs one order may ask for. */
+  readonly maxQuantity: number;
   /** The whole sellable catalog (all pages / all SKUs). */
   listPlans(options?: { onProgress?: ProgressFn }): Promise<ProviderPlan[]>;
-  /** True when the provider can fill `count` of this plan right now. */
-  checkAvailability(planRef: string, count: number): Promise<boolean>;
+  /** Stock and the provider account's ability to fill `count` of this plan right now. */
+  checkAvailability(planRef: string, count: number): Promise<Availability>;
   /**
-   * Orders eSIMs. Never blindly repeated: when the response is lost the
-   * implementation resolves the outcome through `findOrder(otherOrderId)`.
+   * Orders the eSIMs, one attempt, no look-up first. Throws
+   * OrderOutcomeUnknownError when a request was sent and its answer was lost
+   * (timeout, dropped connection, 5xx after sending, unreadable answer): the
+   * caller must then look it up with `findOrder`, never place it again blindly.
+   * Any other error means nothing was placed.
+   * The answer may be a "pending" order with fewer eSIMs than asked for
+   * (MIOeSIM status -1): the caller polls `findOrder` until it is delivered.
    */
   placeOrder(input: PlaceOrderInput): Promise<ProviderOrder>;
-  /** Looks an order up by our own reference; null when the provider has none. */
-  findOrder(otherOrderId: string): Promise<ProviderOrder | null>;
+  /** A look-up by our references (or the provider's order ref), only after an outcome was lost or to poll a pending order. */
+  findOrder(input: OrderLookupInput): Promise<OrderLookup>;
   /** Usage for any number of ICCIDs (batched internally as the provider needs). */
   getUsage(iccids: string[], options?: { onProgress?: ProgressFn }): Promise<EsimUsage[]>;
   /** Plans that can renew / top up an existing eSIM. Empty when not renewable. */
   listRenewalPlans(iccid: string): Promise<ProviderPlan[]>;
-  /** Renews (tops up) an existing eSIM. */
+  /** Renews (tops up) an existing eSIM. Same lost-answer contract as placeOrder. */
   renew(input: RenewInput): Promise<ProviderOrder>;
-  /** Cancels an order that is not yet activated, where the policy allows. */
-  cancel(order: { providerOrderRef: string; iccid: string }): Promise<CancelResult>;
+  /** Cancels these cards of an order (all of them for a full cancellation), where the policy allows. */
+  cancel(order: { providerOrderRef: string; iccids: string[]; allIccids: string[] }): Promise<CancelResult>;
 }
