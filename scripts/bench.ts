@@ -53,7 +53,8 @@ async function main() {
   const plan = (await mio.listPlans()).find((p) => p.destination.kind === "country")!;
   const iccids: string[] = [];
   for (let i = 0; i < 25; i++) {
-    const order = await mio.placeOrder({ planRef: plan.planRef, otherOrderId: `BENCH-${randomUUID()}`, count: 10 });
+    const otherOrderId = `BENCH-${randomUUID()}`;
+    const order = await mio.placeOrder({ planRef: plan.planRef, otherOrderId, itemIds: Array.from({ length: 10 }, (_, n) => `${otherOrderId}-${n + 1}`) });
     iccids.push(...order.esims.map((e) => e.iccid));
   }
   const before = mioesim.sim.requestLog.length;

@@ -99,8 +99,8 @@ const PHYSICAL_TABLE = `
 /** Distribution partners and the physical SKUs they carry. */
 export const DISTRIBUTION_PARTNERS: ReadonlyMap<string, number[]> = new Map([["DP-TYO-01", [9001, 9002]]]);
 
-const REFUNDABLE_NOTE = "Cancellable with a full refund until the eSIM is activated on a device.";
-const NON_REFUNDABLE_NOTE = "Non-refundable once purchased.";
+export const REFUNDABLE_NOTE = "Cancellable with a full refund until the eSIM is activated on a device.";
+export const NON_REFUNDABLE_NOTE = "Non-refundable once purchased.";
 
 /** The package shapes every SKU offers; `slot` is the last digit of the priceId. */
 const PACKAGE_SHAPES = [

@@ -1,10 +1,15 @@
-/** `npm run sim:mioesim -- --port 4010`: the MIOeSIM simulator on its own, for the demo and local development. */
+/**
+ * `npm run sim:mioesim -- --port 4010`: the MIOeSIM simulator on its own, for
+ * the demo and local development. MIOESIM_SIM_DIALECT picks how it answers:
+ * friendly (default), strict (only what the docs name) or alternative.
+ */
 import { log } from "../../lib/log";
 import { portFromArgv } from "../shared/server";
-import { MIOESIM_DEMO_ACCOUNT, startMioesimSimulator } from "./index";
+import { MIOESIM_DEMO_ACCOUNT, parseDialect, startMioesimSimulator } from "./index";
 
-const simulator = await startMioesimSimulator({ port: portFromArgv(process.argv, 4010) });
-log.info("MIOeSIM simulator listening", { url: simulator.url, phone: MIOESIM_DEMO_ACCOUNT.phone });
+const dialect = parseDialect(process.env.MIOESIM_SIM_DIALECT);
+const simulator = await startMioesimSimulator({ port: portFromArgv(process.argv, 4010), dialect });
+log.info("MIOeSIM simulator listening", { url: simulator.url, phone: MIOESIM_DEMO_ACCOUNT.phone, dialect });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -1,10 +1,12 @@
 /**
  * MIOeSIM's HTTP surface over MioesimSimState: the envelope, login, token
- * and signature checks, parameter validation (-2 / -8 / -10) and the forced
- * faults `tokenExpired` (-1) and `badSign` (-30).
+ * and signature checks, parameter validation (-2 / -8 / -10), the answers
+ * in the chosen dialect (dialects.ts) and the forced faults `tokenExpired`
+ * (-1), `badSign` (-30), `answerLost` and `answerGarbled`.
  */
 import { createHash } from "node:crypto";
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
+import { DIALECT_FORMS, type MioesimDialect } from "./dialects";
 import { textPdf } from "./pdf";
 import { SimApiError, type MioesimForcedFault, type MioesimSimState, type SimAccount } from "./state";
 
@@ -62,7 +64,11 @@ function answer(run: () => { code: number | string; message: string; data: unkno
   }
 }
 
-export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState): void {
+/** What a gateway in front of MIOeSIM might send instead of the envelope. */
+const GARBLED = "<html><head><title>502 Bad Gateway</title></head><body>upstream closed the connection</body></html>";
+
+export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, dialect: MioesimDialect = "friendly"): void {
+  const forms = DIALECT_FORMS[dialect];
   const forced = (name: MioesimForcedFault) => sim.takeForced(name);
   const checkSign = (fields: Fields, secret: string) => {
     if (forced("badSign") || fields.raw.sign !== expectedSign(fields.raw, secret)) throw new SimApiError(-30, "Signature is wrong");
@@ -80,51 +86,71 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState): v
     }),
   );
 
-  const api = (method: "GET" | "POST", name: string, handle: (account: SimAccount, fields: Fields) => unknown) =>
-    sim.route(method, `/api_esim/${name}`, (req) =>
-      answer(() => {
+  /**
+   * One signed endpoint. A write (addEsimOrder, refundOrder) that got past
+   * the token and signature checks is where `answerLost` / `answerGarbled`
+   * strike: it has been processed, whatever it answered.
+   */
+  const api = (method: "GET" | "POST", name: string, handle: (account: SimAccount, fields: Fields) => unknown, options: { write?: boolean } = {}) =>
+    sim.route(method, `/api_esim/${name}`, (req) => {
+      let processed = false;
+      const response = answer(() => {
         const fields = Fields.of(req);
         const token = fields.text("token");
         const account = forced("tokenExpired") ? undefined : state.accountForToken(token);
         if (!account) throw new SimApiError(-1, "Token expired, please log in again");
         checkSign(fields, account.secret);
-        // The docs show success codes as the string "0".
-        return { code: "0", message: "success", data: handle(account, fields) };
-      }),
-    );
+        processed = true;
+        return { code: forms.successCode, message: "success", data: handle(account, fields) };
+      });
+      if (options.write && processed) {
+        if (forced("answerLost")) sim.faults.hangAfterProcessing += 1;
+        else if (forced("answerGarbled")) return { status: 200, headers: { "content-type": "text/html" }, body: GARBLED };
+      }
+      return response;
+    });
 
-  api("GET", "getSkus", () => state.listSkus());
-  api("GET", "getSkuByGroup", () => state.listSkuGroups());
-  api("GET", "getPackages", (_account, f) => state.packagesOf(f.int("skuId")));
-  api("GET", "verifyResource", (_account, f) => state.verifyResource(f.int("skuId"), f.int("priceId"), f.int("count")));
+  api("GET", "getSkus", () => forms.skus(state.listSkus()));
+  api("GET", "getSkuByGroup", () => forms.skuGroups(state.listSkuGroups()));
+  api("GET", "getPackages", (_account, f) => forms.packages(state.packagesOf(f.int("skuId"))));
+  api("GET", "verifyResource", (_account, f) => forms.stock(state.verifyResource(f.int("skuId"), f.int("priceId"), f.int("count"))));
   api("GET", "getDpSupportSkuInfo", (account, f) => {
     const dpId = f.optional("dpId");
     if (!dpId) throw new SimApiError(-10, "dpId is null");
-    return state.dpSkus(account, dpId);
+    return forms.dpSkus(state.dpSkus(account, dpId));
   });
-  api("POST", "addEsimOrder", (account, f) =>
-    state.placeOrder(account, {
-      skuId: f.int("skuId"),
-      priceId: f.int("priceId"),
-      count: f.int("count"),
-      withCards: f.optional("backInfo") === "1",
-      otherOrderId: f.optional("otherOrderId"),
-      otherItemId: f.optional("otherItemId"),
-      dpId: f.optional("dpId"),
-      iccid: f.optional("iccid"),
-    }),
+  api(
+    "POST",
+    "addEsimOrder",
+    (account, f) =>
+      forms.order(
+        state.placeOrder(account, {
+          skuId: f.int("skuId"),
+          priceId: f.int("priceId"),
+          count: f.int("count"),
+          withCards: f.optional("backInfo") === "1",
+          otherOrderId: f.optional("otherOrderId"),
+          otherItemId: f.optional("otherItemId"),
+          dpId: f.optional("dpId"),
+          iccid: f.optional("iccid"),
+        }),
+      ),
+    { write: true },
   );
-  api("GET", "getOrderInfo", (account, f) => {
-    const lookup = { orderNum: f.optional("orderNum"), otherOrderId: f.optional("otherOrderId") };
-    if (!lookup.orderNum && !lookup.otherOrderId) throw new SimApiError(-2, "Required parameter orderNum or otherOrderId is null or empty");
-    return state.orderInfo(account, lookup);
-  });
-  api("POST", "refundOrder", (account, f) => state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined));
-  api("GET", "getIccidSupportSku", (account, f) => state.iccidSupportSkus(account, f.text("iccid")));
-  api("GET", "getIccidSupportPackageInfo", (account, f) => state.iccidSupportPackages(account, f.text("iccid"), f.int("skuId")));
-  api("GET", "getESIMDetail", (account, f) => state.esimDetail(account, f.text("iccid")));
-  api("GET", "queryIccidInformation", (account, f) => state.queryIccids(account, f.list("iccids")));
-  api("GET", "getHistoryDetail", (account, f) => state.historyOf(account, f.text("iccid")));
+  // Not a documented endpoint: the strict dialect has no such path (HTTP 404).
+  if (forms.orderLookup) {
+    api("GET", "getOrderInfo", (account, f) => {
+      const lookup = { orderNum: f.optional("orderNum"), otherOrderId: f.optional("otherOrderId") };
+      if (!lookup.orderNum && !lookup.otherOrderId) throw new SimApiError(-2, "Required parameter orderNum or otherOrderId is null or empty");
+      return forms.lookup(state.lookupOrder(account, lookup));
+    });
+  }
+  api("POST", "refundOrder", (account, f) => forms.refund(state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined)), { write: true });
+  api("GET", "getIccidSupportSku", (account, f) => forms.iccidSkus(state.iccidSupportSkus(account, f.text("iccid"))));
+  api("GET", "getIccidSupportPackageInfo", (account, f) => forms.iccidPackages(state.iccidSupportPackages(account, f.text("iccid"), f.int("skuId"))));
+  api("GET", "getESIMDetail", (account, f) => forms.esimDetail(state.esimDetail(account, f.text("iccid"))));
+  api("GET", "queryIccidInformation", (account, f) => forms.iccidStatuses(state.queryIccids(account, f.list("iccids"))));
+  api("GET", "getHistoryDetail", (account, f) => forms.history(state.historyOf(account, f.text("iccid"))));
 
   sim.route("GET", "/pdf/:file", (req) => {
     const iccid = req.params.file?.replace(/\.pdf$/, "") ?? "";

@@ -31,11 +31,21 @@ export type DpStatus = "Enable" | "ACTIVE" | "Disable" | "Delete";
 
 /**
  * Outcomes forced through `sim.faults.forced` (or POST /__sim/faults), each
- * for as many calls as its count: `tokenExpired` (-1), `badSign` (-30),
- * `outOfStock` (verifyResource says no, addEsimOrder fails with -3),
- * `pdfError` (99 from addEsimOrder — after the order exists — or getOrderInfo).
+ * for as many calls as its count:
+ * - `tokenExpired` (-1), `badSign` (-30) on any signed call;
+ * - `outOfStock`: verifyResource says no (in the dialect's form) and
+ *   addEsimOrder fails with -3;
+ * - `pdfError`: 99 from addEsimOrder (after the order exists) or getOrderInfo;
+ * - `pendingOrder`: the next addEsimOrder answers status -1 (unpaid) with an
+ *   empty cardApiDtoList; the order becomes 0 with its cards once it has been
+ *   looked up `pendingLookups` times (dialects with getOrderInfo) or when a
+ *   test calls `deliverPendingOrders()`;
+ * - `answerLost`: the next addEsimOrder/refundOrder is processed but its
+ *   answer never sent (the client times out);
+ * - `answerGarbled`: the next addEsimOrder/refundOrder is processed and
+ *   answered with an HTML error page under HTTP 200.
  */
-export type MioesimForcedFault = "tokenExpired" | "badSign" | "outOfStock" | "pdfError";
+export type MioesimForcedFault = "tokenExpired" | "badSign" | "outOfStock" | "pdfError" | "pendingOrder" | "answerLost" | "answerGarbled";
 
 export interface MioesimSimOptions {
   /** Token lifetime; MIOeSIM's is 2 hours. Fractions allowed, for expiry tests. */
@@ -44,6 +54,8 @@ export interface MioesimSimOptions {
   refundSettleMs?: number;
   /** Data an active card uses per minute, so usage moves in a demo. */
   usageMbPerMinute?: number;
+  /** How many getOrderInfo look-ups still see a `pendingOrder` unpaid (-1) before it is delivered. Default 1. */
+  pendingLookups?: number;
   /** Extra accounts besides the demo one (for 22 and the getESIMDetail refusals). */
   accounts?: Array<Pick<SimAccount, "phone" | "password" | "secret"> & Partial<SimAccount>>;
 }
@@ -91,6 +103,10 @@ interface SimOrder {
   status: number;
   /** A refund in process: the status it settles to, and when. */
   settling: { status: 2 | 4; at: number } | null;
+  /** An unpaid (-1) order from the `pendingOrder` fault: look-ups left before it is delivered. */
+  pending: { lookupsLeft: number } | null;
+  /** The distribution partner of a physical SIM order. */
+  dpId: string | null;
   createdAt: number;
   renew: 0 | 1;
   mainOrderNum: string | null;
@@ -146,6 +162,7 @@ export class MioesimSimState {
   private readonly tokenTtlMs: number;
   private readonly refundSettleMs: number;
   private readonly usageMbPerMinute: number;
+  private readonly pendingLookups: number;
 
   constructor(
     options: MioesimSimOptions = {},
@@ -155,6 +172,7 @@ export class MioesimSimState {
     this.tokenTtlMs = (options.tokenTtlSeconds ?? 7_200) * 1_000;
     this.refundSettleMs = options.refundSettleMs ?? 3_000;
     this.usageMbPerMinute = options.usageMbPerMinute ?? 5;
+    this.pendingLookups = options.pendingLookups ?? 1;
     for (const account of [{ ...DEMO_ACCOUNT, dpIds: [...DISTRIBUTION_PARTNERS.keys()] }, ...(options.accounts ?? [])]) this.addAccount(account);
   }
 
@@ -223,10 +241,11 @@ export class MioesimSimState {
     };
   }
 
-  verifyResource(skuId: number, priceId: number, count: number) {
+  /** Cards in stock for the package, and whether they cover `count`; the routes answer it in the dialect's form. */
+  verifyResource(skuId: number, priceId: number, count: number): { stock: number; enough: boolean } {
     this.packageOf(skuId, priceId);
-    const soldOut = this.takeForced("outOfStock");
-    return { available: !soldOut && (this.stock.get(priceId) ?? 0) >= count };
+    const stock = this.takeForced("outOfStock") ? 0 : (this.stock.get(priceId) ?? 0);
+    return { stock, enough: stock >= count };
   }
 
   dpSkus(account: SimAccount, dpId: string) {
@@ -257,6 +276,8 @@ export class MioesimSimState {
     if (this.takeForced("outOfStock") || (!renewing && left < request.count)) throw new SimApiError(-3, "Insufficient card inventory for this package");
 
     const now = Date.now();
+    // Unpaid: MIOeSIM has not allocated cards yet (docs, status -1).
+    const unpaid = !renewing && this.takeForced("pendingOrder");
     const order: SimOrder = {
       orderNum: `EP${gmt8(now).slice(0, 10).replaceAll("-", "")}${String(++this.sequence).padStart(6, "0")}`,
       owner: account.phone,
@@ -264,8 +285,10 @@ export class MioesimSimState {
       priceId: pkg.priceId,
       count: request.count,
       priceCents: Math.round(pkg.price * 100) * request.count,
-      status: 0,
+      status: unpaid ? -1 : 0,
       settling: null,
+      pending: unpaid ? { lookupsLeft: this.pendingLookups } : null,
+      dpId: request.dpId ?? null,
       createdAt: now,
       renew: renewing ? 1 : 0,
       mainOrderNum: renewing?.mainOrderNum ?? null,
@@ -280,20 +303,55 @@ export class MioesimSimState {
       this.startRenewal(renewing, order, pkg);
     } else {
       this.stock.set(pkg.priceId, left - request.count);
-      for (let i = 0; i < request.count; i++) order.iccids.push(this.issueCard(order, sku, request.dpId ?? null).iccid);
+      if (!unpaid) this.issueCards(order);
     }
-    // MIOeSIM reports a failed PDF after the order exists: the caller must look it up.
+    // MIOeSIM reports a failed PDF after the order exists: the caller cannot tell from the answer.
     if (this.takeForced("pdfError")) throw new SimApiError(99, "PDF generation failed: file exception");
     return this.orderRow(order, request.withCards);
   }
 
+  /** The order as MIOeSIM would report it; a pure read (tests use it to see upstream state). */
   orderInfo(account: SimAccount, lookup: { orderNum?: string; otherOrderId?: string }) {
+    return this.orderRow(this.findOrder(account, lookup), true);
+  }
+
+  /**
+   * getOrderInfo (a look-up the docs do not name; only dialects that serve
+   * it call this). A `pendingOrder` is delivered once it has been looked up
+   * `pendingLookups` times.
+   */
+  lookupOrder(account: SimAccount, lookup: { orderNum?: string; otherOrderId?: string }) {
     if (this.takeForced("pdfError")) throw new SimApiError(99, "PDF generation failed: file exception");
-    if (lookup.orderNum) return this.orderRow(this.ownOrder(account, lookup.orderNum), true);
+    const order = this.findOrder(account, lookup);
+    if (order.pending) {
+      if (order.pending.lookupsLeft > 0) order.pending.lookupsLeft -= 1;
+      else this.deliver(order);
+    }
+    return this.orderRow(order, true);
+  }
+
+  /** Test hook: every unpaid order from the `pendingOrder` fault is paid and gets its cards now. */
+  deliverPendingOrders(): void {
+    for (const order of this.orders.values()) if (order.pending) this.deliver(order);
+  }
+
+  private findOrder(account: SimAccount, lookup: { orderNum?: string; otherOrderId?: string }): SimOrder {
+    if (lookup.orderNum) return this.ownOrder(account, lookup.orderNum);
     const tagged = [...this.orders.values()].filter((o) => o.owner === account.phone && o.otherOrderId === lookup.otherOrderId);
     const latest = tagged.at(-1);
     if (!latest) throw new SimApiError(3, `No order with otherOrderId ${lookup.otherOrderId}`);
-    return this.orderRow(latest, true);
+    return this.refreshed(latest);
+  }
+
+  private deliver(order: SimOrder): void {
+    order.status = 0;
+    this.issueCards(order);
+  }
+
+  private issueCards(order: SimOrder): void {
+    const sku = this.sku(order.skuId);
+    order.pending = null;
+    for (let i = 0; i < order.count; i++) order.iccids.push(this.issueCard(order, sku, order.dpId).iccid);
   }
 
   /**
@@ -332,6 +390,7 @@ export class MioesimSimState {
     const order = this.requireOrder(orderNum);
     order.status = status;
     order.settling = null;
+    order.pending = null;
   }
 
   /** How many orders an account holds; tests use it to prove nothing was ordered twice. */

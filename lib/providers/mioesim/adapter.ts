@@ -1,16 +1,22 @@
 /**
  * The storefront's view of MIOeSIM: the EsimProvider contract on top of
  * MioesimClient. Everything MIOeSIM-specific that the storefront does not
- * need stays on `provider.client`.
+ * need stays on `provider.client`. The readings the docs leave open are
+ * listed once, as ASSUMPTIONS, at the top of client.ts.
  */
 import { log as rootLog, type Logger } from "../../log";
-import { ProviderError, ProviderResponseError } from "../errors";
+import { alpha2FromName, alpha2FromNumeric, isNumericCountryCode } from "../../geo/countries";
+import { ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError, describeProviderFailure } from "../errors";
 import type {
+  Availability,
   CancelResult,
-  EsimInstall,
+  DeliveredEsim,
   EsimProvider,
   EsimState,
   EsimUsage,
+  OrderLookup,
+  OrderLookupInput,
+  OtherItemId,
   PlaceOrderInput,
   ProgressFn,
   ProviderDestination,
@@ -19,9 +25,16 @@ import type {
   ProviderPlan,
   RenewInput,
 } from "../types";
-import type { MioesimClient } from "./client";
-import { alpha2FromName, alpha2FromNumeric, isCountryCode } from "./countries";
-import type { MioesimCard, MioesimCardStatus, MioesimOrder, MioesimOrderStatus, MioesimPackage, MioesimSku, MioesimSkuPackages } from "./schemas";
+import type { MioesimClient, OrderLookup as MioesimOrderKey } from "./client";
+import { MioesimApiError, MioesimHttpError, MioesimNotFoundError, MioesimSignatureError, MioesimTokenExpiredError } from "./errors";
+import type { MioesimCard, MioesimCardStatus, MioesimOrder, MioesimOrderStatus, MioesimPackage, MioesimSku, MioesimSkuPackages } from "./read";
+
+/**
+ * The docs give no limit on `count` per addEsimOrder. We choose 10: enough
+ * for a family or a small group, small enough that one order's cards come
+ * back in one answer and a lost answer never leaves many cards in doubt.
+ */
+export const MIOESIM_MAX_QUANTITY = 10;
 
 const ORDER_STATUS: Record<MioesimOrderStatus, ProviderOrderStatus> = {
   [-1]: "pending",
@@ -57,41 +70,145 @@ export function parsePlanRef(planRef: string): { skuId: number; priceId: number 
 export class MioesimProvider implements EsimProvider {
   readonly id = "mioesim" as const;
   readonly displayName = "MIOeSIM";
+  readonly maxQuantity = MIOESIM_MAX_QUANTITY;
 
   constructor(
     readonly client: MioesimClient,
     private readonly log: Logger = rootLog.child({ provider: "mioesim" }),
   ) {}
 
-  /** One getPackages call per SKU, one after the other, so a large catalog never bursts the API. */
+  /**
+   * One getPackages call per SKU, one after the other, so a large catalog
+   * never bursts the API. A package (or a SKU's whole answer) that cannot be
+   * read is skipped with a warning and counted; it never takes the rest of
+   * the catalog off sale. Transport and API failures still fail the listing,
+   * so a sync never mistakes an outage for an empty catalog.
+   */
   async listPlans(options: { onProgress?: ProgressFn } = {}): Promise<ProviderPlan[]> {
     const skus = await this.client.getSkus();
     const plans: ProviderPlan[] = [];
+    let skipped = 0;
     for (const [index, sku] of skus.entries()) {
-      const detail = await this.client.getPackages(sku.skuId);
-      plans.push(...plansOf(sku, detail));
+      let detail: MioesimSkuPackages | null = null;
+      try {
+        detail = await this.client.getPackages(sku.skuId);
+      } catch (err) {
+        if (!(err instanceof ProviderResponseError)) throw err;
+        skipped += 1;
+        this.log.warn("MIOeSIM SKU skipped: its packages could not be read", { skuId: sku.skuId, problem: err.message });
+      }
+      if (detail) {
+        for (const entry of detail.skipped) this.log.warn("MIOeSIM package skipped: it could not be read", { skuId: sku.skuId, at: entry.at, problem: entry.problem });
+        skipped += detail.skipped.length;
+        plans.push(...plansOf(sku, detail));
+        this.log.debug("MIOeSIM SKU listed", { skuId: sku.skuId, packages: detail.packages.length, skipped: detail.skipped.length });
+      }
       options.onProgress?.({ done: index + 1, total: skus.length, note: sku.display });
-      this.log.debug("MIOeSIM SKU listed", { skuId: sku.skuId, packages: detail.packages.length });
     }
-    this.log.info("MIOeSIM catalog listed", { skus: skus.length, plans: plans.length });
+    this.log[skipped > 0 ? "warn" : "info"]("MIOeSIM catalog listed", { skus: skus.length, plans: plans.length, skipped });
     return plans;
   }
 
-  async checkAvailability(planRef: string, count: number): Promise<boolean> {
-    return this.client.verifyResource({ ...parsePlanRef(planRef), count });
+  /** Quantity, plan reference, then verifyResource (ASSUMPTION 4). Never throws. */
+  async checkAvailability(planRef: string, count: number): Promise<Availability> {
+    if (!Number.isInteger(count) || count < 1 || count > this.maxQuantity) {
+      return { available: false, reason: "quantity", detail: `MIOeSIM orders take 1 to ${this.maxQuantity} eSIMs; ${count} asked` };
+    }
+    let plan: { skuId: number; priceId: number };
+    try {
+      plan = parsePlanRef(planRef);
+    } catch (err) {
+      return { available: false, reason: "unknown_plan", detail: describeProviderFailure(err) };
+    }
+    try {
+      await this.client.ensureSession();
+    } catch (err) {
+      return { available: false, reason: err instanceof MioesimApiError ? "provider_account" : "unavailable", detail: `MIOeSIM login failed: ${describeProviderFailure(err)}` };
+    }
+    try {
+      const { enough, detail } = await this.client.verifyResource({ ...plan, count });
+      return enough ? { available: true } : { available: false, reason: "out_of_stock", detail };
+    } catch (err) {
+      if (err instanceof MioesimTokenExpiredError || err instanceof MioesimSignatureError) {
+        return { available: false, reason: "provider_account", detail: describeProviderFailure(err) };
+      }
+      // -3 ("operation failed") is how MIOeSIM says the package cannot be filled; other codes are read the same way.
+      if (err instanceof MioesimApiError) return { available: false, reason: "out_of_stock", detail: describeProviderFailure(err) };
+      return { available: false, reason: "unavailable", detail: describeProviderFailure(err) };
+    }
   }
 
+  /**
+   * One addEsimOrder for all the eSIMs, no look-up before or after. A lost
+   * answer throws OrderOutcomeUnknownError (from the client). The order may
+   * come back "pending" (status -1, or fewer installable cards than asked):
+   * the caller polls findOrder with its providerOrderRef.
+   */
   async placeOrder(input: PlaceOrderInput): Promise<ProviderOrder> {
-    return this.orderOnce(input.otherOrderId, input.planRef, { count: input.count ?? 1 });
+    const count = input.itemIds.length;
+    if (count < 1 || count > this.maxQuantity) {
+      throw new ProviderError("mioesim", `A MIOeSIM order takes 1 to ${this.maxQuantity} eSIMs; ${count} item reference(s) given`, {
+        code: "INVALID_QUANTITY",
+        hint: "Check availability (maxQuantity) before taking payment.",
+      });
+    }
+    const { skuId, priceId } = parsePlanRef(input.planRef);
+    const order = await this.client.addEsimOrder({
+      skuId,
+      priceId,
+      count,
+      otherOrderId: input.otherOrderId,
+      // The docs give one otherItemId per request: it can only name the card of a one-card order.
+      otherItemId: count === 1 ? input.itemIds[0] : undefined,
+    });
+    const placed = this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false });
+    this.log.info("MIOeSIM order placed", { otherOrderId: input.otherOrderId, orderNum: order.orderNum, status: order.status, delivered: placed.esims.length, asked: count });
+    return placed;
   }
 
+  /** A renewal of one card (ASSUMPTION 7); same lost-answer contract as placeOrder. */
   async renew(input: RenewInput): Promise<ProviderOrder> {
-    return this.orderOnce(input.otherOrderId, input.planRef, { count: 1, iccid: input.iccid });
+    const { skuId, priceId } = parsePlanRef(input.planRef);
+    const order = await this.client.addEsimOrder({ skuId, priceId, count: 1, otherOrderId: input.otherOrderId, iccid: input.iccid });
+    this.log.info("MIOeSIM renewal placed", { otherOrderId: input.otherOrderId, orderNum: order.orderNum, status: order.status });
+    // A renewal adds a plan to a card the customer already installed: no new install data is owed.
+    return this.toProviderOrder(order, input.otherOrderId, [], { renewal: true });
   }
 
-  async findOrder(otherOrderId: string): Promise<ProviderOrder | null> {
-    const order = await this.client.findOrderByOtherOrderId(otherOrderId);
-    return order && toProviderOrder(order, otherOrderId);
+  /**
+   * ASSUMPTION 3: MIOeSIM documents no order query. Found → the order;
+   * documented code 3 → absent; anything else the service answers → unknown,
+   * with a reason for the operator. Only transport failures (timeout,
+   * connection) and login failures are thrown: they say nothing about the order.
+   */
+  async findOrder(input: OrderLookupInput): Promise<OrderLookup> {
+    const key: MioesimOrderKey = input.providerOrderRef ? { orderNum: input.providerOrderRef } : { otherOrderId: input.otherOrderId };
+    const asked = "orderNum" in key ? `order ${key.orderNum}` : `otherOrderId ${key.otherOrderId}`;
+    const unknown = (answered: string): OrderLookup => {
+      const reason =
+        `Cannot tell whether MIOeSIM holds ${asked}: an order look-up is not part of MIOeSIM's documented API ` +
+        `(the store tries GET /api_esim/getOrderInfo), and it answered ${answered}. Check the order in MIOeSIM's portal.`;
+      this.log.warn("MIOeSIM order look-up inconclusive", { otherOrderId: input.otherOrderId, providerOrderRef: input.providerOrderRef ?? null, answered });
+      return { outcome: "unknown", reason };
+    };
+    await this.client.ensureSession();
+    let found: { order: MioesimOrder; raw: unknown };
+    try {
+      found = await this.client.queryOrder(key);
+    } catch (err) {
+      if (err instanceof MioesimNotFoundError) return { outcome: "absent" };
+      if (err instanceof ProviderTimeoutError || err instanceof ProviderNetworkError) throw err;
+      if (err instanceof MioesimHttpError) return unknown(`HTTP ${err.status}${err.status === 404 ? " (no such endpoint)" : ""}`);
+      if (err instanceof MioesimApiError) return unknown(`code ${err.apiCode} (${err.message})`);
+      if (err instanceof ProviderResponseError) return unknown(`something it could not read (${err.message})`);
+      throw err;
+    }
+    const { order, raw } = found;
+    if ("otherOrderId" in key && order.otherOrderId !== null && order.otherOrderId !== key.otherOrderId) {
+      return unknown(`order ${order.orderNum}, which is tagged ${order.otherOrderId}, not ${key.otherOrderId}`);
+    }
+    if ("orderNum" in key && order.orderNum !== key.orderNum) return unknown(`order ${order.orderNum} instead`);
+    return { outcome: "found", order: this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false }), raw };
   }
 
   /** One entry per requested ICCID, in order; "unknown" for cards MIOeSIM does not report. */
@@ -114,47 +231,94 @@ export class MioesimProvider implements EsimProvider {
     return plans;
   }
 
-  async cancel(order: { providerOrderRef: string; iccid: string }): Promise<CancelResult> {
-    const refunded = await this.client.refundOrder({ orderNum: order.providerOrderRef, iccids: [order.iccid] });
-    return { status: orderStatusOf(refunded.status) };
+  /**
+   * refundOrder (ASSUMPTION 8), not read first. The cards go along only when
+   * they are a strict subset of the order's (a partial unsubscribe); naming
+   * every card is the documented full cancellation.
+   */
+  async cancel(order: { providerOrderRef: string; iccids: string[]; allIccids: string[] }): Promise<CancelResult> {
+    const all = new Set(order.allIccids);
+    const chosen = [...new Set(order.iccids)];
+    const stranger = chosen.find((iccid) => !all.has(iccid));
+    if (stranger !== undefined || (chosen.length === 0 && all.size > 0)) {
+      throw new ProviderError("mioesim", `Cannot cancel ${stranger === undefined ? "no cards" : `card ${stranger}, which is not one`} of MIOeSIM order ${order.providerOrderRef}`, {
+        code: "INVALID_CANCEL",
+        hint: "Pass the cards to cancel and every card of the order.",
+      });
+    }
+    const partial = chosen.length > 0 && chosen.length < all.size;
+    const refund = await this.client.refundOrder({ orderNum: order.providerOrderRef, iccids: partial ? chosen : undefined });
+    const status = cancelStatusOf(refund.status, partial);
+    this.log.info("MIOeSIM cancellation sent", { orderNum: order.providerOrderRef, partial, reported: refund.status, status });
+    return { status };
   }
 
   /**
-   * `otherOrderId` is the idempotency key: an order MIOeSIM already holds
-   * under it (say, from an earlier attempt whose answer was lost) is
-   * returned instead of placing a second one.
+   * A MIOeSIM order is delivered only when it is paid (not -1) and carries
+   * as many cards with complete install data as it owes (one per item
+   * reference, at least its `count`, at least one); until then it is
+   * "pending" and `esims` holds the cards complete so far. A renewal owes no
+   * new install data: the card is already on the customer's device.
    */
-  private async orderOnce(otherOrderId: string, planRef: string, extra: { count: number; iccid?: string }): Promise<ProviderOrder> {
-    const { skuId, priceId } = parsePlanRef(planRef);
-    const existing = await this.client.findOrderByOtherOrderId(otherOrderId);
-    if (existing) {
-      if (existing.priceId !== null && existing.priceId !== priceId) {
-        throw new ProviderError("mioesim", `otherOrderId ${otherOrderId} is already used by order ${existing.orderNum} for another plan`, {
-          code: "OTHER_ORDER_ID_REUSED",
-          hint: "Each storefront order must use its own otherOrderId.",
-        });
-      }
-      this.log.info("MIOeSIM order already placed; returning it", { otherOrderId, orderNum: existing.orderNum });
-      return toProviderOrder(existing, otherOrderId);
+  private toProviderOrder(order: MioesimOrder, otherOrderId: string, itemIds: readonly OtherItemId[], options: { renewal: boolean }): ProviderOrder {
+    const matched = matchItems(order.cards, itemIds);
+    const esims: DeliveredEsim[] = [];
+    for (const [index, card] of order.cards.entries()) {
+      const install = toInstall(card);
+      if (install) esims.push({ ...install, otherItemId: matched[index] ?? null });
+      else if (!options.renewal) this.log.warn("MIOeSIM card without install data yet", { orderNum: order.orderNum, iccid: card.iccid });
     }
-    const order = await this.client.addEsimOrder({ skuId, priceId, otherOrderId, ...extra });
-    this.log.info("MIOeSIM order placed", { otherOrderId, orderNum: order.orderNum, status: order.status });
-    return toProviderOrder(order, otherOrderId);
+    const owed = options.renewal || order.isRenewal ? 0 : Math.max(itemIds.length, order.count ?? 0, 1);
+    const undelivered = order.status === -1 || (order.status === 0 && esims.length < owed);
+    return {
+      provider: "mioesim",
+      providerOrderRef: order.orderNum,
+      otherOrderId: order.otherOrderId ?? otherOrderId,
+      status: undelivered ? "pending" : orderStatusOf(order.status),
+      esims,
+      charged: order.price,
+    };
   }
+}
+
+/** What a refund answer means for the storefront. */
+function cancelStatusOf(status: MioesimOrderStatus | null, partial: boolean): ProviderOrderStatus {
+  if (status === null) return partial ? "partially_cancelled" : "cancelled";
+  // Accepted (code 0) but the order has not moved yet: still being processed.
+  if (status === 0) return "cancelling";
+  return orderStatusOf(status);
+}
+
+/**
+ * Our line item for each card (same index): a card that echoes one of our
+ * otherItemIds gets it; the others take the remaining ones in order.
+ */
+function matchItems(cards: readonly MioesimCard[], itemIds: readonly OtherItemId[]): Array<OtherItemId | null> {
+  const free = new Set(itemIds);
+  const out: Array<OtherItemId | null> = cards.map((card) => {
+    if (card.otherItemId !== null && free.has(card.otherItemId)) {
+      free.delete(card.otherItemId);
+      return card.otherItemId;
+    }
+    return null;
+  });
+  const rest = itemIds.filter((id) => free.has(id));
+  return out.map((id) => id ?? rest.shift() ?? null);
 }
 
 function plansOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderPlan[] {
-  const destination = destinationOf(sku, detail.supportCountries);
+  const destination = destinationOf(sku, detail);
   return detail.packages.map((pkg) => toPlan(sku, destination, pkg));
 }
 
-function destinationOf(sku: MioesimSku, supportCountries: string[]): ProviderDestination {
+/** Countries by ISO numeric code; anything else (99xxx, or no code) is a region, covering its supportCountry names. */
+function destinationOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderDestination {
   const base = { providerRef: String(sku.skuId), name: sku.display };
-  if (isCountryCode(sku.countryCode)) {
+  if (sku.countryCode !== null && isNumericCountryCode(sku.countryCode)) {
     const alpha2 = alpha2FromNumeric(sku.countryCode);
     return { ...base, kind: "country", countryCodes: alpha2 ? [alpha2] : [] };
   }
-  const covered = supportCountries.map(alpha2FromName).filter((code): code is string => code !== null);
+  const covered = detail.supportCountries.map(alpha2FromName).filter((code): code is string => code !== null);
   return { ...base, kind: "region", countryCodes: [...new Set(covered)].sort() };
 }
 
@@ -175,27 +339,15 @@ function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimP
   };
 }
 
-function toProviderOrder(order: MioesimOrder, otherOrderId: string): ProviderOrder {
-  return {
-    provider: "mioesim",
-    providerOrderRef: order.orderNum,
-    otherOrderId: order.otherOrderId ?? otherOrderId,
-    status: orderStatusOf(order.status),
-    esims: order.cards.map((card) => toInstall(card, order.orderNum)),
-    charged: order.price,
-  };
-}
-
-function toInstall(card: MioesimCard, orderNum: string): EsimInstall {
-  const fromLpa = card.lpa?.split("$");
+/** Install details from `code` (the LPA string) or sm_dp_address + activationCode; null when incomplete. */
+function toInstall(card: MioesimCard) {
+  const fromLpa = card.lpa && /^LPA:1\$[^$]+\$[^$]+/.test(card.lpa) ? card.lpa.split("$") : undefined;
   const smdpAddress = card.smdpAddress ?? fromLpa?.[1] ?? null;
   const activationCode = card.activationCode ?? fromLpa?.[2] ?? null;
-  if (!smdpAddress || !activationCode) {
-    throw new ProviderResponseError("mioesim", `MIOeSIM order ${orderNum}: card ${card.iccid} has no code, sm_dp_address or activationCode to install it with`);
-  }
+  if (!smdpAddress || !activationCode) return null;
   return {
     iccid: card.iccid,
-    lpa: card.lpa ?? `LPA:1$${smdpAddress}$${activationCode}`,
+    lpa: fromLpa ? card.lpa! : `LPA:1$${smdpAddress}$${activationCode}`,
     smdpAddress,
     activationCode,
     apn: card.apn,
@@ -205,12 +357,13 @@ function toInstall(card: MioesimCard, orderNum: string): EsimInstall {
 }
 
 function toUsage(status: MioesimCardStatus): EsimUsage {
-  const totalMb = status.remainingMb === null ? null : status.usedMb + status.remainingMb;
+  const usedMb = status.usedMb ?? 0;
+  const totalMb = status.totalMb ?? (status.remainingMb === null ? null : usedMb + status.remainingMb);
   const expiresAt = gmt8ToIso(status.endDate, "end");
   return {
     iccid: status.iccid,
-    state: usageState(status, expiresAt),
-    usedMb: status.usedMb,
+    state: usageState(status, usedMb, totalMb, expiresAt),
+    usedMb,
     totalMb,
     startedAt: gmt8ToIso(status.startDate, "start"),
     expiresAt,
@@ -218,7 +371,7 @@ function toUsage(status: MioesimCardStatus): EsimUsage {
 }
 
 /** dpStatus per the docs; a running plan is further split by data left and end date. */
-function usageState(status: MioesimCardStatus, expiresAt: string | null): EsimState {
+function usageState(status: MioesimCardStatus, usedMb: number, totalMb: number | null, expiresAt: string | null): EsimState {
   switch (status.dpStatus?.toUpperCase()) {
     case undefined:
       return "not_installed";
@@ -229,7 +382,7 @@ function usageState(status: MioesimCardStatus, expiresAt: string | null): EsimSt
     case "DELETE":
       return "deleted";
     case "ACTIVE":
-      if (status.remainingMb !== null && status.remainingMb <= 0) return "depleted";
+      if (totalMb !== null && usedMb >= totalMb) return "depleted";
       if (expiresAt !== null && Date.parse(expiresAt) <= Date.now()) return "expired";
       return "active";
     default:

@@ -1,52 +1,121 @@
 /**
  * Complete client for the MIOeSIM reseller API (https://bpm.mioesim.com).
- * Signs every request, keeps one process-wide session token, retries only
- * what is safe to repeat, and settles lost order/refund answers by looking
- * them up instead of resending them.
+ * Signs every request, keeps one process-wide session token (one login in
+ * flight at a time, a new login and one resend on -1), retries only reads,
+ * and never settles a lost write itself: an order or refund whose answer is
+ * lost throws OrderOutcomeUnknownError and the caller decides what to look up.
  *
  * The adapter (adapter.ts) exposes the storefront's EsimProvider view; the
  * MIOeSIM-only operations (physical SIMs, history, raw order queries) are
- * used from here directly by the admin area.
+ * used from here directly by the admin area. Answers are read in read.ts.
  *
- * Where the docs name an endpoint but not its parameters or answer, we
- * assume (and the simulator implements): verifyResource(skuId, priceId,
- * count) → { available }; getSkuByGroup → [{ groupName, skuList }];
- * getIccidSupportPackageInfo(iccid, skuId) → the getPackages shape;
- * getESIMDetail / queryIccidInformation(iccids) → card records with usedMB
- * and remainingMB; getHistoryDetail(iccid) → [{ orderNum, flows, unit,
- * days, usedMB, startDate, endDate, status }]. See also OrderLookup and
- * RefundOrderInput.
+ * The provider documents (mioesim-quickstart, -orders, -response-codes,
+ * -sim-types-and-iccid) are the contract. Where they are silent, this is
+ * the reading we chose; each is ours, not MIOeSIM's:
+ *
+ * ASSUMPTIONS
+ * 1. Paths. Documented: POST /api_order/login, GET /api_esim/getSkus,
+ *    getPackages, verifyResource, getSkuByGroup, getDpSupportSkuInfo,
+ *    getIccidSupportSku, getIccidSupportPackageInfo, getESIMDetail,
+ *    queryIccidInformation, getHistoryDetail; POST /api_esim/addEsimOrder.
+ *    The docs name "the refundOrder endpoint" without path or method: we use
+ *    POST /api_esim/refundOrder, form-encoded like addEsimOrder.
+ * 2. Transport. GET parameters travel in the query string, POST ones
+ *    form-encoded (addEsimOrder's curl example); login is JSON (its example).
+ *    The session token travels as the parameter `token` and is signed with
+ *    the others (the examples show `token` beside `sign`; the sign rules say
+ *    every parameter but `sign`).
+ * 3. Order look-up. The docs name NO order-query endpoint (they say
+ *    otherOrderId is "returned in subsequent queries"). We use
+ *    GET /api_esim/getOrderInfo with `orderNum` or `otherOrderId`, answering
+ *    the order object (also accepted: wrapped, or a list to pick ours from);
+ *    code 3 (documented "data does not exist") means there is none. Any
+ *    other answer (HTTP 404 or another HTTP error, -3 — documented as "not
+ *    found / operation failed", so ambiguous —, an unknown code, an
+ *    unreadable body, an order tagged with another reference) means the
+ *    look-up cannot tell; a timeout or refused connection is thrown as such.
+ *    Used only after a lost answer or to poll a pending order, never before
+ *    placing one.
+ * 4. verifyResource parameters `skuId`, `priceId`, `count` (the addEsimOrder
+ *    names; the docs name the endpoint only). Its answer is not shown: code 0
+ *    means enough stock unless data clearly says otherwise (false, a false
+ *    available/enough/sufficient/isEnough/hasStock flag, or a
+ *    stock/inventory/quantity/count number below `count`); a non-success
+ *    code (-3 "operation failed", or any other) means not enough, except -1
+ *    and -30, which are the account's credentials.
+ * 5. addEsimOrder: `otherOrderId` and `otherItemId` (documented names) are
+ *    sent as parameters; the docs give ONE otherItemId per request, so it is
+ *    sent only for a one-card order. Cards are matched to our line items by
+ *    an echoed `otherItemId` when a card carries one, else by position in
+ *    cardApiDtoList. The order answer is read by the documented order and
+ *    card tables; only orderNum, status and each card's iccid are required.
+ * 6. Lost answers. Code 99 ("PDF / email error … check that your order is in
+ *    status 0") on addEsimOrder or refundOrder means the write may have taken
+ *    effect; so do a timeout, a dropped connection after sending, HTTP 5xx,
+ *    a body that is not the documented envelope, an undocumented code, and a
+ *    success whose data cannot be read. All of them are "outcome unknown".
+ *    A refused connection or unknown host means nothing was sent. -1 is a
+ *    definite refusal: we log in again and resend once; the other documented
+ *    error codes are definite refusals too (nothing was placed or changed).
+ * 7. Renewal. The docs describe renewal orders (renew=1, mainOrderNum) but
+ *    not how to place one: we send addEsimOrder with the card's `iccid`
+ *    (count 1) and the renewal package's skuId/priceId.
+ * 8. refundOrder parameters: `orderNum`; for a partial cancellation
+ *    (documented: status 4/7) the cards as `iccids`, comma-separated, sent
+ *    only when they are a strict subset of the order's cards. Its answer is
+ *    not shown: data null/absent/true (or an object without a status) means
+ *    accepted; an order object reports its status (6/7 still processing).
+ * 9. getSkuByGroup answers groups of SKU records ({groupName, skuList} or
+ *    similar); getDpSupportSkuInfo(`dpId`, documented) and
+ *    getIccidSupportSku(`iccid`) answer SKU lists like getSkus.
+ * 10. getIccidSupportPackageInfo takes `iccid` and `skuId` and answers the
+ *    getPackages shape (or a bare package list); its packages renew the card.
+ * 11. getESIMDetail and queryIccidInformation. Documented: one ICCID, and a
+ *    comma-separated list of at most 100. Chosen: the parameter names
+ *    `iccid` and `iccids` (also `iccid` for every other ICCID endpoint).
+ *    They answer card records (bare, wrapped, or a list) read by the card
+ *    table's names (iccid, dpStatus, usedMB, startDate, endDate) and the
+ *    remaining/total data under names we guess (remainingMB, totalMB or
+ *    similar). ICCIDs missing from the answer are reported "unknown".
+ * 12. getHistoryDetail(`iccid`) answers a list of plan records (orderNum,
+ *    flows, unit, days, usedMB, startDate, endDate, status), all optional.
+ * 13. Undocumented answers (4, 8-12 and getOrderInfo) are read tolerantly:
+ *    camelCase/PascalCase/snake_case keys, numbers as strings, lists bare or
+ *    under list/records/rows/items/data, extra fields, missing optional ones.
+ * 14. `premark` (the package's cancellation policy, not in the getPackages
+ *    example) is optional free text; a plan is cancellable only when it
+ *    positively permits cancelling/refunding and nothing in it refuses.
+ * 15. Prices are US dollars; data units MB/GB/TB with 1 GB = 1024 MB; times
+ *    are GMT+8 text ("2024-02-24(GMT+8)", "2024-01-24 10:20:30").
+ * 16. The docs give no per-order quantity limit: the adapter allows 10
+ *    eSIMs per order (maxQuantity).
  */
-import type { z } from "zod";
 import { log as rootLog, type Logger } from "../../log";
-import { ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
-import { chunk, httpRequest, sleep, withRetry, type HttpRequest, type RetryPolicy } from "../http";
+import { OrderOutcomeUnknownError, ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
+import { chunk, httpRequest, withRetry, type HttpRequest, type RetryPolicy } from "../http";
 import type { ProgressFn } from "../types";
+import { MioesimApiError, MioesimHttpError, MioesimTokenExpiredError, apiErrorFor, isDocumentedCode } from "./errors";
 import {
-  MioesimHttpError,
-  MioesimNotAppliedError,
-  MioesimNotFoundError,
-  MioesimOperationFailedError,
-  MioesimOutcomeUnknownError,
-  MioesimPdfError,
-  MioesimTokenExpiredError,
-  apiErrorFor,
-} from "./errors";
-import {
-  cardStatusListSchema,
-  cardStatusSchema,
-  envelopeSchema,
-  historyListSchema,
-  loginSchema,
-  orderSchema,
-  parseData,
-  skuGroupListSchema,
-  skuListSchema,
-  skuPackagesSchema,
-  verifyResourceSchema,
+  readCardStatuses,
+  readEnvelope,
+  readEsimDetail,
+  readHistory,
+  readLogin,
+  readLooseSkus,
+  readLoosePackages,
+  readOrder,
+  readOrderLookup,
+  readPackages,
+  readRefund,
+  readSkuGroups,
+  readSkus,
+  readStock,
   type MioesimCardStatus,
   type MioesimOrder,
-} from "./schemas";
+  type MioesimOrderStatus,
+  type OrderLookupKey,
+  type Skipped,
+} from "./read";
 import { TokenSession } from "./session";
 import { signParams } from "./sign";
 
@@ -65,11 +134,6 @@ export interface MioesimConfig {
   fetchImpl?: typeof fetch;
   /** Retries of requests that are safe to repeat (reads, login). */
   retry?: RetryPolicy;
-  /**
-   * Wait before looking up an order or refund whose answer was lost, so a
-   * request still being processed upstream has landed. Default 1 s.
-   */
-  recoveryDelayMs?: number;
   logger?: Logger;
 }
 
@@ -88,38 +152,34 @@ export interface AddEsimOrderInput {
   skuId: number;
   priceId: number;
   count: number;
-  /** Our order reference; required because a lost answer is settled by looking it up. */
+  /** Our order reference, stored with the order (ASSUMPTION 5). */
   otherOrderId: string;
+  /** Our line-item reference; the docs give one per request, so only for a one-card order. */
   otherItemId?: string;
   /** Distribution partner, required for physical SIM products. */
   dpId?: string;
-  /** An existing card to renew / top up instead of issuing a new one. */
+  /** An existing card to renew / top up instead of issuing a new one (ASSUMPTION 7). */
   iccid?: string;
 }
 
 export interface RefundOrderInput {
   orderNum: string;
-  /**
-   * Cancel only these cards (partial unsubscribe); all cards when omitted.
-   * ASSUMPTION: the docs describe partial cancellation but not its
-   * parameter; we send the ICCIDs comma-separated as `iccids`.
-   */
+  /** Cancel only these cards (partial unsubscribe, ASSUMPTION 8); the whole order when omitted. */
   iccids?: readonly string[];
 }
 
-/**
- * How an order is looked up. ASSUMPTION: the docs name neither the order
- * query path nor a lookup by otherOrderId; we use
- * `GET /api_esim/getOrderInfo?orderNum=…` or `?otherOrderId=…`, answering
- * the order object (code 3 when none exists).
- */
-export type OrderLookup = { orderNum: string } | { otherOrderId: string };
+/** What refundOrder said: the order status it reports, or null when it only acknowledged. */
+export interface MioesimRefund {
+  status: MioesimOrderStatus | null;
+}
+
+/** How an order is looked up (ASSUMPTION 3). */
+export type OrderLookup = OrderLookupKey;
 
 export class MioesimClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
-  private readonly recoveryDelayMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly log: Logger;
   private readonly session: TokenSession;
@@ -131,47 +191,63 @@ export class MioesimClient {
     this.baseUrl = config.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = config.timeoutMs ?? 15_000;
     this.retry = config.retry ?? { attempts: 3, baseDelayMs: 300, maxDelayMs: 3_000 };
-    this.recoveryDelayMs = config.recoveryDelayMs ?? 1_000;
     this.fetchImpl = config.fetchImpl ?? fetch;
     this.log = config.logger ?? rootLog.child({ provider: "mioesim" });
     this.session = new TokenSession(() => this.login(), config.tokenTtlMs ?? TWO_HOURS_MS);
   }
 
-  getSkus() {
-    return this.read("getSkus", {}, skuListSchema);
+  /** Logs in unless a live token is cached; callers use it to tell a login failure from the call after it. */
+  async ensureSession(): Promise<void> {
+    await this.session.token();
   }
 
-  getSkuByGroup() {
-    return this.read("getSkuByGroup", {}, skuGroupListSchema);
+  /** Every eSIM SKU. A row that cannot be read is left out (and logged), not fatal. */
+  async getSkus() {
+    const { skus, skipped } = await this.read("getSkus", {}, (data) => readSkus(data));
+    this.warnSkipped("getSkus", skipped);
+    return skus;
   }
 
+  async getSkuByGroup() {
+    const { groups, skipped } = await this.read("getSkuByGroup", {}, readSkuGroups);
+    this.warnSkipped("getSkuByGroup", skipped);
+    return groups;
+  }
+
+  /** The SKU's packages; `skipped` lists the packages that could not be read (left out, for the caller to count). */
   getPackages(skuId: number) {
-    return this.read("getPackages", { skuId }, skuPackagesSchema);
+    return this.read("getPackages", { skuId }, readPackages);
   }
 
-  /** True when MIOeSIM holds enough cards of this package for `count`. */
-  async verifyResource(input: { skuId: number; priceId: number; count: number }): Promise<boolean> {
-    return (await this.read("verifyResource", input, verifyResourceSchema)).available;
+  /** Whether MIOeSIM holds enough cards of this package for `count` (ASSUMPTION 4). API errors are thrown as such. */
+  verifyResource(input: { skuId: number; priceId: number; count: number }): Promise<{ enough: boolean; detail: string }> {
+    return this.read("verifyResource", input, (data) => readStock(data, input.count));
   }
 
   /** Physical SIM products a distribution partner may order. */
-  getDpSupportSkuInfo(dpId: string) {
-    return this.read("getDpSupportSkuInfo", { dpId }, skuListSchema);
+  async getDpSupportSkuInfo(dpId: string) {
+    const { skus, skipped } = await this.read("getDpSupportSkuInfo", { dpId }, (data) => readLooseSkus(data, "getDpSupportSkuInfo"));
+    this.warnSkipped("getDpSupportSkuInfo", skipped);
+    return skus;
   }
 
   /** SKUs that can renew this card. */
-  getIccidSupportSku(iccid: string) {
-    return this.read("getIccidSupportSku", { iccid }, skuListSchema);
+  async getIccidSupportSku(iccid: string) {
+    const { skus, skipped } = await this.read("getIccidSupportSku", { iccid }, (data) => readLooseSkus(data, "getIccidSupportSku"));
+    this.warnSkipped("getIccidSupportSku", skipped);
+    return skus;
   }
 
   /** Packages of `skuId` that can renew this card. */
-  getIccidSupportPackageInfo(iccid: string, skuId: number) {
-    return this.read("getIccidSupportPackageInfo", { iccid, skuId }, skuPackagesSchema);
+  async getIccidSupportPackageInfo(iccid: string, skuId: number) {
+    const packages = await this.read("getIccidSupportPackageInfo", { iccid, skuId }, (data) => readLoosePackages(data, "getIccidSupportPackageInfo", { skuId }));
+    this.warnSkipped("getIccidSupportPackageInfo", packages.skipped);
+    return packages;
   }
 
   /** Full usage and status of one card; needs a whitelisted IP (400108/400109 otherwise). */
   getESIMDetail(iccid: string) {
-    return this.read("getESIMDetail", { iccid }, cardStatusSchema);
+    return this.read("getESIMDetail", { iccid }, readEsimDetail);
   }
 
   /**
@@ -183,7 +259,9 @@ export class MioesimClient {
     const results: MioesimCardStatus[] = [];
     let done = 0;
     for (const batch of chunk(unique, MIOESIM_ICCID_BATCH_SIZE)) {
-      results.push(...(await this.read("queryIccidInformation", { iccids: batch.join(",") }, cardStatusListSchema)));
+      const { cards, skipped } = await this.read("queryIccidInformation", { iccids: batch.join(",") }, readCardStatuses);
+      this.warnSkipped("queryIccidInformation", skipped);
+      results.push(...cards);
       done += batch.length;
       options.onProgress?.({ done, total: unique.length, note: "MIOeSIM ICCID query" });
     }
@@ -192,89 +270,69 @@ export class MioesimClient {
 
   /** Every plan this card has had. */
   getHistoryDetail(iccid: string) {
-    return this.read("getHistoryDetail", { iccid }, historyListSchema);
-  }
-
-  getOrderInfo(lookup: OrderLookup) {
-    return this.read("getOrderInfo", lookup, orderSchema);
-  }
-
-  /** The order tagged with our reference, or null when MIOeSIM has none. */
-  async findOrderByOtherOrderId(otherOrderId: string): Promise<MioesimOrder | null> {
-    try {
-      return await this.getOrderInfo({ otherOrderId });
-    } catch (err) {
-      // Both "not found" codes are documented; which one this lookup uses is not.
-      if (err instanceof MioesimNotFoundError || err instanceof MioesimOperationFailedError) return null;
-      throw err;
-    }
+    return this.read("getHistoryDetail", { iccid }, readHistory);
   }
 
   /**
-   * Places an order (backInfo=1, so cards come back at once). Never sent
-   * twice: when the answer is lost (timeout, network, HTTP 5xx, unreadable
-   * body, or 99 — the order exists but its PDF failed), the order is looked
-   * up by `otherOrderId`. Found → returned. Not found → MioesimNotAppliedError,
-   * and the caller may place it again; we do not, because only the caller
-   * knows whether it still wants the order.
+   * The order by its number or our reference (ASSUMPTION 3: not a
+   * documented endpoint). Throws MioesimNotFoundError (3) when MIOeSIM says
+   * there is none, and a ProviderResponseError when the answer names no
+   * order matching the key. `raw` is the answer's data as received.
+   */
+  async queryOrder(lookup: OrderLookup): Promise<{ order: MioesimOrder; raw: unknown }> {
+    let raw: unknown;
+    const order = await this.read("getOrderInfo", lookup, (data) => {
+      raw = data;
+      return readOrderLookup(data, lookup);
+    });
+    if (!order) {
+      throw new ProviderResponseError("mioesim", `MIOeSIM getOrderInfo response: no order matching ${JSON.stringify(lookup)} in the answer`, { body: raw });
+    }
+    return { order, raw };
+  }
+
+  async getOrderInfo(lookup: OrderLookup): Promise<MioesimOrder> {
+    return (await this.queryOrder(lookup)).order;
+  }
+
+  /**
+   * Places an order (backInfo=1, so cards come back at once when MIOeSIM
+   * has them). Sent once, never looked up first or after: a lost answer
+   * (ASSUMPTION 6) throws OrderOutcomeUnknownError; any other error means
+   * nothing was placed.
    */
   async addEsimOrder(input: AddEsimOrderInput): Promise<MioesimOrder> {
-    if (!input.otherOrderId) throw new Error("MIOeSIM addEsimOrder: otherOrderId is required to settle lost answers");
-    const params: Params = { ...input, backInfo: 1 };
-    // A failed login sends no order, so its errors must not lead to a lookup.
-    await this.session.token();
-    let data: unknown;
+    if (!input.otherOrderId) throw new Error("MIOeSIM addEsimOrder: otherOrderId is required, so the order can be reconciled");
+    const what = `MIOeSIM ${input.iccid ? `renewal of ${input.iccid}` : "order"} ${input.otherOrderId}`;
+    const data = await this.write("addEsimOrder", { ...input, backInfo: 1 }, what);
     try {
-      data = await this.authenticated("form", "addEsimOrder", params);
+      return readOrder(data, "addEsimOrder");
     } catch (err) {
-      if (!isOutcomeUnknown(err)) throw err;
-      return this.settleLostWrite(`Order ${input.otherOrderId}`, err, () => this.findOrderByOtherOrderId(input.otherOrderId));
+      // MIOeSIM said yes (code 0) but we cannot read what it made: the order exists, we just cannot tell what it is.
+      throw this.lost(what, err);
     }
-    return parseData(orderSchema, data, "addEsimOrder");
   }
 
   /**
-   * Cancels an order, or only some of its cards. The order is read first so
-   * a lost answer can be settled by comparing its status afterwards: a
-   * changed status means the refund took effect.
+   * Cancels an order, or only the given cards of it (ASSUMPTION 8). Not
+   * read first. A lost answer throws OrderOutcomeUnknownError; code 4
+   * (state does not allow it) and other refusals are thrown as API errors.
    */
-  async refundOrder(input: RefundOrderInput): Promise<MioesimOrder> {
-    const before = await this.getOrderInfo({ orderNum: input.orderNum });
-    // Naming every card is a full refund: send it as one, the documented form.
-    const partial = input.iccids !== undefined && !before.cards.every((card) => input.iccids?.includes(card.iccid));
-    let data: unknown;
+  async refundOrder(input: RefundOrderInput): Promise<MioesimRefund> {
+    const what = `MIOeSIM refund of ${input.orderNum}${input.iccids ? ` (${input.iccids.length} card(s))` : ""}`;
+    const data = await this.write("refundOrder", { orderNum: input.orderNum, iccids: input.iccids?.join(",") }, what);
     try {
-      data = await this.authenticated("form", "refundOrder", { orderNum: input.orderNum, iccids: partial ? input.iccids?.join(",") : undefined });
+      return readRefund(data);
     } catch (err) {
-      if (!isOutcomeUnknown(err)) throw err;
-      return this.settleLostWrite(`Refund of ${input.orderNum}`, err, async () => {
-        const after = await this.getOrderInfo({ orderNum: input.orderNum });
-        return after.status === before.status ? null : after;
-      });
+      throw this.lost(what, err);
     }
-    return parseData(orderSchema, data, "refundOrder");
   }
 
-  private async settleLostWrite(what: string, cause: unknown, lookup: () => Promise<MioesimOrder | null>): Promise<MioesimOrder> {
-    this.log.warn("MIOeSIM write lost its answer; looking it up", { what, error: cause });
-    await sleep(this.recoveryDelayMs);
-    let outcome: MioesimOrder | null;
-    try {
-      outcome = await lookup();
-    } catch (lookupError) {
-      this.log.error("MIOeSIM write outcome unknown", { what, error: lookupError });
-      throw new MioesimOutcomeUnknownError(what, lookupError);
-    }
-    if (!outcome) throw new MioesimNotAppliedError(what, cause);
-    this.log.info("MIOeSIM write settled by lookup", { what, orderNum: outcome.orderNum, status: outcome.status });
-    return outcome;
-  }
-
-  private async read<S extends z.ZodType>(endpoint: string, params: Params, schema: S): Promise<z.output<S>> {
-    // Log in before the retry loop: login retries on its own, and nesting the loops would multiply attempts.
+  /** A read: logs in first (login retries on its own), then retries what is safe to repeat, then reads the data. */
+  private async read<T>(endpoint: string, params: Params, reader: (data: unknown) => T): Promise<T> {
     await this.session.token();
     const data = await withRetry(this.retry, () => this.authenticated("query", endpoint, params), isRetryable);
-    return parseData(schema, data, endpoint);
+    return reader(data);
   }
 
   /** Sends with the session token; on -1 logs in again once and resends. */
@@ -291,10 +349,41 @@ export class MioesimClient {
     }
   }
 
+  /**
+   * A write, sent once. Logging in happens before anything is sent, so its
+   * failures are plain errors (nothing was placed). -1 is a definite refusal:
+   * log in again (again before sending) and resend once. Every other failure
+   * after sending that leaves the outcome open becomes OrderOutcomeUnknownError.
+   */
+  private async write(endpoint: string, params: Params, what: string): Promise<unknown> {
+    const path = `/api_esim/${endpoint}`;
+    const token = await this.session.token();
+    try {
+      return await this.exchange("form", path, { ...params, token }, API_SUCCESS);
+    } catch (err) {
+      if (!(err instanceof MioesimTokenExpiredError)) throw this.lost(what, err);
+      this.log.warn("MIOeSIM token rejected (-1) on a write; logging in again and resending once", { endpoint });
+      this.session.invalidate(token);
+    }
+    const fresh = await this.session.token();
+    try {
+      return await this.exchange("form", path, { ...params, token: fresh }, API_SUCCESS);
+    } catch (err) {
+      throw this.lost(what, err);
+    }
+  }
+
+  /** `err` as thrown, or as OrderOutcomeUnknownError when the write it interrupted may have taken effect. */
+  private lost(what: string, err: unknown): unknown {
+    if (!outcomeUnknown(err)) return err;
+    this.log.error("MIOeSIM write lost its answer; outcome unknown", { what, error: err });
+    return new OrderOutcomeUnknownError("mioesim", what, err);
+  }
+
   private async login(): Promise<string> {
     const credentials = { phonenumber: this.config.phone, password: this.config.password };
     const data = await withRetry(this.retry, () => this.exchange("json", "/api_order/login", credentials, LOGIN_SUCCESS), isRetryable);
-    const { token } = parseData(loginSchema, data, "login");
+    const { token } = readLogin(data);
     this.log.info("MIOeSIM login succeeded");
     return token;
   }
@@ -320,13 +409,16 @@ export class MioesimClient {
       throw err;
     }
     if (response.status < 200 || response.status >= 300) throw new MioesimHttpError(response.status, url, response.text);
-    const envelope = envelopeSchema.safeParse(response.json);
-    if (!envelope.success) {
-      throw new ProviderResponseError("mioesim", `MIOeSIM ${path}: the response is not a code/message/data envelope: ${response.text.slice(0, 200)}`, envelope.error);
+    const envelope = readEnvelope(response.json);
+    if (!envelope) {
+      throw new ProviderResponseError("mioesim", `MIOeSIM ${path}: the response is not a code/message/data envelope: ${response.text.slice(0, 200)}`, { body: response.text });
     }
-    const { code, message, data } = envelope.data;
-    if (code !== successCode) throw apiErrorFor(code, message || "(no message)");
-    return data;
+    if (envelope.code !== successCode) throw apiErrorFor(envelope.code, envelope.message || "(no message)");
+    return envelope.data;
+  }
+
+  private warnSkipped(endpoint: string, skipped: readonly Skipped[]): void {
+    for (const entry of skipped) this.log.warn("MIOeSIM record skipped: it could not be read", { endpoint, at: entry.at, problem: entry.problem });
   }
 }
 
@@ -343,13 +435,25 @@ function isRetryable(err: unknown): boolean {
   return err instanceof ProviderError && err.retryable;
 }
 
-/** The request may or may not have taken effect upstream. */
-function isOutcomeUnknown(err: unknown): boolean {
-  return (
-    err instanceof ProviderTimeoutError ||
-    err instanceof ProviderNetworkError ||
-    (err instanceof MioesimHttpError && err.status >= 500) ||
-    err instanceof MioesimPdfError ||
-    err instanceof ProviderResponseError
-  );
+/** Connection failures that happen before a request leaves (refused, no route, no such host): nothing was sent. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function causeCodes(err: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+/** After sending a write: may it have taken effect upstream? (ASSUMPTION 6) */
+function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof ProviderTimeoutError) return true;
+  if (err instanceof ProviderNetworkError) return !causeCodes(err.cause).some((code) => NOT_SENT.has(code));
+  if (err instanceof MioesimHttpError) return err.status >= 500;
+  if (err instanceof MioesimApiError) return err.apiCode === 99 || !isDocumentedCode(err.apiCode);
+  return err instanceof ProviderResponseError;
 }

@@ -50,10 +50,15 @@ const CODE_SPECS = new Map<number, CodeSpec>([
   [3, { type: MioesimNotFoundError, hint: "The referenced record (order, ICCID, DP) does not exist at MIOeSIM for this account." }],
   [4, { type: MioesimOrderStateError, hint: "The order's state does not allow this (e.g. already activated or already cancelled); refresh its status first." }],
   [22, { type: MioesimNonPersonalOrderError, hint: "The order was not placed by this account; act on it from the account that placed it." }],
-  [99, { type: MioesimPdfError, hint: "MIOeSIM failed to build the PDF/email. If it persists, check the order is in status 0 and contact MIOeSIM support.", retryable: true }],
+  [99, { type: MioesimPdfError, hint: "MIOeSIM failed to build the PDF/email. On an order or refund the outcome is unknown (the order may exist); on a read it is retried. If it persists, check the order is in status 0 and contact MIOeSIM support.", retryable: true }],
   [400108, { type: MioesimIpNotWhitelistedError, hint: "This server's IP is not whitelisted for getESIMDetail: send its public IP to MIOeSIM. Batch usage (queryIccidInformation) still works." }],
   [400109, { type: MioesimDetailAccessError, hint: "The account is not enabled for getESIMDetail: ask MIOeSIM to enable it. Batch usage (queryIccidInformation) still works." }],
 ]);
+
+/** True for the response codes the MIOeSIM docs list (besides the success codes 0 and 1). */
+export function isDocumentedCode(code: number): boolean {
+  return CODE_SPECS.has(code);
+}
 
 /** The typed error for a non-success response code. */
 export function apiErrorFor(code: number, message: string): MioesimApiError {
@@ -70,38 +75,12 @@ export class MioesimHttpError extends ProviderError {
   ) {
     super("mioesim", `HTTP ${status} from ${url}: ${body.slice(0, 200)}`, {
       code: `HTTP_${status}`,
-      hint: status >= 500 ? "MIOeSIM had a server error; safe reads are retried automatically." : "MIOeSIM rejected the HTTP request itself; check MIOESIM_BASE_URL.",
+      hint:
+        status >= 500
+          ? "MIOeSIM had a server error; safe reads are retried automatically, orders and refunds are not (their outcome is unknown)."
+          : "MIOeSIM rejected the HTTP request itself (for an endpoint the docs do not name, the service may simply not have it); check MIOESIM_BASE_URL.",
       retryable: status >= 500 || status === 429,
     });
     this.name = "MioesimHttpError";
-  }
-}
-
-/**
- * A write (order, refund) lost its answer, and looking it up showed it did
- * not take effect: sending it again cannot duplicate it.
- */
-export class MioesimNotAppliedError extends ProviderError {
-  constructor(what: string, cause: unknown) {
-    super("mioesim", `${what} did not take effect at MIOeSIM (its response was lost, and a lookup shows no trace of it)`, {
-      code: "NOT_APPLIED",
-      hint: "Nothing was created or changed upstream; it is safe to try again with the same reference.",
-      retryable: true,
-      cause,
-    });
-    this.name = "MioesimNotAppliedError";
-  }
-}
-
-/** A write lost its answer and the lookup that should settle it failed too. */
-export class MioesimOutcomeUnknownError extends ProviderError {
-  constructor(what: string, cause: unknown) {
-    super("mioesim", `${what}: the response was lost and the follow-up lookup failed, so the outcome is unknown`, {
-      code: "OUTCOME_UNKNOWN",
-      hint: "Do not resend blindly: look the order up in MIOeSIM (by otherOrderId) first. Placing it again through the adapter does that lookup itself.",
-      retryable: false,
-      cause,
-    });
-    this.name = "MioesimOutcomeUnknownError";
   }
 }

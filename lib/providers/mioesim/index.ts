@@ -1,9 +1,18 @@
 import { MioesimProvider } from "./adapter";
 import { MioesimClient, type MioesimConfig } from "./client";
 
-export { MioesimClient, MIOESIM_ICCID_BATCH_SIZE, type MioesimConfig, type AddEsimOrderInput, type RefundOrderInput, type OrderLookup } from "./client";
-export { MioesimProvider, parsePlanRef, planRefOf, orderStatusOf } from "./adapter";
+export {
+  MioesimClient,
+  MIOESIM_ICCID_BATCH_SIZE,
+  type MioesimConfig,
+  type AddEsimOrderInput,
+  type RefundOrderInput,
+  type MioesimRefund,
+  type OrderLookup,
+} from "./client";
+export { MioesimProvider, MIOESIM_MAX_QUANTITY, parsePlanRef, planRefOf, orderStatusOf } from "./adapter";
 export { signParams } from "./sign";
+export { premarkAllowsCancellation } from "./read";
 export * from "./errors";
 export type {
   MioesimSku,
@@ -15,7 +24,7 @@ export type {
   MioesimOrderStatus,
   MioesimCardStatus,
   MioesimHistoryRecord,
-} from "./schemas";
+} from "./read";
 
 /** The storefront's MIOeSIM provider, from the settings the app's env module reads. */
 export function createMioesimProvider(config: MioesimConfig): MioesimProvider {

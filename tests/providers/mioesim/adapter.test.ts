@@ -1,191 +1,172 @@
+/**
+ * Adapter behaviour that needs the order look-up (GET /api_esim/getOrderInfo,
+ * not a documented endpoint): run against the friendly and alternative
+ * dialects, which serve it. The documented-only contract is in contract.test.ts.
+ */
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "@/lib/providers/errors";
 import { gmt8ToIso } from "@/lib/providers/mioesim/adapter";
-import { MioesimNotAppliedError, parsePlanRef } from "@/lib/providers/mioesim";
-import type { EsimProvider, ProviderOrderStatus } from "@/lib/providers/types";
-import { losingFirstRequestTo, startFixture } from "./fixtures";
+import { MIOESIM_MAX_QUANTITY, MioesimProvider, parsePlanRef, premarkAllowsCancellation } from "@/lib/providers/mioesim";
+import type { EsimProvider, OrderLookupInput, ProviderOrderStatus } from "@/lib/providers/types";
+import { JAPAN, itemIdsFor, startFixture } from "./fixtures";
 
-const MINUTE = 60_000;
-
-describe("MioesimProvider catalog", () => {
-  it("lists every plan of every SKU, reporting progress per SKU", async () => {
-    const { provider, calls } = await startFixture();
-    const progress: Array<{ done: number; total: number }> = [];
-    const plans = await provider.listPlans({ onProgress: ({ done, total }) => progress.push({ done, total }) });
-    expect(progress).toHaveLength(49);
-    expect(progress.at(-1)).toEqual({ done: 49, total: 49 });
-    expect(calls("/api_esim/getPackages")).toBe(49);
-    expect(plans).toHaveLength(49 * 6);
-    expect(new Set(plans.map((plan) => plan.planRef)).size).toBe(plans.length);
-  });
-
-  it("maps a country plan", async () => {
-    const { provider } = await startFixture();
-    const plans = await provider.listPlans();
-    expect(plans.find((plan) => plan.planRef === "26:261")).toEqual({
-      provider: "mioesim",
-      planRef: "26:261",
-      name: "Japan 1GB 7 days",
-      destination: { providerRef: "26", name: "Japan", kind: "country", countryCodes: ["JP"] },
-      dataMb: 1024,
-      days: 7,
-      wholesale: { amountMinor: 449, currency: "USD" },
-      renewable: true,
-      dayPass: false,
-      cancellable: true,
-      cancellationPolicy: "Cancellable with a full refund until the eSIM is activated on a device.",
-    });
-    expect(plans.find((plan) => plan.planRef === "26:264")).toMatchObject({ cancellable: false });
-    expect(plans.find((plan) => plan.planRef === "26:265")).toMatchObject({ renewable: false, dataMb: 500, name: "Japan 500MB 1 day" });
-    expect(plans.find((plan) => plan.planRef === "26:266")).toMatchObject({ dayPass: true, name: "Japan 1GB/day 5 days" });
-    expect(plans.find((plan) => plan.planRef === "48:481")?.destination.countryCodes).toEqual(["AT"]);
-  });
-
-  it("maps regions with the countries they cover", async () => {
-    const { provider } = await startFixture();
-    const plans = await provider.listPlans();
-    const africa = plans.find((plan) => plan.planRef === "156:1561")!.destination;
-    expect(africa).toEqual({ providerRef: "156", name: "Africa", kind: "region", countryCodes: ["EG", "KE", "MA", "NG", "ZA"] });
-    const global = plans.find((plan) => plan.planRef === "199:1991")!.destination;
-    expect(global.kind).toBe("region");
-    expect(global.countryCodes).toHaveLength(40);
-  });
-
-  it("checks availability against stock", async () => {
-    const { provider, state } = await startFixture();
-    expect(await provider.checkAvailability("26:262", 20)).toBe(true);
-    expect(await provider.checkAvailability("26:262", 21)).toBe(false);
-    state.setStock(261, 0);
-    expect(await provider.checkAvailability("26:261", 1)).toBe(false);
-  });
-
-  it("rejects a plan reference that is not <skuId>:<priceId>", async () => {
-    const { provider } = await startFixture();
-    const error = await provider.checkAvailability("japan-1gb", 1).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ code: "INVALID_PLAN_REF" });
-    expect(parsePlanRef("26:441")).toEqual({ skuId: 26, priceId: 441 });
-  });
+const LOOKUP = "/api_esim/getOrderInfo";
+const lookupOf = (otherOrderId: string, count = 1, providerOrderRef?: string): OrderLookupInput => ({
+  otherOrderId,
+  itemIds: itemIdsFor(otherOrderId, count),
+  providerOrderRef: providerOrderRef ?? null,
+  attemptedAt: new Date(),
 });
 
-describe("MioesimProvider orders", () => {
-  it("places an order and returns install details", async () => {
-    const { provider } = await startFixture();
-    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-1", count: 2 });
-    expect(order).toMatchObject({ provider: "mioesim", otherOrderId: "ORD-1", status: "active", charged: { amountMinor: 898, currency: "USD" } });
-    expect(order.esims).toHaveLength(2);
-    const esim = order.esims[0]!;
-    expect(esim.lpa).toBe(`LPA:1$${esim.smdpAddress}$${esim.activationCode}`);
-    expect(esim.pdfUrl).toContain(esim.iccid);
-    // "YYYY-MM-DD(GMT+8)" becomes the end of that day in GMT+8.
-    expect(esim.activateBefore).toMatch(/^\d{4}-\d{2}-\d{2}T15:59:59\.000Z$/);
+describe.each(["friendly", "alternative"] as const)("MioesimProvider look-ups, %s dialect", (dialect) => {
+  it("finds an order by our reference and by its number, and says absent for a reference MIOeSIM does not know", async () => {
+    const { provider } = await startFixture({ dialect });
+    const placed = await provider.placeOrder({ planRef: "120:1201", otherOrderId: "F-1", itemIds: itemIdsFor("F-1", 2) });
+    const byOurs = await provider.findOrder(lookupOf("F-1", 2));
+    expect(byOurs).toMatchObject({ outcome: "found", order: { ...placed, charged: placed.charged } });
+    expect((byOurs as { raw: unknown }).raw).toBeTruthy();
+    const byTheirs = await provider.findOrder(lookupOf("F-1", 2, placed.providerOrderRef));
+    expect(byTheirs).toMatchObject({ outcome: "found", order: { providerOrderRef: placed.providerOrderRef, esims: placed.esims } });
+    expect(await provider.findOrder(lookupOf("F-none"))).toEqual({ outcome: "absent" });
+    expect(await provider.findOrder(lookupOf("F-none", 1, "EP00000000000000"))).toEqual({ outcome: "absent" });
   });
 
-  it("returns the existing order when the same otherOrderId is placed again", async () => {
-    const { provider, state, calls } = await startFixture();
-    const first = await provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-2" });
-    const again = await provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-2" });
-    expect(again).toEqual(first);
-    expect(calls("/api_esim/addEsimOrder")).toBe(1);
-    expect(state.orderCount()).toBe(1);
-    await expect(provider.placeOrder({ planRef: "26:263", otherOrderId: "ORD-2" })).rejects.toMatchObject({ code: "OTHER_ORDER_ID_REUSED" });
-  });
-
-  it("places an order once more only after MIOeSIM confirmed the lost one does not exist", async () => {
-    const { provider, state } = await startFixture({ client: { fetchImpl: losingFirstRequestTo("addEsimOrder", "before sending") } });
-    await expect(provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-3" })).rejects.toBeInstanceOf(MioesimNotAppliedError);
-    expect(state.orderCount()).toBe(0);
-    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-3" });
-    expect(order.otherOrderId).toBe("ORD-3");
-    expect(state.orderCount()).toBe(1);
-  });
-
-  it("finds orders by our reference", async () => {
-    const { provider } = await startFixture();
-    expect(await provider.findOrder("ORD-none")).toBeNull();
-    const placed = await provider.placeOrder({ planRef: "120:1201", otherOrderId: "ORD-4" });
-    expect(await provider.findOrder("ORD-4")).toEqual(placed);
+  it("polls a pending order (status -1, no cards) until it is delivered, matching cards to our items", async () => {
+    const { provider, sim, calls } = await startFixture({ dialect, sim: { pendingLookups: 1 } });
+    sim.faults.forced.pendingOrder = 1;
+    const placed = await provider.placeOrder({ planRef: "26:261", otherOrderId: "P-1", itemIds: itemIdsFor("P-1", 2) });
+    expect(placed).toMatchObject({ status: "pending", esims: [] });
+    expect(calls(LOOKUP)).toBe(0);
+    const first = await provider.findOrder(lookupOf("P-1", 2, placed.providerOrderRef));
+    expect(first).toMatchObject({ outcome: "found", order: { status: "pending", esims: [] } });
+    const second = await provider.findOrder(lookupOf("P-1", 2, placed.providerOrderRef));
+    expect(second).toMatchObject({ outcome: "found", order: { status: "active", providerOrderRef: placed.providerOrderRef } });
+    const esims = (second as { order: { esims: Array<{ otherItemId: string | null; lpa: string }> } }).order.esims;
+    expect(esims.map((esim) => esim.otherItemId)).toEqual(["P-1-1", "P-1-2"]);
+    expect(esims.every((esim) => esim.lpa.startsWith("LPA:1$"))).toBe(true);
+    expect(calls(LOOKUP)).toBe(2);
   });
 
   it("maps every documented order status", async () => {
-    const { provider, state } = await startFixture();
-    const placed = await provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-5" });
+    const { provider, state } = await startFixture({ dialect });
+    const placed = await provider.placeOrder({ planRef: "26:261", otherOrderId: "S-1", itemIds: itemIdsFor("S-1") });
     const expected: Array<[number, ProviderOrderStatus]> = [[-1, "pending"], [0, "active"], [2, "cancelled"], [3, "void"], [4, "partially_cancelled"], [5, "ended"], [6, "cancelling"], [7, "cancelling"]];
     for (const [code, status] of expected) {
       state.setOrderStatus(placed.providerOrderRef, code);
-      expect((await provider.findOrder("ORD-5"))?.status).toBe(status);
+      const found = await provider.findOrder(lookupOf("S-1"));
+      expect(found.outcome === "found" && found.order.status).toBe(status);
     }
   });
 
-  it("cancels an unactivated order and reports it cancelling", async () => {
-    const { provider, state } = await startFixture();
-    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-6" });
-    expect(await provider.cancel({ providerOrderRef: order.providerOrderRef, iccid: order.esims[0]!.iccid })).toEqual({ status: "cancelling" });
+  it("follows a cancellation through to cancelled and partially cancelled", async () => {
+    const { provider, state } = await startFixture({ dialect });
+    const whole = await provider.placeOrder({ planRef: "26:261", otherOrderId: "C-1", itemIds: itemIdsFor("C-1") });
+    await provider.cancel({ providerOrderRef: whole.providerOrderRef, iccids: [whole.esims[0]!.iccid], allIccids: [whole.esims[0]!.iccid] });
+    const some = await provider.placeOrder({ planRef: "26:261", otherOrderId: "C-2", itemIds: itemIdsFor("C-2", 2) });
+    const all = some.esims.map((esim) => esim.iccid);
+    // Both dialects answer the refund with the order, still in process (6/7).
+    expect(await provider.cancel({ providerOrderRef: some.providerOrderRef, iccids: [all[0]!], allIccids: all })).toEqual({ status: "cancelling" });
+    expect(await provider.findOrder(lookupOf("C-1"))).toMatchObject({ order: { status: "cancelling" } });
     state.settleRefunds();
-    expect((await provider.findOrder("ORD-6"))?.status).toBe("cancelled");
+    expect(await provider.findOrder(lookupOf("C-1"))).toMatchObject({ order: { status: "cancelled" } });
+    expect(await provider.findOrder(lookupOf("C-2", 2))).toMatchObject({ order: { status: "partially_cancelled" } });
   });
 
-  it("cancels one eSIM of a larger order as a partial cancellation", async () => {
-    const { provider, state } = await startFixture();
-    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-7", count: 2 });
-    expect(await provider.cancel({ providerOrderRef: order.providerOrderRef, iccid: order.esims[1]!.iccid })).toEqual({ status: "cancelling" });
-    state.settleRefunds();
-    expect((await provider.findOrder("ORD-7"))?.status).toBe("partially_cancelled");
+  it("reports a plan past its end date as expired and its order as ended", async () => {
+    const { provider, state } = await startFixture({ dialect, sim: { usageMbPerMinute: 0 } });
+    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "E-1", itemIds: itemIdsFor("E-1") });
+    const iccid = order.esims[0]!.iccid;
+    state.activateCard(iccid, Date.now() - 8 * 24 * 60 * 60_000);
+    expect((await provider.getUsage([iccid]))[0]?.state).toBe("expired");
+    expect(await provider.findOrder(lookupOf("E-1"))).toMatchObject({ outcome: "found", order: { status: "ended" } });
   });
 });
 
-describe("MioesimProvider usage and renewals", () => {
-  it("maps card status and usage, one entry per requested ICCID", async () => {
-    const { provider, state } = await startFixture({ sim: { usageMbPerMinute: 5 } });
-    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "U-1", count: 6 });
-    const [fresh, installed, active, depleted, disabled, deleted] = order.esims.map((esim) => esim.iccid) as [string, string, string, string, string, string];
-    state.installCard(installed);
-    state.activateCard(active, Date.now() - 10 * MINUTE);
+describe("MioesimProvider, friendly dialect", () => {
+  it("maps depleted, disabled and deleted cards", async () => {
+    const { provider, state } = await startFixture({ sim: { usageMbPerMinute: 0 } });
+    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "U-1", itemIds: itemIdsFor("U-1", 3) });
+    const [depleted, disabled, deleted] = order.esims.map((esim) => esim.iccid) as [string, string, string];
     state.activateCard(depleted);
     state.addUsage(depleted, 5_000);
     state.setCardStatus(disabled, "Disable");
     state.setCardStatus(deleted, "Delete");
+    const usage = await provider.getUsage([depleted, disabled, deleted]);
+    expect(usage.map((entry) => entry.state)).toEqual(["depleted", "disabled", "deleted"]);
+    expect(usage[0]).toMatchObject({ usedMb: 1024, totalMb: 1024 });
+  });
+
+  it("batches usage for many ICCIDs and reports progress", async () => {
+    const { provider, calls } = await startFixture();
+    const iccids: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const order = await provider.placeOrder({ planRef: "26:263", otherOrderId: `B-${i}`, itemIds: itemIdsFor(`B-${i}`, 10) });
+      iccids.push(...order.esims.map((esim) => esim.iccid));
+    }
     const progress: number[] = [];
-    const usage = await provider.getUsage([fresh, installed, active, depleted, disabled, deleted, "8985200999999999999"], { onProgress: ({ done }) => progress.push(done) });
-    expect(usage.map((entry) => entry.state)).toEqual(["not_installed", "installed", "active", "depleted", "disabled", "deleted", "unknown"]);
-    expect(usage[2]).toMatchObject({ usedMb: 50, totalMb: 1024 });
-    expect(Date.parse(usage[2]!.expiresAt!) - Date.parse(usage[2]!.startedAt!)).toBe(7 * 24 * 60 * MINUTE);
-    expect(usage[3]).toMatchObject({ usedMb: 1024, totalMb: 1024 });
-    expect(usage[6]).toEqual({ iccid: "8985200999999999999", state: "unknown", usedMb: 0, totalMb: null, startedAt: null, expiresAt: null });
-    expect(progress).toEqual([7]);
-  });
-
-  it("reports a plan past its end date as expired", async () => {
-    const { provider, state } = await startFixture({ sim: { usageMbPerMinute: 0 } });
-    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "U-2" });
-    const iccid = order.esims[0]!.iccid;
-    state.activateCard(iccid, Date.now() - 8 * 24 * 60 * MINUTE);
-    expect((await provider.getUsage([iccid]))[0]?.state).toBe("expired");
-    expect((await provider.findOrder("U-2"))?.status).toBe("ended");
-  });
-
-  it("offers renewable plans for a card and renews it", async () => {
-    const { provider, client } = await startFixture();
-    const order = await provider.placeOrder({ planRef: "26:261", otherOrderId: "N-1" });
-    const iccid = order.esims[0]!.iccid;
-    const plans = await provider.listRenewalPlans(iccid);
-    expect(plans.map((plan) => plan.planRef)).toEqual(["26:261", "26:262", "26:263", "26:264", "26:266"]);
-    const renewal = await provider.renew({ iccid, planRef: "26:263", otherOrderId: "N-2" });
-    expect(renewal.esims.map((esim) => esim.iccid)).toEqual([iccid]);
-    const raw = await client.getOrderInfo({ orderNum: renewal.providerOrderRef });
-    expect(raw).toMatchObject({ isRenewal: true, mainOrderNum: order.providerOrderRef });
+    const usage = await provider.getUsage(iccids, { onProgress: ({ done }) => progress.push(done) });
+    expect(usage.map((entry) => entry.iccid)).toEqual(iccids);
+    expect(calls("/api_esim/queryIccidInformation")).toBe(2);
+    expect(progress).toEqual([100, 110]);
   });
 
   it("offers no renewal for a card on a non-renewable plan", async () => {
     const { provider } = await startFixture();
-    const order = await provider.placeOrder({ planRef: "26:265", otherOrderId: "N-3" });
+    const order = await provider.placeOrder({ planRef: `26:${JAPAN.trial}`, otherOrderId: "N-1", itemIds: itemIdsFor("N-1") });
     expect(await provider.listRenewalPlans(order.esims[0]!.iccid)).toEqual([]);
+  });
+
+  it("reads the friendly premark as cancellable only where it permits", async () => {
+    const { provider } = await startFixture();
+    const plans = await provider.listPlans();
+    expect(plans.find((plan) => plan.planRef === "26:261")).toMatchObject({
+      cancellable: true,
+      cancellationPolicy: "Cancellable with a full refund until the eSIM is activated on a device.",
+    });
+    expect(plans.find((plan) => plan.planRef === "26:264")).toMatchObject({ cancellable: false, cancellationPolicy: "Non-refundable once purchased." });
   });
 
   it("satisfies the EsimProvider contract", async () => {
     const { provider } = await startFixture();
     const contract: EsimProvider = provider;
-    expect(contract).toMatchObject({ id: "mioesim", displayName: "MIOeSIM" });
+    expect(contract).toMatchObject({ id: "mioesim", displayName: "MIOeSIM", maxQuantity: MIOESIM_MAX_QUANTITY });
+    expect(provider).toBeInstanceOf(MioesimProvider);
+  });
+
+  it("rejects a plan reference that is not <skuId>:<priceId> when placing", async () => {
+    const { provider, calls } = await startFixture();
+    const error = await provider.placeOrder({ planRef: "japan-1gb", otherOrderId: "X", itemIds: ["X-1"] }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ code: "INVALID_PLAN_REF" });
+    expect(calls("/api_esim/addEsimOrder")).toBe(0);
+    expect(parsePlanRef("26:441")).toEqual({ skuId: 26, priceId: 441 });
+  });
+});
+
+describe("premark", () => {
+  it.each([
+    [null, false],
+    [undefined, false],
+    ["", false],
+    ["   ", false],
+    ["Please read the terms.", false],
+    ["Valid for 30 days after activation.", false],
+    ["Non-refundable once purchased.", false],
+    ["non refundable", false],
+    ["No refunds after purchase.", false],
+    ["No refund once purchased.", false],
+    ["This plan cannot be cancelled.", false],
+    ["Can't be refunded.", false],
+    ["Refunds are not supported for this plan.", false],
+    ["Not refundable. Cancellable never.", false],
+    ["Refundable if not activated", true],
+    ["Refundable if not activated.", true],
+    ["Can be cancelled before activation.", true],
+    ["Unused plans can be refunded.", true],
+    ["Cancellable with a full refund until the eSIM is activated on a device.", true],
+    ["Cancellation is allowed before the eSIM is installed.", true],
+  ] as const)("%j → cancellable %s", (text, expected) => {
+    expect(premarkAllowsCancellation(text)).toBe(expected);
   });
 });
 

@@ -67,22 +67,22 @@ describe("MIOeSIM catalog endpoints", () => {
 
   it("verifyResource tracks finite stock", async () => {
     const { client, state } = await startFixture();
-    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 5 })).toBe(true);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 5 })).enough).toBe(true);
     // The 10 GB package of every fifth SKU is seeded sold out.
-    expect(await client.verifyResource({ skuId: 40, priceId: 404, count: 1 })).toBe(false);
+    expect((await client.verifyResource({ skuId: 40, priceId: 404, count: 1 })).enough).toBe(false);
     // 3 GB packages are seeded with 20 cards.
-    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 20 })).toBe(true);
-    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 21 })).toBe(false);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 20 })).enough).toBe(true);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 21 })).enough).toBe(false);
     state.setStock(JAPAN.oneGb, 0);
-    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).toBe(false);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(false);
   });
 
   it("verifyResource says no under the forced out-of-stock fault, once", async () => {
     const { client, sim } = await startFixture();
     await client.getSkus();
     sim.faults.forced.outOfStock = 1;
-    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).toBe(false);
-    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).toBe(true);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(false);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(true);
   });
 
   it("takes faults at run time over HTTP, as the demo does", async () => {
@@ -90,7 +90,7 @@ describe("MIOeSIM catalog endpoints", () => {
     await client.getSkus();
     const response = await fetch(`${url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ forced: { outOfStock: 1 } }) });
     expect(response.ok).toBe(true);
-    expect(await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).toBe(false);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(false);
   });
 
   it("verifyResource answers -3 for a package of another SKU", async () => {

@@ -1,13 +1,17 @@
+/**
+ * The client's order and refund calls against the friendly simulator (the
+ * one that also serves the undocumented getOrderInfo, used here to check
+ * what MIOeSIM holds). Writes are sent once and never settled by a look-up.
+ */
 import { describe, expect, it } from "vitest";
+import { OrderOutcomeUnknownError, ProviderNetworkError } from "@/lib/providers/errors";
 import {
   MioesimDpIdRequiredError,
   MioesimMissingParameterError,
   MioesimNonPersonalOrderError,
-  MioesimNotAppliedError,
   MioesimNotFoundError,
   MioesimOperationFailedError,
   MioesimOrderStateError,
-  MioesimOutcomeUnknownError,
   MioesimPdfError,
 } from "@/lib/providers/mioesim";
 import { JAPAN, losingFirstRequestTo, startFixture } from "./fixtures";
@@ -42,8 +46,8 @@ describe("MIOeSIM addEsimOrder", () => {
     const { client } = await startFixture();
     const placed = await client.addEsimOrder(japanOneGb("SO-2"));
     expect(await client.getOrderInfo({ orderNum: placed.orderNum })).toEqual(placed);
-    expect((await client.findOrderByOtherOrderId("SO-2"))?.orderNum).toBe(placed.orderNum);
-    expect(await client.findOrderByOtherOrderId("SO-unknown")).toBeNull();
+    expect((await client.getOrderInfo({ otherOrderId: "SO-2" })).orderNum).toBe(placed.orderNum);
+    await expect(client.getOrderInfo({ otherOrderId: "SO-unknown" })).rejects.toBeInstanceOf(MioesimNotFoundError);
   });
 
   it("answers 3 for an unknown order number and -2 for a lookup without either key", async () => {
@@ -63,7 +67,7 @@ describe("MIOeSIM addEsimOrder", () => {
     expect(error).toMatchObject({ code: 22 });
     await expect(client.refundOrder({ orderNum: theirs.orderNum })).rejects.toBeInstanceOf(MioesimNonPersonalOrderError);
     // otherOrderId is scoped to the account that set it.
-    expect(await client.findOrderByOtherOrderId("THEIRS-1")).toBeNull();
+    await expect(client.getOrderInfo({ otherOrderId: "THEIRS-1" })).rejects.toBeInstanceOf(MioesimNotFoundError);
   });
 
   it("answers -3 when stock runs out, and under the forced fault", async () => {
@@ -86,53 +90,63 @@ describe("MIOeSIM addEsimOrder", () => {
     await expect(client.addEsimOrder({ ...physical, otherOrderId: "PHYS-2", dpId: "DP-NOWHERE" })).rejects.toBeInstanceOf(MioesimNotFoundError);
   });
 
-  it("recovers an order whose answer timed out by its otherOrderId, without a second order", async () => {
+  it("throws OrderOutcomeUnknownError for an order whose answer timed out, with no look-up and no resend", async () => {
     const { client, sim, state, calls } = await startFixture({ client: { timeoutMs: 300 } });
-    await client.getSkus();
+    await client.ensureSession();
     sim.faults.hangAfterProcessing = 1;
-    const order = await client.addEsimOrder(japanOneGb("SO-LOST"));
-    expect(order).toMatchObject({ otherOrderId: "SO-LOST", status: 0 });
-    expect(order.cards).toHaveLength(1);
+    const error = await client.addEsimOrder(japanOneGb("SO-LOST")).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(OrderOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/SO-LOST.*answer was lost/);
     expect(calls(ORDER)).toBe(1);
-    expect(calls("/api_esim/getOrderInfo")).toBe(1);
+    expect(calls("/api_esim/getOrderInfo")).toBe(0);
     expect(state.orderCount()).toBe(1);
   });
 
-  it("reports an order that timed out before it was processed as not applied, and never resends it", async () => {
+  it("cannot tell an order that timed out before processing from one that was made: both are outcome unknown", async () => {
     const { client, sim, state, calls } = await startFixture({ client: { timeoutMs: 300 } });
-    await client.getSkus();
+    await client.ensureSession();
     sim.faults.hangBeforeProcessing = 1;
-    const error = await client.addEsimOrder(japanOneGb("SO-NEVER")).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(MioesimNotAppliedError);
-    expect(error).toMatchObject({ retryable: true, code: "NOT_APPLIED" });
+    await expect(client.addEsimOrder(japanOneGb("SO-NEVER"))).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
     expect(calls(ORDER)).toBe(1);
     expect(state.orderCount()).toBe(0);
   });
 
-  it("settles an HTTP 500 on an order by lookup, not by resending", async () => {
+  it("does not resend an order after an HTTP 500", async () => {
     const { client, sim, state, calls } = await startFixture();
-    await client.getSkus();
+    await client.ensureSession();
     sim.faults.http500 = 1;
-    await expect(client.addEsimOrder(japanOneGb("SO-500"))).rejects.toBeInstanceOf(MioesimNotAppliedError);
+    await expect(client.addEsimOrder(japanOneGb("SO-500"))).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
     expect(calls(ORDER)).toBe(1);
     expect(state.orderCount()).toBe(0);
   });
 
-  it("recovers the order behind a 99 (PDF failed after the order was made)", async () => {
+  it("reports a 99 on an order (PDF failed after the order was made) as outcome unknown", async () => {
     const { client, sim, state } = await startFixture();
-    await client.getSkus();
+    await client.ensureSession();
     sim.faults.forced.pdfError = 1;
-    const order = await client.addEsimOrder(japanOneGb("SO-99"));
-    expect(order.otherOrderId).toBe("SO-99");
+    const error = await client.addEsimOrder(japanOneGb("SO-99")).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(OrderOutcomeUnknownError);
+    expect((error as OrderOutcomeUnknownError).cause).toBeInstanceOf(MioesimPdfError);
     expect(state.orderCount()).toBe(1);
   });
 
-  it("reports an unknown outcome when the settling lookup fails too", async () => {
-    const { client, sim, state } = await startFixture({ client: { timeoutMs: 300, retry: { attempts: 1, baseDelayMs: 0 } } });
-    await client.getSkus();
-    sim.faults.hangAfterProcessing = 2;
-    await expect(client.addEsimOrder(japanOneGb("SO-DARK"))).rejects.toBeInstanceOf(MioesimOutcomeUnknownError);
-    expect(state.orderCount()).toBe(1);
+  it("treats a refused connection as nothing sent", async () => {
+    const { client, state } = await startFixture({ client: { fetchImpl: losingFirstRequestTo("addEsimOrder", "before sending") } });
+    const error = await client.addEsimOrder(japanOneGb("SO-REFUSED")).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ProviderNetworkError);
+    expect(error).not.toBeInstanceOf(OrderOutcomeUnknownError);
+    expect(state.orderCount()).toBe(0);
+  });
+
+  it("places an unpaid order (status -1) with no cards yet, and delivers its cards later", async () => {
+    const { client, sim, state } = await startFixture();
+    sim.faults.forced.pendingOrder = 1;
+    const unpaid = await client.addEsimOrder(japanOneGb("SO-UNPAID", 2));
+    expect(unpaid).toMatchObject({ status: -1, cards: [], count: 2 });
+    state.deliverPendingOrders();
+    const paid = await client.getOrderInfo({ orderNum: unpaid.orderNum });
+    expect(paid.status).toBe(0);
+    expect(paid.cards).toHaveLength(2);
   });
 
   it("retries a read that answers 99, and surfaces 99 when it persists", async () => {
@@ -193,7 +207,7 @@ describe("MIOeSIM refunds", () => {
     expect((await client.getOrderInfo({ orderNum: order.orderNum })).status).toBe(2);
   });
 
-  it("cancels some cards: 7 (partial in process), then 4; naming every card is a full refund", async () => {
+  it("cancels some cards (iccids): 7 (partial in process), then 4; the simulator treats naming every remaining card as full", async () => {
     const { client, state } = await startFixture();
     const order = await client.addEsimOrder(japanOneGb("SO-R2", 3));
     const [a, b, c] = order.cards.map((card) => card.iccid);
@@ -219,18 +233,19 @@ describe("MIOeSIM refunds", () => {
     await expect(client.refundOrder({ orderNum: once.orderNum })).rejects.toBeInstanceOf(MioesimOrderStateError);
   });
 
-  it("settles a refund whose answer was lost by re-reading the order", async () => {
+  it("reports a refund whose answer was lost as outcome unknown, without reading the order", async () => {
     const { client, calls } = await startFixture({ client: { timeoutMs: 300, fetchImpl: losingFirstRequestTo("refundOrder", "after processing") } });
     const order = await client.addEsimOrder(japanOneGb("SO-R7"));
-    const refunded = await client.refundOrder({ orderNum: order.orderNum });
-    expect(refunded.status).toBe(6);
+    await expect(client.refundOrder({ orderNum: order.orderNum })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
     expect(calls("/api_esim/refundOrder")).toBe(1);
+    expect(calls("/api_esim/getOrderInfo")).toBe(0);
+    expect((await client.getOrderInfo({ orderNum: order.orderNum })).status).toBe(6);
   });
 
-  it("reports a refund lost before processing as not applied", async () => {
+  it("reports a refund whose connection was refused as not sent", async () => {
     const { client } = await startFixture({ client: { fetchImpl: losingFirstRequestTo("refundOrder", "before sending") } });
     const order = await client.addEsimOrder(japanOneGb("SO-R8"));
-    await expect(client.refundOrder({ orderNum: order.orderNum })).rejects.toBeInstanceOf(MioesimNotAppliedError);
+    await expect(client.refundOrder({ orderNum: order.orderNum })).rejects.toBeInstanceOf(ProviderNetworkError);
     expect((await client.getOrderInfo({ orderNum: order.orderNum })).status).toBe(0);
   });
 });

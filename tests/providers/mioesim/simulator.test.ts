@@ -1,0 +1,143 @@
+/**
+ * The simulator's dialects on the wire, request by request: strict serves
+ * only the documented endpoints in the docs' example shapes; alternative
+ * answers the undocumented ones in another form; friendly is as it was.
+ */
+import { describe, expect, it } from "vitest";
+import { signParams } from "@/lib/providers/mioesim/sign";
+import { MIOESIM_DEMO_ACCOUNT, parseDialect, type MioesimDialect } from "@/simulators/mioesim";
+import { startFixture } from "./fixtures";
+
+/** Signed raw requests as the docs describe them, to see exactly what a dialect answers. */
+async function rawSession(dialect: MioesimDialect) {
+  const fixture = await startFixture({ dialect });
+  const { secret, phone, password } = MIOESIM_DEMO_ACCOUNT;
+  const login = await fetch(`${fixture.url}/api_order/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ phonenumber: phone, password, sign: signParams({ phonenumber: phone, password }, secret) }),
+  });
+  const token = ((await login.json()) as { data: { token: string } }).data.token;
+  const call = async (method: "GET" | "POST", endpoint: string, params: Record<string, string | number> = {}, signal?: AbortSignal) => {
+    const fields = Object.fromEntries(Object.entries({ ...params, token }).map(([key, value]) => [key, String(value)]));
+    const signed = new URLSearchParams({ ...fields, sign: signParams(fields, secret) });
+    const url = `${fixture.url}/api_esim/${endpoint}`;
+    const response =
+      method === "GET"
+        ? await fetch(`${url}?${signed}`, { signal })
+        : await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: signed.toString(), signal });
+    const text = await response.text();
+    let json: { code: unknown; message: unknown; data: any } | undefined;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, text, json };
+  };
+  const order = async (otherOrderId: string, count = 1, priceId = 261) =>
+    (await call("POST", "addEsimOrder", { skuId: 26, priceId, count, backInfo: 1, otherOrderId })).json!;
+  return { fixture, call, order };
+}
+
+describe("MIOESIM_SIM_DIALECT", () => {
+  it("defaults to friendly, accepts the three dialects and refuses anything else", () => {
+    expect(parseDialect(undefined)).toBe("friendly");
+    expect(parseDialect("")).toBe("friendly");
+    expect(parseDialect(" strict ")).toBe("strict");
+    expect(parseDialect("alternative")).toBe("alternative");
+    expect(() => parseDialect("lenient")).toThrow(/friendly, strict, alternative/);
+  });
+});
+
+describe("strict dialect", () => {
+  it("has no order look-up: getOrderInfo is HTTP 404", async () => {
+    const { call, order } = await rawSession("strict");
+    const placed = await order("RAW-1");
+    const answer = await call("GET", "getOrderInfo", { orderNum: placed.data.orderNum });
+    expect(answer.status).toBe(404);
+  });
+
+  it("answers addEsimOrder and getPackages with exactly the fields of the docs' examples", async () => {
+    const { call, order } = await rawSession("strict");
+    const placed = await order("RAW-2", 2);
+    expect(placed.code).toBe("0");
+    expect(Object.keys(placed.data).sort()).toEqual(["cardApiDtoList", "display", "orderNum", "status"]);
+    expect(Object.keys(placed.data.cardApiDtoList[0]).sort()).toEqual(["activateBefore", "activationCode", "apn", "code", "data", "iccid", "pdfUrl", "sm_dp_address", "validity"]);
+    const packages = (await call("GET", "getPackages", { skuId: 26 })).json!;
+    expect(Object.keys(packages.data).sort()).toEqual(["displayEn", "esimPackageDtoList", "skuid", "supportCountry"]);
+    expect(Object.keys(packages.data.esimPackageDtoList[0]).sort()).toEqual(["apiCode", "days", "flowType", "flows", "premark", "price", "priceid", "supportDaypass", "unit"]);
+  });
+
+  it("answers verifyResource with data null when stock suffices and -3 when short; refundOrder with data null", async () => {
+    const { call, order, fixture } = await rawSession("strict");
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({ code: "0", message: "success", data: null });
+    fixture.state.setStock(261, 0);
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toMatchObject({ code: -3, data: null });
+    fixture.state.setStock(261, 10);
+    const placed = await order("RAW-3");
+    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json).toEqual({ code: "0", message: "success", data: null });
+  });
+
+  it("answers a pending order as status -1 with an empty card list", async () => {
+    const { order, fixture } = await rawSession("strict");
+    fixture.sim.faults.forced.pendingOrder = 1;
+    const placed = await order("RAW-4", 2);
+    expect(placed.data).toMatchObject({ status: -1, cardApiDtoList: [] });
+    fixture.state.deliverPendingOrders();
+    expect(fixture.upstream("RAW-4")).toMatchObject({ status: 0, cardApiDtoList: [expect.anything(), expect.anything()] });
+  });
+});
+
+describe("alternative dialect", () => {
+  it("answers success as the integer 0 and keeps the documented shapes documented", async () => {
+    const { call, order } = await rawSession("alternative");
+    const skus = (await call("GET", "getSkus")).json!;
+    expect(skus.code).toBe(0);
+    expect(skus.data[0]).toEqual({ skuid: 26, display: "Japan", countryCode: "392" });
+    const placed = await order("ALT-1");
+    expect(placed.data).toMatchObject({ status: 0, cardApiDtoList: [expect.objectContaining({ sm_dp_address: expect.any(String), code: expect.stringMatching(/^LPA:1\$/) })] });
+  });
+
+  it("answers the undocumented endpoints with PascalCase keys, string numbers and wrapped lists", async () => {
+    const { call, order, fixture } = await rawSession("alternative");
+    fixture.state.setStock(262, 12);
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 262, count: 1 })).json!.data).toEqual({ Stock: "12" });
+    const placed = await order("ALT-2");
+    const iccid = placed.data.cardApiDtoList[0].iccid;
+    const lookedUp = (await call("GET", "getOrderInfo", { otherOrderId: "ALT-2" })).json!.data;
+    expect(lookedUp.Records[0]).toMatchObject({ OrderNum: placed.data.orderNum, Status: "0", OtherOrderId: "ALT-2" });
+    expect(lookedUp.Records[0].CardApiDtoList[0]).toMatchObject({ Iccid: iccid, SmDpAddress: expect.any(String) });
+    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json!.data).toMatchObject({ OrderNum: placed.data.orderNum, Status: "6" });
+    expect((await call("GET", "queryIccidInformation", { iccids: iccid })).json!.data.Rows[0]).toMatchObject({ Iccid: iccid, UsedMB: "0" });
+    expect((await call("GET", "getSkuByGroup")).json!.data.Groups[0]).toMatchObject({ GroupName: expect.any(String), SkuList: expect.any(Array) });
+    expect((await call("GET", "getHistoryDetail", { iccid })).json!.data.Items[0]).toMatchObject({ Days: "7", Unit: "GB" });
+  });
+});
+
+describe("friendly dialect", () => {
+  it("is the simulator as it was: string code, {available}, getOrderInfo, refund answering the order", async () => {
+    const { call, order } = await rawSession("friendly");
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({ code: "0", message: "success", data: { available: true } });
+    const placed = await order("FR-1");
+    expect((await call("GET", "getOrderInfo", { otherOrderId: "FR-1" })).json!.data).toMatchObject({ orderNum: placed.data.orderNum, otherOrderId: "FR-1" });
+    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json!.data).toMatchObject({ status: 6 });
+  });
+
+  it("loses or garbles the next write's answer on request, after processing it", async () => {
+    const { call, order, fixture } = await rawSession("friendly");
+    fixture.sim.faults.forced.answerGarbled = 1;
+    const garbled = await call("POST", "addEsimOrder", { skuId: 26, priceId: 261, count: 1, backInfo: 1, otherOrderId: "FR-2" });
+    expect(garbled).toMatchObject({ status: 200, json: undefined });
+    expect(garbled.text).toMatch(/502 Bad Gateway/);
+    expect(fixture.state.orderCount()).toBe(1);
+    // A read does not consume the write faults.
+    fixture.sim.faults.forced.answerLost = 1;
+    expect((await call("GET", "getSkus")).status).toBe(200);
+    expect(fixture.sim.faults.forced.answerLost).toBe(1);
+    const lost = call("POST", "addEsimOrder", { skuId: 26, priceId: 261, count: 1, backInfo: 1, otherOrderId: "FR-3" }, AbortSignal.timeout(300));
+    await expect(lost).rejects.toThrow();
+    expect(fixture.state.orderCount()).toBe(2);
+    expect((await order("FR-4")).code).toBe("0");
+  });
+});
