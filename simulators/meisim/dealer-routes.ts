@@ -1,25 +1,8 @@
 import { BUNDLES, COUNTRIES, NETWORKS, type SimNetwork } from "./catalog";
+import type { MeisimViews } from "./dialects";
 import type { MeisimRouter } from "./router";
 import { badRequest, forbidden, notFound, optionalEmail, optionalNumber, optionalString, requiredEmail, requiredString, toCents, unauthorized, usd } from "./sim-error";
 import type { Dealer, MeisimState, SimEsim } from "./state";
-
-/** Upstream-format answers wrap their fields with `Status: "Success"`. */
-const success = <T extends object>(fields: T) => ({ Status: "Success", ...fields });
-
-function bundleJson(state: MeisimState, dealer: Dealer, name: string) {
-  const b = state.bundle(name)!;
-  return {
-    Name: b.name,
-    Description: b.description,
-    DataMb: b.dataMb,
-    ValidityDays: b.validityDays,
-    Price: usd(state.dealerPriceCents(dealer, b)),
-    Currency: "USD",
-    Countries: b.countries.map((c) => ({ CountryISO: c.iso, CountryName: c.name })),
-    Region: b.region,
-    DayPass: b.dayPass,
-  };
-}
 
 function ownEsim(state: MeisimState, dealer: Dealer, iccid: string): SimEsim {
   const esim = state.esims.get(iccid);
@@ -48,7 +31,7 @@ function topupTarget(body: Record<string, unknown>) {
   return { network, contactNumber, simSerialNumber };
 }
 
-export function dealerRoutes(router: MeisimRouter, state: MeisimState): void {
+export function dealerRoutes(router: MeisimRouter, state: MeisimState, views: MeisimViews): void {
   // ── Auth ────────────────────────────────────────────────────────────
   router.route("POST", "/dealer/send-otp", { auth: "none", group: "otpSend", perIp: true }, ({ req }) => {
     const email = requiredEmail(req.body, "email");
@@ -112,9 +95,7 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState): void {
   );
 
   // ── eSIM ────────────────────────────────────────────────────────────
-  router.route("GET", "/api/v1/esim/countries", { auth: "dealer", group: "read" }, () =>
-    success({ Countries: COUNTRIES.map((c) => ({ CountryISO: c.iso, CountryName: c.name, Region: c.region })) }),
-  );
+  router.route("GET", "/api/v1/esim/countries", { auth: "dealer", group: "read" }, () => views.countries(COUNTRIES));
 
   router.route("POST", "/api/v1/esim/bundles", { auth: "dealer", group: "read" }, ({ req, dealer }) => {
     const iso = optionalString(req.body, "countryISO")?.toUpperCase();
@@ -132,10 +113,10 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState): void {
         (region === undefined || b.region.toLowerCase() === region),
     );
     const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
-    return success({ PageNumber: pageNumber, PageSize: pageSize, TotalCount: matching.length, Bundles: page.map((b) => bundleJson(state, dealer, b.name)) });
+    return views.bundles({ items: page.map((bundle) => ({ bundle, priceCents: state.dealerPriceCents(dealer, bundle) })), pageNumber, pageSize, total: matching.length });
   });
 
-  router.route("POST", "/api/v1/esim/order", { auth: "dealer", group: "order" }, ({ req, dealer }) => {
+  router.route("POST", "/api/v1/esim/order", { auth: "dealer", group: "order" }, ({ req, dealer, origin }) => {
     const bundleName = requiredString(req.body, "bundleName");
     const emailAddress = optionalEmail(req.body, "emailAddress");
     const customerReference = optionalString(req.body, "customerReference");
@@ -152,31 +133,16 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState): void {
       dataMb: bundle.dataMb,
       validityDays: bundle.validityDays,
     });
-    return success({
-      OrderId: order.id,
-      Iccid: esim.iccid,
-      QrCode: esim.lpa,
-      SmdpAddress: esim.smdpAddress,
-      MatchingId: esim.matchingId,
-      BundleName: bundle.name,
-      CustomerReference: customerReference ?? null,
-      Price: usd(priceCents),
-      Currency: "USD",
-    });
+    return views.order({ order, esim, bundle, priceCents, customerReference, origin });
   });
 
   router.route("POST", "/api/v1/esim/details", { auth: "dealer", group: "read" }, ({ req, dealer }) => {
     const esim = ownEsim(state, dealer, requiredString(req.body, "iccid"));
     const activated = esim.activatedAt;
-    return success({
-      Iccid: esim.iccid,
-      State: esim.state,
-      DataUsedMb: esim.usedMb,
-      DataAllowanceMb: esim.dataMb,
-      ActivatedAt: activated === null ? null : new Date(activated).toISOString(),
-      ExpiresAt: activated === null ? null : new Date(activated + esim.validityDays * 86_400_000).toISOString(),
-      BundleName: esim.bundleName,
-      QrCode: esim.lpa,
+    return views.details({
+      esim,
+      activatedAt: activated === null ? null : new Date(activated).toISOString(),
+      expiresAt: activated === null ? null : new Date(activated + esim.validityDays * 86_400_000).toISOString(),
     });
   });
 
@@ -186,27 +152,16 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState): void {
     esim.state = "REVOKED";
     const order = state.orders.find((o) => o.id === esim.orderId);
     if (order) order.status = "revoked";
-    return success({ Iccid: esim.iccid, Revoked: true });
+    return views.revoke(esim);
   });
 
   // ── Top-up ──────────────────────────────────────────────────────────
-  router.route("GET", "/api/v1/topup/networks", { auth: "dealer", group: "read" }, () =>
-    success({
-      Networks: NETWORKS.map((n) => ({
-        NetworkName: n.name,
-        Country: n.country,
-        Currency: n.currency,
-        MinTopUp: n.minTopUp,
-        MaxTopUp: n.maxTopUp,
-        Bundles: n.bundles.map((b) => ({ ProductCode: b.productCode, Name: b.name, Value: b.value })),
-      })),
-    }),
-  );
+  router.route("GET", "/api/v1/topup/networks", { auth: "dealer", group: "read" }, () => views.networks(NETWORKS));
 
   router.route("POST", "/api/v1/topup/confirm", { auth: "dealer", group: "order" }, ({ req }) => {
     const { network, contactNumber, simSerialNumber } = topupTarget(req.body);
     if (!simExists(network, contactNumber, simSerialNumber)) throw notFound(`No SIM ${contactNumber ?? simSerialNumber} on ${network.name}`);
-    return success({ NetworkName: network.name, Confirmed: true, ContactNumber: contactNumber ?? null, SimSerialNumber: simSerialNumber ?? null });
+    return views.confirm({ network, contactNumber, simSerialNumber });
   });
 
   router.route("POST", "/api/v1/topup/recharge", { auth: "dealer", group: "order" }, ({ req, dealer }) => {
@@ -223,6 +178,6 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState): void {
     const local = topUpValue + (addOn?.value ?? 0);
     const chargedCents = Math.round(toCents(local * network.usdRate) * (1 + dealer.markupPct / 100));
     const order = state.recordTopupOrder(dealer, chargedCents, network.name);
-    return success({ TransactionId: order.id, NetworkName: network.name, TopUpValue: topUpValue, Currency: network.currency, ChargedUsd: usd(chargedCents) });
+    return views.recharge({ transactionId: order.id, network, topUpValue, chargedCents });
   });
 }

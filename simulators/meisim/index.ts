@@ -2,6 +2,7 @@ import type { MeisimRateGroup, RateLimit } from "../../lib/providers/meisim/slid
 import { SimServer } from "../shared/server";
 import { controlRoutes } from "./control-routes";
 import { dealerRoutes } from "./dealer-routes";
+import { MEISIM_VIEWS, type MeisimDialect } from "./dialects";
 import { portalRoutes } from "./portal-routes";
 import { MeisimRouter } from "./router";
 import { MeisimState, type MeisimStateOptions } from "./state";
@@ -11,6 +12,7 @@ export { MeisimState } from "./state";
 export type { Dealer, EsimStateName, OrderRecord, SimEsim, Transaction } from "./state";
 export type { Verdict } from "./checks";
 export type { MeisimForcedFault } from "./router";
+export { MEISIM_DIALECTS, isMeisimDialect, type MeisimDialect } from "./dialects";
 
 /** The demo dealer every simulator starts with; the app's demo environment uses the same values. */
 export const MEISIM_DEMO_ACCOUNT = {
@@ -30,10 +32,17 @@ export interface MeisimSimulatorOptions extends MeisimStateOptions {
   /** Server-side limits per group; defaults to the documented ones, `null` turns a group off. */
   rateLimits?: Partial<Record<MeisimRateGroup, RateLimit | null>>;
   demoBalanceCents?: number;
+  /**
+   * How the loosely documented answers are worded (see ./dialects):
+   * "friendly" (default, the demo's shapes), "strict" (only what the
+   * document promises) or "alternative" (the same words in another form).
+   */
+  dialect?: MeisimDialect;
 }
 
 export interface MeisimSimulator {
   url: string;
+  dialect: MeisimDialect;
   sim: SimServer;
   state: MeisimState;
   close(): Promise<void>;
@@ -51,12 +60,14 @@ export async function startMeisimSimulator(options: MeisimSimulatorOptions = {})
   });
   state.addPortalUser({ email: MEISIM_DEMO_ACCOUNT.portalEmail, password: MEISIM_DEMO_ACCOUNT.portalPassword, dealer: demo });
 
+  const dialect = options.dialect ?? "friendly";
+  const views = MEISIM_VIEWS[dialect];
   const sim = new SimServer("meisim");
-  const router = new MeisimRouter(sim, state, options.rateLimits);
-  dealerRoutes(router, state);
-  walletRoutes(router, state);
-  portalRoutes(router, state);
+  const router = new MeisimRouter(sim, state, options.rateLimits, dialect);
+  dealerRoutes(router, state, views);
+  walletRoutes(router, state, views);
+  portalRoutes(router, state, views);
   controlRoutes(sim, state);
   const url = await sim.listen(options.port ?? 0);
-  return { url, sim, state, close: () => sim.close() };
+  return { url, dialect, sim, state, close: () => sim.close() };
 }

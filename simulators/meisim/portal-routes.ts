@@ -1,5 +1,6 @@
 import { parseCsv } from "../../lib/providers/meisim/csv";
 import { SUPPLY_SKUS, VALIDATOR_SKUS, type SimSku } from "./catalog";
+import type { MeisimViews } from "./dialects";
 import type { MeisimRouter } from "./router";
 import { badRequest, insufficientFunds, notFound, optionalNumber, optionalString, requiredEmail, requiredString, SimError, unauthorized, usd } from "./sim-error";
 import type { MeisimState } from "./state";
@@ -9,7 +10,6 @@ import { ownBatch, resultsCsv } from "./wallet-routes";
 const PREFIX = "/api/portal/v1";
 const MAX_VALIDATE_ROWS = 50_000;
 
-const skuJson = (s: SimSku) => ({ id: s.id, name: s.name, price_usd: usd(s.priceCents), carrier: s.carrier, plan_type: s.planType });
 
 function sku(list: readonly SimSku[], body: Record<string, unknown>): SimSku {
   const id = requiredString(body, "sku_id");
@@ -34,17 +34,17 @@ function validationRows(csv: string): { iccid?: string; lpa: string }[] {
   return rows.map((r) => ({ lpa: r[lpaAt] ?? "", iccid: iccidAt < 0 ? undefined : r[iccidAt] || undefined }));
 }
 
-export function portalRoutes(router: MeisimRouter, state: MeisimState): void {
+export function portalRoutes(router: MeisimRouter, state: MeisimState, views: MeisimViews): void {
   router.route("POST", `${PREFIX}/auth/login`, { auth: "none" }, ({ req }) => {
     const email = requiredEmail(req.body, "email").toLowerCase();
     const password = requiredString(req.body, "password");
     const user = state.portalUsers.find((u) => u.email === email && u.password === password);
     if (!user) throw unauthorized("Invalid email or password");
-    return { ok: true, ...state.issueToken("portal", user.id), user: { id: user.id, email: user.email } };
+    return views.portalLogin(state.issueToken("portal", user.id), { id: user.id, email: user.email });
   });
 
   // ── eSIM Supply ─────────────────────────────────────────────────────
-  router.route("GET", `${PREFIX}/services/esim_supply_att/skus`, { auth: "portal" }, () => ({ skus: SUPPLY_SKUS.map(skuJson) }));
+  router.route("GET", `${PREFIX}/services/esim_supply_att/skus`, { auth: "portal" }, () => views.skus(SUPPLY_SKUS));
 
   router.route("POST", `${PREFIX}/services/esim_supply_att/execute`, { auth: "portal" }, ({ req, dealer }) => {
     const item = sku(SUPPLY_SKUS, req.body);
@@ -118,7 +118,7 @@ export function portalRoutes(router: MeisimRouter, state: MeisimState): void {
   });
 
   // ── eSIM Validator ──────────────────────────────────────────────────
-  router.route("GET", `${PREFIX}/services/esim_validate/skus`, { auth: "portal" }, () => ({ skus: VALIDATOR_SKUS.map(skuJson) }));
+  router.route("GET", `${PREFIX}/services/esim_validate/skus`, { auth: "portal" }, () => views.skus(VALIDATOR_SKUS));
 
   router.route("POST", `${PREFIX}/services/esim_validate/execute`, { auth: "portal" }, ({ req, dealer }) => {
     const item = sku(VALIDATOR_SKUS, req.body);

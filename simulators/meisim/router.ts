@@ -1,6 +1,7 @@
 import { MEISIM_RATE_LIMITS, SlidingWindow, type MeisimRateGroup, type RateLimit } from "../../lib/providers/meisim/sliding-window";
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
 import { forbidden, SimError, unauthorized } from "./sim-error";
+import type { MeisimDialect } from "./dialects";
 import type { Dealer, MeisimState } from "./state";
 
 /**
@@ -53,6 +54,7 @@ export class MeisimRouter {
     private readonly server: SimServer,
     private readonly state: MeisimState,
     rateLimits: Partial<Record<MeisimRateGroup, RateLimit | null>> = {},
+    private readonly dialect: MeisimDialect = "friendly",
   ) {
     this.rules = { ...MEISIM_RATE_LIMITS, ...rateLimits };
     this.forced = (fault) => server.takeForced(fault);
@@ -70,11 +72,17 @@ export class MeisimRouter {
         const out = await (handler as Handler<"dealer">)({ req, dealer: dealer!, origin });
         return out instanceof Raw ? out.response : { body: out };
       } catch (err) {
-        if (err instanceof SimError) return { status: err.status, body: err.body };
+        if (err instanceof SimError) return { status: err.status, body: this.errorBody(err, req.path) };
         throw err;
       }
     });
     return this;
+  }
+
+  /** The document promises 402 figures (balance, required) only for /dealer/esim-verify; the strict dialect sends them nowhere else. */
+  private errorBody(err: SimError, path: string): Record<string, unknown> {
+    if (this.dialect === "strict" && !path.startsWith("/dealer/esim-verify")) return { error: err.error, message: err.message };
+    return err.body;
   }
 
   private authenticate(req: SimRequest, mode: Exclude<RouteSpec["auth"], "none">): Dealer {

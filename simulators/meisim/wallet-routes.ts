@@ -1,5 +1,6 @@
 import { toCsv } from "../../lib/providers/meisim/csv";
 import { PRODUCTS } from "./catalog";
+import type { MeisimViews } from "./dialects";
 import { Raw, type MeisimRouter } from "./router";
 import { badRequest, insufficientFunds, notFound, optionalEmail, optionalNumber, optionalString, requiredEmail, requiredString, toCents, usd } from "./sim-error";
 import { stripeGross, type Dealer, type MeisimState, type OrderRecord } from "./state";
@@ -57,7 +58,7 @@ function orderResponse(order: OrderRecord, dealer: Dealer) {
   };
 }
 
-export function walletRoutes(router: MeisimRouter, state: MeisimState): void {
+export function walletRoutes(router: MeisimRouter, state: MeisimState, views: MeisimViews): void {
   router.route("GET", "/dealer/wallet", { auth: "dealer" }, ({ dealer }) => ({
     ok: true,
     balance: usd(dealer.balanceCents),
@@ -130,7 +131,7 @@ export function walletRoutes(router: MeisimRouter, state: MeisimState): void {
     const email = optionalEmail(req.body, "email") ?? order.emailAddress;
     if (!email) throw badRequest("The order has no email address; give one");
     state.debit(dealer, dealer.resendFeeCents, `Resend activation email for ${order.shortId}`, order.id);
-    return { ok: true, sentTo: email, feeUsd: usd(dealer.resendFeeCents), newBalance: usd(dealer.balanceCents) };
+    return views.resend({ sentTo: email, feeCents: dealer.resendFeeCents, balanceCents: dealer.balanceCents });
   });
 
   router.route("POST", "/dealer/replace/:orderId", { auth: "dealer" }, ({ req, dealer }) => {
@@ -148,7 +149,7 @@ export function walletRoutes(router: MeisimRouter, state: MeisimState): void {
       dataMb: bundle?.dataMb,
       validityDays: bundle?.validityDays,
     });
-    return orderResponse(order, dealer);
+    return views.replace({ order, balanceCents: dealer.balanceCents });
   });
 
   // ── eSIM verification ───────────────────────────────────────────────

@@ -43,6 +43,9 @@ export interface MeisimOrderRecord {
   createdAt: string;
 }
 
+/** How many orders GET /api/v1/orders returns at most. */
+export const ORDER_HISTORY_WINDOW = 100;
+
 export class MeisimAccountApi {
   constructor(private readonly http: MeisimTransport) {}
 
@@ -51,7 +54,11 @@ export class MeisimAccountApi {
     return { id: body.id, companyName: body.company_name ?? null, email: body.email, status: body.status };
   }
 
-  /** The last 100 orders, newest first. */
+  /**
+   * The documented history: up to the last 100 orders (eSIM and top-up),
+   * newest first. The only look-up MeiSIM documents; used after a lost order
+   * answer, never before ordering.
+   */
   async orders(): Promise<MeisimOrderRecord[]> {
     const rows = await this.http.json(orders, z.array(orderSchema));
     return rows.map((r) => ({
@@ -65,10 +72,5 @@ export class MeisimAccountApi {
       status: r.status,
       createdAt: r.created_at,
     }));
-  }
-
-  /** eSIM orders carrying our reference, newest first (only within the last 100 orders). */
-  async esimOrdersByReference(customerReference: string): Promise<MeisimOrderRecord[]> {
-    return (await this.orders()).filter((o) => o.type === "esim" && o.customerReference === customerReference);
   }
 }

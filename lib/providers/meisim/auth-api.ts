@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { check, checkEmail, checkNonEmpty } from "./input";
 import { isoDateTime } from "./response";
-import type { MeisimTransport, Session } from "./transport";
+import { isRecord, looseNumber, looseString, pick } from "../loose";
+import { instant, layers, optionalIn, requiredIn } from "./normalise";
+import { describeEndpoint, type MeisimTransport, type Session } from "./transport";
 import { MeisimNotConfiguredError } from "./errors";
 
 const sendOtp = { method: "POST", path: "/dealer/send-otp", auth: "none", group: "otpSend", idempotent: false } as const;
@@ -14,6 +16,7 @@ const sentSchema = z.object({ sent: z.literal(true) });
 const verifiedSchema = z.object({ verified: z.literal(true), apiKey: z.string().min(1) });
 const okSchema = z.object({ ok: z.literal(true) });
 const loginSchema = z.object({
+  ok: z.literal(true),
   token: z.string().min(1),
   expiresAt: isoDateTime,
   dealer: z.object({ id: z.string(), email: z.string(), company: z.string().nullish() }).optional(),
@@ -26,6 +29,43 @@ export interface MeisimLogin extends Session {
 function toLogin(body: z.output<typeof loginSchema>): MeisimLogin {
   const dealer = body.dealer ? { id: body.dealer.id, email: body.dealer.email, company: body.dealer.company ?? null } : null;
   return { token: body.token, expiresAt: Date.parse(body.expiresAt), dealer };
+}
+
+/** Lifetime assumed for a portal token whose answer and claims state none; a refused token is renewed anyway. */
+const PORTAL_TOKEN_FALLBACK_MS = 60 * 60_000;
+
+/** The `exp` claim of a JWT, as epoch ms; undefined when the token is not a readable JWT. */
+function jwtExpiry(token: string): number | undefined {
+  const payload = token.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    const exp = isRecord(claims) ? looseNumber(claims.exp) : undefined;
+    return exp === undefined ? undefined : exp * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The portal login answer: the document says only that it returns "a
+ * token". Read tolerantly: the token under natural names; its expiry from
+ * an expiry instant, a lifetime in seconds, the JWT's own `exp` claim, or
+ * else an hour.
+ */
+export function readPortalLogin(body: unknown, where: string): MeisimLogin {
+  const ls = layers(body);
+  const token = requiredIn(where, ls, "token", ["token", "accessToken", "jwt", "idToken", "authToken", "bearer"], looseString);
+  const at = optionalIn(ls, ["expiresAt", "expiry", "expires", "expiration", "expiresOn", "validUntil"], instant);
+  const inSeconds = optionalIn(ls, ["expiresIn", "ttl", "lifetime", "expiresInSeconds"], (v) => {
+    const n = looseNumber(v);
+    return n !== undefined && n > 0 ? n : undefined;
+  });
+  const expiresAt = at ? Date.parse(at) : inSeconds !== undefined ? Date.now() + inSeconds * 1000 : (jwtExpiry(token) ?? Date.now() + PORTAL_TOKEN_FALLBACK_MS);
+  const user = optionalIn(ls, ["user", "dealer", "account"], (v) => (isRecord(v) ? v : undefined));
+  const id = user ? looseString(pick(user, ["id", "userId"])) : undefined;
+  const email = user ? looseString(pick(user, ["email"])) : undefined;
+  return { token, expiresAt, dealer: id && email ? { id, email, company: looseString(pick(user!, ["company", "companyName"])) ?? null } : null };
 }
 
 function checkCredentials(email: string, password: string) {
@@ -72,11 +112,11 @@ export class MeisimAuthApi {
     return toLogin(await this.http.json(dealerLogin, loginSchema, { body: { email, password } }));
   }
 
-  /** Portal API login (eSIM Supply, Validator) with the configured portal credentials. */
+  /** Portal API login (eSIM Supply, Validator) with the configured portal credentials; its answer is read tolerantly (undocumented shape). */
   async portalLogin(): Promise<MeisimLogin> {
     const { portalEmail: email, portalPassword: password } = this.credentials;
     if (!email || !password) throw new MeisimNotConfiguredError("portal email and password");
     checkCredentials(email, password);
-    return toLogin(await this.http.json(portalLogin, loginSchema, { body: { email, password } }));
+    return readPortalLogin(await this.http.body(portalLogin, { body: { email, password } }), describeEndpoint(portalLogin));
   }
 }

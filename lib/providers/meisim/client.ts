@@ -36,7 +36,7 @@ export class MeisimClient {
     });
     this.auth = new MeisimAuthApi(http, config);
     this.account = new MeisimAccountApi(http);
-    this.esim = new MeisimEsimApi(http, this.account, config.orderRecovery ?? MEISIM_DEFAULTS.orderRecovery);
+    this.esim = new MeisimEsimApi(http);
     this.topup = new MeisimTopupApi(http, config.topupConfirmationTtlMs ?? MEISIM_DEFAULTS.topupConfirmationTtlMs);
     this.wallet = new MeisimWalletApi(http);
     this.verification = new MeisimVerificationApi(http);

@@ -32,11 +32,6 @@ export interface MeisimClientConfig {
   tokenRefreshMarginMs?: number;
   /** How long a top-up confirmation stays good for its one recharge; default 10 min. */
   topupConfirmationTtlMs?: number;
-  /**
-   * After an order's answer is lost, how often to look for it in the order
-   * history, and how far apart (the order may still be in flight upstream).
-   */
-  orderRecovery?: { lookups: number; intervalMs: number };
   logger?: Logger;
 }
 
@@ -47,5 +42,4 @@ export const MEISIM_DEFAULTS = {
   rateLimitRetry: { attempts: 3, maxWaitMs: 60_000 },
   tokenRefreshMarginMs: 5 * 60_000,
   topupConfirmationTtlMs: 10 * 60_000,
-  orderRecovery: { lookups: 3, intervalMs: 2_000 },
 } as const;

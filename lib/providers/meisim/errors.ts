@@ -1,6 +1,6 @@
-import { ProviderError } from "../errors";
+import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../errors";
 import { toMinorUnits } from "../http";
-import type { Money } from "../types";
+import type { DeliveredEsim, Money, OtherItemId, ProviderOrder } from "../types";
 
 /** The JSON body MeiSIM sends with every non-2xx answer, plus the 402 figures. */
 export interface MeisimErrorBody {
@@ -120,6 +120,56 @@ export class MeisimUpstreamError extends ProviderError {
       hint: "MeiSIM's upstream refused the request.",
     });
     this.name = "MeisimUpstreamError";
+  }
+}
+
+/**
+ * A multi-eSIM order lost one card's answer. Cards go out one request each,
+ * in `itemIds` order: `partial` were placed and delivered, `lostItemId` may
+ * or may not have been placed (look it up with findOrder), and `notSent`
+ * were never requested.
+ */
+export class MeisimOrderOutcomeUnknownError extends OrderOutcomeUnknownError {
+  constructor(
+    what: string,
+    cause: unknown,
+    partial: DeliveredEsim[],
+    readonly lostItemId: OtherItemId,
+    readonly notSent: OtherItemId[],
+  ) {
+    super("meisim", what, cause, partial);
+    this.name = "MeisimOrderOutcomeUnknownError";
+  }
+}
+
+/**
+ * A multi-eSIM order where some cards were placed and then MeiSIM definitely
+ * refused the next one (402, 400, 403, 404, 429, a Status other than
+ * Success). `order` holds the placed cards exactly as placeOrder would have
+ * returned them; `notPlaced` were not placed and not charged, so they may be
+ * placed again later or refunded. `cause` is the refusal.
+ */
+export class MeisimPartialOrderError extends ProviderError {
+  constructor(
+    readonly order: ProviderOrder,
+    readonly notPlaced: OtherItemId[],
+    cause: unknown,
+  ) {
+    const total = order.esims.length + notPlaced.length;
+    super(
+      "meisim",
+      `MeiSIM order ${order.otherOrderId}: ${order.esims.length} of ${total} eSIMs placed, then ${notPlaced[0]} was refused (${describeProviderFailure(cause)}); not placed: ${notPlaced.join(", ")}`,
+      {
+        code: "PARTIALLY_PLACED",
+        hint: "Deliver the eSIMs in `order`; the ones in `notPlaced` were not placed or charged: place them again once the cause is fixed, or refund them.",
+        cause,
+      },
+    );
+    this.name = "MeisimPartialOrderError";
+  }
+  /** The cards that were placed, each with its otherItemId. */
+  get partial(): DeliveredEsim[] {
+    return this.order.esims;
   }
 }
 

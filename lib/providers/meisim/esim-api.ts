@@ -1,12 +1,24 @@
-import { z } from "zod";
-import { ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
-import { sleep } from "../http";
-import type { EsimInstall, EsimState, Money, ProgressFn } from "../types";
-import type { MeisimAccountApi, MeisimOrderRecord } from "./account-api";
-import { MeisimServerError } from "./errors";
-import { check, checkEmail, checkIccid, checkIntegerRange, checkNonEmpty, LPA_PATTERN } from "./input";
-import { isoDateTime, usdMinor } from "./response";
-import type { MeisimTransport } from "./transport";
+import { countryName } from "../../geo/countries";
+import { OrderOutcomeUnknownError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
+import { looseBoolean, pick, isRecord } from "../loose";
+import type { EsimInstall, Money, ProgressFn } from "../types";
+import { MeisimServerError, MeisimUpstreamError } from "./errors";
+import { check, checkEmail, checkIccid, checkIntegerRange, checkNonEmpty } from "./input";
+import {
+  bundleList,
+  messageIn,
+  orderStatus,
+  pageInfo,
+  readBundle,
+  readCountries,
+  readDetails,
+  readPlacedEsim,
+  refusalIn,
+  type MeisimBundle,
+  type MeisimEsimDetails,
+  type PageInfo,
+} from "./normalise";
+import { describeEndpoint, type MeisimTransport } from "./transport";
 
 const countries = { method: "GET", path: "/api/v1/esim/countries", auth: "dealer", group: "read", idempotent: true } as const;
 const bundles = { method: "POST", path: "/api/v1/esim/bundles", auth: "dealer", group: "read", idempotent: true } as const;
@@ -14,73 +26,16 @@ const order = { method: "POST", path: "/api/v1/esim/order", auth: "dealer", grou
 const details = { method: "POST", path: "/api/v1/esim/details", auth: "dealer", group: "read", idempotent: true } as const;
 const revoke = { method: "POST", path: "/api/v1/esim/revoke", auth: "dealer", group: "revoke", idempotent: false } as const;
 
-const lpa = z.string().regex(LPA_PATTERN, "not an LPA string (LPA:1$<smdp>$<code>)");
-
-const countriesSchema = z.object({
-  Countries: z.array(z.object({ CountryISO: z.string().length(2), CountryName: z.string(), Region: z.string().nullish() })),
-});
-
-const bundleSchema = z.object({
-  Name: z.string().min(1),
-  Description: z.string().nullish(),
-  /** null: unlimited. */
-  DataMb: z.number().nonnegative().nullable(),
-  ValidityDays: z.number().int().positive(),
-  Price: usdMinor,
-  Currency: z.string().length(3).optional(),
-  Countries: z.array(z.object({ CountryISO: z.string().length(2), CountryName: z.string() })),
-  Region: z.string().nullish(),
-  DayPass: z.boolean().optional(),
-});
-
-const bundlePageSchema = z.object({
-  PageNumber: z.number().int().positive(),
-  PageSize: z.number().int().positive(),
-  TotalCount: z.number().int().nonnegative(),
-  Bundles: z.array(bundleSchema),
-});
-
-const orderSchema = z.object({
-  OrderId: z.string().min(1),
-  Iccid: z.string().min(1),
-  QrCode: lpa,
-  BundleName: z.string().optional(),
-  CustomerReference: z.string().nullish(),
-  Price: usdMinor.optional(),
-});
-
-const detailsSchema = z.object({
-  Iccid: z.string(),
-  State: z.string(),
-  DataUsedMb: z.number().nonnegative(),
-  /** null: unlimited. */
-  DataAllowanceMb: z.number().nonnegative().nullable(),
-  ActivatedAt: isoDateTime.nullish(),
-  ExpiresAt: isoDateTime.nullish(),
-  BundleName: z.string().nullish(),
-  QrCode: lpa.nullish(),
-});
-
-const revokeSchema = z.object({ Iccid: z.string() });
+/** The documented maximum page size; the catalog walks the list this many at a time. */
+export const BUNDLE_PAGE_MAX = 100;
+/** A walk stops here whatever the answers claim (a service that never ends a list). */
+export const MAX_BUNDLE_PAGES = 500;
 
 export interface MeisimCountry {
   iso: string;
+  /** MeiSIM's name for it, else ISO's English short name. */
   name: string;
   region: string | null;
-}
-
-export interface MeisimBundle {
-  /** The bundle name is MeiSIM's order handle (our planRef). */
-  name: string;
-  description: string | null;
-  /** null: unlimited. */
-  dataMb: number | null;
-  validityDays: number;
-  /** Dealer price (markup included). */
-  price: Money;
-  countries: { iso: string; name: string }[];
-  region: string | null;
-  dayPass: boolean;
 }
 
 export interface BundleFilter {
@@ -92,52 +47,43 @@ export interface BundleFilter {
 export interface BundlePage {
   pageNumber: number;
   pageSize: number;
-  totalCount: number;
+  /** Readable bundles of the page. */
   bundles: MeisimBundle[];
+  /** Entries the page held, readable or not. */
+  received: number;
+  /** Why each unreadable entry was skipped. */
+  skipped: string[];
+  /** Paging figures the answer stated, if any. */
+  stated: PageInfo;
+}
+
+export interface BundleWalk {
+  /** Distinct by name, in the order first seen. */
+  bundles: MeisimBundle[];
+  received: number;
+  skipped: string[];
+  pages: number;
 }
 
 export interface EsimOrderInput {
   bundleName: string;
-  /** Our order id; what a lost answer is found again by. */
+  /** Our reference for this card (the storefront's item id). */
   customerReference?: string;
   emailAddress?: string;
   qrToCustomer?: boolean;
 }
 
 export interface MeisimEsimOrder {
-  orderId: string;
+  /** MeiSIM's order id when the answer carries one (the document's answer shows none). */
+  orderId: string | null;
   install: EsimInstall;
   bundleName: string;
   customerReference: string | null;
+  /** What was charged, when the answer says. */
   charged: Money | null;
-  /** True when the answer was lost and the order was found in the history instead. */
-  recovered: boolean;
 }
 
-export interface MeisimEsimDetails {
-  iccid: string;
-  state: EsimState;
-  /** MeiSIM's own state word, e.g. "NOT_INSTALLED". */
-  rawState: string;
-  usedMb: number;
-  /** null: unlimited. */
-  totalMb: number | null;
-  activatedAt: string | null;
-  expiresAt: string | null;
-  bundleName: string | null;
-  lpa: string | null;
-}
-
-const STATES: Record<string, EsimState> = {
-  NOT_INSTALLED: "not_installed",
-  INSTALLED: "installed",
-  ACTIVE: "active",
-  DEPLETED: "depleted",
-  EXPIRED: "expired",
-  REVOKED: "disabled",
-  DISABLED: "disabled",
-  DELETED: "deleted",
-};
+export type { MeisimBundle, MeisimEsimDetails } from "./normalise";
 
 /** Splits "LPA:1$<smdp>$<code>" into what an install screen needs. */
 export function installFromLpa(iccid: string, lpaString: string): EsimInstall {
@@ -145,158 +91,192 @@ export function installFromLpa(iccid: string, lpaString: string): EsimInstall {
   return { iccid, lpa: lpaString, smdpAddress, activationCode, apn: null, pdfUrl: null, activateBefore: null };
 }
 
-function toBundle(b: z.output<typeof bundleSchema>): MeisimBundle {
-  return {
-    name: b.Name,
-    description: b.Description ?? null,
-    dataMb: b.DataMb,
-    validityDays: b.ValidityDays,
-    price: { amountMinor: b.Price, currency: b.Currency?.toUpperCase() ?? "USD" },
-    countries: b.Countries.map((c) => ({ iso: c.CountryISO.toUpperCase(), name: c.CountryName })),
-    region: b.Region ?? null,
-    dayPass: b.DayPass ?? false,
-  };
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_INVALID_URL"]);
+
+/** The connection never opened, so the request cannot have reached MeiSIM. */
+function neverSent(err: ProviderNetworkError): boolean {
+  let cause: unknown = err.cause;
+  for (let depth = 0; depth < 5 && cause; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NEVER_CONNECTED.has(code)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
-/** An order request whose answer never arrived (or arrived unreadable) may have been placed. */
-function outcomeUnknown(err: unknown): boolean {
-  return (
-    err instanceof ProviderTimeoutError ||
-    err instanceof ProviderNetworkError ||
-    err instanceof MeisimServerError ||
-    err instanceof ProviderResponseError
-  );
+/** A write whose answer never arrived, or arrived unreadable (5xx, not JSON), may have taken effect. */
+export function answerLost(err: unknown): boolean {
+  if (err instanceof ProviderNetworkError) return !neverSent(err);
+  return err instanceof ProviderTimeoutError || err instanceof MeisimServerError || err instanceof ProviderResponseError;
 }
 
 export class MeisimEsimApi {
-  constructor(
-    private readonly http: MeisimTransport,
-    private readonly account: MeisimAccountApi,
-    private readonly recovery: { lookups: number; intervalMs: number },
-  ) {}
+  constructor(private readonly http: MeisimTransport) {}
 
+  /** The upstream country catalog, however it is shaped, as ISO codes with names (and regions when given). */
   async countries(): Promise<MeisimCountry[]> {
-    const body = await this.http.upstream(countries, countriesSchema);
-    return body.Countries.map((c) => ({ iso: c.CountryISO.toUpperCase(), name: c.CountryName, region: c.Region ?? null }));
+    const where = describeEndpoint(countries);
+    const body = await this.http.body(countries);
+    const refused = refusalIn(body, where);
+    if (refused) throw refused;
+    const { countries: list, unreadable } = readCountries(body, where);
+    if (unreadable > 0) this.http.log.warn("meisim: countries without a readable ISO code or name skipped", { unreadable });
+    return list.map((c) => ({ iso: c.iso, name: c.name ?? countryName(c.iso) ?? c.iso, region: c.region }));
   }
 
-  /** One page of bundles; `pageSize` at most 100. */
+  /**
+   * One page of bundles; `pageSize` at most 100. Entries that cannot be read
+   * are left out and listed in `skipped`. A filtered query whose answer holds
+   * no list at all counts as an empty page (nothing sold there); an
+   * unfiltered one fails.
+   */
   async bundles(filter: BundleFilter = {}, page: { pageNumber?: number; pageSize?: number } = {}): Promise<BundlePage> {
     const countryISO = filter.countryISO?.toUpperCase();
     if (countryISO !== undefined) check(/^[A-Z]{2}$/.test(countryISO), "countryISO", "must be an ISO 3166-1 alpha-2 code");
     const pageNumber = page.pageNumber ?? 1;
     const pageSize = page.pageSize ?? 20;
     checkIntegerRange(pageNumber, "pageNumber", 1, Number.MAX_SAFE_INTEGER);
-    checkIntegerRange(pageSize, "pageSize", 1, 100);
-    const body = await this.http.upstream(bundles, bundlePageSchema, {
-      body: { countryISO, countryName: filter.countryName, region: filter.region, pageNumber, pageSize },
-    });
-    return { pageNumber: body.PageNumber, pageSize: body.PageSize, totalCount: body.TotalCount, bundles: body.Bundles.map(toBundle) };
-  }
-
-  /** Every page of bundles matching `filter`, 100 at a time. */
-  async allBundles(filter: BundleFilter = {}, options: { onProgress?: ProgressFn } = {}): Promise<MeisimBundle[]> {
-    const all: MeisimBundle[] = [];
-    for (let pageNumber = 1; ; pageNumber++) {
-      const page = await this.bundles(filter, { pageNumber, pageSize: 100 });
-      all.push(...page.bundles);
-      const totalPages = Math.max(1, Math.ceil(page.totalCount / page.pageSize));
-      options.onProgress?.({ done: Math.min(pageNumber, totalPages), total: totalPages, note: `${all.length} of ${page.totalCount} bundles` });
-      this.http.log.debug("meisim: bundle page fetched", { pageNumber, totalPages, bundles: all.length });
-      // An empty page also ends the walk, so a TotalCount that overstates cannot loop forever.
-      if (pageNumber >= totalPages || page.bundles.length === 0) break;
+    checkIntegerRange(pageSize, "pageSize", 1, BUNDLE_PAGE_MAX);
+    const where = describeEndpoint(bundles);
+    const body = await this.http.body(bundles, { body: { countryISO, countryName: filter.countryName, region: filter.region, pageNumber, pageSize } });
+    const refused = refusalIn(body, where);
+    if (refused) throw refused;
+    const list = bundleList(body);
+    const filtered = countryISO !== undefined || filter.countryName !== undefined || filter.region !== undefined;
+    if (!list) {
+      if (!filtered) {
+        throw new ProviderResponseError("meisim", `${where} response: no bundle list found (looked for a bare list or bundles, items, data, results, list, records, rows)`, { body });
+      }
+      this.http.log.warn("meisim: bundle answer for a filter holds no list; read as no bundles", { filter, body: JSON.stringify(body)?.slice(0, 200) });
     }
-    this.http.log.info("meisim: bundle catalog fetched", { bundles: all.length, filter });
-    return all;
+    const out: MeisimBundle[] = [];
+    const skipped: string[] = [];
+    for (const raw of list ?? []) {
+      try {
+        out.push(readBundle(raw, where));
+      } catch (err) {
+        if (!(err instanceof ProviderResponseError)) throw err;
+        skipped.push(err.message);
+      }
+    }
+    return { pageNumber, pageSize, bundles: out, received: list?.length ?? 0, skipped, stated: pageInfo(body) };
   }
 
   /**
-   * Orders one eSIM. Never sent twice: when the answer is lost, the order is
-   * looked up in the history by `customerReference` among the orders that
-   * were not there before (`knownOrderIds`, read first when not given).
+   * Every page of bundles matching `filter`, 100 at a time. Page figures are
+   * optional and may be named anyhow; the walk ends at an empty page, a page
+   * shorter than the page size, a stated total (items or pages), a page that
+   * only repeats bundles already seen (a service ignoring pageNumber), or
+   * MAX_BUNDLE_PAGES. Unreadable bundles are skipped with a warning.
    */
-  async order(input: EsimOrderInput, options: { knownOrderIds?: ReadonlySet<string> } = {}): Promise<MeisimEsimOrder> {
+  async allBundles(filter: BundleFilter = {}, options: { onProgress?: ProgressFn } = {}): Promise<BundleWalk> {
+    const byName = new Map<string, MeisimBundle>();
+    const skipped: string[] = [];
+    let received = 0;
+    let pageNumber = 1;
+    for (; ; pageNumber++) {
+      const page = await this.bundles(filter, { pageNumber, pageSize: BUNDLE_PAGE_MAX });
+      received += page.received;
+      skipped.push(...page.skipped);
+      let fresh = 0;
+      for (const bundle of page.bundles) {
+        if (byName.has(bundle.name)) continue;
+        byName.set(bundle.name, bundle);
+        fresh++;
+      }
+      const { total, totalPages: statedPages, pageSize } = page.stated;
+      const size = pageSize ?? BUNDLE_PAGE_MAX;
+      const totalPages = statedPages ?? (total !== undefined ? Math.max(1, Math.ceil(total / size)) : undefined);
+      const repeated = page.bundles.length > 0 && fresh === 0;
+      const last =
+        page.received === 0 ||
+        page.received < size ||
+        (totalPages !== undefined && pageNumber >= totalPages) ||
+        (total !== undefined && received >= total) ||
+        repeated ||
+        pageNumber >= MAX_BUNDLE_PAGES;
+      if (repeated) this.http.log.warn("meisim: bundle page repeats bundles already seen; the list ends here", { filter, pageNumber });
+      else if (pageNumber >= MAX_BUNDLE_PAGES && page.received >= size) this.http.log.error("meisim: bundle list still going after the page limit; stopped", { filter, pageNumber });
+      options.onProgress?.({ done: pageNumber, total: last ? pageNumber : (totalPages ?? pageNumber + 1), note: `${byName.size} bundles` });
+      this.http.log.debug("meisim: bundle page fetched", { filter, pageNumber, totalPages, bundles: byName.size });
+      if (last) break;
+    }
+    for (const problem of skipped) this.http.log.warn("meisim: unreadable bundle skipped", { filter, problem });
+    return { bundles: [...byName.values()], received, skipped, pages: pageNumber };
+  }
+
+  /**
+   * Orders one eSIM, one request, never repeated and never looked up first.
+   * - Status "Success" (any case) with an ICCID and an LPA: the card.
+   * - Any other Status: MeisimUpstreamError, nothing placed.
+   * - Status "Success" but no readable ICCID/LPA: OrderOutcomeUnknownError
+   *   (the card was placed; its install must be found another way).
+   * - No answer (timeout, connection lost after sending), a 5xx, or an
+   *   unreadable body: OrderOutcomeUnknownError.
+   * - 400/401/402/403/404, 429 after the bounded waits: their typed errors,
+   *   nothing placed.
+   */
+  async order(input: EsimOrderInput): Promise<MeisimEsimOrder> {
     checkNonEmpty(input.bundleName, "bundleName");
     checkEmail(input.emailAddress, "emailAddress");
     check(!input.qrToCustomer || input.emailAddress !== undefined, "emailAddress", "is required when qrToCustomer is true");
     const reference = input.customerReference;
     if (reference !== undefined) checkNonEmpty(reference, "customerReference");
-    const known =
-      reference === undefined
-        ? null
-        : (options.knownOrderIds ?? new Set((await this.account.esimOrdersByReference(reference)).map((o) => o.id)));
+    const where = describeEndpoint(order);
+    const what = `${where} for bundle ${input.bundleName}${reference ? ` (customerReference ${reference})` : ""}`;
+    let body: unknown;
     try {
-      const body = await this.http.upstream(order, orderSchema, {
+      body = await this.http.body(order, {
         body: { bundleName: input.bundleName, customerReference: reference, emailAddress: input.emailAddress, qrToCustomer: input.qrToCustomer ?? false },
       });
+    } catch (err) {
+      if (!answerLost(err)) throw err;
+      this.http.log.error("meisim: order answer lost; the order may exist", { bundleName: input.bundleName, customerReference: reference, err });
+      throw new OrderOutcomeUnknownError("meisim", what, err);
+    }
+    const status = orderStatus(body);
+    if (status === undefined) {
+      const cause = new ProviderResponseError("meisim", `${where} response: Status is missing (${JSON.stringify(body)?.slice(0, 80) ?? "empty body"})`, { body });
+      this.http.log.error("meisim: order answer unreadable; the order may exist", { customerReference: reference, err: cause });
+      throw new OrderOutcomeUnknownError("meisim", what, cause);
+    }
+    if (status.trim().toLowerCase() !== "success") throw new MeisimUpstreamError(where, status, messageIn(body));
+    try {
+      const placed = readPlacedEsim(body, where);
       return {
-        orderId: body.OrderId,
-        install: installFromLpa(body.Iccid, body.QrCode),
-        bundleName: body.BundleName ?? input.bundleName,
-        customerReference: body.CustomerReference ?? reference ?? null,
-        charged: body.Price === undefined ? null : { amountMinor: body.Price, currency: "USD" },
-        recovered: false,
+        orderId: placed.orderId,
+        install: installFromLpa(placed.iccid, placed.lpa),
+        bundleName: input.bundleName,
+        customerReference: reference ?? null,
+        charged: placed.charged,
       };
     } catch (err) {
-      if (!outcomeUnknown(err)) throw err;
-      if (reference === undefined || known === null) {
-        this.http.log.error("meisim: order answer lost and no customerReference to find it by", { bundleName: input.bundleName, err });
-        throw err;
-      }
-      const found = await this.findNewOrder(reference, known, err);
-      return this.fromRecord(found, true);
+      if (!(err instanceof ProviderResponseError)) throw err;
+      this.http.log.error("meisim: order placed (Status Success) but its eSIM could not be read", { customerReference: reference, err });
+      throw new OrderOutcomeUnknownError("meisim", `${what}, answered Status ${status}`, err);
     }
   }
 
-  /** Turns a history row into an order with its install details. */
-  async fromRecord(record: MeisimOrderRecord, recovered: boolean): Promise<MeisimEsimOrder> {
-    if (!record.iccid) throw new ProviderResponseError("meisim", `Order ${record.id} has no ICCID in the order history`);
-    const esim = await this.details(record.iccid);
-    if (!esim.lpa) throw new ProviderResponseError("meisim", `Order ${record.id}: details for ${record.iccid} carry no QrCode`);
-    return {
-      orderId: record.id,
-      install: installFromLpa(record.iccid, esim.lpa),
-      bundleName: record.bundleName ?? esim.bundleName ?? "",
-      customerReference: record.customerReference,
-      charged: record.amount,
-      recovered,
-    };
-  }
-
-  private async findNewOrder(reference: string, known: ReadonlySet<string>, cause: unknown): Promise<MeisimOrderRecord> {
-    this.http.log.warn("meisim: order answer lost, looking it up by customerReference", { customerReference: reference, err: cause });
-    for (let lookup = 1; lookup <= this.recovery.lookups; lookup++) {
-      const fresh = (await this.account.esimOrdersByReference(reference)).filter((o) => !known.has(o.id));
-      // Newest first: with several unseen rows, the latest is the one just sent.
-      if (fresh[0]) {
-        this.http.log.info("meisim: lost order found in history", { customerReference: reference, orderId: fresh[0].id });
-        return fresh[0];
-      }
-      if (lookup < this.recovery.lookups) await sleep(this.recovery.intervalMs);
-    }
-    this.http.log.warn("meisim: lost order not in history; it was not placed", { customerReference: reference });
-    throw cause;
-  }
-
+  /** Activation state, data used vs allowance, expiry; an LPA only when the answer happens to carry one. */
   async details(iccid: string): Promise<MeisimEsimDetails> {
     checkIccid(iccid, "iccid");
-    const body = await this.http.upstream(details, detailsSchema, { body: { iccid } });
-    return {
-      iccid: body.Iccid,
-      state: STATES[body.State.toUpperCase()] ?? "unknown",
-      rawState: body.State,
-      usedMb: body.DataUsedMb,
-      totalMb: body.DataAllowanceMb,
-      activatedAt: body.ActivatedAt ?? null,
-      expiresAt: body.ExpiresAt ?? null,
-      bundleName: body.BundleName ?? null,
-      lpa: body.QrCode ?? null,
-    };
+    const where = describeEndpoint(details);
+    const body = await this.http.body(details, { body: { iccid } });
+    const refused = refusalIn(body, where);
+    if (refused) throw refused;
+    const read = readDetails(body, where);
+    return { ...read, iccid: read.iccid ?? iccid };
   }
 
-  /** Deactivates the eSIM upstream; MeiSIM marks the order revoked. */
+  /** Deactivates the eSIM upstream; MeiSIM marks the order revoked. Any 2xx answer (even empty) is success unless it says otherwise. */
   async revoke(iccid: string): Promise<void> {
     checkIccid(iccid, "iccid");
-    await this.http.upstream(revoke, revokeSchema, { body: { iccid } });
+    const where = describeEndpoint(revoke);
+    const body = await this.http.body(revoke, { body: { iccid } });
+    const refused = refusalIn(body, where);
+    if (refused) throw refused;
+    if (isRecord(body) && looseBoolean(pick(body, ["revoked", "deactivated", "cancelled"])) === false) {
+      throw new MeisimUpstreamError(where, "not revoked", messageIn(body));
+    }
   }
 }

@@ -1,13 +1,15 @@
 export { MeisimClient } from "./client";
-export { MeisimProvider, bundleToPlan } from "./provider";
+export { MeisimProvider, MEISIM_MAX_QUANTITY } from "./provider";
+export { bundleToPlan, destinationOf, fetchCatalog, type MeisimCatalog } from "./catalog";
 export { MEISIM_DEFAULTS, type MeisimClientConfig } from "./config";
 export { MEISIM_RATE_LIMITS, type MeisimRateGroup, type RateLimit } from "./sliding-window";
 export { parseCsv, toCsv } from "./csv";
 export * from "./errors";
-export type { MeisimDealer, MeisimOrderRecord } from "./account-api";
+export { ORDER_HISTORY_WINDOW, type MeisimDealer, type MeisimOrderRecord } from "./account-api";
 export type { MeisimLogin } from "./auth-api";
 export type { CheckBatch, CheckResultRow, CheckStatus, PollOptions } from "./batches";
-export type { BundleFilter, BundlePage, EsimOrderInput, MeisimBundle, MeisimCountry, MeisimEsimDetails, MeisimEsimOrder } from "./esim-api";
+export { BUNDLE_PAGE_MAX, MAX_BUNDLE_PAGES, type BundleFilter, type BundlePage, type BundleWalk, type EsimOrderInput, type MeisimBundle, type MeisimCountry, type MeisimEsimDetails, type MeisimEsimOrder } from "./esim-api";
+export * as meisimNormalise from "./normalise";
 export type { MeisimSku } from "./portal";
 export type { MySupplyEsim, MySupplyEsimPage, ReplacementDecision, ReplacementStatus, SupplyEsim, SupplyPurchase } from "./supply-api";
 export type { RechargeInput, RechargeResult, TopupConfirmation, TopupNetwork, TopupTarget } from "./topup-api";
@@ -18,6 +20,7 @@ export {
   type DealerAddress,
   type DealerOrderInput,
   type DealerOrderResult,
+  type ReplacementResult,
   type MeisimWallet,
   type StatementRow,
   type StripeFee,

@@ -1,75 +1,86 @@
 import { log as rootLog, type Logger } from "../../log";
-import { ProviderError } from "../errors";
-import type { CancelResult, EsimProvider, EsimUsage, PlaceOrderInput, ProgressFn, ProviderDestination, ProviderOrder, ProviderOrderStatus, ProviderPlan, RenewInput } from "../types";
-import type { MeisimOrderRecord } from "./account-api";
+import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../errors";
+import type {
+  Availability,
+  CancelResult,
+  DeliveredEsim,
+  EsimProvider,
+  EsimUsage,
+  OrderLookup,
+  OrderLookupInput,
+  OtherItemId,
+  PlaceOrderInput,
+  ProgressFn,
+  ProviderOrder,
+  ProviderOrderStatus,
+  ProviderPlan,
+  RenewInput,
+} from "../types";
+import { ORDER_HISTORY_WINDOW, type MeisimOrderRecord } from "./account-api";
+import { fetchCatalog } from "./catalog";
 import type { MeisimClient } from "./client";
-import { MeisimNotFoundError } from "./errors";
-import type { MeisimBundle, MeisimEsimOrder } from "./esim-api";
-import { checkIntegerRange, checkNonEmpty } from "./input";
+import { MeisimForbiddenError, MeisimNotConfiguredError, MeisimNotFoundError, MeisimOrderOutcomeUnknownError, MeisimPartialOrderError, MeisimUnauthorizedError } from "./errors";
+import { installFromLpa, type MeisimEsimOrder } from "./esim-api";
+import { check, checkIntegerRange, checkNonEmpty } from "./input";
+import type { MeisimBundle } from "./normalise";
 
-/** Most eSIMs one storefront order may ask for (the dealer wallet order's own cap). */
-const MAX_ORDER_COUNT = 20;
+/** Most eSIMs one storefront order may ask for: the document's 1–20 for /dealer/order. */
+export const MEISIM_MAX_QUANTITY = 20;
 
-function destinationOf(bundle: MeisimBundle): ProviderDestination {
-  const codes = bundle.countries.map((c) => c.iso);
-  const [only] = bundle.countries;
-  if (only && codes.length === 1) return { providerRef: only.iso, name: only.name, kind: "country", countryCodes: codes };
-  const region = bundle.region ?? "Global";
-  return { providerRef: region, name: region, kind: "region", countryCodes: codes };
-}
+/**
+ * Our clock and MeiSIM's may disagree: a history row counts as older than
+ * the attempt only when it is older by this much.
+ */
+const CLOCK_SKEW_MS = 2 * 60_000;
 
-export function bundleToPlan(bundle: MeisimBundle): ProviderPlan {
-  return {
-    provider: "meisim",
-    planRef: bundle.name,
-    name: bundle.description ?? bundle.name,
-    destination: destinationOf(bundle),
-    dataMb: bundle.dataMb,
-    days: bundle.validityDays,
-    wholesale: bundle.price,
-    // MeiSIM has no way to add a bundle to an existing eSIM (top-ups are for physical SIM networks).
-    renewable: false,
-    dayPass: bundle.dayPass,
-    // Revoke exists, but MeiSIM documents no refund for it, so nothing is sold as cancellable.
-    cancellable: false,
-    cancellationPolicy: null,
-  };
-}
+const FAILED_ROW = /^(failed|failure|error|declined|rejected)$/i;
 
 /** The order's status from its eSIMs' history statuses. */
 function orderStatus(statuses: readonly string[]): ProviderOrderStatus {
-  const revoked = statuses.filter((s) => s === "revoked").length;
-  if (statuses.length === 0 || statuses.every((s) => s === "failed")) return "void";
-  if (statuses.some((s) => s === "pending" || s === "processing")) return "pending";
-  if (revoked === statuses.length) return "cancelled";
+  const lower = statuses.map((s) => s.toLowerCase());
+  const revoked = lower.filter((s) => s === "revoked").length;
+  if (lower.some((s) => s === "pending" || s === "processing")) return "pending";
+  if (revoked > 0 && revoked === lower.length) return "cancelled";
   if (revoked > 0) return "partially_cancelled";
   return "active";
 }
 
-function toProviderOrder(otherOrderId: string, placed: readonly { order: MeisimEsimOrder; status: string }[]): ProviderOrder {
-  const charges = placed.map((p) => p.order.charged);
-  const allCharged = charges.every((c) => c !== null);
+interface PlacedCard {
+  itemId: OtherItemId;
+  order: MeisimEsimOrder;
+}
+
+const delivered = (card: PlacedCard): DeliveredEsim => ({ ...card.order.install, otherItemId: card.itemId });
+
+/** The storefront's view of cards placed one request each. */
+function placedOrder(otherOrderId: string, cards: readonly PlacedCard[]): ProviderOrder {
+  const charges = cards.map((c) => c.order.charged);
+  const allCharged = charges.length > 0 && charges.every((c) => c !== null);
+  const [first] = cards;
   return {
     provider: "meisim",
-    providerOrderRef: placed[0]?.order.orderId ?? "",
+    // The document's order answer carries no order id; the first card's ICCID stands in for it then.
+    providerOrderRef: first ? (first.order.orderId ?? first.order.install.iccid) : "",
     otherOrderId,
-    status: orderStatus(placed.map((p) => p.status)),
-    esims: placed.map((p) => p.order.install),
-    charged: allCharged && charges.length > 0 ? { amountMinor: charges.reduce((sum, c) => sum + c!.amountMinor, 0), currency: "USD" } : null,
+    status: "active",
+    esims: cards.map(delivered),
+    charged: allCharged ? { amountMinor: charges.reduce((sum, c) => sum + c!.amountMinor, 0), currency: charges[0]!.currency } : null,
   };
 }
 
 /**
  * MeiSIM behind the storefront's provider contract. One MeiSIM order is one
- * eSIM, so an order of N eSIMs is N MeiSIM orders sharing our reference as
- * `customerReference`; that reference also makes `placeOrder` resumable.
+ * eSIM: an order of N eSIMs is N MeiSIM orders, sent one after the other,
+ * each with its item id as `customerReference`.
  */
 export class MeisimProvider implements EsimProvider {
   readonly id = "meisim" as const;
   readonly displayName = "MeiSIM";
+  readonly maxQuantity = MEISIM_MAX_QUANTITY;
   private readonly log: Logger;
   private readonly catalogTtlMs: number;
-  private catalog: { fetchedAt: number; plans: Map<string, ProviderPlan> } | null = null;
+  /** Bundles by name, for availability checks: from the last catalog, or the unfiltered list alone. */
+  private index: { fetchedAt: number; bundles: Map<string, MeisimBundle> } | null = null;
 
   constructor(
     readonly client: MeisimClient,
@@ -79,53 +90,160 @@ export class MeisimProvider implements EsimProvider {
     this.log = options.logger ?? rootLog.child({ provider: "meisim" });
   }
 
+  /** The whole catalog; see ./catalog for how coverage is learnt when bundles do not state it. */
   async listPlans(options: { onProgress?: ProgressFn } = {}): Promise<ProviderPlan[]> {
-    const plans = (await this.client.esim.allBundles({}, options)).map(bundleToPlan);
-    this.catalog = { fetchedAt: Date.now(), plans: new Map(plans.map((p) => [p.planRef, p])) };
-    return plans;
+    const catalog = await fetchCatalog(this.client.esim, this.log, options.onProgress);
+    this.index = { fetchedAt: Date.now(), bundles: catalog.bundles };
+    return catalog.plans;
   }
 
-  /** The plan exists, the account may order, and the wallet covers `count` of it. */
-  async checkAvailability(planRef: string, count: number): Promise<boolean> {
-    if (!Number.isInteger(count) || count < 1 || count > MAX_ORDER_COUNT) return false;
-    const plan = await this.findPlan(planRef);
-    if (!plan) return false;
-    const [me, wallet] = await Promise.all([this.client.account.me(), this.client.wallet.wallet()]);
-    return me.status === "approved" && wallet.balance.amountMinor >= plan.wholesale.amountMinor * count;
+  /** The plan exists, the dealer account is approved, and the wallet covers `count` of it at the dealer price. */
+  async checkAvailability(planRef: string, count: number): Promise<Availability> {
+    if (!Number.isInteger(count) || count < 1 || count > MEISIM_MAX_QUANTITY) {
+      return { available: false, reason: "quantity", detail: `MeiSIM orders take 1 to ${MEISIM_MAX_QUANTITY} eSIMs, not ${count}` };
+    }
+    try {
+      const bundle = await this.findBundle(planRef);
+      if (!bundle) return { available: false, reason: "unknown_plan", detail: `MeiSIM does not list bundle ${planRef}` };
+      const [me, wallet] = await Promise.all([this.client.account.me(), this.client.wallet.wallet()]);
+      if (me.status.trim().toLowerCase() !== "approved") {
+        return { available: false, reason: "provider_account", detail: `The MeiSIM dealer account is ${me.status}, not approved` };
+      }
+      const needed = bundle.price.amountMinor * count;
+      if (wallet.balance.amountMinor < needed) {
+        return {
+          available: false,
+          reason: "provider_funds",
+          detail: `The MeiSIM wallet holds ${(wallet.balance.amountMinor / 100).toFixed(2)} USD; ${count} × ${planRef} needs ${(needed / 100).toFixed(2)} USD`,
+        };
+      }
+      return { available: true };
+    } catch (err) {
+      if (err instanceof MeisimForbiddenError || err instanceof MeisimUnauthorizedError || err instanceof MeisimNotConfiguredError) {
+        return { available: false, reason: "provider_account", detail: describeProviderFailure(err) };
+      }
+      if (err instanceof ProviderError) return { available: false, reason: "unavailable", detail: describeProviderFailure(err) };
+      throw err;
+    }
   }
 
+  /**
+   * One /api/v1/esim/order per item id, in order, `customerReference` = the
+   * item id; nothing is read first. Returns every card, or throws:
+   * - the refusal itself when the first card is refused (nothing placed);
+   * - MeisimPartialOrderError when a later card is refused (`order` holds the
+   *   placed cards, `notPlaced` the rest);
+   * - MeisimOrderOutcomeUnknownError (an OrderOutcomeUnknownError) when a
+   *   card's answer is lost or says Success without a readable install:
+   *   `partial` were placed, `lostItemId` is unknown, `notSent` never went.
+   */
   async placeOrder(input: PlaceOrderInput): Promise<ProviderOrder> {
-    const count = input.count ?? 1;
+    checkNonEmpty(input.planRef, "planRef");
     checkNonEmpty(input.otherOrderId, "otherOrderId");
-    checkIntegerRange(count, "count", 1, MAX_ORDER_COUNT);
-    const prior = (await this.client.account.esimOrdersByReference(input.otherOrderId)).filter((o) => o.status !== "failed");
-    const conflicting = prior.find((o) => o.bundleName !== null && o.bundleName !== input.planRef);
-    if (conflicting) {
-      throw new ProviderError("meisim", `Reference ${input.otherOrderId} is already used by MeiSIM order ${conflicting.id} for ${conflicting.bundleName}`, {
-        code: "REFERENCE_CONFLICT",
-        hint: "Each storefront order must use its own reference.",
-      });
+    checkIntegerRange(input.itemIds.length, "itemIds.length", 1, MEISIM_MAX_QUANTITY);
+    input.itemIds.forEach((itemId, i) => checkNonEmpty(itemId, `itemIds[${i}]`));
+    check(new Set(input.itemIds).size === input.itemIds.length, "itemIds", "must be distinct: each is one card's customerReference");
+    const cards: PlacedCard[] = [];
+    for (const [i, itemId] of input.itemIds.entries()) {
+      try {
+        const order = await this.client.esim.order({ bundleName: input.planRef, customerReference: itemId, emailAddress: input.customerEmail });
+        cards.push({ itemId, order });
+      } catch (err) {
+        const notSent = input.itemIds.slice(i + 1);
+        if (err instanceof OrderOutcomeUnknownError) {
+          this.log.error("meisim: card outcome unknown", { otherOrderId: input.otherOrderId, lostItemId: itemId, placed: cards.length, notSent });
+          const what = `MeiSIM order ${input.otherOrderId}, card ${i + 1} of ${input.itemIds.length} (${itemId})`;
+          throw new MeisimOrderOutcomeUnknownError(what, err.cause ?? err, cards.map(delivered), itemId, notSent);
+        }
+        if (cards.length > 0) {
+          this.log.error("meisim: order partly placed, then refused", { otherOrderId: input.otherOrderId, placed: cards.length, refusedItemId: itemId, err });
+          throw new MeisimPartialOrderError(placedOrder(input.otherOrderId, cards), input.itemIds.slice(i), err);
+        }
+        throw err;
+      }
     }
-    if (prior.length > 0) this.log.info("meisim: resuming order", { otherOrderId: input.otherOrderId, alreadyPlaced: prior.length, count });
-    const placed = await this.withInstalls(prior.slice(0, count));
-    const known = new Set(prior.map((o) => o.id));
-    while (placed.length < count) {
-      const order = await this.client.esim.order(
-        { bundleName: input.planRef, customerReference: input.otherOrderId, emailAddress: input.customerEmail },
-        { knownOrderIds: known },
-      );
-      known.add(order.orderId);
-      placed.push({ order, status: "completed" });
-    }
-    return toProviderOrder(input.otherOrderId, placed);
+    this.log.info("meisim: order placed", { otherOrderId: input.otherOrderId, esims: cards.length });
+    return placedOrder(input.otherOrderId, cards);
   }
 
-  async findOrder(otherOrderId: string): Promise<ProviderOrder | null> {
-    const records = await this.client.account.esimOrdersByReference(otherOrderId);
-    if (records.length === 0) return null;
-    const live = records.filter((r) => r.status !== "failed");
-    if (live.length === 0) return { provider: "meisim", providerOrderRef: records[0]!.id, otherOrderId, status: "void", esims: [], charged: null };
-    return toProviderOrder(otherOrderId, await this.withInstalls(live));
+  /**
+   * Looks the item ids up in GET /api/v1/orders (the last 100 orders), by
+   * `customer_reference` (or, for orders placed before item ids, our order
+   * id), then each found card's install in /esim/details. Never throws for
+   * an unavailable look-up; see OrderLookup for what each outcome allows.
+   */
+  async findOrder(input: OrderLookupInput): Promise<OrderLookup> {
+    check(input.itemIds.length > 0, "itemIds", "at least one item id to look for");
+    let rows: MeisimOrderRecord[];
+    try {
+      rows = await this.client.account.orders();
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      return { outcome: "unknown", reason: `MeiSIM's order history (GET /api/v1/orders) could not be read: ${describeProviderFailure(err)}` };
+    }
+    const live = rows.filter((r) => r.type.toLowerCase() !== "topup" && !FAILED_ROW.test(r.status.trim()));
+    const matched = new Map<OtherItemId, MeisimOrderRecord>();
+    for (const itemId of input.itemIds) {
+      const hits = live.filter((r) => r.customerReference === itemId);
+      if (hits.length > 1) this.log.warn("meisim: several live orders carry one item id; the newest counts", { itemId, orders: hits.map((r) => r.id) });
+      if (hits[0]) matched.set(itemId, hits[0]);
+    }
+    // Orders placed before per-card references carry our order id: oldest first, they fill the item ids in order.
+    const legacy = live.filter((r) => r.customerReference === input.otherOrderId).reverse();
+    for (const itemId of input.itemIds) {
+      if (matched.has(itemId)) continue;
+      const row = legacy.shift();
+      if (!row) break;
+      matched.set(itemId, row);
+    }
+
+    const found: { itemId: OtherItemId; row: MeisimOrderRecord; esim: DeliveredEsim }[] = [];
+    const unknown: string[] = [];
+    for (const [itemId, row] of matched) {
+      if (!row.iccid) {
+        unknown.push(`MeiSIM order ${row.id} (${itemId}) exists, but the order history gives no ICCID for it`);
+        continue;
+      }
+      try {
+        const details = await this.client.esim.details(row.iccid);
+        if (details.lpa) found.push({ itemId, row, esim: { ...installFromLpa(row.iccid, details.lpa), otherItemId: itemId } });
+        else {
+          unknown.push(
+            `MeiSIM order ${row.id} (ICCID ${row.iccid}, ${itemId}) exists, but the documented API returns no activation code for it: /api/v1/esim/details gives activation state, usage and expiry only, and the order answer that carried the QR code was lost; ask MeiSIM support to resend it (the dealer portal's resend-email for order ${row.id})`,
+          );
+        }
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        unknown.push(`MeiSIM order ${row.id} (ICCID ${row.iccid}, ${itemId}) exists, but its details could not be read: ${describeProviderFailure(err)}`);
+      }
+    }
+
+    const missing = input.itemIds.filter((itemId) => !matched.has(itemId));
+    if (missing.length > 0 && rows.length >= ORDER_HISTORY_WINDOW) {
+      const oldest = Math.min(...rows.map((r) => Date.parse(r.createdAt)));
+      if (oldest > input.attemptedAt.getTime() - CLOCK_SKEW_MS) {
+        unknown.push(
+          `${missing.join(", ")} not among MeiSIM's last ${ORDER_HISTORY_WINDOW} orders, but that 100-order window only reaches back to ${new Date(oldest).toISOString()}, after the attempt at ${input.attemptedAt.toISOString()}: whether they were placed cannot be looked up`,
+        );
+      }
+    }
+
+    if (unknown.length > 0) {
+      const meanwhile = found.length > 0 ? `; found with install: ${found.map((f) => `${f.itemId} → ICCID ${f.row.iccid}`).join(", ")}` : "";
+      return { outcome: "unknown", reason: unknown.join("; ") + meanwhile };
+    }
+    if (found.length === 0) return { outcome: "absent" };
+    const ordered = input.itemIds.flatMap((itemId) => found.filter((f) => f.itemId === itemId));
+    const amounts = ordered.map((f) => f.row.amount);
+    const order: ProviderOrder = {
+      provider: "meisim",
+      providerOrderRef: ordered[0]!.row.id,
+      otherOrderId: input.otherOrderId,
+      status: orderStatus(ordered.map((f) => f.row.status)),
+      esims: ordered.map((f) => f.esim),
+      charged: { amountMinor: amounts.reduce((sum, a) => sum + a.amountMinor, 0), currency: "USD" },
+    };
+    return { outcome: "found", order, raw: ordered.map((f) => f.row) };
   }
 
   async getUsage(iccids: string[], options: { onProgress?: ProgressFn } = {}): Promise<EsimUsage[]> {
@@ -150,19 +268,44 @@ export class MeisimProvider implements EsimProvider {
     });
   }
 
-  /** Revokes an eSIM that was never installed; an already revoked one counts as cancelled. */
-  async cancel(order: { providerOrderRef: string; iccid: string }): Promise<CancelResult> {
-    const esim = await this.client.esim.details(order.iccid);
-    if (esim.state === "disabled" || esim.state === "deleted") return { status: "cancelled" };
-    if (esim.state !== "not_installed") {
-      throw new ProviderError("meisim", `eSIM ${order.iccid} is ${esim.rawState}; only eSIMs not yet installed can be cancelled`, {
-        code: "NOT_CANCELLABLE",
-        hint: "The customer has installed or used this eSIM.",
-      });
+  /**
+   * Revokes each eSIM in `iccids` that was never installed; one already
+   * revoked counts as cancelled. Every card is checked before any is
+   * revoked, so an installed one stops the whole request with nothing done.
+   * MeiSIM documents no refund for a revoke; plans are sold as not
+   * cancellable, so this is for an operator's own decisions.
+   */
+  async cancel(order: { providerOrderRef: string; iccids: string[]; allIccids: string[] }): Promise<CancelResult> {
+    check(order.iccids.length > 0, "iccids", "at least one ICCID to cancel");
+    const toRevoke: string[] = [];
+    for (const iccid of order.iccids) {
+      const esim = await this.client.esim.details(iccid);
+      if (esim.state === "disabled" || esim.state === "deleted") continue;
+      if (esim.state !== "not_installed") {
+        throw new ProviderError("meisim", `eSIM ${iccid} is ${esim.rawState}; only eSIMs not yet installed can be cancelled`, {
+          code: "NOT_CANCELLABLE",
+          hint: "The customer has installed or used this eSIM.",
+        });
+      }
+      toRevoke.push(iccid);
     }
-    await this.client.esim.revoke(order.iccid);
-    this.log.info("meisim: eSIM revoked", { iccid: order.iccid, providerOrderRef: order.providerOrderRef });
-    return { status: "cancelled" };
+    const revoked: string[] = [];
+    for (const iccid of toRevoke) {
+      try {
+        await this.client.esim.revoke(iccid);
+        revoked.push(iccid);
+      } catch (err) {
+        if (revoked.length === 0) throw err;
+        throw new ProviderError("meisim", `Revoked ${revoked.join(", ")}, then revoking ${iccid} failed: ${describeProviderFailure(err)}`, {
+          code: "PARTIALLY_CANCELLED",
+          hint: "Check the remaining eSIMs' state before trying again.",
+          cause: err,
+        });
+      }
+    }
+    this.log.info("meisim: eSIMs revoked", { iccids: revoked, providerOrderRef: order.providerOrderRef });
+    const all = order.allIccids.every((iccid) => order.iccids.includes(iccid));
+    return { status: all ? "cancelled" : "partially_cancelled" };
   }
 
   private async usageOf(iccid: string): Promise<EsimUsage> {
@@ -176,15 +319,13 @@ export class MeisimProvider implements EsimProvider {
     }
   }
 
-  /** History rows (newest first) as orders with install details, oldest first. */
-  private async withInstalls(records: readonly MeisimOrderRecord[]): Promise<{ order: MeisimEsimOrder; status: string }[]> {
-    const out: { order: MeisimEsimOrder; status: string }[] = [];
-    for (const record of [...records].reverse()) out.push({ order: await this.client.esim.fromRecord(record, false), status: record.status });
-    return out;
-  }
-
-  private async findPlan(planRef: string): Promise<ProviderPlan | undefined> {
-    if (!this.catalog || Date.now() - this.catalog.fetchedAt > this.catalogTtlMs) await this.listPlans();
-    return this.catalog!.plans.get(planRef);
+  /** A bundle by name from a fresh index: the last catalog, else the unfiltered list alone (cheap), else the whole catalog. */
+  private async findBundle(planRef: string): Promise<MeisimBundle | undefined> {
+    if (!this.index || Date.now() - this.index.fetchedAt > this.catalogTtlMs) {
+      const walk = await this.client.esim.allBundles({});
+      if (walk.bundles.length > 0) this.index = { fetchedAt: Date.now(), bundles: new Map(walk.bundles.map((b) => [b.name, b])) };
+      else await this.listPlans();
+    }
+    return this.index!.bundles.get(planRef);
   }
 }

@@ -2,11 +2,12 @@ import { z } from "zod";
 import { ProviderResponseError } from "../errors";
 import { toMinorUnits } from "../http";
 import { parseCsv } from "./csv";
-import { MeisimUpstreamError } from "./errors";
 
 /**
- * Turning MeiSIM answers into checked values. Unknown extra fields pass;
- * a missing or malformed required one fails with its name.
+ * Checking the answers the document shapes exactly (account, order history,
+ * wallet, statement, auth, verification, supply, validator). Unknown extra
+ * fields pass; a missing or malformed documented one fails with its name.
+ * Loosely documented answers are read by ./normalise instead.
  */
 
 /** A decimal USD figure (number or numeric string) as integer cents. */
@@ -22,16 +23,6 @@ export function parseResponse<S extends z.ZodType>(schema: S, value: unknown, wh
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join(".") || "(body)";
   throw new ProviderResponseError("meisim", `${where}: response field "${field}": ${issue.message}`, result.error);
-}
-
-/**
- * Upstream-format answers (`{ Status: "Success", ... }`) can carry a failure
- * in a 200; that is a refusal, not a malformed response.
- */
-export function parseUpstream<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
-  const head = z.object({ Status: z.string(), Message: z.string().optional() }).safeParse(value);
-  if (head.success && head.data.Status !== "Success") throw new MeisimUpstreamError(where, head.data.Status, head.data.Message);
-  return parseResponse(schema, value, where);
 }
 
 /** CSV text as records keyed by header; every `columns` entry must be in the header. */

@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { Money, ProgressFn } from "../types";
 import { pollUntil, type PollOptions } from "./batches";
 import { checkIccid, checkIntegerRange, checkNonEmpty } from "./input";
-import { executeSchema, skuListSchema, toSkus, type MeisimSku } from "./portal";
+import { executeSchema, readSkus, type MeisimSku } from "./portal";
 import { isoDateTime } from "./response";
-import type { MeisimTransport } from "./transport";
+import { describeEndpoint, type MeisimTransport } from "./transport";
 
 const PREFIX = "/api/portal/v1";
 const skus = { method: "GET", path: `${PREFIX}/services/esim_supply_att/skus`, auth: "portal", idempotent: true } as const;
@@ -113,7 +113,7 @@ export class MeisimSupplyApi {
   constructor(private readonly http: MeisimTransport) {}
 
   async skus(): Promise<MeisimSku[]> {
-    return toSkus(await this.http.json(skus, skuListSchema));
+    return readSkus(await this.http.body(skus), describeEndpoint(skus));
   }
 
   /**

@@ -1,10 +1,10 @@
 import type { z } from "zod";
 import { log as rootLog, type Logger } from "../../log";
-import { ProviderError, ProviderNetworkError, ProviderTimeoutError } from "../errors";
+import { ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
 import { httpRequest, sleep, withRetry, type HttpResponse, type RetryPolicy } from "../http";
 import { MEISIM_DEFAULTS, type MeisimClientConfig } from "./config";
 import { meisimErrorFor, MeisimNotConfiguredError, MeisimServerError, type MeisimErrorBody } from "./errors";
-import { parseResponse, parseUpstream } from "./response";
+import { parseResponse } from "./response";
 import { RateLimiter, type MeisimRateGroup } from "./sliding-window";
 
 /** Which credentials a call carries. `dealerKey` is for the one call that only takes the key (set-password). */
@@ -127,10 +127,16 @@ export class MeisimTransport {
     return parseResponse(schema, res.json, describeEndpoint(ep));
   }
 
-  /** For upstream-format answers that report failure in `Status`. */
-  async upstream<S extends z.ZodType>(ep: Endpoint, schema: S, options: CallOptions = {}): Promise<z.output<S>> {
+  /**
+   * The parsed JSON body of an answer the document shapes only loosely, for
+   * the readers in ./normalise; undefined for an empty body. A non-empty body
+   * that is not JSON fails here.
+   */
+  async body(ep: Endpoint, options: CallOptions = {}): Promise<unknown> {
     const res = await this.send(ep, options, this.config.timeoutMs ?? MEISIM_DEFAULTS.timeoutMs);
-    return parseUpstream(schema, res.json, describeEndpoint(ep));
+    if (res.text.trim() === "") return undefined;
+    if (res.json === undefined) throw new ProviderResponseError("meisim", `${describeEndpoint(ep)}: response body is not JSON (${res.text.slice(0, 60)})`);
+    return res.json;
   }
 
   /** Raw text body (CSV exports). */

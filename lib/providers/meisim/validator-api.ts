@@ -3,9 +3,9 @@ import type { Money } from "../types";
 import { CheckBatchReader } from "./batches";
 import { toCsv } from "./csv";
 import { check, checkIccid, checkLpa, checkNonEmpty } from "./input";
-import { executeSchema, skuListSchema, toSkus, type MeisimSku } from "./portal";
+import { executeSchema, readSkus, type MeisimSku } from "./portal";
 import { usdMinor } from "./response";
-import type { MeisimTransport } from "./transport";
+import { describeEndpoint, type MeisimTransport } from "./transport";
 import { MAX_VERIFY_LPAS } from "./verification-api";
 
 const PREFIX = "/api/portal/v1";
@@ -49,7 +49,7 @@ export class MeisimValidatorApi extends CheckBatchReader {
   }
 
   async skus(): Promise<MeisimSku[]> {
-    return toSkus(await this.http.json(skus, skuListSchema));
+    return readSkus(await this.http.body(skus), describeEndpoint(skus));
   }
 
   /** Submits rows as the CSV the service takes ("iccid,lpa"). */

@@ -2,7 +2,10 @@ import { z } from "zod";
 import type { Money } from "../types";
 import { check, checkEmail, checkIntegerRange, checkNonEmpty, toMajorUnits } from "./input";
 import { csvMinor, isoDateTime, parseCsvRecords, usdMinor } from "./response";
-import type { MeisimTransport } from "./transport";
+import type { LooseRecord } from "../loose";
+import { looseString } from "../loose";
+import { layers, moneyIn, optionalIn, refusalIn, text } from "./normalise";
+import { describeEndpoint, type MeisimTransport } from "./transport";
 
 const wallet = { method: "GET", path: "/dealer/wallet", auth: "dealer", idempotent: true } as const;
 const statement = { method: "GET", path: "/dealer/statement", auth: "dealer", idempotent: true } as const;
@@ -48,7 +51,6 @@ const dealerOrderSchema = z.object({
   newBalance: usdMinor,
 });
 
-const resendSchema = z.object({ ok: z.literal(true), sentTo: z.string().nullish(), feeUsd: usdMinor.optional(), newBalance: usdMinor.optional() });
 
 const STATEMENT_COLUMNS = ["Date", "Type", "Amount USD", "Balance after USD", "Description", "Order ID", "Stripe session"] as const;
 
@@ -119,6 +121,18 @@ export interface DealerOrderInput {
   address?: DealerAddress;
 }
 
+/**
+ * A replacement's answer. The document shows none for /dealer/replace, so
+ * every figure is read tolerantly and may be missing.
+ */
+export interface ReplacementResult {
+  orderId: string | null;
+  shortId: string | null;
+  unitPrice: Money | null;
+  total: Money | null;
+  newBalance: Money | null;
+}
+
 export interface DealerOrderResult {
   orderId: string;
   shortId: string | null;
@@ -181,6 +195,8 @@ const toDealerOrder = (b: z.output<typeof dealerOrderSchema>): DealerOrderResult
   total: usd(b.totalUsd),
   newBalance: usd(b.newBalance),
 });
+
+const usdIn = (records: LooseRecord[], major: string[]): Money | null => moneyIn(records, { major, currency: [] }) ?? null;
 
 /** The dealer wallet: balance, statement, Stripe top-ups, and what is paid from it. */
 export class MeisimWalletApi {
@@ -250,17 +266,43 @@ export class MeisimWalletApi {
     return toDealerOrder(await this.http.json(dealerOrder, dealerOrderSchema, { body: { ...input } }));
   }
 
-  /** Resends the activation email (charges the resend fee); to the original address unless `email` is given. */
+  /**
+   * Resends the activation email (charges the resend fee); to the original
+   * address unless `email` is given. The document shows no answer: any 2xx
+   * is success unless it reports failure; figures are read when present.
+   */
   async resendEmail(orderId: string, email?: string): Promise<{ sentTo: string | null; fee: Money | null; newBalance: Money | null }> {
     checkNonEmpty(orderId, "orderId");
     checkEmail(email, "email");
-    const b = await this.http.json(resendEmail, resendSchema, { params: { orderId }, body: email === undefined ? {} : { email } });
-    return { sentTo: b.sentTo ?? null, fee: b.feeUsd === undefined ? null : usd(b.feeUsd), newBalance: b.newBalance === undefined ? null : usd(b.newBalance) };
+    const where = describeEndpoint(resendEmail);
+    const body = await this.http.body(resendEmail, { params: { orderId }, body: email === undefined ? {} : { email } });
+    const refused = refusalIn(body, where);
+    if (refused) throw refused;
+    const ls = layers(body);
+    return {
+      sentTo: optionalIn(ls, ["sentTo", "email", "recipient", "to", "emailAddress"], looseString) ?? email ?? null,
+      fee: usdIn(ls, ["feeUsd", "fee", "resendFee", "charged", "chargedUsd", "cost"]),
+      newBalance: usdIn(ls, ["newBalance", "balance", "balanceAfter", "walletBalance", "balanceUsd", "balanceAfterUsd"]),
+    };
   }
 
-  /** A replacement eSIM at the product's current price, paid from the wallet. */
-  async replace(orderId: string): Promise<DealerOrderResult> {
+  /**
+   * A replacement eSIM at the product's current price, paid from the wallet
+   * (402 when short). The document shows no answer; it is read tolerantly.
+   */
+  async replace(orderId: string): Promise<ReplacementResult> {
     checkNonEmpty(orderId, "orderId");
-    return toDealerOrder(await this.http.json(replace, dealerOrderSchema, { params: { orderId } }));
+    const where = describeEndpoint(replace);
+    const body = await this.http.body(replace, { params: { orderId } });
+    const refused = refusalIn(body, where);
+    if (refused) throw refused;
+    const ls = layers(body);
+    return {
+      orderId: optionalIn(ls, ["orderId", "replacementOrderId", "newOrderId", "id"], text) ?? null,
+      shortId: optionalIn(ls, ["shortId", "shortCode", "reference"], text) ?? null,
+      unitPrice: usdIn(ls, ["unitPriceUsd", "unitPrice", "price", "priceUsd"]),
+      total: usdIn(ls, ["totalUsd", "total", "charged", "chargedUsd", "amount"]),
+      newBalance: usdIn(ls, ["newBalance", "balance", "balanceAfter", "walletBalance", "balanceUsd"]),
+    };
   }
 }

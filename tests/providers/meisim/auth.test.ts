@@ -6,7 +6,8 @@ import {
   MeisimRateLimitError,
   MeisimUnauthorizedError,
 } from "@/lib/providers/meisim";
-import { addDealer, calls, clientFor, DEMO, useSimulator } from "./harness";
+import { readPortalLogin } from "@/lib/providers/meisim/auth-api";
+import { addDealer, ALL_DIALECTS, calls, clientFor, DEMO, useSimulator } from "./harness";
 
 const LOGIN = "/dealer/auth/login";
 
@@ -123,15 +124,23 @@ describe("MeiSIM JWT sessions", () => {
   });
 });
 
-describe("MeiSIM portal login", () => {
-  const sim = useSimulator();
+describe.each(ALL_DIALECTS)("MeiSIM portal login, %s dialect", (dialect) => {
+  const sim = useSimulator({ dialect });
 
-  it("uses the portal JWT for portal calls", async () => {
+  it("uses the portal JWT for portal calls, logging in once", async () => {
     const client = clientFor(sim.current.url, { dealerKey: undefined });
     const skus = await client.supply.skus();
     await client.supply.stock();
-    expect(skus[0]?.carrier).toBe("att");
+    await client.validator.skus();
+    expect(skus[0]?.price?.amountMinor).toBe(4_00);
     expect(calls(sim.current, "POST", "/api/portal/v1/auth/login")).toBe(1);
+  });
+
+  it("knows when the portal token expires, from the answer or the token's own claims", async () => {
+    const login = await clientFor(sim.current.url).auth.portalLogin();
+    expect(login.token).toMatch(/^ey/);
+    expect(login.expiresAt).toBeGreaterThan(Date.now() + 11 * 3_600_000);
+    expect(login.expiresAt).toBeLessThan(Date.now() + 13 * 3_600_000);
   });
 
   it("refuses wrong portal credentials and dealer keys on portal routes", async () => {
@@ -153,5 +162,15 @@ describe("MeiSIM login limit (per IP)", () => {
     expect(err).toBeInstanceOf(MeisimRateLimitError);
     expect((err as MeisimRateLimitError).retryAfterMs).toBeGreaterThan(14 * 60_000);
     expect(Date.now() - started).toBeLessThan(500);
+  });
+});
+
+describe("MeiSIM portal login answers (undocumented shape)", () => {
+  it("reads a bare token as lasting an hour, and fails naming the token when there is none", () => {
+    const login = readPortalLogin({ token: "opaque-token" }, "POST /api/portal/v1/auth/login");
+    expect(login.token).toBe("opaque-token");
+    expect(Math.abs(login.expiresAt - (Date.now() + 3_600_000))).toBeLessThan(5_000);
+    expect(readPortalLogin({ data: { accessToken: "t", expiresAt: "2030-01-01T00:00:00Z" } }, "x").expiresAt).toBe(Date.parse("2030-01-01T00:00:00Z"));
+    expect(() => readPortalLogin({ ok: true }, "POST /api/portal/v1/auth/login")).toThrow(/token is missing \(looked for token, accessToken/);
   });
 });

@@ -1,21 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { MeisimInputError, MeisimNotFoundError, type TopupConfirmation } from "@/lib/providers/meisim";
-import { calls, clientFor, useSimulator } from "./harness";
+import { OrderOutcomeUnknownError } from "@/lib/providers/errors";
+import { MeisimInputError, MeisimNotFoundError, MeisimUpstreamError, type TopupConfirmation } from "@/lib/providers/meisim";
+import { ALL_DIALECTS, answeringFetch, calls, clientFor, faultOn, useSimulator } from "./harness";
 
 const RECHARGE = "/api/v1/topup/recharge";
 const UK_SIM = { networkName: "Vodafone-UK", contactNumber: "+447700900000" };
 
-describe("MeiSIM SIM top-ups", () => {
-  const sim = useSimulator();
+describe.each(ALL_DIALECTS)("MeiSIM SIM top-ups, %s dialect", (dialect) => {
+  const sim = useSimulator({ dialect });
+  // The strict dialect words only what the document says: a network's name and currency, no limits, add-ons or charge.
+  const rich = dialect !== "strict";
 
-  it("lists networks with limits in the network's currency", async () => {
+  it("lists networks with their currency, and limits in it when stated", async () => {
     const networks = await clientFor(sim.current.url).topup.networks();
-    expect(networks.find((n) => n.name === "Vodafone-UK")).toMatchObject({
-      currency: "GBP",
-      minTopUp: { amountMinor: 500, currency: "GBP" },
-      maxTopUp: { amountMinor: 5000, currency: "GBP" },
-      bundles: [{ productCode: "VUK-DATA-10", value: { amountMinor: 1000, currency: "GBP" } }],
-    });
+    expect(networks.map((n) => n.name)).toEqual(["Vodafone-UK", "EE-UK", "Orange-FR", "Telcel-MX", "ATT-US"]);
+    expect(networks.find((n) => n.name === "Vodafone-UK")).toMatchObject(
+      rich
+        ? {
+            country: "GB",
+            currency: "GBP",
+            minTopUp: { amountMinor: 500, currency: "GBP" },
+            maxTopUp: { amountMinor: 5000, currency: "GBP" },
+            bundles: [{ productCode: "VUK-DATA-10", value: { amountMinor: 1000, currency: "GBP" } }],
+          }
+        : { country: "GB", currency: "GBP", minTopUp: null, maxTopUp: null, bundles: [] },
+    );
   });
 
   it("recharges a confirmed SIM once, charging the wallet in USD", async () => {
@@ -25,12 +34,26 @@ describe("MeiSIM SIM top-ups", () => {
     const result = await client.topup.recharge(confirmation, { topUpMinor: 2000 });
     expect(result.topUp).toEqual({ amountMinor: 2000, currency: "GBP" });
     // £20 at 1.27 with the 15% markup.
-    expect(result.charged).toEqual({ amountMinor: Math.round(2540 * 1.15), currency: "USD" });
-    expect((await client.wallet.wallet()).balance.amountMinor).toBe(before - result.charged.amountMinor);
+    const charged = Math.round(2540 * 1.15);
+    expect(result.charged).toEqual(rich ? { amountMinor: charged, currency: "USD" } : null);
+    expect((await client.wallet.wallet()).balance.amountMinor).toBe(before - charged);
     expect((await client.account.orders())[0]).toMatchObject({ type: "topup", id: result.transactionId });
 
     await expect(client.topup.recharge(confirmation, { topUpMinor: 2000 })).rejects.toThrow(/used once/);
     expect(calls(sim.current, "POST", RECHARGE)).toBe(1);
+  });
+
+  it("treats a lost recharge answer as an unknown outcome, never resent", async () => {
+    const client = clientFor(sim.current.url, { timeoutMs: 300, fetchImpl: faultOn(sim.current, RECHARGE, "hangAfterProcessing") });
+    const confirmation = await client.topup.confirm(UK_SIM);
+    await expect(client.topup.recharge(confirmation, { topUpMinor: 2000 })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
+    expect(calls(sim.current, "POST", RECHARGE)).toBe(1);
+    expect(sim.current.state.orders.filter((o) => o.type === "topup")).toHaveLength(1);
+  });
+
+  it("reads a 200 that says the SIM is not there as a refusal", async () => {
+    const client = clientFor(sim.current.url, { fetchImpl: answeringFetch("/api/v1/topup/confirm", () => ({ body: JSON.stringify({ exists: false, message: "Unknown SIM" }) })) });
+    await expect(client.topup.confirm(UK_SIM)).rejects.toBeInstanceOf(MeisimUpstreamError);
   });
 
   it("never recharges without a confirmation from this client", async () => {
