@@ -3,7 +3,8 @@ import { defineConfig } from "@playwright/test";
 /**
  * Browser tests drive Debian's Chromium (Playwright cannot download its own
  * browsers here) against a production build started by the same launcher as
- * the demo, on its own ports and a throw-away data folder.
+ * the demo, on its own ports and a throw-away data folder, with both
+ * provider simulators in their strict (documents-only) dialect.
  */
 export const E2E = {
   port: 3100,
@@ -57,6 +58,9 @@ export default defineConfig({
       ADMIN_EMAIL: E2E.adminEmail,
       ADMIN_PASSWORD: E2E.adminPassword,
       LOG_LEVEL: "warn",
+      // The journeys run against simulators that serve only what the provider documents.
+      MIOESIM_SIM_DIALECT: "strict",
+      MEISIM_SIM_DIALECT: "strict",
     },
   },
 });

@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { ConfigError, DEMO, parseEnv, type Env } from "../lib/config/env";
+import { ConfigError, DEMO, isLocalUrl, parseEnv, type Env } from "../lib/config/env";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDatabase } from "../lib/db/migrate";
 import { createLogger } from "../lib/log";
@@ -74,7 +74,6 @@ async function waitForPort(url: string, timeoutMs = 30_000): Promise<void> {
   throw new Error(`Nothing listening at ${url} after ${timeoutMs} ms`);
 }
 
-const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
 
 /** Simulators run for each upstream whose base URL points at this machine. */
 async function startSimulators(e: Env): Promise<void> {
@@ -90,10 +89,10 @@ async function startSimulators(e: Env): Promise<void> {
     },
   ];
   for (const sim of sims) {
-    if (!sim.url || !isLoopback(sim.url)) continue;
+    if (!sim.url || !isLocalUrl(sim.url)) continue;
     startChild(`sim:${sim.name}`, tsx, [sim.script, "--port", new URL(sim.url).port], sim.env);
   }
-  for (const sim of sims) if (sim.url && isLoopback(sim.url)) await waitForPort(sim.url);
+  for (const sim of sims) if (sim.url && isLocalUrl(sim.url)) await waitForPort(sim.url);
 }
 
 let shuttingDown = false;

@@ -19,9 +19,23 @@ import { allProviders, meisimClient } from "@/lib/providers/registry";
 const Id = z.string().trim().min(1).max(64);
 
 export async function retryFulfilmentAction(form: FormData): Promise<void> {
-  await requireAdmin("/admin/orders");
-  await retryFulfilment(Id.parse(form.get("otherOrderId")));
+  const admin = await requireAdmin("/admin/orders");
+  const orderId = Id.safeParse(form.get("otherOrderId"));
+  if (orderId.success) await retryFulfilment(orderId.data, admin.id);
   revalidatePath("/admin/orders");
+}
+
+/** For an order in review: the admin checked the provider, found no such order, and has it placed again. */
+export async function placeAgainAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const admin = await requireAdmin("/admin/orders");
+  const parsed = z.object({ otherOrderId: Id, reason: z.string().trim().min(3, { error: "Say what you checked (at least 3 characters)." }).max(300) }).safeParse({
+    otherOrderId: form.get("otherOrderId"),
+    reason: form.get("reason"),
+  });
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid request." };
+  await retryFulfilment(parsed.data.otherOrderId, admin.id, Date.now(), { reason: parsed.data.reason });
+  revalidatePath("/admin/orders");
+  return { success: `Order ${parsed.data.otherOrderId} placed again.` };
 }
 
 export async function refundOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {

@@ -8,9 +8,10 @@ import { originFromHeaders } from "@/lib/audit";
 import { requireUser } from "@/lib/auth/session";
 import { PaymentMethod } from "@/lib/generated/prisma/client";
 import { AfterSaleError, cancelOrder, startRenewal } from "@/lib/orders/after-sale";
-import { createOrder, PlanUnavailableError } from "@/lib/orders/orders";
+import { createOrder, PlanUnavailableError, QuantityError } from "@/lib/orders/orders";
 
 const Id = z.string().trim().min(1).max(64);
+const Quantity = z.coerce.number().int().min(1).max(100).default(1);
 
 /** "Buy" on a plan: an order awaiting payment, then its payment page. */
 export async function startPurchase(form: FormData): Promise<void> {
@@ -18,12 +19,22 @@ export async function startPurchase(form: FormData): Promise<void> {
   const returnTo = z.string().startsWith("/").safeParse(form.get("returnTo"));
   const user = await requireUser(returnTo.success ? returnTo.data : "/destinations");
   if (!planId.success) redirect("/destinations");
+  const back = returnTo.success ? returnTo.data : "/destinations";
+  const quantity = Quantity.safeParse(form.get("quantity") ?? undefined);
+  if (!quantity.success) redirect(`${back}?quantity=invalid`);
   let orderId: string;
   try {
-    const order = await createOrder({ userId: user.id, planId: planId.data, paymentMethod: PaymentMethod.CARD, origin: originFromHeaders(await headers()) });
+    const order = await createOrder({
+      userId: user.id,
+      planId: planId.data,
+      quantity: quantity.data,
+      paymentMethod: PaymentMethod.CARD,
+      origin: originFromHeaders(await headers()),
+    });
     orderId = order.otherOrderId;
   } catch (err) {
-    if (err instanceof PlanUnavailableError) redirect(`${returnTo.success ? returnTo.data : "/destinations"}?unavailable=1`);
+    if (err instanceof PlanUnavailableError) redirect(`${back}?unavailable=1`);
+    if (err instanceof QuantityError) redirect(`${back}?quantity=invalid`);
     throw err;
   }
   redirect(`/orders/${orderId}`);
@@ -33,13 +44,14 @@ export async function cancelOrderAction(_prev: ActionState, form: FormData): Pro
   const user = await requireUser("/account");
   const orderId = Id.safeParse(form.get("otherOrderId"));
   if (!orderId.success) return { error: "This form is missing its order. Reload the page and try again." };
+  let outcome: "cancelled" | "pending";
   try {
-    await cancelOrder(user.id, orderId.data, originFromHeaders(await headers()));
+    outcome = await cancelOrder(user.id, orderId.data, originFromHeaders(await headers()));
   } catch (err) {
     if (err instanceof AfterSaleError) return { error: err.message };
     throw err;
   }
-  redirect(`/orders/${orderId.data}?cancelled=1`);
+  redirect(`/orders/${orderId.data}?${outcome === "cancelled" ? "cancelled=1" : "cancel=pending"}`);
 }
 
 export async function startRenewalAction(form: FormData): Promise<void> {

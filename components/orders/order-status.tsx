@@ -1,17 +1,20 @@
 import { Badge } from "@/components/ui";
 import type { OrderStatus } from "@/lib/generated/prisma/client";
+import { statusLabel } from "@/lib/orders/lifecycle";
 
-const labels: Record<OrderStatus, { text: string; tone: "neutral" | "good" | "warn" | "bad" | "info" }> = {
-  PENDING_PAYMENT: { text: "Awaiting payment", tone: "warn" },
-  PAID: { text: "Paid, setting up", tone: "info" },
-  FULFILLING: { text: "Setting up", tone: "info" },
-  FULFILLED: { text: "Ready to install", tone: "good" },
-  FULFILMENT_FAILED: { text: "Delayed: we’re on it", tone: "bad" },
-  CANCELLED: { text: "Cancelled", tone: "neutral" },
-  REFUNDED: { text: "Refunded", tone: "neutral" },
+const tones: Record<OrderStatus, "neutral" | "good" | "warn" | "bad" | "info"> = {
+  PENDING_PAYMENT: "warn",
+  PAID: "info",
+  FULFILLING: "info",
+  FULFILLED: "good",
+  PARTIALLY_FULFILLED: "warn",
+  NEEDS_REVIEW: "warn",
+  FULFILMENT_FAILED: "bad",
+  CANCEL_PENDING: "info",
+  CANCELLED: "neutral",
+  REFUNDED: "neutral",
 };
 
 export function OrderStatusBadge({ status }: { status: OrderStatus }) {
-  const { text, tone } = labels[status];
-  return <Badge tone={tone}>{text}</Badge>;
+  return <Badge tone={tones[status]}>{statusLabel(status)}</Badge>;
 }

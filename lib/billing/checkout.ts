@@ -8,6 +8,7 @@ import { env } from "../config/env";
 import { db } from "../db/client";
 import { CheckoutPurpose, CheckoutStatus, OrderStatus } from "../generated/prisma/client";
 import { formatMoney } from "../money";
+import { whyOrderCannotBeFilled } from "../orders/orders";
 import { BillingError } from "./errors";
 import { stripe } from "./stripe";
 import { quoteTopUp, topUpLimitError, type TopUpFee, type TopUpLimits } from "./top-up-pricing";
@@ -52,6 +53,9 @@ export async function createOrderCheckout(userId: string, otherOrderId: string):
     }
   }
 
+  const unavailable = await whyOrderCannotBeFilled(order);
+  if (unavailable) throw new BillingError("plan_unavailable", unavailable);
+
   return openCheckout({
     purpose: CheckoutPurpose.ORDER,
     userId,
@@ -59,7 +63,7 @@ export async function createOrderCheckout(userId: string, otherOrderId: string):
     orderId: otherOrderId,
     clientReferenceId: otherOrderId,
     currency: order.currency,
-    lineItems: [{ name: order.planName, amountMinor: order.amountMinor }],
+    lineItems: [{ name: order.planName, amountMinor: order.amountMinor / order.quantity, quantity: order.quantity }],
     creditMinor: null,
     description: `Order ${otherOrderId}: ${order.planName}`,
     successPath: ORDER_SUCCESS_PATH,
@@ -106,7 +110,8 @@ interface CheckoutRequest {
   orderId: string | null;
   clientReferenceId: string;
   currency: string;
-  lineItems: { name: string; amountMinor: number }[];
+  /** Unit amounts; quantity 1 unless said. */
+  lineItems: { name: string; amountMinor: number; quantity?: number }[];
   creditMinor: number | null;
   description: string;
   successPath: string;
@@ -126,7 +131,7 @@ async function openCheckout(request: CheckoutRequest): Promise<CheckoutRedirect>
     {
       mode: "payment",
       line_items: request.lineItems.map((item) => ({
-        quantity: 1,
+        quantity: item.quantity ?? 1,
         price_data: { currency: request.currency.toLowerCase(), unit_amount: item.amountMinor, product_data: { name: item.name } },
       })),
       // Concatenated, not built with URL: the placeholder's braces must reach Stripe unencoded.
@@ -148,7 +153,7 @@ async function openCheckout(request: CheckoutRequest): Promise<CheckoutRedirect>
         purpose: request.purpose,
         userId: request.userId,
         orderId: request.orderId,
-        amountMinor: request.lineItems.reduce((sum, item) => sum + item.amountMinor, 0),
+        amountMinor: request.lineItems.reduce((sum, item) => sum + item.amountMinor * (item.quantity ?? 1), 0),
         creditMinor: request.creditMinor,
         currency: request.currency,
         url: session.url,

@@ -10,7 +10,8 @@ export class BillingError extends Error {
       | "order_not_refundable"
       | "payment_in_progress"
       | "insufficient_funds"
-      | "invalid_amount",
+      | "invalid_amount"
+      | "plan_unavailable",
     message: string,
   ) {
     super(message);

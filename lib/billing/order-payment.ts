@@ -1,9 +1,9 @@
 /** Moving an order from awaiting payment to paid, shared by card and wallet payments. */
-import { recordAudit } from "../audit";
 import type { Prisma } from "../db/client";
 import { OrderStatus, type Order, type PaymentMethod } from "../generated/prisma/client";
 import { log } from "../log";
 import { fulfilPaidOrder } from "../orders/fulfilment";
+import { applyTransition } from "../orders/lifecycle";
 
 type Tx = Prisma.TransactionClient;
 
@@ -15,24 +15,13 @@ export async function lockOrder(tx: Tx, otherOrderId: string): Promise<Order | n
 }
 
 /** True when this call moved the order to PAID; false when it was no longer awaiting payment. */
-export async function markOrderPaid(tx: Tx, order: Order, method: PaymentMethod): Promise<boolean> {
-  const { count } = await tx.order.updateMany({
-    where: { otherOrderId: order.otherOrderId, status: OrderStatus.PENDING_PAYMENT },
-    data: { status: OrderStatus.PAID, paymentMethod: method, paidAt: new Date() },
-  });
-  if (count === 1) {
-    await recordAudit(
-      {
-        actorId: order.userId,
-        action: "order.paid",
-        entityType: "Order",
-        entityId: order.otherOrderId,
-        details: { method, amountMinor: order.amountMinor, currency: order.currency },
-      },
-      tx,
-    );
-  }
-  return count === 1;
+export function markOrderPaid(tx: Tx, order: Order, method: PaymentMethod): Promise<boolean> {
+  return applyTransition(
+    order.otherOrderId,
+    "paid",
+    { actorId: order.userId, data: { paymentMethod: method, paidAt: new Date() }, details: { method, amountMinor: order.amountMinor, currency: order.currency } },
+    tx,
+  );
 }
 
 /**

@@ -6,7 +6,7 @@
  * crash or a double click reaches the same refund.
  */
 import type Stripe from "stripe";
-import { recordAudit, type RequestOrigin } from "../audit";
+import type { RequestOrigin } from "../audit";
 import { db, type Prisma } from "../db/client";
 import {
   CheckoutPurpose,
@@ -19,15 +19,13 @@ import {
   type Refund,
 } from "../generated/prisma/client";
 import { log } from "../log";
+import { applyTransition, canRefund, statusLabel } from "../orders/lifecycle";
 import { LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
 import { BillingError } from "./errors";
 import { lockOrder } from "./order-payment";
 import { stripe } from "./stripe";
 
 type Tx = Prisma.TransactionClient;
-
-/** Every status an order can have once paid; fulfilment failures and delivered eSIMs alike may be refunded. */
-const REFUNDABLE: OrderStatus[] = [OrderStatus.PAID, OrderStatus.FULFILLING, OrderStatus.FULFILLED, OrderStatus.FULFILMENT_FAILED];
 
 export interface RefundRequest {
   /** The admin, or null when the system refunds on its own (e.g. after an upstream failure). */
@@ -45,8 +43,8 @@ export async function refundOrder(otherOrderId: string, request: RefundRequest):
     if (!order) throw new BillingError("order_not_found", `There is no order ${otherOrderId}.`);
     const existing = await tx.refund.findUnique({ where: { orderId: otherOrderId } });
     if (existing) return { refund: existing, orderStatus: order.status };
-    if (!REFUNDABLE.includes(order.status)) {
-      throw new BillingError("order_not_refundable", `Order ${otherOrderId} is ${order.status.toLowerCase().replaceAll("_", " ")}; only paid orders can be refunded.`);
+    if (!canRefund(order)) {
+      throw new BillingError("order_not_refundable", `Order ${otherOrderId} is ${statusLabel(order.status).toLowerCase()}; only paid orders can be refunded.`);
     }
     const method = order.paymentMethod === PaymentMethod.WALLET ? RefundMethod.WALLET : RefundMethod.CARD;
     const claim = await tx.refund.create({
@@ -96,33 +94,20 @@ function cardPaymentOf(otherOrderId: string) {
   });
 }
 
-async function markRefunded(tx: Tx, otherOrderId: string): Promise<void> {
-  await tx.order.updateMany({
-    where: { otherOrderId, status: { in: REFUNDABLE } },
-    data: { status: OrderStatus.REFUNDED, refundedAt: new Date() },
-  });
-}
-
 async function completeRefund(tx: Tx, order: Order, refund: Refund, request: Pick<RefundRequest, "actorId" | "origin">): Promise<void> {
-  await markRefunded(tx, order.otherOrderId);
-  await recordAudit(
+  await applyTransition(
+    order.otherOrderId,
+    "refunded",
     {
       actorId: request.actorId,
-      action: "order.refund",
-      entityType: "Order",
-      entityId: order.otherOrderId,
-      details: {
-        method: refund.method,
-        amountMinor: refund.amountMinor,
-        currency: refund.currency,
-        reason: refund.reason,
-        stripeRefundId: refund.stripeRefundId,
-      },
       origin: request.origin,
+      data: { refundedAt: new Date() },
+      details: { method: refund.method, amountMinor: refund.amountMinor, currency: refund.currency, reason: refund.reason, stripeRefundId: refund.stripeRefundId },
     },
     tx,
   );
 }
+
 
 /**
  * `charge.refunded`: confirms a refund this app asked for, or records one
@@ -156,11 +141,12 @@ export async function reconcileChargeRefund(charge: Stripe.Charge): Promise<void
   await db().$transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!order) return;
-    if (await tx.refund.findUnique({ where: { orderId } })) {
-      await markRefunded(tx, orderId);
+    const existing = await tx.refund.findUnique({ where: { orderId } });
+    if (existing) {
+      await completeRefund(tx, order, existing, { actorId: null });
       return;
     }
-    if (!REFUNDABLE.includes(order.status)) return;
+    if (!canRefund(order)) return;
     const refund = await tx.refund.create({
       data: { orderId, method: RefundMethod.CARD, amountMinor: charge.amount_refunded, currency: order.currency, reason: "Refunded in the Stripe Dashboard" },
     });

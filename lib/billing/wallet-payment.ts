@@ -1,6 +1,7 @@
 import { db } from "../db/client";
 import { OrderStatus, PaymentMethod, WalletEntryKind, type WalletEntry } from "../generated/prisma/client";
 import { formatMoney } from "../money";
+import { whyOrderCannotBeFilled } from "../orders/orders";
 import { InsufficientFundsError, LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
 import { BillingError } from "./errors";
 import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment";
@@ -11,6 +12,9 @@ import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment
  * again returns the first debit instead of taking the money twice.
  */
 export async function payOrderFromWallet(userId: string, otherOrderId: string): Promise<WalletEntry> {
+  const pending = await db().order.findFirst({ where: { otherOrderId, userId, status: OrderStatus.PENDING_PAYMENT } });
+  const unavailable = pending && (await whyOrderCannotBeFilled(pending));
+  if (unavailable) throw new BillingError("plan_unavailable", unavailable);
   const { debit, orderStatus } = await db().$transaction(async (tx) => {
     const order = await lockOrder(tx, otherOrderId);
     if (!order || order.userId !== userId) throw new BillingError("order_not_found", "We couldn’t find that order.");

@@ -95,6 +95,16 @@ const EnvSchema = z
     /** Points the Stripe SDK at another host (the fake Stripe). Unset with real keys. */
     STRIPE_API_BASE: url("a Stripe-compatible API (the fake Stripe)").optional(),
 
+    /** How long one provider request may take before its answer counts as lost. */
+    PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /**
+     * How long we keep asking about an order the provider reports still in
+     * process (MIOeSIM -1 with no cards yet, or 6/7 while cancelling) before
+     * handing it to a person.
+     */
+    PROVIDER_POLL_ATTEMPTS: z.coerce.number().int().min(0).max(100).default(5),
+    PROVIDER_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+
     WALLET_TOPUP_MIN_MINOR: minorUnits.default(1_000),
     WALLET_TOPUP_MAX_MINOR: minorUnits.default(100_000),
     /** Fee added on top of a wallet top-up: percent plus fixed cents. */
@@ -105,6 +115,7 @@ const EnvSchema = z
     if (env.WALLET_TOPUP_MIN_MINOR > env.WALLET_TOPUP_MAX_MINOR) {
       ctx.addIssue({ code: "custom", path: ["WALLET_TOPUP_MIN_MINOR"], message: "must not exceed WALLET_TOPUP_MAX_MINOR" });
     }
+    for (const problem of providerCredentialProblems(env)) ctx.addIssue({ code: "custom", ...problem });
     if (env.STRIPE_SECRET_KEY === DEMO.stripe.secretKey && env.NODE_ENV === "production" && !env.STRIPE_API_BASE) {
       ctx.addIssue({
         code: "custom",
@@ -115,6 +126,33 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/** True when a URL names this machine (a simulator), not a real service. */
+export function isLocalUrl(value: string): boolean {
+  return LOCAL_HOSTS.has(new URL(value).hostname);
+}
+
+/**
+ * A provider pointed at a real (non-local) address must carry real
+ * credentials: the demo values would only be rejected upstream after a
+ * customer has paid, so the start stops here instead.
+ */
+function providerCredentialProblems(e: Record<"MIOESIM_BASE_URL" | "MIOESIM_PHONE" | "MIOESIM_PASSWORD" | "MIOESIM_SECRET" | "MEISIM_BASE_URL" | "MEISIM_DEALER_KEY", string>): { path: string[]; message: string }[] {
+  const checks = [
+    { base: "MIOESIM_BASE_URL", url: e.MIOESIM_BASE_URL, demo: { MIOESIM_PHONE: [e.MIOESIM_PHONE, DEMO.mioesim.phone], MIOESIM_PASSWORD: [e.MIOESIM_PASSWORD, DEMO.mioesim.password], MIOESIM_SECRET: [e.MIOESIM_SECRET, DEMO.mioesim.secret] } },
+    { base: "MEISIM_BASE_URL", url: e.MEISIM_BASE_URL, demo: { MEISIM_DEALER_KEY: [e.MEISIM_DEALER_KEY, DEMO.meisim.dealerKey] } },
+  ] as const;
+  const problems: { path: string[]; message: string }[] = [];
+  for (const check of checks) {
+    if (isLocalUrl(check.url)) continue;
+    for (const [name, [value, demoValue]] of Object.entries(check.demo)) {
+      if (value === demoValue) problems.push({ path: [name], message: `must be your real credential when ${check.base} points at ${new URL(check.url).host} (the demo value only works with the local simulator)` });
+    }
+  }
+  return problems;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,80 +1,223 @@
 /**
- * Turns a paid order into eSIMs at the upstream provider. Safe to call any
- * number of times, concurrently: one run claims the order (PAID → FULFILLING),
- * and providers resolve a lost response by our otherOrderId instead of
- * ordering twice.
+ * Turns a paid order into eSIMs at the upstream provider, using only what
+ * the provider documents on the way from payment to delivery:
+ *
+ * - A first placement is one order request, with no look-up before it.
+ * - `placementSentAt` is committed just before a request is sent. From then
+ *   on the order may exist upstream, so a later run (a retry, or a restart
+ *   after a crash) looks it up instead of placing it again.
+ * - A lost answer is settled by a look-up. When the provider cannot tell, the
+ *   order goes to NEEDS_REVIEW with the reason; it is never placed again
+ *   automatically. Only a definite "absent" allows a second placement.
+ * - An order the provider reports as pending (no cards yet) is polled for a
+ *   bounded time, then handed to review.
+ *
+ * Every status change goes through the lifecycle module, from the state this
+ * run expects, so a refund made meanwhile is never overwritten.
  */
-import { recordAudit } from "../audit";
+import { env } from "../config/env";
 import { db } from "../db/client";
-import { OrderStatus } from "../generated/prisma/client";
-import { log } from "../log";
-import { describeProviderFailure } from "../providers/errors";
+import type { Order } from "../generated/prisma/client";
+import { log, type Logger } from "../log";
+import { describeProviderFailure, OrderOutcomeUnknownError } from "../providers/errors";
 import { providerById } from "../providers/registry";
-import type { ProviderOrder } from "../providers/types";
+import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
+import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
 
-export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
-  const claimed = await db().order.updateMany({
-    where: { otherOrderId, status: OrderStatus.PAID },
-    data: { status: OrderStatus.FULFILLING },
-  });
-  if (claimed.count === 0) return; // not paid yet, or another run has it
-  const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });
-  const logger = log.child({ job: "order.fulfil", otherOrderId, provider: order.provider });
-  const provider = providerById(order.provider);
-
-  let placed: ProviderOrder;
-  try {
-    placed = order.renewsIccid
-      ? await provider.renew({ iccid: order.renewsIccid, planRef: order.planRef, otherOrderId })
-      : await provider.placeOrder({ planRef: order.planRef, otherOrderId, customerEmail: order.user.email });
-  } catch (err) {
-    const reason = describeProviderFailure(err);
-    logger.error("failed", { reason });
-    // Back to a state an admin (or a retry) can act on; the payment stays recorded.
-    await db().order.update({ where: { otherOrderId }, data: { status: OrderStatus.FULFILMENT_FAILED, failureReason: reason.slice(0, 500) } });
-    await recordAudit({ actorId: null, action: "order.fulfilment_failed", entityType: "Order", entityId: otherOrderId, details: { reason } });
-    return;
-  }
-
-  await db().$transaction(async (tx) => {
-    for (const esim of placed.esims) {
-      await tx.esim.upsert({
-        where: { iccid: esim.iccid },
-        create: { ...esim, orderId: otherOrderId },
-        // A renewal tops up an eSIM another order delivered: it stays with that order.
-        update: order.renewsIccid ? {} : { orderId: otherOrderId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
-      });
-    }
-    await tx.order.update({
-      where: { otherOrderId },
-      data: { status: OrderStatus.FULFILLED, providerOrderRef: placed.providerOrderRef, fulfilledAt: new Date(), failureReason: null },
-    });
-    await recordAudit(
-      { actorId: null, action: "order.fulfilled", entityType: "Order", entityId: otherOrderId, details: { providerOrderRef: placed.providerOrderRef, esims: placed.esims.length } },
-      tx,
-    );
-  });
-  logger.info("fulfilled", { providerOrderRef: placed.providerOrderRef, esims: placed.esims.length });
+/** Our line reference for each eSIM of an order: "<otherOrderId>-1" … "-<quantity>". */
+export function itemIdsOf(order: Pick<Order, "otherOrderId" | "quantity">): string[] {
+  return Array.from({ length: order.quantity }, (_, index) => `${order.otherOrderId}-${index + 1}`);
 }
 
-/** A claim older than this belongs to a run that died (a restart mid-call); no live call lasts this long. */
-export const STALE_FULFILMENT_MS = 5 * 60_000;
+type FulfilmentOrder = Order & { user: { email: string } };
 
-export function isStaleFulfilment(order: { status: OrderStatus; updatedAt: Date }, now = Date.now()): boolean {
-  return order.status === OrderStatus.FULFILLING && now - order.updatedAt.getTime() > STALE_FULFILMENT_MS;
+/** What a step learnt: a look-up answer, or a definite refusal with the cards placed before it. */
+type Step = OrderLookup | { outcome: "refused"; reason: string };
+
+export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
+  if (!(await applyTransition(otherOrderId, "placement_started"))) return; // not paid yet, or another run has it
+  const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });
+  await new PlacementRun(order).run();
 }
 
 /**
- * Admin retry of a failed fulfilment, or of one whose run died mid-way. The
- * provider is asked by our reference first, so neither orders twice.
+ * Admin retry of a failed or reviewed fulfilment, or of one whose run died.
+ * An order whose request may have reached the provider is looked up first.
+ * `confirmedAbsent` is the admin's word, with a reason, that they checked the
+ * provider and it holds no such order: only then is a reviewed order placed
+ * afresh instead of looked up.
  */
-export async function retryFulfilment(otherOrderId: string, now = Date.now()): Promise<void> {
-  await db().order.updateMany({
-    where: {
-      otherOrderId,
-      OR: [{ status: OrderStatus.FULFILMENT_FAILED }, { status: OrderStatus.FULFILLING, updatedAt: { lt: new Date(now - STALE_FULFILMENT_MS) } }],
-    },
-    data: { status: OrderStatus.PAID },
-  });
+export async function retryFulfilment(
+  otherOrderId: string,
+  actorId: string | null = null,
+  now = Date.now(),
+  confirmedAbsent: { reason: string } | null = null,
+): Promise<void> {
+  const order = await db().order.findUnique({ where: { otherOrderId } });
+  if (!order || !canRetry(order, now)) return;
+  const data = confirmedAbsent ? { reviewReason: null, placementSentAt: null } : { reviewReason: null };
+  const details = confirmedAbsent ? { confirmedAbsent: confirmedAbsent.reason } : undefined;
+  if (!(await applyTransition(otherOrderId, "retry_requested", { actorId, data, details }))) return;
   await fulfilPaidOrder(otherOrderId);
 }
+
+class PlacementRun {
+  private readonly provider: EsimProvider;
+  private readonly log: Logger;
+  private readonly itemIds: string[];
+  private placedAgain = false;
+
+  constructor(private readonly order: FulfilmentOrder) {
+    this.provider = providerById(order.provider);
+    this.log = log.child({ job: "order.fulfil", otherOrderId: order.otherOrderId, provider: order.provider });
+    this.itemIds = itemIdsOf(order);
+  }
+
+  async run(): Promise<void> {
+    let sentAt = this.order.placementSentAt;
+    let step: Step;
+    if (sentAt) {
+      this.log.info("an earlier request may have reached the provider; looking it up");
+      step = await this.lookUp(sentAt);
+    } else {
+      ({ step, sentAt } = await this.place(this.itemIds));
+    }
+
+    for (;;) {
+      if (step.outcome === "unknown") return this.finish("review_needed", { reviewReason: step.reason.slice(0, 1000) }, step.reason);
+      if (step.outcome === "refused") return this.settleRefusal(step.reason);
+      if (step.outcome === "absent") {
+        if (this.placedAgain) return this.settleRefusal("The provider has no record of the order after a second placement.");
+        this.placedAgain = true;
+        ({ step, sentAt } = await this.place(await this.missingItems()));
+        continue;
+      }
+      // Found: keep what was delivered, then see what is still owed.
+      await this.save(step.order.esims, step.order.providerOrderRef);
+      if (step.order.status === "pending") {
+        step = await this.poll(sentAt);
+        continue;
+      }
+      const missing = await this.missingItems();
+      if (this.order.renewsIccid || missing.length === 0) {
+        return this.finish("delivered", { providerOrderRef: step.order.providerOrderRef, fulfilledAt: new Date(), failureReason: null, reviewReason: null });
+      }
+      // Some cards are definitely not placed (the look-up found the others): place those once.
+      if (this.placedAgain) return this.settleRefusal(`${missing.length} of ${this.order.quantity} eSIMs could not be placed.`);
+      this.placedAgain = true;
+      ({ step, sentAt } = await this.place(missing));
+    }
+  }
+
+  /** One placement request, committed as sent before it goes out. */
+  private async place(itemIds: string[]): Promise<{ step: Step; sentAt: Date }> {
+    const sentAt = new Date();
+    await db().order.update({ where: { otherOrderId: this.order.otherOrderId }, data: { placementSentAt: sentAt } });
+    const { otherOrderId, planRef, renewsIccid } = this.order;
+    try {
+      const placed = renewsIccid
+        ? await this.provider.renew({ iccid: renewsIccid, planRef, otherOrderId })
+        : await this.provider.placeOrder({ planRef, otherOrderId, itemIds, customerEmail: this.order.user.email });
+      this.log.info("placed", { providerOrderRef: placed.providerOrderRef, status: placed.status, esims: placed.esims.length });
+      return { step: { outcome: "found", order: placed }, sentAt };
+    } catch (err) {
+      await this.save(partialOf(err), null);
+      if (err instanceof OrderOutcomeUnknownError) {
+        this.log.warn("the order request's answer was lost; looking it up", { reason: describeProviderFailure(err) });
+        return { step: await this.lookUp(sentAt), sentAt };
+      }
+      const reason = describeProviderFailure(err);
+      this.log.error("the provider refused the order", { reason });
+      return { step: { outcome: "refused", reason }, sentAt };
+    }
+  }
+
+  private async lookUp(attemptedAt: Date): Promise<OrderLookup> {
+    const current = await db().order.findUniqueOrThrow({ where: { otherOrderId: this.order.otherOrderId }, select: { providerOrderRef: true } });
+    try {
+      const found = await this.provider.findOrder({
+        otherOrderId: this.order.otherOrderId,
+        itemIds: this.itemIds,
+        providerOrderRef: current.providerOrderRef,
+        attemptedAt,
+      });
+      this.log.info("looked up", { outcome: found.outcome });
+      return found;
+    } catch (err) {
+      return { outcome: "unknown", reason: `The look-up failed: ${describeProviderFailure(err)}` };
+    }
+  }
+
+  /** Asks again while the provider reports the order pending, for a bounded time. */
+  private async poll(attemptedAt: Date): Promise<OrderLookup> {
+    const { PROVIDER_POLL_ATTEMPTS: attempts, PROVIDER_POLL_INTERVAL_MS: intervalMs } = env();
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      const answer = await this.lookUp(attemptedAt);
+      if (answer.outcome !== "found" || answer.order.status !== "pending") return answer;
+      await this.save(answer.order.esims, answer.order.providerOrderRef);
+    }
+    return {
+      outcome: "unknown",
+      reason: `The provider still reports the order pending (no installable eSIM) after ${attempts} checks ${intervalMs} ms apart.`,
+    };
+  }
+
+  /** Nothing more can be placed: partly delivered if any eSIM arrived, failed otherwise. */
+  private async settleRefusal(reason: string): Promise<void> {
+    const delivered = await db().esim.count({ where: { orderId: this.order.otherOrderId } });
+    if (delivered > 0 && !this.order.renewsIccid) {
+      return this.finish("partially_delivered", { failureReason: reason.slice(0, 500), fulfilledAt: new Date() }, reason);
+    }
+    // Nothing reached the provider, so a retry may place the order afresh.
+    return this.finish("placement_failed", { failureReason: reason.slice(0, 500), placementSentAt: null }, reason);
+  }
+
+  private async finish(event: OrderEvent, data: TransitionOptions["data"], reason?: string): Promise<void> {
+    const applied = await applyTransition(this.order.otherOrderId, event, { data, details: reason ? { reason } : undefined });
+    if (!applied) {
+      // A refund or an admin moved the order meanwhile; their state stands.
+      const now = await db().order.findUnique({ where: { otherOrderId: this.order.otherOrderId }, select: { status: true } });
+      this.log.warn("order changed during placement; leaving it as it is", { wanted: event, status: now?.status });
+      return;
+    }
+    this.log.info("settled", { event, reason });
+  }
+
+  /** Stores delivered eSIMs, each on the line item it fills (the provider's tag, else the next free one). */
+  private async save(esims: readonly DeliveredEsim[], providerOrderRef: string | null): Promise<void> {
+    if (esims.length === 0 && !providerOrderRef) return;
+    await db().$transaction(async (tx) => {
+      const { otherOrderId, renewsIccid } = this.order;
+      if (providerOrderRef) await tx.order.update({ where: { otherOrderId }, data: { providerOrderRef } });
+      const stored = await tx.esim.findMany({ where: { orderId: otherOrderId }, select: { iccid: true, otherItemId: true } });
+      const taken = new Set(stored.map((e) => e.otherItemId));
+      const known = new Set(stored.map((e) => e.iccid));
+      for (const esim of esims) {
+        if (known.has(esim.iccid)) continue;
+        const otherItemId = esim.otherItemId && this.itemIds.includes(esim.otherItemId) ? esim.otherItemId : this.itemIds.find((id) => !taken.has(id)) ?? null;
+        taken.add(otherItemId);
+        const { otherItemId: _tag, ...install } = esim;
+        await tx.esim.upsert({
+          where: { iccid: esim.iccid },
+          create: { ...install, otherItemId, orderId: otherOrderId },
+          // A renewal tops up an eSIM another order delivered: it stays with that order.
+          update: renewsIccid ? {} : { orderId: otherOrderId, otherItemId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
+        });
+      }
+    });
+  }
+
+  private async missingItems(): Promise<string[]> {
+    const stored = await db().esim.findMany({ where: { orderId: this.order.otherOrderId }, select: { otherItemId: true } });
+    const filled = new Set(stored.map((e) => e.otherItemId));
+    return this.itemIds.filter((id) => !filled.has(id));
+  }
+}
+
+/** Cards a provider confirmed before the request that failed (one card per request). */
+function partialOf(err: unknown): DeliveredEsim[] {
+  const partial = (err as { partial?: unknown } | null)?.partial;
+  return Array.isArray(partial) ? (partial as DeliveredEsim[]) : [];
+}
+

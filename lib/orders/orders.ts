@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db } from "../db/client";
-import { OrderStatus, type PaymentMethod } from "../generated/prisma/client";
+import { OrderStatus, type Order, type PaymentMethod } from "../generated/prisma/client";
+import { log } from "../log";
+import { describeProviderFailure } from "../providers/errors";
+import { providerById } from "../providers/registry";
+import type { Availability } from "../providers/types";
 
 /**
  * Our order reference, passed upstream as otherOrderId / customerReference.
@@ -19,10 +23,41 @@ export class PlanUnavailableError extends Error {
   }
 }
 
+/**
+ * Asks the provider whether it can fill the order now (stock, and for a
+ * dealer account its approval and wallet), before any money is taken.
+ * Returns a message for the customer, or null when the order can go ahead.
+ */
+export async function whyOrderCannotBeFilled(order: Pick<Order, "otherOrderId" | "provider" | "planRef" | "quantity">): Promise<string | null> {
+  const provider = providerById(order.provider);
+  let answer: Availability;
+  try {
+    answer = await provider.checkAvailability(order.planRef, order.quantity);
+  } catch (err) {
+    answer = { available: false, reason: "unavailable", detail: describeProviderFailure(err) };
+  }
+  if (answer.available) return null;
+  log.warn("order refused before payment", { otherOrderId: order.otherOrderId, provider: order.provider, reason: answer.reason, detail: answer.detail });
+  return answer.reason === "quantity"
+    ? `You can buy at most ${provider.maxQuantity} eSIMs of this plan in one order.`
+    : answer.reason === "out_of_stock"
+      ? "This plan is sold out right now. You have not been charged; please choose another plan or try again later."
+      : "This plan can’t be supplied right now. You have not been charged; please try again later or choose another plan.";
+}
+
+export class QuantityError extends Error {
+  constructor(readonly maxQuantity: number) {
+    super(`Choose between 1 and ${maxQuantity} eSIMs.`);
+    this.name = "QuantityError";
+  }
+}
+
 export interface CreateOrderInput {
   userId: string;
   planId: string;
   paymentMethod: PaymentMethod;
+  /** eSIMs of the plan in this order (1 when omitted); the provider's limit applies. */
+  quantity?: number;
   /** When topping up an eSIM the customer already has. */
   renewsIccid?: string;
   origin?: RequestOrigin | null;
@@ -32,6 +67,9 @@ export interface CreateOrderInput {
 export async function createOrder(input: CreateOrderInput) {
   const plan = await db().plan.findUnique({ where: { id: input.planId } });
   if (!plan?.active) throw new PlanUnavailableError();
+  const quantity = input.quantity ?? 1;
+  const maxQuantity = input.renewsIccid ? 1 : providerById(plan.provider).maxQuantity;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > maxQuantity) throw new QuantityError(maxQuantity);
   return db().$transaction(async (tx) => {
     const order = await tx.order.create({
       data: {
@@ -41,8 +79,9 @@ export async function createOrder(input: CreateOrderInput) {
         provider: plan.provider,
         planRef: plan.planRef,
         planName: plan.name,
-        amountMinor: plan.priceMinor,
+        amountMinor: plan.priceMinor * quantity,
         currency: plan.currency,
+        quantity,
         paymentMethod: input.paymentMethod,
         renewsIccid: input.renewsIccid ?? null,
         status: OrderStatus.PENDING_PAYMENT,
@@ -54,7 +93,7 @@ export async function createOrder(input: CreateOrderInput) {
         action: "order.created",
         entityType: "Order",
         entityId: order.otherOrderId,
-        details: { planId: plan.id, amountMinor: order.amountMinor, currency: order.currency, paymentMethod: order.paymentMethod },
+        details: { planId: plan.id, quantity, amountMinor: order.amountMinor, currency: order.currency, paymentMethod: order.paymentMethod },
         origin: input.origin,
       },
       tx,

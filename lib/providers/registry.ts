@@ -21,7 +21,13 @@ function registry(): Registry {
     const e = env();
     globalForProviders.__providers = {
       mioesim: new MioesimProvider(
-        new MioesimClient({ baseUrl: e.MIOESIM_BASE_URL, phone: e.MIOESIM_PHONE, password: e.MIOESIM_PASSWORD, secret: e.MIOESIM_SECRET }),
+        new MioesimClient({
+          baseUrl: e.MIOESIM_BASE_URL,
+          phone: e.MIOESIM_PHONE,
+          password: e.MIOESIM_PASSWORD,
+          secret: e.MIOESIM_SECRET,
+          timeoutMs: e.PROVIDER_TIMEOUT_MS,
+        }),
       ),
       meisim: new MeisimProvider(
         new MeisimClient({
@@ -29,6 +35,7 @@ function registry(): Registry {
           dealerKey: e.MEISIM_DEALER_KEY,
           portalEmail: e.MEISIM_PORTAL_EMAIL,
           portalPassword: e.MEISIM_PORTAL_PASSWORD,
+          timeoutMs: e.PROVIDER_TIMEOUT_MS,
         }),
       ),
     };

@@ -62,7 +62,7 @@ describe("refunding an order paid from the wallet", () => {
     const refunded = await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } });
     expect(refunded.status).toBe("REFUNDED");
     expect(refunded.refundedAt).not.toBeNull();
-    const audits = await db().auditLog.findMany({ where: { action: "order.refund", entityId: order.otherOrderId } });
+    const audits = await db().auditLog.findMany({ where: { action: "order.refunded", entityId: order.otherOrderId } });
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actorId: admin.id, details: { method: "WALLET", amountMinor: 1800, reason: first.reason } });
     expect(world.fake.state.refunds.size).toBe(0);
@@ -100,7 +100,7 @@ describe("refunding an order paid by card", () => {
     expect(chargeOf(paymentIntentId)).toMatchObject({ refunded: true, amount_refunded: 2450 });
     expect(await db().refund.findUniqueOrThrow({ where: { orderId: order.otherOrderId } })).toMatchObject({ method: "CARD", amountMinor: 2450 });
     expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUNDED");
-    expect(await db().auditLog.count({ where: { action: "order.refund", entityId: order.otherOrderId } })).toBe(1);
+    expect(await db().auditLog.count({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toBe(1);
     expect((await walletState(user.id)).entries).toEqual([]);
   });
 
@@ -114,7 +114,7 @@ describe("refunding an order paid by card", () => {
     expect(replays.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(refundsOn(paymentIntentId)).toHaveLength(1);
     expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(1);
-    expect(await db().auditLog.count({ where: { action: "order.refund", entityId: order.otherOrderId } })).toBe(1);
+    expect(await db().auditLog.count({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toBe(1);
   });
 
   it("records a refund made in the Stripe Dashboard, and does not refund again when asked afterwards", async () => {
@@ -127,7 +127,7 @@ describe("refunding an order paid by card", () => {
     );
     const recorded = await db().refund.findUniqueOrThrow({ where: { orderId: order.otherOrderId } });
     expect(recorded).toMatchObject({ method: "CARD", amountMinor: 3000, reason: "Refunded in the Stripe Dashboard" });
-    expect(await db().auditLog.findFirst({ where: { action: "order.refund", entityId: order.otherOrderId } })).toMatchObject({ actorId: null });
+    expect(await db().auditLog.findFirst({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toMatchObject({ actorId: null });
 
     const asked = await refundOrder(order.otherOrderId, { actorId: null, reason: "Support ticket" });
     expect(asked.id).toBe(recorded.id);

@@ -5,10 +5,13 @@ import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/client";
 import { adjustWallet } from "@/lib/wallet/adjustments";
 import { createPendingOrder, createUser, walletState } from "../support/fake-stripe";
+import { providersPerFile } from "../support/providers";
 
 vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
 
 afterAll(() => db().$disconnect());
+// Each payment asks the provider for stock first.
+providersPerFile();
 
 describe("spending one wallet from many requests at once", () => {
   it("lets exactly the 20 spends the balance covers through out of 50, and the ledger sums to the balance", async () => {

@@ -12,6 +12,7 @@ import { db } from "@/lib/db/client";
 import { PaymentMethod, Role, type User } from "@/lib/generated/prisma/client";
 import { createOrder } from "@/lib/orders/orders";
 import { startFakeStripe, type FakeEvent, type FakeStripe } from "@/simulators/stripe/index";
+import { catalogPlan, providersPerFile, type ProviderWorld, type SimulatorDialect } from "./providers";
 
 export const TEST_STRIPE = { secretKey: "sk_test_billing_tests", webhookSecret: "whsec_billing_tests" } as const;
 
@@ -19,6 +20,8 @@ export interface BillingWorld {
   fake: FakeStripe;
   /** A client of our own, for acting as the Stripe Dashboard would. */
   stripe: Stripe;
+  /** The provider simulators the stock checks before payment reach. */
+  providers: ProviderWorld;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface BillingWorld {
  * file may import them statically. `extraEnv` sets anything else the file
  * needs (a top-up fee, say) the same way.
  */
-export function billingWorldPerFile(extraEnv: Record<string, string> = {}): BillingWorld {
+export function billingWorldPerFile(extraEnv: Record<string, string> = {}, dialect: SimulatorDialect = "friendly"): BillingWorld {
   const world = {} as BillingWorld;
   let receiver: http.Server;
   beforeAll(async () => {
@@ -61,6 +64,10 @@ export function billingWorldPerFile(extraEnv: Record<string, string> = {}): Bill
     world.fake = fake;
     world.stripe = new Stripe(TEST_STRIPE.secretKey, { host: "127.0.0.1", port: fake.port, protocol: "http", maxNetworkRetries: 0 });
   });
+  // Payments ask the provider for stock before taking money, so the provider
+  // simulators run too; registered after the Stripe set-up, whose settings
+  // must be in place before the provider set-up first reads the environment.
+  world.providers = providersPerFile(extraEnv, dialect);
   afterAll(async () => {
     await world.fake?.close();
     receiver?.closeAllConnections();
@@ -85,31 +92,13 @@ export function createUser(role: Role = Role.CUSTOMER): Promise<User> {
   return db().user.create({ data: { email: `${role.toLowerCase()}-${id}@billing.test`, name: `Test ${id}`, role } });
 }
 
-/** An order awaiting payment, made by the storefront's own createOrder from a plan at this price. */
+/**
+ * An order awaiting payment, made by the storefront's own createOrder from a
+ * real plan of the MIOeSIM simulator (so the stock check before payment is
+ * answered by it) priced at `amountMinor`.
+ */
 export async function createPendingOrder(userId: string, amountMinor: number, paymentMethod: PaymentMethod = PaymentMethod.CARD) {
-  const id = unique();
-  await db().destination.upsert({
-    where: { slug: "testland" },
-    create: { slug: "testland", name: "Testland", kind: "COUNTRY", countryCodes: ["TL"] },
-    update: {},
-  });
-  const plan = await db().plan.create({
-    data: {
-      provider: "mioesim",
-      planRef: `plan-${id}`,
-      destinationSlug: "testland",
-      name: `Testland 1 GB ${id}`,
-      dataMb: 1024,
-      days: 7,
-      wholesaleMinor: 100,
-      priceMinor: amountMinor,
-      currency: "USD",
-      renewable: false,
-      dayPass: false,
-      cancellable: false,
-      syncedAt: new Date(),
-    },
-  });
+  const plan = await catalogPlan({ provider: "mioesim", planRef: "26:261", priceMinor: amountMinor });
   return createOrder({ userId, planId: plan.id, paymentMethod });
 }
 

@@ -24,11 +24,17 @@ export interface ProviderWorld {
   meisim: MeisimSimulator;
 }
 
-/** Starts both simulators for the file and wires MIOESIM_BASE_URL / MEISIM_BASE_URL to them; faults never leak between tests. */
-export function providersPerFile(extraEnv: Record<string, string> = {}): ProviderWorld {
+export type SimulatorDialect = "friendly" | "strict" | "alternative";
+
+/**
+ * Starts both simulators for the file, in the given dialect ("strict" serves
+ * only what the provider documents), and wires MIOESIM_BASE_URL /
+ * MEISIM_BASE_URL to them; faults never leak between tests.
+ */
+export function providersPerFile(extraEnv: Record<string, string> = {}, dialect: SimulatorDialect = "friendly"): ProviderWorld {
   const world = {} as ProviderWorld;
   beforeAll(async () => {
-    [world.mioesim, world.meisim] = await Promise.all([startMioesimSimulator(), startMeisimSimulator()]);
+    [world.mioesim, world.meisim] = await Promise.all([startMioesimSimulator({ dialect }), startMeisimSimulator({ dialect })]);
     Object.assign(process.env, { MIOESIM_BASE_URL: world.mioesim.url, MEISIM_BASE_URL: world.meisim.url, LOG_LEVEL: "error", ...extraEnv });
     // Fails loudly instead of letting the registry order from whatever listens on the demo ports.
     if (env().MIOESIM_BASE_URL !== world.mioesim.url || env().MEISIM_BASE_URL !== world.meisim.url) {
@@ -59,9 +65,14 @@ export function mioesimOrderTagged(simulator: MioesimSimulator, otherOrderId: st
   return simulator.state.orderInfo(simulator.state.account(MIOESIM_DEMO_ACCOUNT.phone)!, { otherOrderId });
 }
 
-/** MeiSIM orders carrying our reference as customerReference. */
+/**
+ * MeiSIM orders placed for our order: one per eSIM, each carrying its item
+ * reference ("<otherOrderId>-1", "-2", …) as customerReference, or our order
+ * reference itself for orders placed before per-card references.
+ */
 export function meisimOrdersTagged(simulator: MeisimSimulator, otherOrderId: string) {
-  return simulator.state.orders.filter((order) => order.customerReference === otherOrderId);
+  const item = new RegExp(`^${otherOrderId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d+$`);
+  return simulator.state.orders.filter((order) => order.customerReference === otherOrderId || item.test(order.customerReference ?? ""));
 }
 
 export function meisimDemoDealer(simulator: MeisimSimulator) {
@@ -142,8 +153,8 @@ export async function catalogPlan(spec: CatalogPlanSpec): Promise<Plan> {
 }
 
 /** An order for the plan, marked PAID directly (as a card or wallet payment would), ready for fulfilment. */
-export async function paidOrder(userId: string, planId: string) {
-  const order = await createOrder({ userId, planId, paymentMethod: PaymentMethod.CARD });
+export async function paidOrder(userId: string, planId: string, quantity = 1) {
+  const order = await createOrder({ userId, planId, quantity, paymentMethod: PaymentMethod.CARD });
   return db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: OrderStatus.PAID, paidAt: new Date() } });
 }
 

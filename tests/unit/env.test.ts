@@ -49,4 +49,15 @@ describe("environment validation", () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(isDemoMode(env)).toBe(false);
   });
+
+  it("stops a provider pointed at a real service with demo or missing credentials, naming each setting", () => {
+    const mio = problemsOf({ ...base, MIOESIM_BASE_URL: "https://bpm.mioesim.com" });
+    expect(mio.map((p) => p.split(" ")[0]).sort()).toEqual(["MIOESIM_PASSWORD", "MIOESIM_PHONE", "MIOESIM_SECRET"]);
+    expect(mio[0]).toMatch(/real credential when MIOESIM_BASE_URL points at bpm\.mioesim\.com/);
+    const mei = problemsOf({ ...base, MEISIM_BASE_URL: "https://meisimusa.com", MEISIM_DEALER_KEY: "" });
+    expect(mei.map((p) => p.split(" ")[0])).toEqual(["MEISIM_DEALER_KEY"]);
+    // Real credentials, or a simulator on this machine, are fine.
+    expect(() => parseEnv({ ...base, MIOESIM_BASE_URL: "https://bpm.mioesim.com", MIOESIM_PHONE: "1", MIOESIM_PASSWORD: "p", MIOESIM_SECRET: "s" })).not.toThrow();
+    expect(() => parseEnv({ ...base, MEISIM_BASE_URL: "http://localhost:4999" })).not.toThrow();
+  });
 });

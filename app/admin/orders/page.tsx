@@ -1,17 +1,14 @@
-import { refundOrderAction, retryFulfilmentAction } from "@/app/admin/actions";
+import { placeAgainAction, refundOrderAction, retryFulfilmentAction } from "@/app/admin/actions";
 import { SearchForm } from "@/components/admin/search-form";
 import { ActionForm } from "@/components/admin/action-form";
 import { OrderStatusBadge } from "@/components/orders/order-status";
 import { Button, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { OrderStatus } from "@/lib/generated/prisma/client";
 import { formatMoney } from "@/lib/money";
-import { isStaleFulfilment } from "@/lib/orders/fulfilment";
+import { canRefund, canRetry } from "@/lib/orders/lifecycle";
 
 export const metadata = { title: "Orders" };
-
-const REFUNDABLE: OrderStatus[] = [OrderStatus.PAID, OrderStatus.FULFILLING, OrderStatus.FULFILLED, OrderStatus.FULFILMENT_FAILED];
 
 export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   await requireAdmin("/admin/orders");
@@ -49,6 +46,8 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
               </Td>
               <Td>
                 <OrderStatusBadge status={o.status} />
+                {o.quantity > 1 && <p className="mt-1 text-xs">{o.esims.length} of {o.quantity} eSIMs delivered</p>}
+                {o.reviewReason && <p className="mt-1 max-w-xs text-xs text-amber-800">Needs review: {o.reviewReason}</p>}
                 {o.failureReason && <p className="mt-1 max-w-xs text-xs text-red-700">{o.failureReason}</p>}
               </Td>
               <Td className="text-xs">
@@ -61,7 +60,7 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                 ))}
               </Td>
               <Td className="space-y-2">
-                {(o.status === OrderStatus.FULFILMENT_FAILED || isStaleFulfilment(o)) && (
+                {canRetry(o) && (
                   <form action={retryFulfilmentAction}>
                     <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                     <Button type="submit" variant="secondary">
@@ -69,7 +68,16 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                     </Button>
                   </form>
                 )}
-                {REFUNDABLE.includes(o.status) && !o.refund && (
+                {o.status === "NEEDS_REVIEW" && (
+                  <ActionForm action={placeAgainAction} label={`Place ${o.otherOrderId} again`} submitLabel="Not at provider: place again" variant="secondary">
+                    <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
+                    <label className="sr-only" htmlFor={`checked-${o.otherOrderId}`}>
+                      What you checked at the provider
+                    </label>
+                    <input id={`checked-${o.otherOrderId}`} name="reason" required placeholder="What you checked" className={inputClass} />
+                  </ActionForm>
+                )}
+                {canRefund(o) && !o.refund && (
                   <ActionForm action={refundOrderAction} label={`Refund ${o.otherOrderId}`} submitLabel="Refund" variant="danger">
                     <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                     <label className="sr-only" htmlFor={`reason-${o.otherOrderId}`}>

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { PayOrder } from "@/components/billing/pay-order";
 import { Alert, ButtonLink, Card } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { OrderStatus } from "@/lib/generated/prisma/client";
+import { canPay } from "@/lib/orders/lifecycle";
 import { formatMoney } from "@/lib/money";
 import { findOrderForUser } from "@/lib/orders/orders";
 
@@ -14,7 +14,7 @@ export default async function PaymentCancelledPage({ searchParams }: { searchPar
   const { order: orderId } = await searchParams;
   const order = typeof orderId === "string" ? await findOrderForUser(user.id, orderId) : null;
   if (!order) notFound();
-  if (order.status !== OrderStatus.PENDING_PAYMENT) {
+  if (!canPay(order)) {
     return (
       <div className="mx-auto max-w-lg space-y-6">
         <h1 className="text-2xl font-bold">Order {order.otherOrderId}</h1>

@@ -3,7 +3,8 @@ import { CheckoutOutcome } from "@/components/billing/checkout-outcome";
 import { Alert, ButtonLink } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { checkoutForSuccessPage, checkoutSessionIdFrom } from "@/lib/billing/fulfil";
-import { CheckoutPurpose, OrderStatus } from "@/lib/generated/prisma/client";
+import { CheckoutPurpose } from "@/lib/generated/prisma/client";
+import { canPay } from "@/lib/orders/lifecycle";
 import { formatMoney } from "@/lib/money";
 import { findOrderForUser } from "@/lib/orders/orders";
 
@@ -29,7 +30,7 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
       <h1 className="text-2xl font-bold">Order payment</h1>
       {session ? (
         <CheckoutOutcome session={session} subject="Your order" retryHref={`/checkout/cancelled?order=${encodeURIComponent(order.otherOrderId)}`} paid={`We received ${paidSummary}`} />
-      ) : order.status === OrderStatus.PENDING_PAYMENT ? (
+      ) : canPay(order) ? (
         <Alert tone="warning" title="Not paid yet">
           This order is still awaiting payment.
         </Alert>

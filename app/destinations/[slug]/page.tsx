@@ -4,17 +4,21 @@ import { PlanTable } from "@/components/catalog/plan-table";
 import { Alert, Button } from "@/components/ui";
 import { getDestinationWithPlans } from "@/lib/catalog/queries";
 import { formatMoney } from "@/lib/money";
+import { providerById } from "@/lib/providers/registry";
+
+/** The quantity picker offers up to this many, within the provider's own limit. */
+const QUANTITY_CHOICES = 10;
 
 export default async function DestinationPage({
   params,
   searchParams,
 }: {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<{ unavailable?: string }>;
+  searchParams: Promise<{ unavailable?: string; quantity?: string }>;
 }) {
   const destination = await getDestinationWithPlans((await params).slug);
   if (!destination) notFound();
-  const { unavailable } = await searchParams;
+  const { unavailable, quantity } = await searchParams;
   return (
     <div className="space-y-6">
       <div>
@@ -22,12 +26,23 @@ export default async function DestinationPage({
         <h1 className="text-3xl font-bold">{destination.name}</h1>
       </div>
       {unavailable && <Alert tone="warning">That plan is no longer available. Please choose another one.</Alert>}
+      {quantity && <Alert tone="warning">Choose a quantity this plan allows.</Alert>}
       <PlanTable
         caption={`Data plans for ${destination.name}`}
         plans={destination.plans}
         action={(plan) => (
-          <form action={startPurchase}>
+          <form action={startPurchase} className="flex items-center gap-2">
             <input type="hidden" name="planId" value={plan.id} />
+            <label className="sr-only" htmlFor={`quantity-${plan.id}`}>
+              Number of eSIMs of {plan.name}
+            </label>
+            <select id={`quantity-${plan.id}`} name="quantity" defaultValue="1" className="min-h-11 rounded-md border border-slate-300 bg-white px-2">
+              {Array.from({ length: Math.min(QUANTITY_CHOICES, providerById(plan.provider).maxQuantity) }, (_, i) => (
+                <option key={i + 1} value={i + 1}>
+                  {i + 1}
+                </option>
+              ))}
+            </select>
             <input type="hidden" name="returnTo" value={`/destinations/${destination.slug}`} />
             <Button type="submit" aria-label={`Buy ${plan.name} for ${formatMoney(plan.priceMinor, plan.currency)}`}>
               Buy

@@ -7,10 +7,10 @@ import { EsimInstall } from "@/components/orders/esim-install";
 import { OrderStatusBadge } from "@/components/orders/order-status";
 import { Alert, ButtonLink, Card } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
-import { OrderStatus } from "@/lib/generated/prisma/client";
 import { formatData, formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { usageFor } from "@/lib/orders/after-sale";
+import { canCancel, canPay, hasDeliveredEsims, isSettingUp } from "@/lib/orders/lifecycle";
 import { findOrderForUser, orderDeliveringEsim } from "@/lib/orders/orders";
 
 export const metadata = { title: "Order" };
@@ -27,10 +27,12 @@ export default async function OrderPage({
   const order = await findOrderForUser(user.id, otherOrderId);
   if (!order) notFound();
   const query = await searchParams;
-  const settingUp = order.status === OrderStatus.PAID || order.status === OrderStatus.FULFILLING;
-  const usage = order.status === OrderStatus.FULFILLED ? await usageFor(order.provider, order.esims.map((e) => e.iccid)) : null;
-  const renewedFrom = order.renewsIccid && order.status === OrderStatus.FULFILLED ? await orderDeliveringEsim(user.id, order.renewsIccid) : null;
-  const unused = usage?.ok && usage.usage.every((u) => u.state === "not_installed" || u.state === "installed");
+  const settingUp = isSettingUp(order);
+  const delivered = hasDeliveredEsims(order);
+  const liveEsims = order.esims.filter((e) => !e.cancelledAt);
+  const usage = delivered ? await usageFor(order.provider, liveEsims.map((e) => e.iccid)) : null;
+  const renewedFrom = order.renewsIccid && delivered ? await orderDeliveringEsim(user.id, order.renewsIccid) : null;
+  const cancellable = usage?.ok === true && canCancel(order, usage.usage.map((u) => u.state));
 
   return (
     <div className="space-y-6">
@@ -41,12 +43,18 @@ export default async function OrderPage({
         <OrderStatusBadge status={order.status} />
       </div>
       <p className="text-sm text-slate-600">
-        Order {order.otherOrderId} · {order.planName} · {formatMoney(order.amountMinor, order.currency)}
+        Order {order.otherOrderId} · {order.planName}
+        {order.quantity > 1 && ` × ${order.quantity}`} · {formatMoney(order.amountMinor, order.currency)}
         {order.renewsIccid && ` · tops up eSIM ${order.renewsIccid}`}
       </p>
       {query.cancelled && <Alert tone="success">Your order was cancelled and refunded.</Alert>}
+      {order.status === "CANCEL_PENDING" && (
+        <Alert tone="info" title="Cancellation pending">
+          The network is processing your cancellation. Your refund follows as soon as it confirms; nothing more is needed from you.
+        </Alert>
+      )}
 
-      {order.status === OrderStatus.PENDING_PAYMENT && (
+      {canPay(order) && (
         <Card className="space-y-4">
           <h2 className="text-lg font-semibold">Pay for your eSIM</h2>
           <PayOrder order={order} />
@@ -60,7 +68,17 @@ export default async function OrderPage({
           </Alert>
         </>
       )}
-      {order.status === OrderStatus.FULFILMENT_FAILED && (
+      {order.status === "NEEDS_REVIEW" && (
+        <Alert tone="warning" title="We’re checking your eSIM with the network">
+          The network has not confirmed your eSIM yet. Our team is checking it by hand and will deliver it or refund you in full.
+        </Alert>
+      )}
+      {order.status === "PARTIALLY_FULFILLED" && (
+        <Alert tone="warning" title={`${order.esims.length} of ${order.quantity} eSIMs delivered`}>
+          The network could not supply the rest. Our team will refund what was not delivered.
+        </Alert>
+      )}
+      {order.status === "FULFILMENT_FAILED" && (
         <Alert tone="error" title="Your eSIM is delayed">
           The network did not deliver your eSIM yet. Our team has been alerted and will deliver it or refund you in full.
         </Alert>
@@ -78,10 +96,10 @@ export default async function OrderPage({
           </Link>
         </Alert>
       )}
-      {order.status === OrderStatus.FULFILLED && (
+      {delivered && (
         <>
           {usage && !usage.ok && <Alert tone="warning">{usage.message}</Alert>}
-          {order.esims.map((esim) => (
+          {liveEsims.map((esim) => (
             <EsimInstall key={esim.iccid} esim={esim} orderId={order.otherOrderId} usage={usage?.ok ? (usage.usage.find((u) => u.iccid === esim.iccid) ?? null) : null} />
           ))}
           <div className="flex flex-wrap gap-6">
@@ -90,7 +108,7 @@ export default async function OrderPage({
                 Add more data
               </ButtonLink>
             )}
-            {order.plan.cancellable && unused && <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} />}
+            {cancellable && <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} />}
           </div>
         </>
       )}

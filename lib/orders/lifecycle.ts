@@ -1,0 +1,187 @@
+/**
+ * The one home of an order's life: its states, the events that move it, and
+ * the allowed transitions as one table. Every status write goes through
+ * `applyTransition`, which updates only from an expected state (so a late
+ * writer can never overwrite a refund), and records the change in the audit
+ * log and in the order's timeline. Pages and actions read the rules from the
+ * predicates below, never from lists of their own.
+ */
+import { recordAudit, type RequestOrigin } from "../audit";
+import { db, type Prisma } from "../db/client";
+import { OrderStatus } from "../generated/prisma/client";
+
+const {
+  PENDING_PAYMENT,
+  PAID,
+  FULFILLING,
+  FULFILLED,
+  PARTIALLY_FULFILLED,
+  NEEDS_REVIEW,
+  FULFILMENT_FAILED,
+  CANCEL_PENDING,
+  REFUNDED,
+} = OrderStatus;
+
+interface TransitionRule {
+  from: readonly OrderStatus[];
+  to: OrderStatus;
+}
+
+/** event → the states it may start from → the state it leads to. */
+export const ORDER_TRANSITIONS = {
+  /** Card or wallet payment confirmed. */
+  paid: { from: [PENDING_PAYMENT], to: PAID },
+  /** A fulfilment run claimed the order and is talking to the provider. */
+  placement_started: { from: [PAID], to: FULFILLING },
+  /** Every ordered eSIM is installable. */
+  delivered: { from: [FULFILLING], to: FULFILLED },
+  /** Some eSIMs were delivered; the rest definitely were not placed. */
+  partially_delivered: { from: [FULFILLING], to: PARTIALLY_FULFILLED },
+  /** The upstream outcome is unknown and cannot be looked up; a person decides. */
+  review_needed: { from: [FULFILLING], to: NEEDS_REVIEW },
+  /** The provider refused the order: nothing was placed upstream. */
+  placement_failed: { from: [FULFILLING], to: FULFILMENT_FAILED },
+  /** An admin asks for fulfilment again (a stale claim only; see canRetry). */
+  retry_requested: { from: [FULFILMENT_FAILED, NEEDS_REVIEW, FULFILLING], to: PAID },
+  /** The provider accepted a cancellation that it is still processing. */
+  cancel_pending: { from: [FULFILLED, PARTIALLY_FULFILLED], to: CANCEL_PENDING },
+  /** Money went back to the customer. */
+  refunded: {
+    from: [PAID, FULFILLING, FULFILLED, PARTIALLY_FULFILLED, NEEDS_REVIEW, FULFILMENT_FAILED, CANCEL_PENDING],
+    to: REFUNDED,
+  },
+} as const satisfies Record<string, TransitionRule>;
+
+export type OrderEvent = keyof typeof ORDER_TRANSITIONS;
+
+export class TransitionRefusedError extends Error {
+  constructor(
+    readonly otherOrderId: string,
+    readonly event: OrderEvent,
+    readonly current: OrderStatus | null,
+  ) {
+    super(current === null ? `There is no order ${otherOrderId}.` : `Order ${otherOrderId} is ${statusLabel(current)}; "${event}" does not apply to it.`);
+    this.name = "TransitionRefusedError";
+  }
+}
+
+export function canTransition(status: OrderStatus, event: OrderEvent): boolean {
+  return (ORDER_TRANSITIONS[event].from as readonly OrderStatus[]).includes(status);
+}
+
+export interface TransitionOptions {
+  actorId?: string | null;
+  /** Other columns written with the status, in the same update. */
+  data?: Omit<Prisma.OrderUpdateInput, "status">;
+  details?: Prisma.InputJsonValue;
+  origin?: RequestOrigin | null;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Moves the order by `event` if, and only if, its current state allows it.
+ * Returns false (changing nothing) when it does not. Pass a transaction to
+ * commit the change with other writes; without one it runs in its own.
+ */
+export async function applyTransition(otherOrderId: string, event: OrderEvent, options: TransitionOptions = {}, tx?: Tx): Promise<boolean> {
+  if (!tx) return db().$transaction((own) => applyTransition(otherOrderId, event, options, own));
+  const rows = await tx.$queryRaw<{ status: OrderStatus }[]>`
+    SELECT status FROM "Order" WHERE "otherOrderId" = ${otherOrderId} FOR UPDATE`;
+  const current = rows[0]?.status ?? null;
+  if (current === null || !canTransition(current, event)) return false;
+  const rule = ORDER_TRANSITIONS[event];
+  await tx.order.update({ where: { otherOrderId }, data: { ...options.data, status: rule.to } });
+  await tx.orderEvent.create({
+    data: { orderId: otherOrderId, event, from: current, to: rule.to, actorId: options.actorId ?? null, details: options.details },
+  });
+  await recordAudit(
+    {
+      actorId: options.actorId ?? null,
+      action: `order.${event}`,
+      entityType: "Order",
+      entityId: otherOrderId,
+      details: { from: current, to: rule.to, ...(isObject(options.details) ? options.details : options.details === undefined ? {} : { details: options.details }) },
+      origin: options.origin,
+    },
+    tx,
+  );
+  return true;
+}
+
+/** As applyTransition, but a refused transition is an error. */
+export async function requireTransition(otherOrderId: string, event: OrderEvent, options: TransitionOptions = {}, tx?: Tx): Promise<void> {
+  if (await applyTransition(otherOrderId, event, options, tx)) return;
+  const order = await (tx ?? db()).order.findUnique({ where: { otherOrderId }, select: { status: true } });
+  throw new TransitionRefusedError(otherOrderId, event, order?.status ?? null);
+}
+
+function isObject(value: unknown): value is Record<string, Prisma.InputJsonValue> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// ---------------------------------------------------------------- the rules pages read
+
+/** A claim older than this belongs to a run that died (a restart mid-call). */
+export const STALE_FULFILMENT_MS = 5 * 60_000;
+
+type StatusOf = { status: OrderStatus };
+
+export function canPay(order: StatusOf): boolean {
+  return canTransition(order.status, "paid");
+}
+
+export function canRefund(order: StatusOf): boolean {
+  return canTransition(order.status, "refunded");
+}
+
+/** Failed, in review, or a claim whose run died: an admin may ask for fulfilment again. */
+export function canRetry(order: StatusOf & { updatedAt: Date }, now = Date.now()): boolean {
+  if (order.status === FULFILLING) return now - order.updatedAt.getTime() > STALE_FULFILMENT_MS;
+  return canTransition(order.status, "retry_requested");
+}
+
+/** Paid, and the eSIM is still being set up: the page shows progress. */
+export function isSettingUp(order: StatusOf): boolean {
+  return order.status === PAID || order.status === FULFILLING;
+}
+
+/** At least one eSIM was delivered and can be installed. */
+export function hasDeliveredEsims(order: StatusOf): boolean {
+  return order.status === FULFILLED || order.status === PARTIALLY_FULFILLED || order.status === CANCEL_PENDING;
+}
+
+/** States of an eSIM that has never been used, so a cancellable plan may still be cancelled. */
+const UNUSED_ESIM_STATES = new Set(["not_installed", "installed"]);
+
+export function isUnusedEsimState(state: string): boolean {
+  return UNUSED_ESIM_STATES.has(state);
+}
+
+/** The plan's policy allows cancelling, the order is delivered, and every eSIM is unused. */
+export function canCancel(order: StatusOf & { plan: { cancellable: boolean } }, esimStates: readonly string[]): boolean {
+  return (
+    order.plan.cancellable &&
+    canTransition(order.status, "cancel_pending") &&
+    esimStates.length > 0 &&
+    esimStates.every(isUnusedEsimState)
+  );
+}
+
+export function statusLabel(status: OrderStatus): string {
+  return STATUS_LABELS[status];
+}
+
+/** What customers and admins read for each state. */
+export const STATUS_LABELS: Record<OrderStatus, string> = {
+  PENDING_PAYMENT: "Awaiting payment",
+  PAID: "Paid",
+  FULFILLING: "Setting up",
+  FULFILLED: "Ready to install",
+  PARTIALLY_FULFILLED: "Partly delivered",
+  NEEDS_REVIEW: "Being checked",
+  FULFILMENT_FAILED: "Delivery failed",
+  CANCEL_PENDING: "Cancellation pending",
+  CANCELLED: "Cancelled",
+  REFUNDED: "Refunded",
+};
