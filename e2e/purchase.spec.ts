@@ -77,3 +77,48 @@ test("a wallet that does not cover the order cannot pay from it", async ({ page,
   await expect(page.getByRole("button", { name: /from wallet$/ })).toBeDisabled();
   await expect(page.getByText(/not enough/)).toBeVisible();
 });
+
+/** Pays the order on its page by card through the fake Stripe and opens the order again. */
+async function payByCard(page: Page) {
+  await page.getByRole("button", { name: /by card$/ }).click();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_test_/);
+  await page.getByRole("link", { name: "View your order" }).click();
+}
+
+test("a customer buys two MeiSIM eSIMs in one order and gets each one's QR code and LPA", async ({ page, customer: _signedIn }) => {
+  await page.goto("/destinations/japan");
+  // MeiSIM's plans are the ones whose title the store composes as "<destination> <data>, <days>".
+  const row = page.getByRole("table").getByRole("row").filter({ hasText: /Japan \d+ GB, \d+ days/ }).first();
+  await row.getByLabel(/^Number of eSIMs/).selectOption("2");
+  await row.getByRole("button", { name: /^Buy / }).click();
+  await expect(page.getByRole("heading", { name: "Pay for your eSIM" })).toBeVisible();
+  await expect(page.getByText(/× 2/)).toBeVisible();
+  await payByCard(page);
+
+  await expect(page.getByText("Ready to install")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("img", { name: /QR code to install eSIM \d+/ })).toHaveCount(2);
+  const lpas = await page.getByTestId("lpa").allTextContents();
+  expect(lpas).toHaveLength(2);
+  for (const lpa of lpas) expect(lpa).toMatch(/^LPA:1\$[^$]+\$\S+$/);
+  expect(new Set(lpas).size).toBe(2);
+  await expect(page.getByLabel("Data usage").first()).toContainText("Status:");
+});
+
+test("a customer adds data to a renewable MIOeSIM eSIM and it stays on the order that delivered it", async ({ page, customer: _signedIn }) => {
+  await page.goto("/destinations/japan");
+  const row = page.getByRole("table").getByRole("row").filter({ hasText: "Top-up available" }).first();
+  await row.getByRole("button", { name: /^Buy / }).click();
+  await payByCard(page);
+  await expect(page.getByText("Ready to install")).toBeVisible({ timeout: 30_000 });
+  const firstOrder = page.url();
+
+  await page.getByRole("link", { name: "Add more data" }).click();
+  await expect(page.getByRole("table", { name: "Plans that can renew this eSIM" })).toBeVisible();
+  await page.getByRole("button", { name: /^Renew with / }).first().click();
+  await payByCard(page);
+
+  await expect(page.getByText("Data added")).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("link", { name: "See its usage and install details" }).click();
+  await expect(page).toHaveURL(firstOrder);
+});

@@ -66,11 +66,23 @@ export function destinationOf(bundle: MeisimBundle, derived: ReadonlySet<string>
   return { providerRef: region, name: region, kind: "region", countryCodes: codes };
 }
 
+/**
+ * The documented bundle answer has a name (an order handle such as
+ * "esim_5gb_30days_jp"), not a title; customers read the destination, the
+ * allowance and the validity instead: "Japan 5 GB, 30 days".
+ */
+function describedName(destination: ProviderDestination, bundle: MeisimBundle): string {
+  const mb = bundle.dataMb;
+  const data = mb === null ? "Unlimited" : mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : `${mb} MB`;
+  const days = `${bundle.validityDays} ${bundle.validityDays === 1 ? "day" : "days"}`;
+  return `${destination.name} ${data}${bundle.dayPass ? " per day" : ""}, ${days}`;
+}
+
 export function bundleToPlan(bundle: MeisimBundle, destination: ProviderDestination): ProviderPlan {
   return {
     provider: "meisim",
     planRef: bundle.name,
-    name: bundle.description ?? bundle.name,
+    name: bundle.description ?? describedName(destination, bundle),
     destination,
     dataMb: bundle.dataMb,
     days: bundle.validityDays,
