@@ -25,13 +25,17 @@ export async function retryFulfilmentAction(form: FormData): Promise<void> {
   revalidatePath("/admin/orders");
 }
 
+/** An admin action on one order that must say why. */
+function orderWithReason(form: FormData) {
+  return z
+    .object({ otherOrderId: Id, reason: z.string().trim().min(3, { error: "Give a reason (at least 3 characters)." }).max(300) })
+    .safeParse({ otherOrderId: form.get("otherOrderId"), reason: form.get("reason") });
+}
+
 /** For an order in review: the admin checked the provider, found no such order, and has it placed again. */
 export async function placeAgainAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const admin = await requireAdmin("/admin/orders");
-  const parsed = z.object({ otherOrderId: Id, reason: z.string().trim().min(3, { error: "Say what you checked (at least 3 characters)." }).max(300) }).safeParse({
-    otherOrderId: form.get("otherOrderId"),
-    reason: form.get("reason"),
-  });
+  const parsed = orderWithReason(form);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid request." };
   await retryFulfilment(parsed.data.otherOrderId, admin.id, Date.now(), { reason: parsed.data.reason });
   revalidatePath("/admin/orders");
@@ -40,10 +44,7 @@ export async function placeAgainAction(_prev: ActionState, form: FormData): Prom
 
 export async function refundOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const admin = await requireAdmin("/admin/orders");
-  const parsed = z.object({ otherOrderId: Id, reason: z.string().trim().min(3, { error: "Give a reason (at least 3 characters)." }).max(300) }).safeParse({
-    otherOrderId: form.get("otherOrderId"),
-    reason: form.get("reason"),
-  });
+  const parsed = orderWithReason(form);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid refund." };
   try {
     await refundOrder(parsed.data.otherOrderId, { actorId: admin.id, reason: parsed.data.reason, origin: originFromHeaders(await headers()) });

@@ -54,17 +54,6 @@ export const ORDER_TRANSITIONS = {
 
 export type OrderEvent = keyof typeof ORDER_TRANSITIONS;
 
-export class TransitionRefusedError extends Error {
-  constructor(
-    readonly otherOrderId: string,
-    readonly event: OrderEvent,
-    readonly current: OrderStatus | null,
-  ) {
-    super(current === null ? `There is no order ${otherOrderId}.` : `Order ${otherOrderId} is ${statusLabel(current)}; "${event}" does not apply to it.`);
-    this.name = "TransitionRefusedError";
-  }
-}
-
 export function canTransition(status: OrderStatus, event: OrderEvent): boolean {
   return (ORDER_TRANSITIONS[event].from as readonly OrderStatus[]).includes(status);
 }
@@ -109,13 +98,6 @@ export async function applyTransition(otherOrderId: string, event: OrderEvent, o
   return true;
 }
 
-/** As applyTransition, but a refused transition is an error. */
-export async function requireTransition(otherOrderId: string, event: OrderEvent, options: TransitionOptions = {}, tx?: Tx): Promise<void> {
-  if (await applyTransition(otherOrderId, event, options, tx)) return;
-  const order = await (tx ?? db()).order.findUnique({ where: { otherOrderId }, select: { status: true } });
-  throw new TransitionRefusedError(otherOrderId, event, order?.status ?? null);
-}
-
 function isObject(value: unknown): value is Record<string, Prisma.InputJsonValue> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -154,7 +136,7 @@ export function hasDeliveredEsims(order: StatusOf): boolean {
 /** States of an eSIM that has never been used, so a cancellable plan may still be cancelled. */
 const UNUSED_ESIM_STATES = new Set(["not_installed", "installed"]);
 
-export function isUnusedEsimState(state: string): boolean {
+function isUnusedEsimState(state: string): boolean {
   return UNUSED_ESIM_STATES.has(state);
 }
 
@@ -173,7 +155,7 @@ export function statusLabel(status: OrderStatus): string {
 }
 
 /** What customers and admins read for each state. */
-export const STATUS_LABELS: Record<OrderStatus, string> = {
+const STATUS_LABELS: Record<OrderStatus, string> = {
   PENDING_PAYMENT: "Awaiting payment",
   PAID: "Paid",
   FULFILLING: "Setting up",

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { OrderStatus, PaymentMethod } from "@/lib/generated/prisma/client";
-import { applyTransition, canTransition, ORDER_TRANSITIONS, requireTransition, TransitionRefusedError, type OrderEvent } from "@/lib/orders/lifecycle";
+import { applyTransition, canTransition, ORDER_TRANSITIONS, type OrderEvent } from "@/lib/orders/lifecycle";
 import { createOrder } from "@/lib/orders/orders";
 import { catalogPlan, createCustomer } from "../support/providers";
 
@@ -57,9 +57,8 @@ describe("the transition table", () => {
 
   it("never lets a late fulfilment overwrite a refund", async () => {
     const otherOrderId = await orderIn(OrderStatus.FULFILLING);
-    await requireTransition(otherOrderId, "refunded");
+    expect(await applyTransition(otherOrderId, "refunded")).toBe(true);
     expect(await applyTransition(otherOrderId, "delivered")).toBe(false);
-    await expect(requireTransition(otherOrderId, "delivered")).rejects.toBeInstanceOf(TransitionRefusedError);
     expect((await db().order.findUniqueOrThrow({ where: { otherOrderId } })).status).toBe(OrderStatus.REFUNDED);
   });
 });
