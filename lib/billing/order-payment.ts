@@ -2,7 +2,7 @@
 import type { Prisma } from "../db/client";
 import { OrderStatus, type Order, type PaymentMethod } from "../generated/prisma/client";
 import { log } from "../log";
-import { fulfilPaidOrder } from "../orders/fulfilment";
+import { enqueue } from "../jobs";
 import { applyTransition } from "../orders/lifecycle";
 
 type Tx = Prisma.TransactionClient;
@@ -25,14 +25,20 @@ export function markOrderPaid(tx: Tx, order: Order, method: PaymentMethod): Prom
 }
 
 /**
- * Hands a paid order to fulfilment. Called after every payment attempt that
- * finds the order PAID, not only the one that made it so: if the process died
- * between the payment's commit and this call, the next webhook retry or
- * success-page visit picks it up. fulfilPaidOrder is idempotent. The status
- * is the one read inside the payment's transaction.
+ * Hands a paid order to fulfilment, as a durable job: the request that took
+ * the payment never waits on the provider. Called after every payment
+ * attempt that finds the order PAID, not only the one that made it so; the
+ * job is keyed by order, so it is queued once. If the process dies between
+ * the payment's commit and this call, the next webhook retry, success-page
+ * visit, or the workers' stranded-order sweep queues it.
  */
 export async function startFulfilmentIfPaid(otherOrderId: string, status: OrderStatus | null): Promise<void> {
   if (status !== OrderStatus.PAID) return;
-  log.info("order paid, starting fulfilment", { otherOrderId });
-  await fulfilPaidOrder(otherOrderId);
+  try {
+    await enqueue("order.fulfil", { otherOrderId });
+    log.info("order paid, fulfilment queued", { otherOrderId });
+  } catch (error) {
+    // The payment stands; the stranded-order sweep queues it later.
+    log.error("could not queue fulfilment; the sweep will", { otherOrderId, error });
+  }
 }

@@ -95,6 +95,11 @@ const EnvSchema = z
     /** Points the Stripe SDK at another host (the fake Stripe). Unset with real keys. */
     STRIPE_API_BASE: url("a Stripe-compatible API (the fake Stripe)").optional(),
 
+    /** Whether the web server also works the job queue (set false when only `npm run worker` processes should). */
+    JOBS_IN_PROCESS: z
+      .enum(["true", "false"], { error: "must be true or false" })
+      .default("true")
+      .transform((v) => v === "true"),
     /** How long one provider request may take before its answer counts as lost. */
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /**

@@ -17,12 +17,13 @@
  */
 import { env } from "../config/env";
 import { db } from "../db/client";
-import type { Order } from "../generated/prisma/client";
+import { randomUUID } from "node:crypto";
+import { OrderStatus, type Order } from "../generated/prisma/client";
 import { log, type Logger } from "../log";
 import { describeProviderFailure, OrderOutcomeUnknownError } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
-import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
+import { applyTransition, canRetry, FULFILMENT_LEASE_MS, type OrderEvent, type TransitionOptions } from "./lifecycle";
 
 /** Our line reference for each eSIM of an order: "<otherOrderId>-1" … "-<quantity>". */
 export function itemIdsOf(order: Pick<Order, "otherOrderId" | "quantity">): string[] {
@@ -34,10 +35,35 @@ type FulfilmentOrder = Order & { user: { email: string } };
 /** What a step learnt: a look-up answer, or a definite refusal with the cards placed before it. */
 type Step = OrderLookup | { outcome: "refused"; reason: string };
 
+/**
+ * Claims a paid order (or takes over one whose run's lease ran out) and
+ * places it. Safe to call any number of times, concurrently, from any
+ * process: only the holder of the lease talks to the provider, and the lease
+ * is renewed while it does.
+ */
 export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
-  if (!(await applyTransition(otherOrderId, "placement_started"))) return; // not paid yet, or another run has it
-  const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });
-  await new PlacementRun(order).run();
+  const leaseToken = randomUUID();
+  const lease = () => ({ leaseToken, leaseExpiresAt: new Date(Date.now() + FULFILMENT_LEASE_MS) });
+  const claimed =
+    (await applyTransition(otherOrderId, "placement_started", { data: lease() })) ||
+    // A run that died mid-placement: its lease is over, so this run carries on (looking the order up first).
+    (await db().order.updateMany({
+      where: { otherOrderId, status: OrderStatus.FULFILLING, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: new Date() } }] },
+      data: lease(),
+    })).count === 1;
+  if (!claimed) return; // not paid yet, or a live run has it
+  const renewal = setInterval(() => {
+    db()
+      .order.updateMany({ where: { otherOrderId, leaseToken, status: OrderStatus.FULFILLING }, data: { leaseExpiresAt: lease().leaseExpiresAt } })
+      .catch((error: unknown) => log.warn("could not renew the fulfilment lease", { otherOrderId, error }));
+  }, FULFILMENT_LEASE_MS / 3);
+  renewal.unref();
+  try {
+    const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });
+    await new PlacementRun(order, leaseToken).run();
+  } finally {
+    clearInterval(renewal);
+  }
 }
 
 /**
@@ -67,7 +93,10 @@ class PlacementRun {
   private readonly itemIds: string[];
   private placedAgain = false;
 
-  constructor(private readonly order: FulfilmentOrder) {
+  constructor(
+    private readonly order: FulfilmentOrder,
+    private readonly leaseToken: string,
+  ) {
     this.provider = providerById(order.provider);
     this.log = log.child({ job: "order.fulfil", otherOrderId: order.otherOrderId, provider: order.provider });
     this.itemIds = itemIdsOf(order);
@@ -109,10 +138,14 @@ class PlacementRun {
     }
   }
 
-  /** One placement request, committed as sent before it goes out. */
+  /** One placement request, committed as sent before it goes out, and only while this run holds the lease. */
   private async place(itemIds: string[]): Promise<{ step: Step; sentAt: Date }> {
     const sentAt = new Date();
-    await db().order.update({ where: { otherOrderId: this.order.otherOrderId }, data: { placementSentAt: sentAt } });
+    const { count } = await db().order.updateMany({
+      where: { otherOrderId: this.order.otherOrderId, leaseToken: this.leaseToken, status: OrderStatus.FULFILLING },
+      data: { placementSentAt: sentAt },
+    });
+    if (count === 0) return { step: { outcome: "unknown", reason: "This run no longer holds the order; another run carries on." }, sentAt };
     const { otherOrderId, planRef, renewsIccid } = this.order;
     try {
       const placed = renewsIccid
@@ -174,9 +207,13 @@ class PlacementRun {
   }
 
   private async finish(event: OrderEvent, data: TransitionOptions["data"], reason?: string): Promise<void> {
-    const applied = await applyTransition(this.order.otherOrderId, event, { data, details: reason ? { reason } : undefined });
+    const applied = await applyTransition(this.order.otherOrderId, event, {
+      leaseToken: this.leaseToken,
+      data: { ...data, leaseToken: null, leaseExpiresAt: null },
+      details: reason ? { reason } : undefined,
+    });
     if (!applied) {
-      // A refund or an admin moved the order meanwhile; their state stands.
+      // A refund, an admin or a run that took over moved the order meanwhile; their state stands.
       const now = await db().order.findUnique({ where: { otherOrderId: this.order.otherOrderId }, select: { status: true } });
       this.log.warn("order changed during placement; leaving it as it is", { wanted: event, status: now?.status });
       return;

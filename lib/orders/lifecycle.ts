@@ -41,7 +41,7 @@ export const ORDER_TRANSITIONS = {
   review_needed: { from: [FULFILLING], to: NEEDS_REVIEW },
   /** The provider refused the order: nothing was placed upstream. */
   placement_failed: { from: [FULFILLING], to: FULFILMENT_FAILED },
-  /** An admin asks for fulfilment again (a stale claim only; see canRetry). */
+  /** An admin asks for fulfilment again (from FULFILLING only once the run's lease ran out; see canRetry). */
   retry_requested: { from: [FULFILMENT_FAILED, NEEDS_REVIEW, FULFILLING], to: PAID },
   /** The provider accepted a cancellation that it is still processing. */
   cancel_pending: { from: [FULFILLED, PARTIALLY_FULFILLED], to: CANCEL_PENDING },
@@ -60,6 +60,8 @@ export function canTransition(status: OrderStatus, event: OrderEvent): boolean {
 
 export interface TransitionOptions {
   actorId?: string | null;
+  /** Apply only while this fulfilment run still holds the order's lease (a run whose lease was taken over changes nothing). */
+  leaseToken?: string;
   /** Other columns written with the status, in the same update. */
   data?: Omit<Prisma.OrderUpdateInput, "status">;
   details?: Prisma.InputJsonValue;
@@ -75,10 +77,11 @@ type Tx = Prisma.TransactionClient;
  */
 export async function applyTransition(otherOrderId: string, event: OrderEvent, options: TransitionOptions = {}, tx?: Tx): Promise<boolean> {
   if (!tx) return db().$transaction((own) => applyTransition(otherOrderId, event, options, own));
-  const rows = await tx.$queryRaw<{ status: OrderStatus }[]>`
-    SELECT status FROM "Order" WHERE "otherOrderId" = ${otherOrderId} FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ status: OrderStatus; leaseToken: string | null }[]>`
+    SELECT status, "leaseToken" FROM "Order" WHERE "otherOrderId" = ${otherOrderId} FOR UPDATE`;
   const current = rows[0]?.status ?? null;
   if (current === null || !canTransition(current, event)) return false;
+  if (options.leaseToken !== undefined && rows[0]?.leaseToken !== options.leaseToken) return false;
   const rule = ORDER_TRANSITIONS[event];
   await tx.order.update({ where: { otherOrderId }, data: { ...options.data, status: rule.to } });
   await tx.orderEvent.create({
@@ -104,8 +107,12 @@ function isObject(value: unknown): value is Record<string, Prisma.InputJsonValue
 
 // ---------------------------------------------------------------- the rules pages read
 
-/** A claim older than this belongs to a run that died (a restart mid-call). */
-export const STALE_FULFILMENT_MS = 5 * 60_000;
+/**
+ * How long a fulfilment run's claim lasts without renewal. The run renews it
+ * every third of this while it works, so only a run that died (or lost its
+ * database) lets it expire.
+ */
+export const FULFILMENT_LEASE_MS = 60_000;
 
 type StatusOf = { status: OrderStatus };
 
@@ -117,9 +124,14 @@ export function canRefund(order: StatusOf): boolean {
   return canTransition(order.status, "refunded");
 }
 
-/** Failed, in review, or a claim whose run died: an admin may ask for fulfilment again. */
-export function canRetry(order: StatusOf & { updatedAt: Date }, now = Date.now()): boolean {
-  if (order.status === FULFILLING) return now - order.updatedAt.getTime() > STALE_FULFILMENT_MS;
+/** True while a fulfilment run holds the order: its lease has not run out. */
+export function hasLiveLease(order: { leaseExpiresAt: Date | null }, now = Date.now()): boolean {
+  return order.leaseExpiresAt !== null && order.leaseExpiresAt.getTime() > now;
+}
+
+/** Failed, in review, or claimed by a run whose lease ran out: an admin may ask for fulfilment again. */
+export function canRetry(order: StatusOf & { leaseExpiresAt: Date | null }, now = Date.now()): boolean {
+  if (order.status === FULFILLING) return !hasLiveLease(order, now);
   return canTransition(order.status, "retry_requested");
 }
 

@@ -1,19 +1,16 @@
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createOrderCheckout } from "@/lib/billing/checkout";
 import { BillingError } from "@/lib/billing/errors";
 import { fulfilOrderCheckout, fulfilWalletTopUp } from "@/lib/billing/fulfil";
 import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
 import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/client";
-import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
 import { adjustWallet } from "@/lib/wallet/adjustments";
-import { billingWorldPerFile, completedEventOf, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
+import { billingWorldPerFile, fulfilmentJobsFor, completedEventOf, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
 
-vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
 
 const world = billingWorldPerFile();
 
-beforeEach(() => vi.mocked(fulfilPaidOrder).mockClear());
 
 async function fund(userId: string, amountMinor: number) {
   const admin = await createUser(Role.ADMIN);
@@ -72,7 +69,7 @@ describe("paying for an order by card", () => {
     expect(paid).toMatchObject({ status: "PAID", paymentMethod: "CARD" });
     expect(paid.paidAt).not.toBeNull();
     expect(await db().auditLog.count({ where: { action: "order.paid", entityId: order.otherOrderId } })).toBe(1);
-    expect(vi.mocked(fulfilPaidOrder)).toHaveBeenCalledWith(order.otherOrderId);
+    expect(await fulfilmentJobsFor(order.otherOrderId)).toBe(1);
     // Nothing reaches the wallet: the card paid for the order.
     expect((await walletState(user.id)).entries).toEqual([]);
   });
@@ -120,7 +117,7 @@ describe("paying for an order from the wallet", () => {
     expect(wallet.balanceMinor).toBe(1800);
     expect(wallet.ledgerSumMinor).toBe(1800);
     expect(await orderRow(order.otherOrderId)).toMatchObject({ status: "PAID", paymentMethod: "WALLET" });
-    expect(vi.mocked(fulfilPaidOrder)).toHaveBeenCalledWith(order.otherOrderId);
+    expect(await fulfilmentJobsFor(order.otherOrderId)).toBe(1);
   });
 
   it("refuses a payment the balance does not cover, with the figures, and changes nothing", async () => {
@@ -133,7 +130,7 @@ describe("paying for an order from the wallet", () => {
     );
     expect((await orderRow(order.otherOrderId)).status).toBe("PENDING_PAYMENT");
     expect((await walletState(user.id)).balanceMinor).toBe(500);
-    expect(vi.mocked(fulfilPaidOrder)).not.toHaveBeenCalled();
+    expect(await fulfilmentJobsFor(order.otherOrderId)).toBe(0);
   });
 
   it("refuses another customer's order", async () => {

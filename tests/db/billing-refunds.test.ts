@@ -7,7 +7,6 @@ import { Role } from "@/lib/generated/prisma/client";
 import { adjustWallet } from "@/lib/wallet/adjustments";
 import { billingWorldPerFile, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
 
-vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
 
 const world = billingWorldPerFile();
 

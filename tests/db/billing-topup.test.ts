@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as stripeWebhookRoute } from "@/app/api/webhooks/stripe/route";
 import { createTopUpCheckout } from "@/lib/billing/checkout";
 import { BillingError } from "@/lib/billing/errors";
@@ -7,7 +7,6 @@ import { checkoutForSuccessPage, fulfilWalletTopUp } from "@/lib/billing/fulfil"
 import { db } from "@/lib/db/client";
 import { billingWorldPerFile, completedEventOf, createUser, TEST_STRIPE, walletState } from "../support/fake-stripe";
 
-vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
 
 // 2.9% + 30¢ on top: $25.00 of credit costs 73¢ (72.5 rounded half up) + 30¢.
 const world = billingWorldPerFile({ WALLET_TOPUP_FEE_PERCENT: "2.9", WALLET_TOPUP_FEE_FIXED_MINOR: "30" });

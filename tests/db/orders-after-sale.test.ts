@@ -46,6 +46,8 @@ async function walletPaidDelivery(spec: CatalogPlanSpec) {
   await adjustWallet({ userId: user.id, amountMinor: FUNDING_MINOR, reason: "Test funding", authorId: admin.id });
   const { otherOrderId } = await createOrder({ userId: user.id, planId: plan.id, paymentMethod: PaymentMethod.WALLET });
   await payOrderFromWallet(user.id, otherOrderId);
+  // What the order.fulfil job the payment queued does.
+  await fulfilPaidOrder(otherOrderId);
   const order = await orderWithEsims(otherOrderId);
   expect(order.status).toBe(OrderStatus.FULFILLED);
   return { user, order, iccid: order.esims[0]!.iccid };

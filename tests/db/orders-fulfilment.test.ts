@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { MIOESIM_DEMO_ACCOUNT } from "@/simulators/mioesim";
 import { OrderStatus, PaymentMethod } from "@/lib/generated/prisma/client";
 import { fulfilPaidOrder, retryFulfilment } from "@/lib/orders/fulfilment";
-import { canRetry, STALE_FULFILMENT_MS } from "@/lib/orders/lifecycle";
+import { canRetry, FULFILMENT_LEASE_MS } from "@/lib/orders/lifecycle";
 import { createOrder, findOrderForUser, listOrdersForUser, newOrderReference, PlanUnavailableError, type CreateOrderInput } from "@/lib/orders/orders";
 import {
   armOnNextMioesimOrder,
@@ -117,31 +118,54 @@ describe("fulfilling a paid MIOeSIM order", () => {
     return done;
   }
 
-  it("lets a retry take over a claim whose run died, but never a claim still fresh", async () => {
+  it("lets a retry take over a claim whose run's lease ran out, but never a live one", async () => {
     const { order, before } = await paidMioesimOrder("stale-claim");
-    // A run claimed the order and died before calling MIOeSIM.
-    await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: OrderStatus.FULFILLING } });
+    // A run claimed the order and holds a live lease.
+    const leaseExpiresAt = new Date(Date.now() + FULFILMENT_LEASE_MS);
+    await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: OrderStatus.FULFILLING, leaseToken: "live-run", leaseExpiresAt } });
     const claimed = await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } });
     expect(canRetry(claimed)).toBe(false);
 
     await retryFulfilment(order.otherOrderId);
+    await fulfilPaidOrder(order.otherOrderId);
     expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.FULFILLING);
     expect(world.mioesim.state.orderCount()).toBe(before.upstreamOrders);
 
-    const later = claimed.updatedAt.getTime() + STALE_FULFILMENT_MS + 1;
-    expect(canRetry(claimed, later)).toBe(true);
-    await retryFulfilment(order.otherOrderId, null, later);
-    await expectDeliveredOnce(order.otherOrderId, before);
+    // The run died: its lease runs out, and the next run takes the order over.
+    await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { leaseExpiresAt: new Date(Date.now() - 1) } });
+    expect(canRetry(await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } }))).toBe(true);
+    await fulfilPaidOrder(order.otherOrderId);
+    const done = await expectDeliveredOnce(order.otherOrderId, before);
+    expect(done).toMatchObject({ leaseToken: null, leaseExpiresAt: null });
+  });
+
+  it("takes over a run that died after sending the order: looks it up and delivers, with one upstream order", async () => {
+    const { order, before } = await paidMioesimOrder("died-mid-placement");
+    // The dead run committed placementSentAt, sent the order, and died before the answer.
+    const sentAt = new Date();
+    await db().order.update({
+      where: { otherOrderId: order.otherOrderId },
+      data: { status: OrderStatus.FULFILLING, leaseToken: "dead-run", leaseExpiresAt: new Date(Date.now() - 1), placementSentAt: sentAt },
+    });
+    const account = world.mioesim.state.account(MIOESIM_DEMO_ACCOUNT.phone)!;
+    world.mioesim.state.placeOrder(account, { skuId: 26, priceId: 261, count: 1, withCards: true, otherOrderId: order.otherOrderId });
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    // Delivered from the order the dead run placed: looked up, not placed again.
+    await expectDeliveredOnce(order.otherOrderId, { ...before, orderRequests: before.orderRequests - 1 });
+    expect(requestsTo(world.mioesim, MIOESIM_LOOKUP_PATH)).toBeGreaterThan(0);
   });
 
   it("stores the eSIM, marks the order FULFILLED, and leaves exactly one upstream order under our reference", async () => {
     const { order, before } = await paidMioesimOrder("fulfil");
+    const lookupsBefore = requestsTo(world.mioesim, MIOESIM_LOOKUP_PATH);
 
     await fulfilPaidOrder(order.otherOrderId);
 
     const esim = (await expectDeliveredOnce(order.otherOrderId, before)).esims[0]!;
     // A first placement is one order request and no look-up.
-    expect(requestsTo(world.mioesim, MIOESIM_LOOKUP_PATH)).toBe(0);
+    expect(requestsTo(world.mioesim, MIOESIM_LOOKUP_PATH)).toBe(lookupsBefore);
     expect(esim.otherItemId).toBe(`${order.otherOrderId}-1`);
     expect(esim.iccid).toMatch(/^\d{18,20}$/);
     expect(mioesimOrderTagged(world.mioesim, order.otherOrderId).cardApiDtoList?.map((card) => card.iccid)).toEqual([esim.iccid]);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { BillingError } from "@/lib/billing/errors";
 import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
 import { db } from "@/lib/db/client";
@@ -7,7 +7,6 @@ import { adjustWallet } from "@/lib/wallet/adjustments";
 import { createPendingOrder, createUser, walletState } from "../support/fake-stripe";
 import { providersPerFile } from "../support/providers";
 
-vi.mock("@/lib/orders/fulfilment", () => ({ fulfilPaidOrder: vi.fn(async () => {}) }));
 
 afterAll(() => db().$disconnect());
 // Each payment asks the provider for stock first.

@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from "vitest";
 import { POST as stripeWebhookRoute } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/lib/db/client";
 import { PaymentMethod, Role, type User } from "@/lib/generated/prisma/client";
+import { startQueue } from "@/lib/jobs";
 import { createOrder } from "@/lib/orders/orders";
 import { startFakeStripe, type FakeEvent, type FakeStripe } from "@/simulators/stripe/index";
 import { catalogPlan, providersPerFile, type ProviderWorld, type SimulatorDialect } from "./providers";
@@ -100,6 +101,14 @@ export function createUser(role: Role = Role.CUSTOMER): Promise<User> {
 export async function createPendingOrder(userId: string, amountMinor: number, paymentMethod: PaymentMethod = PaymentMethod.CARD) {
   const plan = await catalogPlan({ provider: "mioesim", planRef: "26:261", priceMinor: amountMinor });
   return createOrder({ userId, planId: plan.id, paymentMethod });
+}
+
+/** Fulfilment jobs queued for an order (the job queue's own table), whatever their state. */
+export async function fulfilmentJobsFor(otherOrderId: string): Promise<number> {
+  await startQueue(); // the queue's schema exists even when nothing was queued yet
+  const rows = await db().$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'order.fulfil' AND data->>'otherOrderId' = ${otherOrderId}`;
+  return rows[0]?.n ?? 0;
 }
 
 /** The wallet's balance, and the sum of its ledger, which must always agree. */

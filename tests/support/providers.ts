@@ -12,6 +12,7 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import { stopJobs } from "@/lib/jobs";
 import { DestinationKind, OrderStatus, PaymentMethod, Role, type Plan, type User } from "@/lib/generated/prisma/client";
 import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
 import { createOrder } from "@/lib/orders/orders";
@@ -46,6 +47,8 @@ export function providersPerFile(extraEnv: Record<string, string> = {}, dialect:
     world.meisim?.sim.resetFaults();
   });
   afterAll(async () => {
+    // Payments queue fulfilment jobs; the queue's connections close before the database's.
+    await stopJobs({ timeoutMs: 2_000 });
     await Promise.all([world.mioesim?.close(), world.meisim?.close()]);
     await db().$disconnect();
   });
