@@ -45,9 +45,12 @@ export const ORDER_TRANSITIONS = {
   retry_requested: { from: [FULFILMENT_FAILED, NEEDS_REVIEW, FULFILLING], to: PAID },
   /** The provider accepted a cancellation that it is still processing. */
   cancel_pending: { from: [FULFILLED, PARTIALLY_FULFILLED], to: CANCEL_PENDING },
-  /** Money went back to the customer. */
+  /**
+   * Money went back to the customer. Never while a placement is in flight
+   * (FULFILLING): the refund waits for the run to settle the order.
+   */
   refunded: {
-    from: [PAID, FULFILLING, FULFILLED, PARTIALLY_FULFILLED, NEEDS_REVIEW, FULFILMENT_FAILED, CANCEL_PENDING],
+    from: [PAID, FULFILLED, PARTIALLY_FULFILLED, NEEDS_REVIEW, FULFILMENT_FAILED, CANCEL_PENDING],
     to: REFUNDED,
   },
 } as const satisfies Record<string, TransitionRule>;

@@ -4,9 +4,10 @@
  * keeps fulfilment to one upstream order, and failures an admin can retry.
  */
 import { describe, expect, it } from "vitest";
+import { refundOrder } from "@/lib/billing/refunds";
 import { db } from "@/lib/db/client";
 import { MIOESIM_DEMO_ACCOUNT } from "@/simulators/mioesim";
-import { OrderStatus, PaymentMethod } from "@/lib/generated/prisma/client";
+import { OrderStatus, PaymentMethod, Role } from "@/lib/generated/prisma/client";
 import { fulfilPaidOrder, retryFulfilment } from "@/lib/orders/fulfilment";
 import { canRetry, FULFILMENT_LEASE_MS } from "@/lib/orders/lifecycle";
 import { createOrder, findOrderForUser, listOrdersForUser, newOrderReference, PlanUnavailableError, type CreateOrderInput } from "@/lib/orders/orders";
@@ -307,5 +308,32 @@ describe("fulfilling a paid MeiSIM order", () => {
     expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.FULFILLED);
     expect(meisimOrdersTagged(world.meisim, order.otherOrderId)).toHaveLength(1);
     expect(requestsTo(world.meisim, MEISIM_ORDER_PATH)).toBe(ordersBefore + 1);
+  });
+});
+
+describe("an admin refund racing a placement", () => {
+  it("is refused while the run holds the order, and once the run settles it the refund applies and stands", async () => {
+    const user = await createCustomer("refund-race");
+    const admin = await createCustomer("refund-race-admin", Role.ADMIN);
+    const order = await paidOrder(user.id, (await catalogPlan(MIOESIM_JAPAN)).id);
+    // Paid from the wallet, so the refund is a ledger entry (no card payment to find).
+    await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { paymentMethod: PaymentMethod.WALLET } });
+    // The run is mid-placement when the admin clicks Refund.
+    let refundDuringPlacement: unknown = null;
+    armOnNextMioesimOrder(world.mioesim, () => {
+      refundDuringPlacement = refundOrder(order.otherOrderId, { actorId: admin.id, reason: "Customer asked" }).catch((err: unknown) => err);
+    });
+
+    await fulfilPaidOrder(order.otherOrderId);
+
+    expect(await refundDuringPlacement).toMatchObject({ code: "order_not_refundable" });
+    expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.FULFILLED);
+    await refundOrder(order.otherOrderId, { actorId: admin.id, reason: "Customer asked" });
+    // A late or repeated fulfilment run changes nothing now.
+    await fulfilPaidOrder(order.otherOrderId);
+    await retryFulfilment(order.otherOrderId);
+    const settled = await orderWithEsims(order.otherOrderId);
+    expect(settled.status).toBe(OrderStatus.REFUNDED);
+    expect(mioesimOrderTagged(world.mioesim, order.otherOrderId).cardApiDtoList).toHaveLength(1);
   });
 });
