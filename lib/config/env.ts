@@ -100,6 +100,12 @@ const EnvSchema = z
       .enum(["true", "false"], { error: "must be true or false" })
       .default("true")
       .transform((v) => v === "true"),
+    /**
+     * How long a fulfilment run's claim on an order lasts without renewal;
+     * the run renews it every third of this. Only an expired claim (a run
+     * that died) can be taken over.
+     */
+    FULFILMENT_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     /** How long one provider request may take before its answer counts as lost. */
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /**

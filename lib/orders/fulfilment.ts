@@ -23,7 +23,7 @@ import { log, type Logger } from "../log";
 import { describeProviderFailure, OrderOutcomeUnknownError } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
-import { applyTransition, canRetry, FULFILMENT_LEASE_MS, type OrderEvent, type TransitionOptions } from "./lifecycle";
+import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
 
 /** Our line reference for each eSIM of an order: "<otherOrderId>-1" … "-<quantity>". */
 export function itemIdsOf(order: Pick<Order, "otherOrderId" | "quantity">): string[] {
@@ -43,7 +43,8 @@ type Step = OrderLookup | { outcome: "refused"; reason: string };
  */
 export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
   const leaseToken = randomUUID();
-  const lease = () => ({ leaseToken, leaseExpiresAt: new Date(Date.now() + FULFILMENT_LEASE_MS) });
+  const leaseMs = env().FULFILMENT_LEASE_MS;
+  const lease = () => ({ leaseToken, leaseExpiresAt: new Date(Date.now() + leaseMs) });
   const claimed =
     (await applyTransition(otherOrderId, "placement_started", { data: lease() })) ||
     // A run that died mid-placement: its lease is over, so this run carries on (looking the order up first).
@@ -56,7 +57,7 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
     db()
       .order.updateMany({ where: { otherOrderId, leaseToken, status: OrderStatus.FULFILLING }, data: { leaseExpiresAt: lease().leaseExpiresAt } })
       .catch((error: unknown) => log.warn("could not renew the fulfilment lease", { otherOrderId, error }));
-  }, FULFILMENT_LEASE_MS / 3);
+  }, leaseMs / 3);
   renewal.unref();
   try {
     const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });

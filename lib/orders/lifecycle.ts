@@ -110,13 +110,6 @@ function isObject(value: unknown): value is Record<string, Prisma.InputJsonValue
 
 // ---------------------------------------------------------------- the rules pages read
 
-/**
- * How long a fulfilment run's claim lasts without renewal. The run renews it
- * every third of this while it works, so only a run that died (or lost its
- * database) lets it expire.
- */
-export const FULFILMENT_LEASE_MS = 60_000;
-
 type StatusOf = { status: OrderStatus };
 
 export function canPay(order: StatusOf): boolean {

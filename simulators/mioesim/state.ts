@@ -393,6 +393,11 @@ export class MioesimSimState {
     order.pending = null;
   }
 
+  /** How many orders carry this otherOrderId, across accounts; tests use it to prove an order was placed once. */
+  ordersTagged(otherOrderId: string): number {
+    return [...this.orders.values()].filter((order) => order.otherOrderId === otherOrderId).length;
+  }
+
   /** How many orders an account holds; tests use it to prove nothing was ordered twice. */
   orderCount(phone: string = DEMO_ACCOUNT.phone): number {
     return [...this.orders.values()].filter((order) => order.owner === phone).length;

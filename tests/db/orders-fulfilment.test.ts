@@ -9,7 +9,7 @@ import { db } from "@/lib/db/client";
 import { MIOESIM_DEMO_ACCOUNT } from "@/simulators/mioesim";
 import { OrderStatus, PaymentMethod, Role } from "@/lib/generated/prisma/client";
 import { fulfilPaidOrder, retryFulfilment } from "@/lib/orders/fulfilment";
-import { canRetry, FULFILMENT_LEASE_MS } from "@/lib/orders/lifecycle";
+import { canRetry } from "@/lib/orders/lifecycle";
 import { createOrder, findOrderForUser, listOrdersForUser, newOrderReference, PlanUnavailableError, type CreateOrderInput } from "@/lib/orders/orders";
 import {
   armOnNextMioesimOrder,
@@ -122,7 +122,7 @@ describe("fulfilling a paid MIOeSIM order", () => {
   it("lets a retry take over a claim whose run's lease ran out, but never a live one", async () => {
     const { order, before } = await paidMioesimOrder("stale-claim");
     // A run claimed the order and holds a live lease.
-    const leaseExpiresAt = new Date(Date.now() + FULFILMENT_LEASE_MS);
+    const leaseExpiresAt = new Date(Date.now() + 60_000);
     await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: OrderStatus.FULFILLING, leaseToken: "live-run", leaseExpiresAt } });
     const claimed = await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } });
     expect(canRetry(claimed)).toBe(false);
