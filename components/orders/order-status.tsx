@@ -12,6 +12,7 @@ const tones: Record<OrderStatus, "neutral" | "good" | "warn" | "bad" | "info"> =
   FULFILMENT_FAILED: "bad",
   CANCEL_PENDING: "info",
   CANCELLED: "neutral",
+  REFUND_PENDING: "info",
   REFUNDED: "neutral",
 };
 

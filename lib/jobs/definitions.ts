@@ -20,6 +20,17 @@ export const JOBS = {
     retryDelaySeconds: 10,
     retryDelayMaxSeconds: 600,
   }),
+  /**
+   * Send a recorded card refund to Stripe again. Retried with backoff; when
+   * the last attempt fails, the refund is marked FAILED and admins alerted.
+   */
+  "order.refund": job({
+    payload: z.object({ refundId: z.string().min(1).max(64) }),
+    key: (p) => p.refundId,
+    retryLimit: 6,
+    retryDelaySeconds: 30,
+    retryDelayMaxSeconds: 3600,
+  }),
 };
 
 export type StoreJobs = typeof JOBS;

@@ -5,6 +5,7 @@
  * can run any job. Handlers must be safe to run again for the same payload:
  * an attempt whose worker died mid-way is retried.
  */
+import { markRefundFailed, sendCardRefund } from "../billing/refunds";
 import { log } from "../log";
 import { fulfilPaidOrder } from "../orders/fulfilment";
 import { sweepStrandedOrders } from "../orders/recovery";
@@ -12,6 +13,14 @@ import { registerHandlers, startWorker, type StoreJobHandlers } from "./index";
 
 export const handlers: StoreJobHandlers = {
   "order.fulfil": ({ otherOrderId }) => fulfilPaidOrder(otherOrderId),
+  "order.refund": async ({ refundId }, job) => {
+    try {
+      await sendCardRefund(refundId);
+    } catch (err) {
+      if (job.attempt > job.retryLimit) await markRefundFailed(refundId);
+      throw err;
+    }
+  },
 };
 
 /** How often a worker looks for orders a crash left behind. */

@@ -19,6 +19,7 @@ const {
   NEEDS_REVIEW,
   FULFILMENT_FAILED,
   CANCEL_PENDING,
+  REFUND_PENDING,
   REFUNDED,
 } = OrderStatus;
 
@@ -46,13 +47,16 @@ export const ORDER_TRANSITIONS = {
   /** The provider accepted a cancellation that it is still processing. */
   cancel_pending: { from: [FULFILLED, PARTIALLY_FULFILLED], to: CANCEL_PENDING },
   /**
-   * Money went back to the customer. Never while a placement is in flight
-   * (FULFILLING): the refund waits for the run to settle the order.
+   * A refund is recorded and on its way. Never while a placement is in flight
+   * (FULFILLING): the refund waits for the run to settle the order; and no
+   * placement starts on an order with a refund.
    */
-  refunded: {
+  refund_requested: {
     from: [PAID, FULFILLED, PARTIALLY_FULFILLED, NEEDS_REVIEW, FULFILMENT_FAILED, CANCEL_PENDING],
-    to: REFUNDED,
+    to: REFUND_PENDING,
   },
+  /** The wallet ledger or Stripe confirmed the money went back. */
+  refunded: { from: [REFUND_PENDING], to: REFUNDED },
 } as const satisfies Record<string, TransitionRule>;
 
 export type OrderEvent = keyof typeof ORDER_TRANSITIONS;
@@ -117,7 +121,7 @@ export function canPay(order: StatusOf): boolean {
 }
 
 export function canRefund(order: StatusOf): boolean {
-  return canTransition(order.status, "refunded");
+  return canTransition(order.status, "refund_requested");
 }
 
 /** True while a fulfilment run holds the order: its lease has not run out. */
@@ -173,5 +177,6 @@ const STATUS_LABELS: Record<OrderStatus, string> = {
   FULFILMENT_FAILED: "Delivery failed",
   CANCEL_PENDING: "Cancellation pending",
   CANCELLED: "Cancelled",
+  REFUND_PENDING: "Refund pending",
   REFUNDED: "Refunded",
 };

@@ -3,10 +3,10 @@ import { createOrderCheckout } from "@/lib/billing/checkout";
 import { refundOrder } from "@/lib/billing/refunds";
 import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
 import { db } from "@/lib/db/client";
+import { handlers } from "@/lib/jobs/handlers";
 import { Role } from "@/lib/generated/prisma/client";
 import { adjustWallet } from "@/lib/wallet/adjustments";
 import { billingWorldPerFile, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
-
 
 const world = billingWorldPerFile();
 
@@ -140,5 +140,50 @@ describe("refunding an order paid by card", () => {
 
     expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("PAID");
     expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(0);
+  });
+});
+
+describe("a card refund when Stripe fails", () => {
+  const jobContext = (attempt: number) => ({ id: "job-test", name: "order.refund" as const, attempt, retryLimit: 6, signal: new AbortController().signal });
+
+  it("stays pending and visible, is retried by its job, and completes once when Stripe answers again", async () => {
+    const { order, paymentIntentId } = await orderPaidByCard(3100);
+    const admin = await createUser(Role.ADMIN);
+    // Every request to Stripe fails (the SDK's own retries included).
+    world.fake.sim.faults.http500 = 50;
+
+    const pending = await refundOrder(order.otherOrderId, { actorId: admin.id, reason: "Customer asked" });
+
+    expect(pending).toMatchObject({ status: "REQUESTED", attempts: 1, stripeRefundId: null });
+    expect(pending.lastError).toBeTruthy();
+    expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUND_PENDING");
+    expect(refundsOn(paymentIntentId)).toEqual([]);
+    const queued = await db().$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'order.refund' AND data->>'refundId' = ${pending.id}`;
+    expect(queued[0]?.n).toBe(1);
+
+    // The job's next attempt, once Stripe is back.
+    world.fake.sim.resetFaults();
+    await handlers["order.refund"]({ refundId: pending.id }, jobContext(2));
+    await handlers["order.refund"]({ refundId: pending.id }, jobContext(3));
+
+    const done = await db().refund.findUniqueOrThrow({ where: { id: pending.id } });
+    expect(done).toMatchObject({ status: "SUCCEEDED", stripeRefundId: expect.stringMatching(/^re_/) });
+    expect(refundsOn(paymentIntentId)).toHaveLength(1);
+    expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUNDED");
+  });
+
+  it("is marked failed, with an admin alert, when the last retry fails", async () => {
+    const { order } = await orderPaidByCard(1500);
+    const admin = await createUser(Role.ADMIN);
+    world.fake.sim.faults.http500 = 100;
+    const pending = await refundOrder(order.otherOrderId, { actorId: admin.id, reason: "Customer asked" });
+
+    await expect(handlers["order.refund"]({ refundId: pending.id }, jobContext(7))).rejects.toThrow();
+    world.fake.sim.resetFaults();
+
+    expect(await db().refund.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: "FAILED", attempts: 2 });
+    expect(await db().auditLog.count({ where: { action: "refund.failed", entityId: order.otherOrderId } })).toBe(1);
+    expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUND_PENDING");
   });
 });

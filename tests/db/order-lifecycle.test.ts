@@ -57,10 +57,11 @@ describe("the transition table", () => {
 
   it("refuses a refund while a placement is in flight, and never lets a late fulfilment overwrite a refund", async () => {
     const otherOrderId = await orderIn(OrderStatus.FULFILLING);
-    expect(await applyTransition(otherOrderId, "refunded")).toBe(false);
+    expect(await applyTransition(otherOrderId, "refund_requested")).toBe(false);
     await db().order.update({ where: { otherOrderId }, data: { status: OrderStatus.PAID } });
-    expect(await applyTransition(otherOrderId, "refunded")).toBe(true);
+    expect(await applyTransition(otherOrderId, "refund_requested")).toBe(true);
     expect(await applyTransition(otherOrderId, "placement_started")).toBe(false);
+    expect(await applyTransition(otherOrderId, "refunded")).toBe(true);
     expect(await applyTransition(otherOrderId, "delivered")).toBe(false);
     expect((await db().order.findUniqueOrThrow({ where: { otherOrderId } })).status).toBe(OrderStatus.REFUNDED);
   });

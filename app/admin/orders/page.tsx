@@ -77,7 +77,13 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                     <input id={`checked-${o.otherOrderId}`} name="reason" required placeholder="What you checked" className={inputClass} />
                   </ActionForm>
                 )}
-                {canRefund(o) && !o.refund && (
+                {o.refund && o.refund.status !== "SUCCEEDED" && (
+                  <p className="text-xs text-amber-800">
+                    Refund {o.refund.status.toLowerCase()} after {o.refund.attempts} attempt{o.refund.attempts === 1 ? "" : "s"}
+                    {o.refund.lastError && `: ${o.refund.lastError}`}
+                  </p>
+                )}
+                {((canRefund(o) && !o.refund) || o.refund?.status === "FAILED") && (
                   <ActionForm action={refundOrderAction} label={`Refund ${o.otherOrderId}`} submitLabel="Refund" variant="danger">
                     <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                     <label className="sr-only" htmlFor={`reason-${o.otherOrderId}`}>

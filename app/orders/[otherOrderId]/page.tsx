@@ -83,9 +83,14 @@ export default async function OrderPage({
           The network did not deliver your eSIM yet. Our team has been alerted and will deliver it or refund you in full.
         </Alert>
       )}
-      {order.refund && (
+      {order.refund?.status === "SUCCEEDED" && (
         <Alert tone="info" title="Refunded">
           {formatMoney(order.refund.amountMinor, order.refund.currency)} went back to your {order.refund.method === "WALLET" ? "wallet" : "card"}.
+        </Alert>
+      )}
+      {order.refund && order.refund.status !== "SUCCEEDED" && (
+        <Alert tone="info" title="Refund pending">
+          Your refund of {formatMoney(order.refund.amountMinor, order.refund.currency)} is on its way back to your card. We’ll keep trying until your bank confirms it.
         </Alert>
       )}
       {renewedFrom && (
