@@ -6,7 +6,7 @@ import { Button, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { formatMoney } from "@/lib/money";
-import { canRefund, canRetry } from "@/lib/orders/lifecycle";
+import { canRefund, canRetry, statusLabel } from "@/lib/orders/lifecycle";
 
 export const metadata = { title: "Orders" };
 
@@ -15,7 +15,12 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
   const q = (await searchParams).q?.trim();
   const orders = await db().order.findMany({
     where: q ? { OR: [{ otherOrderId: { contains: q } }, { user: { email: { contains: q, mode: "insensitive" } } }, { providerOrderRef: { contains: q } }] } : {},
-    include: { user: { select: { email: true } }, refund: true, esims: { select: { iccid: true } } },
+    include: {
+      user: { select: { email: true } },
+      refund: true,
+      esims: { select: { iccid: true } },
+      events: { orderBy: { createdAt: "asc" }, select: { id: true, event: true, to: true, createdAt: true } },
+    },
     orderBy: { createdAt: "desc" },
     take: 200,
   });
@@ -49,6 +54,18 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                 {o.quantity > 1 && <p className="mt-1 text-xs">{o.esims.length} of {o.quantity} eSIMs delivered</p>}
                 {o.reviewReason && <p className="mt-1 max-w-xs text-xs text-amber-800">Needs review: {o.reviewReason}</p>}
                 {o.failureReason && <p className="mt-1 max-w-xs text-xs text-red-700">{o.failureReason}</p>}
+                {o.events.length > 0 && (
+                  <details className="mt-1 text-xs">
+                    <summary className="cursor-pointer text-slate-600">Timeline ({o.events.length})</summary>
+                    <ol className="mt-1 space-y-0.5">
+                      {o.events.map((e) => (
+                        <li key={e.id}>
+                          <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().slice(0, 19).replace("T", " ")}</time> {e.event} → {statusLabel(e.to)}
+                        </li>
+                      ))}
+                    </ol>
+                  </details>
+                )}
               </Td>
               <Td className="text-xs">
                 {o.provider}
