@@ -1,0 +1,218 @@
+/**
+ * The fault benchmark: places orders through the real payment paths (wallet,
+ * and card through the fake Stripe with its webhooks redelivered and arriving
+ * after the success page) while the provider simulators inject timeouts
+ * with lost answers, HTTP 500s, token expiry, 429s and PDF errors (99). The
+ * job queue and its worker run as in production. When every order has
+ * settled it prints:
+ *
+ * - duplicate upstream orders (must be 0);
+ * - payments matched by neither a delivery nor a refund (must be 0);
+ * - orders left in a non-final state (must be 0; needs review is final only with a reason);
+ * - the run time.
+ *
+ *   npm run bench:faults -- [--orders 500] [--engine pglite|postgres]
+ *
+ * The postgres engine makes a throw-away database on TEST_POSTGRES_URL (or
+ * DATABASE_URL). The last line is the summary as JSON, for the CI test.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { findFreePort, startEmbeddedPostgres } from "../lib/db/embedded";
+import { migrateDatabase } from "../lib/db/migrate";
+import { startMeisimSimulator } from "../simulators/meisim";
+import { startMioesimSimulator } from "../simulators/mioesim";
+import { startFakeStripe } from "../simulators/stripe";
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
+const ORDERS = Number(args.get("orders") ?? 500);
+const ENGINE = args.get("engine") ?? "pglite";
+const SETTLE_TIMEOUT_MS = Number(args.get("timeout-ms") ?? 15 * 60_000);
+if (!Number.isInteger(ORDERS) || ORDERS < 1) throw new Error("--orders must be a whole number ≥ 1");
+if (ENGINE !== "pglite" && ENGINE !== "postgres") throw new Error("--engine must be pglite or postgres");
+
+/** Every tenth order goes to MeiSIM, whose client paces orders under the documented 30 a minute. */
+const MEISIM_EVERY = 10;
+const WEBHOOK_SECRET = "whsec_bench_faults";
+
+async function database(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (ENGINE === "pglite") {
+    const embedded = await startEmbeddedPostgres({ dataDir: null, port: await findFreePort() });
+    return { url: embedded.url, stop: () => embedded.stop() };
+  }
+  const server = process.env.TEST_POSTGRES_URL ?? process.env.DATABASE_URL;
+  if (!server) throw new Error("--engine postgres needs TEST_POSTGRES_URL or DATABASE_URL");
+  const name = `bench_faults_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async stop() {
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function main() {
+  const started = performance.now();
+  const store = await database();
+  await migrateDatabase(store.url);
+  const [mioesim, meisim] = await Promise.all([startMioesimSimulator(), startMeisimSimulator({ demoBalanceCents: 100_000_000 })]);
+
+  // Stripe's webhooks reach the app's own route handler, as on a server.
+  let handleWebhook: (request: Request) => Promise<Response> = async () => new Response("not ready", { status: 503 });
+  const receiver = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    const response = await handleWebhook(new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) }));
+    res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const fake = await startFakeStripe({
+    webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/webhooks/stripe`,
+    webhookSecret: WEBHOOK_SECRET,
+    webhookRetryDelaysMs: [200, 1_000],
+    logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+  });
+
+  Object.assign(process.env, {
+    DATABASE_URL: store.url,
+    DATABASE_POOL_SIZE: ENGINE === "pglite" ? "1" : "10",
+    AUTH_SECRET: "bench-faults-secret-bench-faults-secret",
+    APP_URL: "http://shop.bench",
+    MIOESIM_BASE_URL: mioesim.url,
+    MEISIM_BASE_URL: meisim.url,
+    STRIPE_API_BASE: fake.url,
+    STRIPE_SECRET_KEY: "sk_test_bench_faults",
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    PROVIDER_TIMEOUT_MS: "500",
+    PROVIDER_POLL_INTERVAL_MS: "100",
+    FULFILMENT_LEASE_MS: "3000",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+  });
+  const { db } = await import("../lib/db/client");
+  const { createOrderCheckout } = await import("../lib/billing/checkout");
+  const { fulfilOrderCheckout } = await import("../lib/billing/fulfil");
+  const { payOrderFromWallet } = await import("../lib/billing/wallet-payment");
+  const { createOrder } = await import("../lib/orders/orders");
+  const { adjustWallet } = await import("../lib/wallet/adjustments");
+  const { startStoreWorker } = await import("../lib/jobs/handlers");
+  const { stopJobs } = await import("../lib/jobs");
+  handleWebhook = (await import("../app/api/webhooks/stripe/route")).POST;
+
+  // A catalog of one plan per provider, a funded customer, and an admin to fund them.
+  await db().destination.create({ data: { slug: "japan", name: "Japan", kind: "COUNTRY", countryCodes: ["JP"] } });
+  const plan = (provider: string, planRef: string) =>
+    db().plan.create({
+      data: { provider, planRef, destinationSlug: "japan", name: `Japan ${planRef}`, dataMb: 1024, days: 7, wholesaleMinor: 449, priceMinor: 699, currency: "USD", renewable: false, dayPass: false, cancellable: false, syncedAt: new Date() },
+    });
+  const [mioPlan, meiPlan] = await Promise.all([plan("mioesim", "26:261"), plan("meisim", "esim_1gb_7days_jp")]);
+  const admin = await db().user.create({ data: { email: "admin@bench.test", role: "ADMIN" } });
+  const customer = await db().user.create({ data: { email: "customer@bench.test" } });
+  await adjustWallet({ userId: customer.id, amountMinor: ORDERS * 699, reason: "Bench funding", authorId: admin.id });
+
+  await startStoreWorker("bench-faults");
+
+  // One fault per order, in turn, armed just before its payment; whichever request comes next takes it.
+  const FAULTS = [
+    () => {},
+    () => (mioesim.sim.faults.hangAfterProcessing += 1),
+    () => (mioesim.sim.faults.http500 += 1),
+    () => (mioesim.sim.faults.forced.tokenExpired = (mioesim.sim.faults.forced.tokenExpired ?? 0) + 1),
+    () => (mioesim.sim.faults.forced.pdfError = (mioesim.sim.faults.forced.pdfError ?? 0) + 1),
+    () => (meisim.sim.faults.forced.rateLimited = (meisim.sim.faults.forced.rateLimited ?? 0) + 1),
+    () => (meisim.sim.faults.hangAfterProcessing += 1),
+  ];
+
+  const ids: string[] = [];
+  async function buy(index: number): Promise<void> {
+    const byCard = index % 2 === 1;
+    const order = await createOrder({
+      userId: customer.id,
+      planId: index % MEISIM_EVERY === 0 ? meiPlan.id : mioPlan.id,
+      paymentMethod: byCard ? "CARD" : "WALLET",
+    });
+    ids.push(order.otherOrderId);
+    FAULTS[index % FAULTS.length]!();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!byCard) {
+          await payOrderFromWallet(customer.id, order.otherOrderId);
+        } else {
+          const checkout = await createOrderCheckout(customer.id, order.otherOrderId);
+          // The customer is back on the success page before Stripe's webhook, which then arrives three times.
+          await fake.completeSession(checkout.sessionId, { webhook: false });
+          await fulfilOrderCheckout(checkout.sessionId, { ownerId: customer.id });
+          const completed = fake.events("checkout.session.completed").find((e) => (e.data.object as { id: string }).id === checkout.sessionId);
+          if (completed) await fake.redeliver(completed.id, 3);
+        }
+        return;
+      } catch (err) {
+        // The stock check before payment may meet an injected fault; the customer tries again.
+        if (attempt >= 5) throw err;
+      }
+    }
+  }
+  const CONCURRENCY = 8;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ORDERS) await buy(next++);
+    }),
+  );
+  const paidAllMs = performance.now() - started;
+
+  const unsettled = () => db().order.count({ where: { otherOrderId: { in: ids }, status: { in: ["PENDING_PAYMENT", "PAID", "FULFILLING", "REFUND_PENDING"] } } });
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  while ((await unsettled()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+  const runMs = performance.now() - started;
+
+  const orders = await db().order.findMany({ where: { otherOrderId: { in: ids } }, include: { refund: true } });
+  let duplicates = 0;
+  for (const order of orders) {
+    if (order.provider === "mioesim") duplicates += Math.max(0, mioesim.state.ordersTagged(order.otherOrderId) - 1);
+    else {
+      const refs = new Map<string, number>();
+      for (const row of meisim.state.orders) if (row.customerReference?.startsWith(`${order.otherOrderId}-`)) refs.set(row.customerReference, (refs.get(row.customerReference) ?? 0) + 1);
+      for (const count of refs.values()) duplicates += Math.max(0, count - 1);
+    }
+  }
+  const delivered = new Set(["FULFILLED", "PARTIALLY_FULFILLED"]);
+  const unmatched = orders.filter((o) => o.paidAt && !delivered.has(o.status) && o.refund?.status !== "SUCCEEDED").length;
+  const nonFinal = orders.filter((o) => ["PENDING_PAYMENT", "PAID", "FULFILLING", "REFUND_PENDING", "CANCEL_PENDING"].includes(o.status) || (o.status === "NEEDS_REVIEW" && !o.reviewReason)).length;
+  const byStatus: Record<string, number> = {};
+  for (const o of orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+
+  const summary = { engine: ENGINE, orders: orders.length, duplicates, unmatchedPayments: unmatched, nonFinal, byStatus, paidAllMs: Math.round(paidAllMs), runMs: Math.round(runMs) };
+  console.log(`\nfault benchmark, ${ENGINE}, ${orders.length} orders`);
+  console.log(`  duplicate upstream orders          ${duplicates}`);
+  console.log(`  payments neither delivered nor refunded  ${unmatched}`);
+  console.log(`  orders left non-final              ${nonFinal}`);
+  console.log(`  by status                          ${JSON.stringify(byStatus)}`);
+  console.log(`  run time                           ${(runMs / 1000).toFixed(1)} s (payments done at ${(paidAllMs / 1000).toFixed(1)} s)`);
+  console.log(JSON.stringify({ benchFaults: summary }));
+
+  await stopJobs({ timeoutMs: 5_000 });
+  await db().$disconnect();
+  await Promise.all([mioesim.close(), meisim.close(), fake.close()]);
+  receiver.close();
+  await store.stop();
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
