@@ -201,6 +201,7 @@ async function main() {
   console.log(`  payments neither delivered nor refunded  ${unmatched}`);
   console.log(`  orders left non-final              ${nonFinal}`);
   console.log(`  by status                          ${JSON.stringify(byStatus)}`);
+  for (const o of orders.filter((o) => !delivered.has(o.status))) console.log(`  ${o.status}: ${o.otherOrderId} (${o.provider}): ${o.reviewReason ?? o.failureReason}`);
   console.log(`  run time                           ${(runMs / 1000).toFixed(1)} s (payments done at ${(paidAllMs / 1000).toFixed(1)} s)`);
   console.log(JSON.stringify({ benchFaults: summary }));
 

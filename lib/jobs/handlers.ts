@@ -7,12 +7,18 @@
  */
 import { markRefundFailed, sendCardRefund } from "../billing/refunds";
 import { log } from "../log";
-import { fulfilPaidOrder } from "../orders/fulfilment";
+import { fulfilPaidOrder, requeueAfterTransientFailure } from "../orders/fulfilment";
 import { sweepStrandedOrders } from "../orders/recovery";
 import { registerHandlers, startWorker, type StoreJobHandlers } from "./index";
 
 export const handlers: StoreJobHandlers = {
-  "order.fulfil": ({ otherOrderId }) => fulfilPaidOrder(otherOrderId),
+  "order.fulfil": async ({ otherOrderId }, job) => {
+    const { transient } = await fulfilPaidOrder(otherOrderId);
+    // A failure that may pass is tried again by this job, after pg-boss's backoff; the last attempt's outcome stands.
+    if (transient && job.attempt <= job.retryLimit && (await requeueAfterTransientFailure(otherOrderId, job.attempt))) {
+      throw new Error(`Order ${otherOrderId}: transient provider failure; trying again after backoff`);
+    }
+  },
   "order.refund": async ({ refundId }, job) => {
     try {
       await sendCardRefund(refundId);

@@ -20,7 +20,7 @@ import { db } from "../db/client";
 import { randomUUID } from "node:crypto";
 import { OrderStatus, type Order } from "../generated/prisma/client";
 import { log, type Logger } from "../log";
-import { describeProviderFailure, OrderOutcomeUnknownError } from "../providers/errors";
+import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
 import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
@@ -41,7 +41,16 @@ type Step = OrderLookup | { outcome: "refused"; reason: string };
  * process: only the holder of the lease talks to the provider, and the lease
  * is renewed while it does.
  */
-export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
+/**
+ * How a run ended: `transient` when it settled on a failure worth trying
+ * again later (a refusal the provider marks retryable, or a look-up that
+ * could not reach it), as opposed to a definite answer.
+ */
+export interface FulfilmentOutcome {
+  transient: boolean;
+}
+
+export async function fulfilPaidOrder(otherOrderId: string): Promise<FulfilmentOutcome> {
   const leaseToken = randomUUID();
   const leaseMs = env().FULFILMENT_LEASE_MS;
   const lease = () => ({ leaseToken, leaseExpiresAt: new Date(Date.now() + leaseMs) });
@@ -52,7 +61,7 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
       where: { otherOrderId, status: OrderStatus.FULFILLING, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: new Date() } }] },
       data: lease(),
     })).count === 1;
-  if (!claimed) return; // not paid yet, or a live run has it
+  if (!claimed) return { transient: false }; // not paid yet, or a live run has it
   const renewal = setInterval(() => {
     db()
       .order.updateMany({ where: { otherOrderId, leaseToken, status: OrderStatus.FULFILLING }, data: { leaseExpiresAt: lease().leaseExpiresAt } })
@@ -61,10 +70,21 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<void> {
   renewal.unref();
   try {
     const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });
-    await new PlacementRun(order, leaseToken).run();
+    const run = new PlacementRun(order, leaseToken);
+    await run.run();
+    return { transient: run.transient };
   } finally {
     clearInterval(renewal);
   }
+}
+
+/**
+ * After a transient failure, puts the order back to PAID for the job's next
+ * attempt (pg-boss waits with backoff). An order that may exist upstream
+ * keeps `placementSentAt`, so that attempt looks it up first.
+ */
+export async function requeueAfterTransientFailure(otherOrderId: string, attempt: number): Promise<boolean> {
+  return applyTransition(otherOrderId, "retry_requested", { data: { reviewReason: null }, details: { automatic: true, attempt } });
 }
 
 /**
@@ -93,6 +113,8 @@ class PlacementRun {
   private readonly log: Logger;
   private readonly itemIds: string[];
   private placedAgain = false;
+  /** Set when the run ends on a failure that may pass: a retryable refusal, or a look-up that could not reach the provider. */
+  transient = false;
 
   constructor(
     private readonly order: FulfilmentOrder,
@@ -161,7 +183,8 @@ class PlacementRun {
         return { step: await this.lookUp(sentAt), sentAt };
       }
       const reason = describeProviderFailure(err);
-      this.log.error("the provider refused the order", { reason });
+      this.transient = err instanceof ProviderError && err.retryable;
+      this.log.error("the provider refused the order", { reason, retryable: this.transient });
       return { step: { outcome: "refused", reason }, sentAt };
     }
   }
@@ -178,6 +201,7 @@ class PlacementRun {
       this.log.info("looked up", { outcome: found.outcome });
       return found;
     } catch (err) {
+      this.transient = true;
       return { outcome: "unknown", reason: `The look-up failed: ${describeProviderFailure(err)}` };
     }
   }

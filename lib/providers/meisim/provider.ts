@@ -169,8 +169,9 @@ export class MeisimProvider implements EsimProvider {
   /**
    * Looks the item ids up in GET /api/v1/orders (the last 100 orders), by
    * `customer_reference` (or, for orders placed before item ids, our order
-   * id), then each found card's install in /esim/details. Never throws for
-   * an unavailable look-up; see OrderLookup for what each outcome allows.
+   * id), then each found card's install in /esim/details. Throws only for a
+   * failure that may pass (timeout, connection, 5xx, 429), so the caller asks
+   * again later; see OrderLookup for what each outcome allows.
    */
   async findOrder(input: OrderLookupInput): Promise<OrderLookup> {
     check(input.itemIds.length > 0, "itemIds", "at least one item id to look for");
@@ -178,7 +179,8 @@ export class MeisimProvider implements EsimProvider {
     try {
       rows = await this.client.account.orders();
     } catch (err) {
-      if (!(err instanceof ProviderError)) throw err;
+      // A failure that may pass (timeout, connection, 5xx, 429) is not an answer: the caller asks again later.
+      if (!(err instanceof ProviderError) || err.retryable) throw err;
       return { outcome: "unknown", reason: `MeiSIM's order history (GET /api/v1/orders) could not be read: ${describeProviderFailure(err)}` };
     }
     const live = rows.filter((r) => r.type.toLowerCase() !== "topup" && !FAILED_ROW.test(r.status.trim()));
@@ -213,7 +215,7 @@ export class MeisimProvider implements EsimProvider {
           );
         }
       } catch (err) {
-        if (!(err instanceof ProviderError)) throw err;
+        if (!(err instanceof ProviderError) || err.retryable) throw err;
         unknown.push(`MeiSIM order ${row.id} (ICCID ${row.iccid}, ${itemId}) exists, but its details could not be read: ${describeProviderFailure(err)}`);
       }
     }

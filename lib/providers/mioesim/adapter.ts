@@ -197,7 +197,8 @@ export class MioesimProvider implements EsimProvider {
       found = await this.client.queryOrder(key);
     } catch (err) {
       if (err instanceof MioesimNotFoundError) return { outcome: "absent" };
-      if (err instanceof ProviderTimeoutError || err instanceof ProviderNetworkError) throw err;
+      // A failure that may pass (timeout, connection, 5xx, 429, 99, -1) is not an answer: the caller asks again later.
+      if (err instanceof ProviderTimeoutError || err instanceof ProviderNetworkError || (err instanceof ProviderError && err.retryable)) throw err;
       if (err instanceof MioesimHttpError) return unknown(`HTTP ${err.status}${err.status === 404 ? " (no such endpoint)" : ""}`);
       if (err instanceof MioesimApiError) return unknown(`code ${err.apiCode} (${err.message})`);
       if (err instanceof ProviderResponseError) return unknown(`something it could not read (${err.message})`);

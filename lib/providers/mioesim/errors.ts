@@ -41,7 +41,8 @@ interface CodeSpec {
 }
 
 const CODE_SPECS = new Map<number, CodeSpec>([
-  [-1, { type: MioesimTokenExpiredError, hint: "The session token was rejected even after a fresh login; check that the account is active." }],
+  // Nothing is placed on -1, so the request may be sent again later (after a fresh login).
+  [-1, { type: MioesimTokenExpiredError, hint: "The session token was rejected even after a fresh login; check that the account is active.", retryable: true }],
   [-2, { type: MioesimMissingParameterError, hint: "A required parameter was missing or empty (the message names it); the caller passed an empty value." }],
   [-3, { type: MioesimOperationFailedError, hint: "The record does not exist or MIOeSIM refused the operation (stock, credentials, refund policy); read the message and check the identifiers." }],
   [-8, { type: MioesimQueryFailedError, hint: "The query parameters were rejected (malformed ICCID, too many ICCIDs, bad number); check the values sent." }],

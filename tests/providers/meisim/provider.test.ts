@@ -236,9 +236,12 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       else expectUnknown(lookup, /no activation code/);
     });
 
-    it("answers unknown, never throws, when the history cannot be read", async () => {
+    it("throws on a failure that may pass (HTTP 500 after retries), so the caller asks again later", async () => {
       sim.current.sim.faults.http500 = 3;
-      expectUnknown(await providerFor().findOrder({ otherOrderId: "SO-330", itemIds: ["SO-330-1"], attemptedAt: ago(1_000) }), /order history .* could not be read.*HTTP 500/);
+      await expect(providerFor().findOrder({ otherOrderId: "SO-330", itemIds: ["SO-330-1"], attemptedAt: ago(1_000) })).rejects.toThrow(/HTTP 500|500/);
+    });
+
+    it("answers unknown, without throwing, when the history answers something unreadable or 404", async () => {
       const garbled = providerFor({ fetchImpl: answeringFetch(HISTORY, () => ({ body: "<html>down</html>" })) });
       expectUnknown(await garbled.findOrder({ otherOrderId: "SO-330", itemIds: ["SO-330-1"], attemptedAt: ago(1_000) }), /not JSON/);
       const notFound = providerFor({ fetchImpl: answeringFetch(HISTORY, () => ({ status: 404, body: JSON.stringify({ error: "Not found", message: "no such route" }) })) });

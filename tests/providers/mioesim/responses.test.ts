@@ -479,10 +479,8 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
 
     it.each([
       ["HTTP 404", () => ({ status: 404, body: "Not found" }), /HTTP 404/],
-      ["HTTP 500, after retries", () => ({ status: 500, body: "oops" }), /HTTP 500/],
       ["code -3", failing(-3, "operation failed"), /code -3/],
       ["an undocumented code", failing(777, "what"), /code 777/],
-      ["code 99", failing(99, "pdf"), /code 99/],
       ["an HTML page", "<html>hi</html>", /could not read/],
       ["an undocumented order status", ok({ ...ours, status: 9 }), /status is unreadable/],
       ["an empty list", ok([]), /no order matching/],
@@ -496,6 +494,14 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
       const { reason } = found as { reason: string };
       expect(reason).toMatch(/not part of MIOeSIM's documented API/);
       expect(reason).toMatch(why);
+    });
+
+    it.each([
+      ["HTTP 500, after retries", () => ({ status: 500, body: "oops" }), /HTTP 500/],
+      ["code 99 (the docs: retry the request)", failing(99, "pdf"), /code 99/],
+    ])("throws on %s: a failure that may pass is not an answer, so the caller asks again later", async (_case, answer, why) => {
+      const { provider } = canned({ "/api_esim/getOrderInfo": answer });
+      await expect(provider.findOrder(lookup("SO-9"))).rejects.toThrow(why);
     });
 
     it("says absent only on the documented code 3", async () => {
