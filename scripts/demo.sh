@@ -4,12 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Exactly what the lockfile lists; skipped while node_modules already matches it.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # Not `npm ci`: the registry reachable here has no builds for other platforms,
-  # so the lock cannot list them and `npm ci` refuses; `npm install` honours the lock.
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib prisma next.config.js package-lock.json -newer .next/BUILD_ID -print -quit)" ]; then
   npm run build
 fi
-exec node_modules/.bin/tsx scripts/start.ts "$@"
+exec node_modules/.bin/tsx --conditions=react-server scripts/start.ts "$@"

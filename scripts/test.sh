@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to the whole suite: installs what the tests
-# need (npm packages, Debian's PostgreSQL and Chromium), starts PostgreSQL,
-# type-checks, builds, then runs unit, contract, integration (PGlite and
-# PostgreSQL) and browser tests. Ends with one line: "N passed, N failed".
+# need (npm packages from the lockfile, Debian's PostgreSQL and Chromium),
+# starts PostgreSQL, type-checks, lints, builds, then runs unit, contract,
+# integration (PGlite and PostgreSQL) and browser tests. Ends with one line:
+# "N passed, N failed", where the type check, lint and build count as one each.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,19 +30,36 @@ su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 export TEST_POSTGRES_URL="postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 
 step "npm packages"
+# Exactly what the lockfile lists; skipped while node_modules already matches it.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # `npm install`, not `npm ci`: see scripts/demo.sh.
-  npm install --no-audit --no-fund || die "npm install failed"
+  npm ci --no-audit --no-fund || die "npm ci failed"
 fi
 
 rm -rf test-results && mkdir -p test-results
 status=0
+checks_passed=0
+failed_checks=""
+# check NAME COMMAND...: runs one whole-tree check; it counts as one passed or failed.
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    checks_passed=$((checks_passed + 1))
+  else
+    failed_checks+="${failed_checks:+, }$name"
+    status=1
+  fi
+}
 
 step "Type check"
-node_modules/.bin/tsc --noEmit || status=1
+check "type check" node_modules/.bin/tsc --noEmit
+
+step "Lint (ESLint, Prettier)"
+check "lint" npm run --silent lint
 
 step "Production build"
-npm run build >test-results/build.log 2>&1 || { tail -40 test-results/build.log; status=1; }
+build() { npm run build >test-results/build.log 2>&1 || { tail -40 test-results/build.log; return 1; }; }
+check "build" build
 
 step "Unit, contract and integration tests (vitest)"
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
@@ -49,14 +67,17 @@ node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.jso
 step "Browser tests (Playwright, Chromium)"
 node_modules/.bin/playwright test || status=1
 
-node - <<'JS'
+CHECKS_PASSED=$checks_passed CHECKS_FAILED=$failed_checks node - <<'JS'
 const fs = require("node:fs");
 const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
 const v = read("test-results/vitest.json");
 const e = read("test-results/e2e.json");
-const passed = (v?.numPassedTests ?? 0) + (e?.stats?.expected ?? 0);
-const failed = (v ? v.numFailedTests : 1) + (e ? e.stats.unexpected + e.stats.flaky : 1);
-console.log(`\nvitest: ${v?.numPassedTests ?? 0} passed, ${v ? v.numFailedTests : "no report"} failed; playwright: ${e?.stats?.expected ?? 0} passed, ${e ? e.stats.unexpected : "no report"} failed`);
+const checksPassed = Number(process.env.CHECKS_PASSED);
+const checksFailed = process.env.CHECKS_FAILED ? process.env.CHECKS_FAILED.split(", ") : [];
+const passed = checksPassed + (v?.numPassedTests ?? 0) + (e?.stats?.expected ?? 0);
+const failed = checksFailed.length + (v ? v.numFailedTests : 1) + (e ? e.stats.unexpected + e.stats.flaky : 1);
+console.log(`\nchecks: ${checksPassed} passed, ${checksFailed.length} failed${checksFailed.length ? ` (${checksFailed.join(", ")})` : ""}`);
+console.log(`vitest: ${v?.numPassedTests ?? 0} passed, ${v ? v.numFailedTests : "no report"} failed; playwright: ${e?.stats?.expected ?? 0} passed, ${e ? e.stats.unexpected : "no report"} failed`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
 JS

@@ -8,6 +8,9 @@ export type ActionState = {
   success?: string;
 } | null;
 
+/** A server action as a form sees it; pages pass theirs in, so components never import app/. */
+export type FormAction = (state: ActionState, form: FormData) => Promise<ActionState>;
+
 /** The first message for each field. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const byField: Record<string, string[] | undefined> = z.flattenError(error).fieldErrors;
