@@ -1,4 +1,18 @@
-import { alertIn, E2E, expect, latestEmailTo, newCustomer, signInWithPassword, signOut, signUp, test } from "./fixtures";
+import {
+  alertIn,
+  confirmAndSignIn,
+  E2E,
+  emailsTo,
+  expect,
+  latestEmailTo,
+  linkIn,
+  newCustomer,
+  register,
+  signInWithPassword,
+  signOut,
+  signUp,
+  test,
+} from "./fixtures";
 
 test("home page lists destinations from the catalog", async ({ page }) => {
   await page.goto("/");
@@ -6,11 +20,55 @@ test("home page lists destinations from the catalog", async ({ page }) => {
   await expect(page.getByRole("link", { name: /Japan/ }).first()).toBeVisible();
 });
 
-test("a visitor signs up and lands signed in", async ({ page }) => {
+test("a visitor signs up, confirms the address from the email, signs in and lands on their account", async ({ page }) => {
   const customer = newCustomer();
   await signUp(page, customer);
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("heading", { name: `Hello, ${customer.name}` })).toBeVisible();
+});
+
+test("password sign-in waits for the address to be confirmed, and the link can be sent again", async ({ page }) => {
+  const customer = newCustomer();
+  await register(page, customer);
+
+  await signInWithPassword(page, customer.email, customer.password);
+  await expect(alertIn(page)).toContainText("Confirm your email address first");
+  await page.getByRole("button", { name: "Send the confirmation link again" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "a new link is on its way" })).toBeVisible();
+  await emailsTo(customer.email, "Confirm your email address", 2);
+
+  await confirmAndSignIn(page, customer);
+  await expect(page).toHaveURL(/\/account$/);
+});
+
+test("an email registered by someone else goes to its owner at their first email-link sign-in, and the registrant's password stops working", async ({ page }) => {
+  const owner = newCustomer();
+  const registrant = { ...owner, name: "Not The Owner", password: "registrants-own-password" };
+  await register(page, registrant);
+  await signInWithPassword(page, registrant.email, registrant.password);
+  await expect(alertIn(page)).toContainText("Confirm your email address first");
+
+  await page.goto("/sign-in");
+  const form = page.getByRole("form", { name: "Sign in with an email link" });
+  await form.getByLabel("Email for a sign-in link").fill(owner.email);
+  await form.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await page.goto(linkIn(await latestEmailTo(owner.email, "Your sign-in link")));
+  // The account is the owner's now, without the name the registrant gave it.
+  await expect(page.getByRole("heading", { name: `Hello, ${owner.email}` })).toBeVisible();
+  await signOut(page);
+
+  await signInWithPassword(page, registrant.email, registrant.password);
+  await expect(alertIn(page)).toContainText("don’t match an account");
+});
+
+test("signing out ends the session on the server: its cookie sent again afterwards is refused", async ({ page, context, customer }) => {
+  void customer;
+  const signedIn = await context.cookies();
+  await signOut(page);
+  await context.addCookies(signedIn);
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Faccount/);
 });
 
 test("sign-up rejects a short password and a taken email, keeping what was typed", async ({ page }) => {
@@ -59,6 +117,37 @@ test("repeated wrong passwords are rate limited", async ({ page }) => {
   await expect(alertIn(page)).toContainText("Too many sign-in attempts");
 });
 
+test("40 parallel wrong passwords for one email, each claiming its own X-Forwarded-For, get at most 5 “invalid credentials” answers", async ({ page, request }) => {
+  const customer = newCustomer();
+  await signUp(page, customer);
+  await signOut(page);
+
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const codes = await Promise.all(
+    Array.from({ length: 40 }, async (_, i) => {
+      const response = await request.post("/api/auth/callback/credentials", {
+        form: { csrfToken, email: customer.email, password: `wrong-${i}`, callbackUrl: "/account" },
+        headers: { "X-Forwarded-For": `203.0.113.${i + 1}` },
+        maxRedirects: 0,
+      });
+      return new URL(response.headers()["location"]!, page.url()).searchParams.get("code");
+    }),
+  );
+  const invalid = codes.filter((code) => code === "invalid_credentials").length;
+  expect(invalid).toBeGreaterThan(0);
+  expect(invalid).toBeLessThanOrEqual(5);
+  expect(codes.filter((code) => code === "rate_limited")).toHaveLength(40 - invalid);
+
+  // The audit log has each failure from where it really came (this machine), not from the claimed addresses.
+  await signInWithPassword(page, E2E.adminEmail, E2E.adminPassword);
+  await page.goto("/admin/audit");
+  const failures = page.getByRole("row").filter({ hasText: customer.email }).filter({ hasText: "auth.sign_in_failed" });
+  await expect(failures).toHaveCount(invalid);
+  for (const row of await failures.all()) {
+    await expect(row.getByRole("cell").last()).toHaveText(/^(127\.0\.0\.1|::1)$/);
+  }
+});
+
 test("a customer signs in through a magic link read from the outbox", async ({ page }) => {
   const customer = newCustomer();
   await signUp(page, customer);
@@ -70,17 +159,15 @@ test("a customer signs in through a magic link read from the outbox", async ({ p
   await form.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
 
-  const email = await latestEmailTo(customer.email);
-  expect(email.subject).toBe("Your sign-in link");
-  const link = /https?:\/\/\S+/.exec(email.text)?.[0];
-  expect(link).toContain("/api/auth/callback/email");
-  await page.goto(link!);
+  const link = linkIn(await latestEmailTo(customer.email, "Your sign-in link"));
+  expect(link).toContain(`${new URL(page.url()).origin}/api/auth/callback/email`);
+  await page.goto(link);
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("heading", { name: `Hello, ${customer.name}` })).toBeVisible();
 
   // A magic link works once.
   await signOut(page);
-  await page.goto(link!);
+  await page.goto(link);
   await expect(alertIn(page)).toContainText("expired or was already used");
 });
 

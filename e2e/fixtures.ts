@@ -19,13 +19,31 @@ export function newCustomer(): Customer {
   return { name: `Test Customer ${id}`, email: `customer-${id}@e2e.test`, password: `pw-${id}-long-enough` };
 }
 
-export async function signUp(page: Page, customer: Customer): Promise<void> {
+/** Fills in the sign-up form; the account then waits for its email address to be confirmed. */
+export async function register(page: Page, customer: Customer): Promise<void> {
   await page.goto("/sign-up");
   await page.getByLabel("Name").fill(customer.name);
   await page.getByLabel("Email").fill(customer.email);
   await page.getByLabel("Password").fill(customer.password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Confirm your email" })).toBeVisible();
+}
+
+/** Follows the newest confirmation link emailed to the customer and signs in with their password. */
+export async function confirmAndSignIn(page: Page, customer: Customer): Promise<void> {
+  await page.goto(linkIn(await latestEmailTo(customer.email, "Confirm your email address")));
+  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
+  const form = page.getByRole("form", { name: "Sign in with password" });
+  await expect(form.getByLabel("Email")).toHaveValue(customer.email);
+  await form.getByLabel("Password").fill(customer.password);
+  await form.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+/** Signs up as a new customer does: the form, the confirmation link from the outbox, then sign-in. */
+export async function signUp(page: Page, customer: Customer): Promise<void> {
+  await register(page, customer);
+  await confirmAndSignIn(page, customer);
 }
 
 export async function signOut(page: Page): Promise<void> {
@@ -50,23 +68,42 @@ export function alertIn(page: Page) {
   return page.getByRole("main").getByRole("alert");
 }
 
-/** Reads the newest demo-mode email to `to` from the outbox folder, waiting for it to land. */
-export async function latestEmailTo(to: string, timeoutMs = 10_000): Promise<{ subject: string; text: string }> {
+/** Reads the newest demo-mode email to `to` (with `subject`, if given) from the outbox folder, waiting for it to land. */
+export async function latestEmailTo(to: string, subject?: string, timeoutMs = 10_000): Promise<{ subject: string; text: string }> {
+  return (await emailsTo(to, subject, 1, timeoutMs))[0]!;
+}
+
+/** Waits until at least `count` demo-mode emails to `to` (with `subject`, if given) are in the outbox; newest first. */
+export async function emailsTo(to: string, subject: string | undefined, count: number, timeoutMs = 10_000): Promise<{ subject: string; text: string }[]> {
   const dir = path.join(E2E.dataDir, "outbox");
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const names = (await fs.readdir(dir).catch(() => [] as string[])).sort().reverse();
+    const found = [];
     for (const name of names) {
-      const message = JSON.parse(await fs.readFile(path.join(dir, name), "utf8"));
-      if (message.to === to) return message;
+      let message;
+      try {
+        message = JSON.parse(await fs.readFile(path.join(dir, name), "utf8"));
+      } catch {
+        continue; // still being written
+      }
+      if (message.to === to && (subject === undefined || message.subject === subject)) found.push(message);
     }
+    if (found.length >= count) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`No email to ${to} in ${dir} within ${timeoutMs} ms`);
+  throw new Error(`Fewer than ${count} emails to ${to}${subject ? ` ("${subject}")` : ""} in ${dir} within ${timeoutMs} ms`);
+}
+
+/** The link in an email. */
+export function linkIn(email: { text: string }): string {
+  const link = /https?:\/\/\S+/.exec(email.text)?.[0];
+  if (!link) throw new Error(`No link in: ${email.text}`);
+  return link;
 }
 
 export const test = base.extend<{ customer: Customer }>({
-  /** A freshly signed-up, signed-in customer. */
+  /** A freshly signed-up (and confirmed), signed-in customer. */
   customer: async ({ page }, use) => {
     const customer = newCustomer();
     await signUp(page, customer);

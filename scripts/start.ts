@@ -139,8 +139,9 @@ async function start() {
   await seed(e);
   await seedCatalog(e, process.argv.includes("--sync-catalog"));
 
-  const next = path.resolve("node_modules/.bin/next");
-  startChild("next", next, dev ? ["dev", "-p", String(e.PORT)] : ["start", "-p", String(e.PORT)]);
+  // Next.js behind scripts/serve.ts, which records each request's peer address.
+  const tsx = path.resolve("node_modules/.bin/tsx");
+  startChild("next", tsx, ["scripts/serve.ts", ...(dev ? ["--dev"] : [])], { PORT: String(e.PORT) });
   await waitForPort(`http://127.0.0.1:${e.PORT}`, 120_000);
   log.info("storefront ready", { url: e.APP_URL });
 }

@@ -1,9 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { signInWithEmailLink, signInWithPassword, signUp } from "@/app/(auth)/actions";
-import type { ActionState } from "@/components/forms/action-state";
+import type { ActionState, FormAction } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
+
+/** The password form's answer; `unconfirmedEmail` asks the form to offer a new confirmation link. */
+export type PasswordSignInState = (NonNullable<ActionState> & { unconfirmedEmail?: string }) | null;
 
 function SubmitRow({ pending, label }: { pending: boolean; label: string }) {
   return (
@@ -13,21 +15,50 @@ function SubmitRow({ pending, label }: { pending: boolean; label: string }) {
   );
 }
 
-export function PasswordSignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(signInWithPassword, null);
+export function PasswordSignInForm({
+  callbackUrl,
+  email,
+  action: signIn,
+  resendAction,
+}: {
+  callbackUrl: string;
+  email?: string;
+  action: (state: PasswordSignInState, form: FormData) => Promise<PasswordSignInState>;
+  resendAction: FormAction;
+}) {
+  const [state, action, pending] = useActionState(signIn, null);
   return (
-    <form action={action} className="space-y-4" aria-label="Sign in with password">
+    <div className="space-y-4">
       {state?.error && <Alert tone="error">{state.error}</Alert>}
+      {state?.unconfirmedEmail && <ResendConfirmationForm email={state.unconfirmedEmail} callbackUrl={callbackUrl} action={resendAction} />}
+      <form action={action} className="space-y-4" aria-label="Sign in with password">
+        <input type="hidden" name="callbackUrl" value={callbackUrl} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state?.values?.email ?? email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+        <SubmitRow pending={pending} label="Sign in" />
+      </form>
+    </div>
+  );
+}
+
+/** Sends `email` a new confirmation link. */
+export function ResendConfirmationForm({ email, callbackUrl, action: resend }: { email: string; callbackUrl: string; action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(resend, null);
+  return (
+    <form action={action} className="space-y-3" aria-label="Send the confirmation link again">
+      {state?.error && <Alert tone="error">{state.error}</Alert>}
+      {state?.success && <Alert tone="success">{state.success}</Alert>}
+      <input type="hidden" name="email" value={email} />
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state?.values?.email} />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-      <SubmitRow pending={pending} label="Sign in" />
+      <Button type="submit" variant="secondary" disabled={pending} className="w-full">
+        {pending ? "Sending…" : "Send the confirmation link again"}
+      </Button>
     </form>
   );
 }
 
-export function EmailLinkForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(signInWithEmailLink, null);
+export function EmailLinkForm({ callbackUrl, action: sendLink }: { callbackUrl: string; action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(sendLink, null);
   return (
     <form action={action} className="space-y-4" aria-label="Sign in with an email link">
       {state?.error && <Alert tone="error">{state.error}</Alert>}
@@ -48,7 +79,7 @@ export function EmailLinkForm({ callbackUrl }: { callbackUrl: string }) {
   );
 }
 
-export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignUpForm({ callbackUrl, action: signUp }: { callbackUrl: string; action: FormAction }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(signUp, null);
   return (
     <form action={action} className="space-y-4" aria-label="Create account" noValidate>

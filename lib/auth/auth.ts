@@ -1,24 +1,25 @@
 /**
  * Auth.js (next-auth v5): email + password, and email magic links. Sessions
- * are JWTs (the credentials provider requires it); the database stays the
- * source of truth for roles, re-read on every guarded request (see session.ts).
+ * are JWTs (the credentials provider requires it), each backed by a row that
+ * ends it early (session-store.ts); the database stays the source of truth
+ * for roles, re-read on every guarded request (see session.ts).
  */
+import "server-only";
 import { PrismaAdapter } from "@auth/prisma-adapter";
-import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { originFromHeaders, recordAudit } from "../audit";
+import { originFromHeaders, type RequestOrigin } from "../audit";
 import { env } from "../config/env";
 import { db } from "../db/client";
+import { signInLinkEmail } from "../email/auth-emails";
 import { sendEmail } from "../email/send";
-import { burnPasswordCheck, verifyPassword } from "./password";
-import { hitRateLimit, isRateLimited } from "./rate-limit";
+import { log } from "../log";
+import { claimUnconfirmedAccount } from "./email-verification";
+import { signInWithPassword } from "./password-sign-in";
+import { reserveAuthAttempt } from "./rate-limit";
+import { endSession, openSession, SESSION_MAX_AGE_S, sessionIsLive } from "./session-store";
 import { EmailSchema } from "./users";
-
-const SIGN_IN_WINDOW_MS = 15 * 60_000;
-/** Failed attempts allowed per window for one email, and for one address across emails. */
-const SIGN_IN_LIMIT_PER_EMAIL = 5;
-const SIGN_IN_LIMIT_PER_IP = 30;
 
 export class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
@@ -26,51 +27,47 @@ export class InvalidCredentials extends CredentialsSignin {
 export class TooManyAttempts extends CredentialsSignin {
   code = "rate_limited";
 }
+export class EmailUnconfirmed extends CredentialsSignin {
+  code = "email_unconfirmed";
+}
+/** Thrown while sending a magic link past AUTH_LIMITS.emailLink. */
+export class TooManyEmailLinks extends AuthError {
+  static type = "TooManyEmailLinks";
+}
 
 const CredentialsInput = z.object({ email: EmailSchema, password: z.string().min(1).max(200) });
+
+/** Auth.js reports these as errors, but they are answers to a visitor: a refused sign-in, a used link. */
+const REFUSALS = new Set(["CredentialsSignin", "Verification", "AccessDenied", TooManyEmailLinks.type]);
 
 async function authorizePassword(raw: unknown, request: Request) {
   const parsed = CredentialsInput.safeParse(raw);
   if (!parsed.success) throw new InvalidCredentials();
-  const { email, password } = parsed.data;
-  const origin = originFromHeaders(request.headers);
-
-  const emailKey = `sign-in:email:${email}`;
-  const ipKey = `sign-in:ip:${origin.ip ?? "unknown"}`;
-  const [byEmail, byIp] = await Promise.all([
-    isRateLimited(emailKey, SIGN_IN_LIMIT_PER_EMAIL, SIGN_IN_WINDOW_MS),
-    isRateLimited(ipKey, SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS),
-  ]);
-  if (!byEmail.allowed || !byIp.allowed) {
-    await recordAudit({ actorId: null, action: "auth.sign_in_rate_limited", entityType: "User", details: { email }, origin });
-    throw new TooManyAttempts();
+  const result = await signInWithPassword(parsed.data.email, parsed.data.password, originFromHeaders(request.headers));
+  switch (result.outcome) {
+    case "signed_in":
+      return { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role };
+    case "rate_limited":
+      throw new TooManyAttempts();
+    case "email_unconfirmed":
+      throw new EmailUnconfirmed();
+    case "invalid_credentials":
+      throw new InvalidCredentials();
   }
-
-  const countFailure = () =>
-    Promise.all([hitRateLimit(emailKey, SIGN_IN_LIMIT_PER_EMAIL, SIGN_IN_WINDOW_MS), hitRateLimit(ipKey, SIGN_IN_LIMIT_PER_IP, SIGN_IN_WINDOW_MS)]);
-
-  const user = await db().user.findUnique({ where: { email } });
-  if (!user?.passwordHash || user.disabledAt) {
-    await burnPasswordCheck(password);
-    await countFailure();
-    throw new InvalidCredentials();
-  }
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await countFailure();
-    await recordAudit({ actorId: user.id, action: "auth.sign_in_failed", entityType: "User", entityId: user.id, origin });
-    throw new InvalidCredentials();
-  }
-  await recordAudit({ actorId: user.id, action: "auth.sign_in", entityType: "User", entityId: user.id, details: { method: "password" }, origin });
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-function buildConfig(): NextAuthConfig {
+/** `request` is there for Auth.js's own routes (the magic-link callback among them), not for server actions. */
+function buildConfig(request: Request | undefined): NextAuthConfig {
+  const { AUTH_SECRET, APP_URL, EMAIL_FROM } = env();
+  // Auth.js builds its links (the magic link in the email among them) from
+  // AUTH_URL when set, and otherwise from the request's Host and
+  // X-Forwarded-Host, which the client writes.
+  process.env.AUTH_URL = new URL(APP_URL).origin;
+  const origin: RequestOrigin | null = request ? originFromHeaders(request.headers) : null;
   return {
-    secret: env().AUTH_SECRET,
-    // The launcher and reverse proxies set Host; APP_URL is the canonical address.
-    trustHost: true,
+    secret: AUTH_SECRET,
     adapter: PrismaAdapter(db() as never),
-    session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
     providers: [
       Credentials({
@@ -83,37 +80,50 @@ function buildConfig(): NextAuthConfig {
         type: "email",
         name: "Email link",
         maxAge: 15 * 60,
-        from: env().EMAIL_FROM,
+        from: EMAIL_FROM,
         normalizeIdentifier: (identifier: string) => EmailSchema.parse(identifier),
-        async sendVerificationRequest({ identifier, url }) {
-          await sendEmail({
-            to: identifier,
-            subject: "Your sign-in link",
-            text: `Sign in to the eSIM store with this link (valid for 15 minutes):\n\n${url}\n\nIf you did not ask for it, ignore this email.`,
-            html: `<p>Sign in to the eSIM store with this link (valid for 15 minutes):</p><p><a href="${url}">Sign in</a></p><p>If you did not ask for it, ignore this email.</p>`,
-          });
+        async sendVerificationRequest({ identifier, url, request: sending }) {
+          const attempt = await reserveAuthAttempt("emailLink", identifier, originFromHeaders(sending.headers).ip);
+          if (!attempt.allowed) throw new TooManyEmailLinks();
+          await sendEmail({ to: identifier, ...signInLinkEmail(url) });
         },
       },
     ],
     callbacks: {
-      async signIn({ user }) {
+      async signIn({ user, account, email }) {
+        if (!user.email) return true;
+        const existing = await db().user.findUnique({ where: { email: user.email }, select: { disabledAt: true } });
         // Disabled accounts cannot come back in through a magic link either.
-        if (user.email) {
-          const existing = await db().user.findUnique({ where: { email: user.email }, select: { disabledAt: true } });
-          if (existing?.disabledAt) return false;
-        }
+        if (existing?.disabledAt) return false;
+        // A magic link being followed (not asked for) proves the mailbox.
+        if (existing && account?.provider === "email" && !email?.verificationRequest) await claimUnconfirmedAccount(user.email, origin);
         return true;
       },
-      jwt({ token, user }) {
-        if (user?.id) token.uid = user.id;
-        return token;
+      async jwt({ token, user }) {
+        if (user?.id) return { ...token, uid: user.id, sid: await openSession(user.id) };
+        const live = typeof token.uid === "string" && typeof token.sid === "string" && (await sessionIsLive(token.sid, token.uid));
+        // null makes Auth.js drop the cookie and answer "no session".
+        return live ? token : null;
       },
       session({ session, token }) {
         if (typeof token.uid === "string") session.user.id = token.uid;
         return session;
       },
     },
+    logger: {
+      error(error) {
+        const type = error instanceof AuthError ? error.type : null;
+        if (type && REFUSALS.has(type)) log.info("auth.refused", { type, code: error instanceof CredentialsSignin ? error.code : undefined });
+        else log.error("auth.error", { error });
+      },
+      warn: (code) => log.warn("auth.warning", { code }),
+    },
+    events: {
+      async signOut(message) {
+        if ("token" in message && typeof message.token?.sid === "string") await endSession(message.token.sid);
+      },
+    },
   };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => buildConfig());
+export const { handlers, auth, signIn, signOut } = NextAuth((request) => buildConfig(request));

@@ -1,32 +1,81 @@
+import "server-only";
 import { db } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
 
-export interface RateLimitResult {
+export interface Limit {
+  key: string;
+  /** Attempts allowed per window. */
+  limit: number;
+}
+
+export interface Reservation {
   allowed: boolean;
-  remaining: number;
   retryAfterMs: number;
+  /** Gives the attempt back, for one that should not count (it succeeded). */
+  release(): Promise<void>;
 }
 
 /**
- * Fixed-window counter in the database, so the limit holds across processes
- * and restarts. Each call counts one attempt against `key`.
+ * Fixed-window counters in the database, so limits hold across processes and
+ * restarts. One statement counts the attempt against every key before the
+ * work it guards starts; PostgreSQL serialises the updates of each row, so
+ * however many attempts race, at most `limit` of them see a count within it.
+ * An attempt refused by any of its limits is given back at once, so the
+ * counters hold only attempts that went ahead.
  */
-export async function hitRateLimit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateLimitResult> {
+export async function reserveAttempt(limits: Limit[], windowMs: number, now = Date.now()): Promise<Reservation> {
   const windowStart = new Date(now - (now % windowMs));
-  const row = await db().rateLimitWindow.upsert({
-    where: { key_windowStart: { key, windowStart } },
-    create: { key, windowStart, count: 1 },
-    update: { count: { increment: 1 } },
-  });
-  const retryAfterMs = windowStart.getTime() + windowMs - now;
-  return { allowed: row.count <= limit, remaining: Math.max(0, limit - row.count), retryAfterMs };
+  // Rows are taken in key order, so two reservations never wait on each other crosswise.
+  const sorted = [...limits].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const counted = await db().$queryRaw<{ key: string; count: number }[]>`
+    INSERT INTO "RateLimitWindow" ("key", "windowStart", "count")
+    VALUES ${Prisma.join(sorted.map((l) => Prisma.sql`(${l.key}, ${windowStart}, 1)`))}
+    ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
+    RETURNING "key", "count"`;
+  const countOf = new Map(counted.map((row) => [row.key, Number(row.count)]));
+  const allowed = sorted.every((l) => (countOf.get(l.key) ?? Infinity) <= l.limit);
+  const release = async () => {
+    // One row per statement: a release then never holds one row while waiting for another.
+    for (const { key } of sorted) {
+      await db().rateLimitWindow.updateMany({ where: { key, windowStart }, data: { count: { decrement: 1 } } });
+    }
+  };
+  if (!allowed) await release();
+  return { allowed, retryAfterMs: windowStart.getTime() + windowMs - now, release };
 }
 
-/** Whether `key` has used up its attempts in the current window, without counting one. */
-export async function isRateLimited(key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateLimitResult> {
-  const windowStart = new Date(now - (now % windowMs));
-  const row = await db().rateLimitWindow.findUnique({ where: { key_windowStart: { key, windowStart } } });
-  const count = row?.count ?? 0;
-  return { allowed: count < limit, remaining: Math.max(0, limit - count), retryAfterMs: windowStart.getTime() + windowMs - now };
+const MINUTE = 60_000;
+
+/** Attempts per window for one email and for one client address. */
+export const AUTH_LIMITS = {
+  /** Failed password sign-ins; one that succeeds is given back. */
+  passwordSignIn: { windowMs: 15 * MINUTE, perEmail: 5, perAddress: 30 },
+  signUp: { windowMs: 60 * MINUTE, perEmail: 5, perAddress: 50 },
+  emailLink: { windowMs: 15 * MINUTE, perEmail: 5, perAddress: 20 },
+  verificationResend: { windowMs: 15 * MINUTE, perEmail: 3, perAddress: 20 },
+} as const;
+
+export type AuthAction = keyof typeof AUTH_LIMITS;
+
+/** Counts one `action` for `email` and for the client `address` (null: not known, all such share one count). */
+export function reserveAuthAttempt(action: AuthAction, email: string, address: string | null, now = Date.now()): Promise<Reservation> {
+  const { windowMs, perEmail, perAddress } = AUTH_LIMITS[action];
+  return reserveAttempt(
+    [
+      { key: `${action}:email:${email}`, limit: perEmail },
+      { key: `${action}:address:${address ?? "unknown"}`, limit: perAddress },
+    ],
+    windowMs,
+    now,
+  );
+}
+
+/** Thrown by account operations refused by AUTH_LIMITS. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super("Too many attempts; try again later.");
+    this.name = "RateLimitedError";
+  }
 }
 
 /** Drops windows that ended long ago; called opportunistically. */

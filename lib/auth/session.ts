@@ -1,3 +1,4 @@
+import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "../db/client";
 import { Role, type User } from "../generated/prisma/client";

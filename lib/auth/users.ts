@@ -1,9 +1,12 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db } from "../db/client";
 import { Role, type User } from "../generated/prisma/client";
+import { sendEmailConfirmation } from "./email-verification";
 import { hashPassword, PasswordSchema } from "./password";
+import { RateLimitedError, reserveAuthAttempt } from "./rate-limit";
 
 export const EmailSchema = z
   .string()
@@ -24,18 +27,28 @@ export class EmailTakenError extends Error {
   }
 }
 
-export async function registerCustomer(input: z.infer<typeof SignUpSchema>, origin: RequestOrigin | null): Promise<User> {
+/**
+ * A password sign-up. The account cannot sign in with its password until the
+ * address is confirmed through the link emailed here (see email-verification.ts),
+ * which comes back to `returnTo`.
+ */
+export async function registerCustomer(input: z.infer<typeof SignUpSchema>, origin: RequestOrigin | null, returnTo = "/account"): Promise<User> {
+  const attempt = await reserveAuthAttempt("signUp", input.email, origin?.ip ?? null);
+  if (!attempt.allowed) throw new RateLimitedError(attempt.retryAfterMs);
   const passwordHash = await hashPassword(input.password);
+  let user: User;
   try {
-    return await db().$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: Role.CUSTOMER } });
-      await recordAudit({ actorId: user.id, action: "user.sign_up", entityType: "User", entityId: user.id, origin }, tx);
-      return user;
+    user = await db().$transaction(async (tx) => {
+      const created = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: Role.CUSTOMER } });
+      await recordAudit({ actorId: created.id, action: "user.sign_up", entityType: "User", entityId: created.id, origin }, tx);
+      return created;
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") throw new EmailTakenError();
     throw err;
   }
+  await sendEmailConfirmation(user.email, returnTo);
+  return user;
 }
 
 export interface DemoAdminLogin {

@@ -1,19 +1,28 @@
 /**
- * Accounts in the database: sign-up, the first admin, and the fixed-window
- * counters that limit sign-in attempts.
+ * Accounts in the database: sign-up (unconfirmed until its emailed link is
+ * followed), the first admin, and the fixed-window counters that limit
+ * sign-in, sign-up and emailed links.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
-import { hitRateLimit, isRateLimited } from "@/lib/auth/rate-limit";
+import { resendEmailConfirmation } from "@/lib/auth/email-verification";
+import { AUTH_LIMITS, RateLimitedError, reserveAttempt, reserveAuthAttempt } from "@/lib/auth/rate-limit";
 import { EmailSchema, EmailTakenError, ensureAdmin, registerCustomer, SignUpSchema } from "@/lib/auth/users";
+import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import { readOutbox } from "@/lib/email/outbox";
 import { Role } from "@/lib/generated/prisma/client";
 import { unique } from "../support/providers";
 
 afterAll(() => db().$disconnect());
+// Sign-ups hash passwords with bcrypt at cost 12.
+vi.setConfig({ testTimeout: 30_000 });
 
 const PASSWORD = "correct horse battery";
 const ORIGIN = { ip: "198.51.100.4", userAgent: "vitest" };
+let addressSerial = 0;
+/** An address no other test uses, so each starts with its limits untouched. */
+const newOrigin = () => ({ ip: `203.0.113.${++addressSerial}`, userAgent: "vitest" });
 
 /** Sign-up as the server action does it: the form is parsed by SignUpSchema first. */
 const signUp = (email: string, password = PASSWORD) => registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password }), ORIGIN);
@@ -32,6 +41,21 @@ describe("registerCustomer", () => {
     expect(await db().auditLog.findMany({ where: { action: "user.sign_up", entityId: user.id } })).toEqual([
       expect.objectContaining({ actorId: user.id, entityType: "User", ip: ORIGIN.ip, userAgent: ORIGIN.userAgent }),
     ]);
+  });
+
+  it("leaves the address unconfirmed and emails a link to confirm it, naming nothing the registrant typed", async () => {
+    const user = await registerCustomer(SignUpSchema.parse({ name: "Visit evil.example", email: `confirm.${unique()}@example.test`, password: PASSWORD }), ORIGIN, "/wallet");
+
+    expect(user.emailVerified).toBeNull();
+    const [email, ...more] = (await readOutbox(env().DATA_DIR, 500)).filter((m) => m.to === user.email);
+    expect(more).toEqual([]);
+    expect(email).toMatchObject({ subject: "Confirm your email address" });
+    expect(email!.text).not.toContain("evil.example");
+    const link = new URL(/https?:\/\/\S+/.exec(email!.text)![0]);
+    expect(link.origin + link.pathname).toBe(new URL("/verify-email", env().APP_URL).href);
+    expect(link.searchParams.get("email")).toBe(user.email);
+    expect(link.searchParams.get("callbackUrl")).toBe("/wallet");
+    expect(link.searchParams.get("token")).toMatch(/^[\w-]{43}$/);
   });
 
   it("refuses an email already registered, in any letter case, leaving the first account as it was", async () => {
@@ -104,46 +128,89 @@ describe("rate limits", () => {
   const WINDOW_MS = 60_000;
   // 30 s into a window, so the window's start and end are known.
   const NOW = Date.UTC(2030, 0, 1, 12, 0, 30);
+  const countOf = async (key: string) => (await db().rateLimitWindow.findFirst({ where: { key } }))?.count ?? 0;
 
   it("counts attempts within a window and refuses past the limit, saying when to retry", async () => {
     const key = `test:${unique()}`;
     const results = [];
-    for (let i = 0; i < 4; i++) results.push(await hitRateLimit(key, 3, WINDOW_MS, NOW + i));
+    for (let i = 0; i < 4; i++) results.push(await reserveAttempt([{ key, limit: 3 }], WINDOW_MS, NOW + i));
 
-    expect(results.map((r) => [r.allowed, r.remaining])).toEqual([
-      [true, 2],
-      [true, 1],
-      [true, 0],
-      [false, 0],
-    ]);
+    expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
     expect(results[0]!.retryAfterMs).toBe(30_000);
     expect(results[3]!.retryAfterMs).toBe(30_000 - 3);
+    // The refused attempt was given back.
+    expect(await countOf(key)).toBe(3);
   });
 
-  it("checks without counting, and starts afresh in the next window", async () => {
+  it("gives a released attempt back, and starts afresh in the next window", async () => {
     const key = `test:${unique()}`;
-    expect(await isRateLimited(key, 2, WINDOW_MS, NOW)).toEqual({ allowed: true, remaining: 2, retryAfterMs: 30_000 });
-    expect(await isRateLimited(key, 2, WINDOW_MS, NOW)).toMatchObject({ allowed: true, remaining: 2 });
+    const first = await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW);
+    await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW);
+    expect((await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW)).allowed).toBe(false);
 
-    await hitRateLimit(key, 2, WINDOW_MS, NOW);
-    expect(await isRateLimited(key, 2, WINDOW_MS, NOW)).toMatchObject({ allowed: true, remaining: 1 });
-    await hitRateLimit(key, 2, WINDOW_MS, NOW);
-    expect(await isRateLimited(key, 2, WINDOW_MS, NOW)).toMatchObject({ allowed: false, remaining: 0 });
-
-    // The window ends 30 s after NOW.
-    expect(await isRateLimited(key, 2, WINDOW_MS, NOW + 29_999)).toMatchObject({ allowed: false });
-    expect(await isRateLimited(key, 2, WINDOW_MS, NOW + 30_000)).toEqual({ allowed: true, remaining: 2, retryAfterMs: WINDOW_MS });
-    expect(await hitRateLimit(key, 2, WINDOW_MS, NOW + 30_000)).toMatchObject({ allowed: true, remaining: 1 });
+    // Released after the window ended: it still comes off the window it was counted in.
+    await first.release();
+    expect((await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW + 29_999)).allowed).toBe(true);
+    expect((await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW + 29_999)).allowed).toBe(false);
+    expect(await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW + 30_000)).toMatchObject({ allowed: true, retryAfterMs: WINDOW_MS });
   });
 
-  it("keeps keys apart, and counts simultaneous attempts exactly", async () => {
+  it("counts every key in one attempt, and one key's refusal gives the others back", async () => {
+    const email = `test:email:${unique()}`;
+    const address = `test:address:${unique()}`;
+    await reserveAttempt([{ key: address, limit: 1 }], WINDOW_MS, NOW);
+
+    expect((await reserveAttempt([{ key: email, limit: 5 }, { key: address, limit: 1 }], WINDOW_MS, NOW)).allowed).toBe(false);
+    expect([await countOf(email), await countOf(address)]).toEqual([0, 1]);
+  });
+
+  it("lets exactly `limit` of many simultaneous attempts through", async () => {
     const key = `test:${unique()}`;
     const other = `test:${unique()}`;
-    // Sign-in counts the email and the address at once; parallel requests must neither fail nor lose a count.
-    await Promise.all(Array.from({ length: 8 }, () => hitRateLimit(key, 5, WINDOW_MS, NOW)));
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => reserveAttempt([{ key, limit: 5 }, { key: `${other}:${i}`, limit: 5 }], WINDOW_MS, NOW)));
 
-    expect(await isRateLimited(key, 5, WINDOW_MS, NOW)).toMatchObject({ allowed: false, remaining: 0 });
-    expect((await db().rateLimitWindow.findFirstOrThrow({ where: { key } })).count).toBe(8);
-    expect(await isRateLimited(other, 5, WINDOW_MS, NOW)).toMatchObject({ allowed: true, remaining: 5 });
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    expect(await countOf(key)).toBe(5);
+  });
+});
+
+describe("sign-up limits", () => {
+  it("refuses a sixth sign-up for one email within the hour, even when the first ones failed", async () => {
+    const email = `limited.${unique()}@example.test`;
+    const origin = newOrigin();
+    const attempt = () => registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password: PASSWORD }), origin);
+    await attempt();
+    for (let i = 0; i < 4; i++) await expect(attempt()).rejects.toBeInstanceOf(EmailTakenError);
+    await expect(attempt()).rejects.toBeInstanceOf(RateLimitedError);
+  });
+
+  it("refuses sign-ups from an address past its limit", async () => {
+    const origin = newOrigin();
+    for (let i = 0; i < AUTH_LIMITS.signUp.perAddress; i++) await reserveAuthAttempt("signUp", `other.${unique()}@example.test`, origin.ip);
+    const email = `refused.${unique()}@example.test`;
+    await expect(registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password: PASSWORD }), origin)).rejects.toBeInstanceOf(RateLimitedError);
+    expect(await db().user.count({ where: { email } })).toBe(0);
+  });
+});
+
+describe("resending the confirmation link", () => {
+  const confirmationsTo = async (to: string) => (await readOutbox(env().DATA_DIR, 500)).filter((m) => m.to === to && m.subject === "Confirm your email address");
+
+  it("sends a new link only to an unconfirmed password account, answering alike for any email, at most 3 times in 15 minutes", async () => {
+    const origin = newOrigin();
+    const unconfirmed = `resend.${unique()}@example.test`;
+    await signUp(unconfirmed);
+    const confirmed = `resend-confirmed.${unique()}@example.test`;
+    await db().user.create({ data: { email: confirmed, passwordHash: "x", emailVerified: new Date() } });
+    const unknown = `resend-unknown.${unique()}@example.test`;
+
+    for (const email of [confirmed, unknown]) expect(await resendEmailConfirmation(email, origin, "/account")).toBe("sent");
+    expect(await confirmationsTo(confirmed)).toHaveLength(0);
+    expect(await confirmationsTo(unknown)).toHaveLength(0);
+
+    for (let i = 0; i < 3; i++) expect(await resendEmailConfirmation(unconfirmed, origin, "/account")).toBe("sent");
+    expect(await resendEmailConfirmation(unconfirmed, origin, "/account")).toBe("rate_limited");
+    // The sign-up's link and three more.
+    expect(await confirmationsTo(unconfirmed)).toHaveLength(4);
   });
 });

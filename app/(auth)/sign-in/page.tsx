@@ -1,14 +1,17 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { resendConfirmation, signInWithEmailLink, signInWithPassword } from "@/app/(auth)/actions";
 import { EmailLinkForm, PasswordSignInForm } from "@/components/auth/auth-forms";
 import { Alert, Card } from "@/components/ui";
 import { currentUser, safeCallbackPath } from "@/lib/auth/session";
+import { EmailSchema } from "@/lib/auth/users";
 
 export const metadata = { title: "Sign in" };
 
 const errorMessages: Record<string, string> = {
   Verification: "That sign-in link has expired or was already used. Ask for a new one.",
   AccessDenied: "This account cannot sign in. Contact support.",
+  EmailConfirmation: "That confirmation link has expired or was already used. Sign in with your password to have a new one sent.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
@@ -16,16 +19,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const error = params.error ? (errorMessages[params.error] ?? "Sign-in failed. Please try again.") : null;
+  const confirmed = EmailSchema.safeParse(params.confirmed);
   return (
     <div className="mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in</h1>
       {error && <Alert tone="error">{error}</Alert>}
+      {confirmed.success && <Alert tone="success">Your email address is confirmed. Sign in with your password.</Alert>}
       <Card className="space-y-6">
-        <PasswordSignInForm callbackUrl={callbackUrl} />
+        <PasswordSignInForm callbackUrl={callbackUrl} email={confirmed.data} action={signInWithPassword} resendAction={resendConfirmation} />
         <div className="flex items-center gap-3 text-xs text-slate-500" aria-hidden="true">
           <span className="h-px flex-1 bg-slate-200" /> or <span className="h-px flex-1 bg-slate-200" />
         </div>
-        <EmailLinkForm callbackUrl={callbackUrl} />
+        <EmailLinkForm callbackUrl={callbackUrl} action={signInWithEmailLink} />
       </Card>
       <p className="text-sm text-slate-600">
         New here?{" "}

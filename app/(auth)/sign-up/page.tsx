@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { signUp } from "@/app/(auth)/actions";
 import { SignUpForm } from "@/components/auth/auth-forms";
 import { Card } from "@/components/ui";
 import { currentUser, safeCallbackPath } from "@/lib/auth/session";
@@ -13,7 +14,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Create your account</h1>
       <Card>
-        <SignUpForm callbackUrl={callbackUrl} />
+        <SignUpForm callbackUrl={callbackUrl} action={signUp} />
       </Card>
       <p className="text-sm text-slate-600">
         Already have an account?{" "}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Session_userId_idx" ON "Session"("userId");
