@@ -11,6 +11,8 @@ export const E2E = {
   dataDir: ".data/e2e",
   adminEmail: "admin@e2e.test",
   adminPassword: "e2e-admin-password",
+  /** The embedded database's port; the fuzz test reads rows through it. */
+  databasePort: 54339,
 };
 const baseURL = `http://localhost:${E2E.port}`;
 
@@ -41,7 +43,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${E2E.dataDir} && node_modules/.bin/tsx scripts/start.ts`,
+    command: `rm -rf ${E2E.dataDir} && node_modules/.bin/tsx --conditions=react-server scripts/start.ts`,
     url: `${baseURL}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,
@@ -51,7 +53,7 @@ export default defineConfig({
       PORT: String(E2E.port),
       APP_URL: baseURL,
       DATA_DIR: E2E.dataDir,
-      EMBEDDED_DB_PORT: "54339",
+      EMBEDDED_DB_PORT: String(E2E.databasePort),
       MIOESIM_BASE_URL: "http://127.0.0.1:4110",
       MEISIM_BASE_URL: "http://127.0.0.1:4120",
       STRIPE_API_BASE: "http://127.0.0.1:4130",
