@@ -28,13 +28,14 @@ export async function seed(e: Env): Promise<void> {
 export async function seedCatalog(e: Env, force: boolean): Promise<void> {
   const { db } = await import("../lib/db/client");
   const { allProviders } = await import("../lib/providers/registry");
-  const { syncCatalog } = await import("../lib/catalog/sync");
+  const { runCatalogSync } = await import("../lib/catalog/sync");
   const { log } = await import("../lib/log");
   for (const provider of allProviders()) {
     const existing = await db().plan.count({ where: { provider: provider.id } });
     if (existing > 0 && !force) continue;
     try {
-      const report = await syncCatalog(provider, { markupPercent: e.CATALOG_MARKUP_PERCENT });
+      // Recorded as a run, so the admin catalog page shows when the catalog was first filled.
+      const report = await runCatalogSync(provider.id, { trigger: "startup" });
       console.log(`  Catalog: ${report.plans} plans from ${provider.displayName}`);
     } catch (err) {
       log.error("catalog sync failed", { provider: provider.id, error: err });

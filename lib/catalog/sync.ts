@@ -1,7 +1,11 @@
+import "server-only";
+import { env } from "../config/env";
 import { db } from "../db/client";
-import { DestinationKind, type Plan } from "../generated/prisma/client";
+import { CatalogSyncStatus, DestinationKind, type CatalogSyncRun, type Plan } from "../generated/prisma/client";
+import { enqueue, schedule } from "../jobs";
 import { log } from "../log";
-import type { EsimProvider, ProgressFn, ProviderDestination, ProviderPlan } from "../providers/types";
+import { allProviders, providerById } from "../providers/registry";
+import type { EsimProvider, ProviderDestination, ProviderPlan } from "../providers/types";
 import { retailPriceMinor } from "./pricing";
 
 export function destinationSlug(destination: ProviderDestination): string {
@@ -11,6 +15,13 @@ export function destinationSlug(destination: ProviderDestination): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "");
+}
+
+/** Where a sync is: reading the provider's catalog (one step per page or SKU), or writing plans into ours. */
+export interface SyncProgress {
+  phase: "fetch" | "store";
+  done: number;
+  total: number;
 }
 
 export interface SyncReport {
@@ -69,15 +80,14 @@ async function mergeCountryCodes(destinations: Map<string, ProviderDestination>)
  * deleted, because orders refer to them. Unchanged plans are not rewritten,
  * so a routine re-sync costs one read.
  */
-export async function syncCatalog(provider: EsimProvider, options: { markupPercent: number; onProgress?: ProgressFn }): Promise<SyncReport> {
+export async function syncCatalog(provider: EsimProvider, options: { markupPercent: number; onProgress?: (progress: SyncProgress) => void }): Promise<SyncReport> {
   const logger = log.child({ job: "catalog.sync", provider: provider.id });
+  const progress = (p: SyncProgress) => {
+    logger.info("progress", { ...p });
+    options.onProgress?.(p);
+  };
   logger.info("started");
-  const plans = await provider.listPlans({
-    onProgress: (p) => {
-      logger.info("progress", { phase: "fetch", done: p.done, total: p.total });
-      options.onProgress?.(p);
-    },
-  });
+  const plans = await provider.listPlans({ onProgress: (p) => progress({ phase: "fetch", done: p.done, total: p.total }) });
   const syncedAt = new Date();
   const listed = plans.flatMap((plan) => {
     const slug = destinationSlug(plan.destination);
@@ -109,7 +119,7 @@ export async function syncCatalog(provider: EsimProvider, options: { markupPerce
       await db().plan.update({ where: { id: current.id }, data: { ...fields, ...(current.priceOverridden ? {} : { priceMinor }) } });
       updated++;
     }
-    if ((index + 1) % 200 === 0) logger.info("progress", { phase: "store", done: index + 1, total: listed.length });
+    if ((index + 1) % 200 === 0) progress({ phase: "store", done: index + 1, total: listed.length });
   }
   await db().plan.createMany({ data: toCreate, skipDuplicates: true });
   // One statement marks every listed plan as seen; whatever was not seen is withdrawn.
@@ -119,6 +129,103 @@ export async function syncCatalog(provider: EsimProvider, options: { markupPerce
     data: { active: false },
   });
   const report = { provider: provider.id, plans: listed.length, created: toCreate.length, updated, deactivated };
+  progress({ phase: "store", done: listed.length, total: listed.length });
   logger.info("finished", { ...report });
   return report;
+}
+
+// ---------------------------------------------------------------- the catalog.sync job
+
+/** Who started a run: an admin's button, the daily schedule, or the launcher's first start. */
+export type SyncTrigger = "admin" | "schedule" | "startup";
+
+/** How often a run's progress is written while it works. */
+const PROGRESS_WRITE_MS = 250;
+
+/**
+ * Syncs one provider's catalog, recording the run on a CatalogSyncRun row
+ * (`runId`, made when an admin asked, or a new row) with its phase and
+ * counts as it goes. A failure is recorded and thrown; unless it is the
+ * job's last attempt the run shows queued again, for the retry.
+ */
+export async function runCatalogSync(
+  providerId: string,
+  run: { runId?: string; trigger: SyncTrigger },
+  lastAttempt = true,
+): Promise<SyncReport> {
+  const started = { status: CatalogSyncStatus.RUNNING, startedAt: new Date(), phase: "fetch", done: 0, total: null, error: null };
+  const { id } = run.runId
+    ? await db().catalogSyncRun.update({ where: { id: run.runId }, data: started })
+    : await db().catalogSyncRun.create({ data: { provider: providerId, trigger: run.trigger, ...started } });
+  // Writes queue behind each other, so the last progress lands before the result.
+  let writes = Promise.resolve();
+  let lastWrite = 0;
+  const onProgress = (p: SyncProgress) => {
+    if (Date.now() - lastWrite < PROGRESS_WRITE_MS && p.done < p.total) return;
+    lastWrite = Date.now();
+    writes = writes
+      .then(() => db().catalogSyncRun.update({ where: { id }, data: { phase: p.phase, done: p.done, total: p.total } }))
+      .then(
+        () => {},
+        (error: unknown) => log.warn("could not record catalog sync progress", { runId: id, error }),
+      );
+  };
+  try {
+    const report = await syncCatalog(providerById(providerId), { markupPercent: env().CATALOG_MARKUP_PERCENT, onProgress });
+    await writes;
+    const { plans, created, updated, deactivated } = report;
+    await db().catalogSyncRun.update({ where: { id }, data: { status: CatalogSyncStatus.SUCCEEDED, finishedAt: new Date(), plans, created, updated, deactivated } });
+    return report;
+  } catch (err) {
+    await writes;
+    const error = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+    await db().catalogSyncRun.update({
+      where: { id },
+      data: lastAttempt ? { status: CatalogSyncStatus.FAILED, finishedAt: new Date(), error } : { status: CatalogSyncStatus.QUEUED, error: `${error} (trying again)` },
+    });
+    throw err;
+  }
+}
+
+/**
+ * The admin's "Sync catalog": one catalog.sync job per provider, each with
+ * a queued run to show. A provider whose sync is already queued or running
+ * gets no second one.
+ */
+export async function requestCatalogSync(requestedById: string): Promise<{ provider: string; displayName: string; queued: boolean }[]> {
+  const results = [];
+  for (const provider of allProviders()) {
+    const run = await db().catalogSyncRun.create({ data: { provider: provider.id, trigger: "admin", requestedById } });
+    const queued = (await enqueue("catalog.sync", { provider: provider.id, runId: run.id })) !== null;
+    if (!queued) await db().catalogSyncRun.delete({ where: { id: run.id } });
+    results.push({ provider: provider.id, displayName: provider.displayName, queued });
+  }
+  return results;
+}
+
+/** Sets (or, with CATALOG_SYNC_SCHEDULE=off, removes) each provider's scheduled sync. Every worker calls it on start; the schedule is kept once, in the database. */
+export async function scheduleCatalogSync(): Promise<void> {
+  const cron = env().CATALOG_SYNC_SCHEDULE;
+  for (const provider of allProviders()) await schedule("catalog.sync", cron === "off" ? null : cron, { provider: provider.id }, provider.id);
+}
+
+/** A run counts as stalled when it has not moved for this long (its job expires after 30 minutes). */
+const STALLED_AFTER_MS = 30 * 60_000;
+
+export interface SyncRunView extends CatalogSyncRun {
+  displayName: string;
+  /** Queued or running, and moved recently: the page keeps refreshing while any run is. */
+  active: boolean;
+}
+
+/** Each provider's latest run, for the admin catalog page. */
+export async function latestCatalogSyncRuns(now = Date.now()): Promise<SyncRunView[]> {
+  const views: SyncRunView[] = [];
+  for (const provider of allProviders()) {
+    const run = await db().catalogSyncRun.findFirst({ where: { provider: provider.id }, orderBy: { createdAt: "desc" } });
+    if (!run) continue;
+    const inProgress = run.status === CatalogSyncStatus.QUEUED || run.status === CatalogSyncStatus.RUNNING;
+    views.push({ ...run, displayName: provider.displayName, active: inProgress && now - run.updatedAt.getTime() < STALLED_AFTER_MS });
+  }
+  return views;
 }

@@ -2,6 +2,7 @@
  * Demo-mode mail: instead of SMTP, each message is written as a JSON file in
  * <DATA_DIR>/outbox, where admins read it in the app (and tests read it too).
  */
+import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -22,14 +23,32 @@ export function outboxDir(dataDir: string): string {
   return path.join(dataDir, "outbox");
 }
 
-export async function writeToOutbox(dataDir: string, message: Omit<OutboxMessage, "id" | "createdAt">): Promise<OutboxMessage> {
+/**
+ * Writes one message. With `identity` (a recorded message's id and time) the
+ * file name is fixed, and a message already there is left as it is: writing
+ * it again (a retried job) adds no second copy.
+ */
+export async function writeToOutbox(
+  dataDir: string,
+  message: Omit<OutboxMessage, "id" | "createdAt">,
+  identity?: { id: string; createdAt: Date },
+): Promise<OutboxMessage> {
   const dir = outboxDir(dataDir);
   await fs.mkdir(dir, { recursive: true });
-  const createdAt = new Date().toISOString();
-  const stored: OutboxMessage = { id: randomUUID(), createdAt, ...message };
+  const createdAt = (identity?.createdAt ?? new Date()).toISOString();
+  const stored: OutboxMessage = { id: identity?.id ?? randomUUID(), createdAt, ...message };
   // The timestamp prefix keeps a directory listing in send order.
   const file = path.join(dir, `${createdAt.replace(/[:.]/g, "-")}_${stored.id}.json`);
-  await fs.writeFile(file, JSON.stringify(stored, null, 2));
+  // Written aside, then linked into place: the link appears whole or not at all, and fails if the file exists.
+  const draft = path.join(dir, `.${stored.id}.${randomUUID()}.tmp`);
+  await fs.writeFile(draft, JSON.stringify(stored, null, 2));
+  try {
+    await fs.link(draft, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  } finally {
+    await fs.rm(draft, { force: true });
+  }
   return stored;
 }
 

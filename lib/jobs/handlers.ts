@@ -5,11 +5,19 @@
  * can run any job. Handlers must be safe to run again for the same payload:
  * an attempt whose worker died mid-way is retried.
  */
-import { markRefundFailed, sendCardRefund } from "../billing/refunds";
+import "server-only";
+import { markRefundFailed, RefundStillProcessingError, sendCardRefund, sweepUnsentRefunds } from "../billing/refunds";
+import { RefundStatus } from "../generated/prisma/client";
 import { log } from "../log";
-import { fulfilPaidOrder, requeueAfterTransientFailure } from "../orders/fulfilment";
+import { runCatalogSync, scheduleCatalogSync, type SyncTrigger } from "../catalog/sync";
+import { sendRecordedEmail, sweepUnsentEmails } from "../email/outgoing";
+import { followCancellation } from "../orders/after-sale";
+import { fulfilPaidOrder, pollPendingOrder, requeueAfterTransientFailure } from "../orders/fulfilment";
+import { reconcileJob } from "../orders/reconciliation";
 import { sweepStrandedOrders } from "../orders/recovery";
-import { registerHandlers, startWorker, type StoreJobHandlers } from "./index";
+import { expireUnpaidOrders } from "../orders/unpaid";
+import { env } from "../config/env";
+import { registerHandlers, RetryLater, schedule, startWorker, type StoreJobHandlers } from "./index";
 
 export const handlers: StoreJobHandlers = {
   "order.fulfil": async ({ otherOrderId }, job) => {
@@ -20,26 +28,60 @@ export const handlers: StoreJobHandlers = {
     }
   },
   "order.refund": async ({ refundId }, job) => {
+    let refund;
     try {
-      await sendCardRefund(refundId);
+      refund = await sendCardRefund(refundId);
     } catch (err) {
       if (job.attempt > job.retryLimit) await markRefundFailed(refundId);
       throw err;
     }
+    // Accepted but still processing at Stripe: look again after backoff. After the last look it stays SENT, and Stripe's webhook settles it.
+    if (refund.status === RefundStatus.SENT) throw new RefundStillProcessingError(refundId);
+  },
+  "orders.reconcile": async ({ runId }) => {
+    await reconcileJob(runId);
+  },
+  "order.poll": async ({ otherOrderId }, job) => {
+    const { awaitingProvider } = await pollPendingOrder(otherOrderId, job.attempt > job.retryLimit);
+    if (awaitingProvider) throw new RetryLater(`Order ${otherOrderId}: the provider is still processing it`);
+  },
+  "order.cancel-poll": async ({ otherOrderId }, job) => {
+    const outcome = await followCancellation(otherOrderId, job.attempt > job.retryLimit);
+    if (outcome === "pending") throw new RetryLater(`Order ${otherOrderId}: the provider is still processing the cancellation`);
+  },
+  "email.send": async ({ emailId }, job) => {
+    await sendRecordedEmail(emailId, job.attempt > job.retryLimit);
+  },
+  "catalog.sync": async ({ provider, runId }, job) => {
+    const trigger: SyncTrigger = runId ? "admin" : "schedule";
+    await runCatalogSync(provider, { runId, trigger }, job.attempt > job.retryLimit);
   },
 };
 
-/** How often a worker looks for orders a crash left behind. */
+/** How often a worker looks for orders, refunds and emails a crash left behind, and for unpaid orders past their window. */
 const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Registers the handlers, starts working jobs, and sweeps for stranded
- * orders now (recovery after a restart) and every minute after.
+ * orders and refunds, and expires unpaid orders, now (recovery after a
+ * restart) and every minute after.
  */
 export async function startStoreWorker(instanceName: string, startAttempts = 1): Promise<void> {
   registerHandlers(handlers);
   await startWorker({ instanceName, startAttempts });
-  const sweep = () => sweepStrandedOrders().catch((error: unknown) => log.error("stranded-order sweep failed", { error }));
+  const { RECONCILE_SCHEDULE } = env();
+  await schedule("orders.reconcile", RECONCILE_SCHEDULE === "off" ? null : RECONCILE_SCHEDULE, {}).catch((error: unknown) =>
+    log.error("could not schedule reconciliation; check RECONCILE_SCHEDULE", { schedule: RECONCILE_SCHEDULE, error }),
+  );
+  await scheduleCatalogSync().catch((error: unknown) =>
+    log.error("could not schedule the catalog sync; check CATALOG_SYNC_SCHEDULE", { schedule: env().CATALOG_SYNC_SCHEDULE, error }),
+  );
+  const sweep = () =>
+    Promise.all(
+      [sweepStrandedOrders, sweepUnsentRefunds, expireUnpaidOrders, sweepUnsentEmails].map((task) =>
+        task().catch((error: unknown) => log.error("sweep failed", { task: task.name, error })),
+      ),
+    );
   await sweep();
   setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
 }

@@ -9,13 +9,15 @@
  * One queue per process, kept on globalThis so dev-mode reloads reuse it.
  * Server-only (see registry.ts).
  */
+import "server-only";
 import { env } from "../config/env";
 import { JOBS, type StoreJobs } from "./definitions";
 import { createJobQueue, type Engine, type JobQueue, type StartOptions, type StopOptions } from "./queue";
 import type { EnqueueOptions, JobHandlers, JobName, PayloadInput } from "./registry";
 
-export { JOBS } from "./definitions";
+export { JOBS, POLL_MAX_DELAY_SECONDS, providerPollRetries } from "./definitions";
 export type { StoreJobs } from "./definitions";
+export { RetryLater } from "./registry";
 export type { EnqueueOptions, JobContext, JobHandler, JobHandlers, Payload, PayloadInput } from "./registry";
 export type { Engine, StartOptions, StopOptions } from "./queue";
 
@@ -40,6 +42,14 @@ function jobs(): JobQueue<StoreJobs> {
 /** Validates the payload and stores the job; null when a job with the same singleton key is pending. */
 export function enqueue<N extends StoreJobName>(name: N, payload: PayloadInput<StoreJobs, N>, options?: EnqueueOptions): Promise<string | null> {
   return jobs().enqueue(name, payload, options);
+}
+
+/**
+ * Sends `payload` to `name` on a cron schedule (UTC) kept in the database; a
+ * null cron removes the schedule. `key` tells apart several schedules of one job.
+ */
+export function schedule<N extends StoreJobName>(name: N, cron: string | null, payload: PayloadInput<StoreJobs, N>, key?: string): Promise<void> {
+  return jobs().schedule(name, cron, payload, key);
 }
 
 /** Adds or replaces handlers (plain async functions, one per job name). */

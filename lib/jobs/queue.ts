@@ -20,6 +20,7 @@
  *   pg-boss clear of both; the fix for the app as a whole belongs in the
  *   socket server (electric-sql/pglite#1046).
  */
+import "server-only";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { PgBoss, type JobResult, type JobWithMetadata, type SendOptions } from "pg-boss";
@@ -27,6 +28,7 @@ import { log as rootLog, type Logger } from "../log";
 import {
   DEFAULTS,
   MAX_PAYLOAD_BYTES,
+  RetryLater,
   type EnqueueOptions,
   type JobDefinition,
   type JobDefinitions,
@@ -69,6 +71,15 @@ export interface JobQueue<D extends JobDefinitions> {
   start(options?: StartOptions): Promise<void>;
   /** Validates and stores a job. Resolves to its id, or null when a job with the same singleton key is pending. */
   enqueue<N extends JobName<D>>(name: N, payload: PayloadInput<D, N>, options?: EnqueueOptions): Promise<string | null>;
+  /**
+   * Sends `payload` to `name` on a five-field cron expression (UTC), or stops
+   * doing so when `cron` is null. The schedule lives in the database: every
+   * process that calls this keeps the same one schedule, and pg-boss sends
+   * each occurrence once. Its jobs carry the definition's key, so they dedupe
+   * like any other. `key` tells apart several schedules of one job (one per
+   * provider, say); each call replaces the schedule with its key.
+   */
+  schedule<N extends JobName<D>>(name: N, cron: string | null, payload: PayloadInput<D, N>, key?: string): Promise<void>;
   /** Adds or replaces handlers; names already being worked keep working with the new function. */
   registerHandlers(handlers: Partial<JobHandlers<D>>): void;
   /** Starts the queue if needed and works every job name that has a handler. */
@@ -187,6 +198,10 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
       return { id: job.id, status: "completed" };
     } catch (err) {
       const willRetry = job.retryCount < job.retryLimit;
+      if (err instanceof RetryLater && willRetry) {
+        log.info("job to run again after backoff", { ...fields, retryLimit: job.retryLimit, reason: err.message });
+        return { id: job.id, status: "failed", output: { retryLater: err.message } };
+      }
       (willRetry ? log.warn : log.error)(willRetry ? "job failed; will retry" : "job failed; no retries left", {
         ...fields,
         retryLimit: job.retryLimit,
@@ -251,6 +266,19 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
       if (jobId === null) log.info("job not enqueued: one with the same key is pending", { job: name, singletonKey });
       else log.debug("job enqueued", { job: name, id: jobId, singletonKey: singletonKey === id ? undefined : singletonKey });
       return jobId;
+    },
+
+    async schedule(name, cron, payload, key = "") {
+      const definition = definitionOf(name);
+      const boss = await ensureStarted();
+      if (cron === null) {
+        await boss.unschedule(name, key);
+        log.info("schedule removed", { job: name, key });
+        return;
+      }
+      const data = definition.payload.parse(payload) as object;
+      await boss.schedule(name, cron, data, { key, tz: "UTC", singletonKey: definition.key?.(data) ?? name });
+      log.info("job scheduled", { job: name, key, cron });
     },
 
     registerHandlers(newHandlers) {

@@ -4,10 +4,8 @@
  * functions keyed by job name.
  *
  * Server-only: nothing in lib/jobs may be imported from a client component.
- * (Not marked with `import "server-only"`: that package is not installed here,
- * and its default entry throws outside Next's react-server build, which would
- * break `npm run worker` and the tests.)
  */
+import "server-only";
 import type { z } from "zod";
 
 /**
@@ -61,6 +59,18 @@ export interface JobContext<N extends string = string> {
   retryLimit: number;
   /** Aborted when the attempt expires or the worker stops without waiting. */
   signal: AbortSignal;
+}
+
+/**
+ * Thrown by a handler whose work is not done yet and should run again after
+ * the job's backoff (a provider still processing): a planned retry, logged
+ * as such rather than as a failure.
+ */
+export class RetryLater extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RetryLater";
+  }
 }
 
 export type JobHandler<D extends JobDefinitions, N extends JobName<D>> = (payload: Payload<D, N>, job: JobContext<N>) => Promise<void>;

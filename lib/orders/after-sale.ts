@@ -2,17 +2,20 @@
  * What a customer can do with an eSIM after buying it: watch usage, renew a
  * renewable plan, cancel one whose policy allows it while it is unused.
  */
+import "server-only";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { refundOrder } from "../billing/refunds";
 import { db } from "../db/client";
-import { PaymentMethod } from "../generated/prisma/client";
+import { OrderStatus, PaymentMethod } from "../generated/prisma/client";
+import { enqueue, providerPollRetries } from "../jobs";
 import { log } from "../log";
 import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { CancelResult, EsimUsage } from "../providers/types";
 import { env } from "../config/env";
 import { itemIdsOf } from "./fulfilment";
-import { applyTransition, canCancel, canTransition } from "./lifecycle";
+import { applyTransition, canCancel, canTransition, type TransitionOptions } from "./lifecycle";
+import { emailCancellation } from "./notifications";
 import { createOrder } from "./orders";
 
 export type UsageResult = { ok: true; usage: EsimUsage[] } | { ok: false; message: string };
@@ -39,13 +42,16 @@ export class AfterSaleError extends Error {
  * Cancels a delivered order whose plan allows it while every eSIM is unused:
  * at the provider first, then the refund to where the money came from.
  * When the provider is still processing the cancellation (or its answer was
- * lost), the order waits in CANCEL_PENDING and the refund waits with it.
- * Running it twice refunds once.
+ * lost), the order waits in CANCEL_PENDING, the order.cancel-poll job
+ * follows it, and the refund waits with it: the request never waits on the
+ * provider. Running it twice refunds once.
  */
 export async function cancelOrder(userId: string, otherOrderId: string, origin: RequestOrigin | null): Promise<"cancelled" | "pending"> {
-  const order = await db().order.findFirst({ where: { otherOrderId, userId }, include: { esims: true, plan: true, refund: true } });
+  const order = await db().order.findFirst({ where: { otherOrderId, userId }, include: { esims: true, plan: true, refunds: true } });
   if (!order) throw new AfterSaleError("Order not found.");
-  if (order.refund) return "cancelled";
+  if (order.refunds.some((r) => r.esimIccid === null)) return "cancelled";
+  // Asked again while the provider processes it (a second click): nothing new to send.
+  if (order.status === OrderStatus.CANCEL_PENDING) return "pending";
   const iccids = order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid);
   if (!canTransition(order.status, "cancel_pending")) throw new AfterSaleError("Only a delivered eSIM can be cancelled.");
   if (!order.plan.cancellable) throw new AfterSaleError("This plan cannot be cancelled under its policy.");
@@ -60,7 +66,7 @@ export async function cancelOrder(userId: string, otherOrderId: string, origin: 
     ({ status } = await providerById(order.provider).cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids }));
   } catch (err) {
     if (err instanceof OrderOutcomeUnknownError) {
-      await applyTransition(otherOrderId, "cancel_pending", { actorId: userId, origin, details: { reason: describeProviderFailure(err) } });
+      await awaitCancellation(otherOrderId, { actorId: userId, origin, details: { iccids, reason: describeProviderFailure(err) } });
       return "pending";
     }
     if (err instanceof ProviderError) {
@@ -69,38 +75,77 @@ export async function cancelOrder(userId: string, otherOrderId: string, origin: 
     }
     throw err;
   }
-  if (status === "cancelling") status = await awaitCancellation(order.provider, { otherOrderId, providerOrderRef: order.providerOrderRef, quantity: order.quantity, paidAt: order.paidAt });
-  if (status === "cancelling") {
-    await applyTransition(otherOrderId, "cancel_pending", { actorId: userId, origin, details: { iccids } });
+  if (status !== "cancelled" && status !== "partially_cancelled") {
+    await awaitCancellation(otherOrderId, { actorId: userId, origin, details: { iccids, providerStatus: status } });
     return "pending";
   }
-  await db().esim.updateMany({ where: { iccid: { in: iccids } }, data: { cancelledAt: new Date() } });
-  await recordAudit({ actorId: userId, action: "order.cancelled", entityType: "Order", entityId: otherOrderId, details: { iccids, providerStatus: status }, origin });
-  await refundOrder(otherOrderId, { actorId: userId, reason: "Cancelled by the customer before activation", origin });
+  await completeCancellation(otherOrderId, iccids, status, { actorId: userId, origin });
   return "cancelled";
 }
 
-/**
- * Asks the provider again, for a bounded time, whether a cancellation it
- * accepted has finished. "cancelling" when it still has not, or cannot say.
- */
-async function awaitCancellation(
-  provider: string,
-  order: { otherOrderId: string; providerOrderRef: string; quantity: number; paidAt: Date | null },
-): Promise<CancelResult["status"]> {
-  const { PROVIDER_POLL_ATTEMPTS: attempts, PROVIDER_POLL_INTERVAL_MS: intervalMs } = env();
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    const found = await providerById(provider)
-      .findOrder({ otherOrderId: order.otherOrderId, itemIds: itemIdsOf(order), providerOrderRef: order.providerOrderRef, attemptedAt: order.paidAt ?? new Date(0) })
-      .catch(() => null);
-    if (found?.outcome !== "found") return "cancelling";
-    const now = found.order.status;
-    if (now === "cancelled" || now === "partially_cancelled") return now;
-    // Anything but "still processing" is for a person to read; the refund waits.
-    if (now !== "cancelling") return "cancelling";
+/** The order waits in CANCEL_PENDING, and the order.cancel-poll job follows the cancellation. */
+async function awaitCancellation(otherOrderId: string, transition: TransitionOptions): Promise<void> {
+  if (await applyTransition(otherOrderId, "cancel_pending", transition)) {
+    // If this enqueue is lost (a crash), the recovery sweep queues the job for a cancellation still pending.
+    await enqueue("order.cancel-poll", { otherOrderId }, providerPollRetries());
   }
-  return "cancelling";
+}
+
+/** The provider confirmed the cancellation: the cards are marked, and the money goes back. */
+async function completeCancellation(
+  otherOrderId: string,
+  iccids: string[],
+  providerStatus: CancelResult["status"],
+  { actorId, origin }: { actorId: string | null; origin: RequestOrigin | null },
+): Promise<void> {
+  await db().esim.updateMany({ where: { iccid: { in: iccids } }, data: { cancelledAt: new Date() } });
+  await recordAudit({ actorId, action: "order.cancelled", entityType: "Order", entityId: otherOrderId, details: { iccids, providerStatus }, origin });
+  await refundOrder(otherOrderId, { actorId, reason: "Cancelled by the customer before activation", origin });
+  await emailCancellation(otherOrderId).catch((error: unknown) => log.error("could not queue the cancellation email", { otherOrderId, error }));
+}
+
+/**
+ * One attempt of the order.cancel-poll job: asks the provider whether a
+ * cancellation in CANCEL_PENDING went through. "confirmed" when it did (the
+ * cards are marked and the refund made, as when the provider confirms at
+ * once); "pending" to ask again after the job's backoff. Once
+ * PROVIDER_POLL_TIMEOUT_SECONDS have passed since the cancellation was
+ * accepted, or on the job's last attempt, it stops ("unconfirmed"): the order
+ * stays CANCEL_PENDING and an audit entry `order.cancellation_unconfirmed`
+ * alerts admins, who can refund from there.
+ */
+export async function followCancellation(otherOrderId: string, lastAttempt: boolean): Promise<"confirmed" | "pending" | "unconfirmed" | "not_pending"> {
+  const order = await db().order.findUnique({ where: { otherOrderId }, include: { esims: true } });
+  if (order?.status !== OrderStatus.CANCEL_PENDING || !order.providerOrderRef) return "not_pending";
+  const logger = log.child({ job: "order.cancel-poll", otherOrderId, provider: order.provider });
+  let answer: string;
+  try {
+    const found = await providerById(order.provider).findOrder({
+      otherOrderId,
+      itemIds: itemIdsOf(order),
+      providerOrderRef: order.providerOrderRef,
+      attemptedAt: order.paidAt ?? order.createdAt,
+    });
+    if (found.outcome === "found" && (found.order.status === "cancelled" || found.order.status === "partially_cancelled")) {
+      const iccids = order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid);
+      await completeCancellation(otherOrderId, iccids, found.order.status, { actorId: null, origin: null });
+      logger.info("cancellation confirmed", { providerStatus: found.order.status });
+      return "confirmed";
+    }
+    answer = found.outcome === "found" ? `the provider reports the order ${found.order.status}` : found.outcome === "absent" ? "the provider has no such order" : found.reason;
+  } catch (err) {
+    answer = `the look-up failed: ${describeProviderFailure(err)}`;
+  }
+  const since = await db().orderEvent.findFirst({ where: { orderId: otherOrderId, event: "cancel_pending" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+  const waitedMs = Date.now() - (since?.createdAt ?? order.updatedAt).getTime();
+  if (!lastAttempt && waitedMs < env().PROVIDER_POLL_TIMEOUT_SECONDS * 1000) {
+    logger.info("cancellation still pending", { answer });
+    return "pending";
+  }
+  const reason = `The cancellation is still not confirmed ${Math.round(waitedMs / 1000)} s after the provider accepted it (${answer}); check it with the provider and refund by hand.`;
+  await recordAudit({ actorId: null, action: "order.cancellation_unconfirmed", entityType: "Order", entityId: otherOrderId, details: { reason } });
+  logger.error("cancellation not confirmed; left for an admin", { reason });
+  return "unconfirmed";
 }
 
 /** Our catalog plans that can top up this eSIM, priced as in the store. */

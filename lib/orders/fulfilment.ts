@@ -9,21 +9,28 @@
  * - A lost answer is settled by a look-up. When the provider cannot tell, the
  *   order goes to NEEDS_REVIEW with the reason; it is never placed again
  *   automatically. Only a definite "absent" allows a second placement.
- * - An order the provider reports as pending (no cards yet) is polled for a
- *   bounded time, then handed to review.
+ * - An order the provider reports as pending (no cards yet) is looked up
+ *   again a few times in the run (PROVIDER_POLL_ATTEMPTS). If it is still
+ *   pending, the run hands it to the order.poll job and ends: the order stays
+ *   FULFILLING, its lease passes to the job (AWAITING_PROVIDER), and the job
+ *   looks it up with backoff until it is delivered, or hands it to review
+ *   PROVIDER_POLL_TIMEOUT_SECONDS after it was sent.
  *
  * Every status change goes through the lifecycle module, from the state this
  * run expects, so a refund made meanwhile is never overwritten.
  */
+import "server-only";
 import { env } from "../config/env";
-import { db } from "../db/client";
+import { db, type Prisma } from "../db/client";
 import { randomUUID } from "node:crypto";
 import { OrderStatus, type Order } from "../generated/prisma/client";
+import { enqueue, POLL_MAX_DELAY_SECONDS, providerPollRetries } from "../jobs";
 import { log, type Logger } from "../log";
 import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
 import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
+import { emailDelivery } from "./notifications";
 
 /** Our line reference for each eSIM of an order: "<otherOrderId>-1" … "-<quantity>". */
 export function itemIdsOf(order: Pick<Order, "otherOrderId" | "quantity">): string[] {
@@ -36,32 +43,78 @@ type FulfilmentOrder = Order & { user: { email: string } };
 type Step = OrderLookup | { outcome: "refused"; reason: string };
 
 /**
+ * How a run ended: `transient` when it settled on a failure worth trying
+ * again later (a refusal the provider marks retryable, or a look-up that
+ * could not reach it), as opposed to a definite answer; `awaitingProvider`
+ * when the provider is still processing the order and the order.poll job
+ * follows it.
+ */
+export interface FulfilmentOutcome {
+  transient: boolean;
+  awaitingProvider: boolean;
+}
+
+/**
+ * The lease token of an order handed to the order.poll job: still
+ * FULFILLING (it exists upstream), held by no run, and taken up only by that
+ * job, one look-up at a time. Its expiry is when the job will have given up
+ * at the latest, so until then neither an admin retry nor a takeover by the
+ * recovery sweep touches it.
+ */
+export const AWAITING_PROVIDER = "awaiting-provider";
+
+/**
  * Claims a paid order (or takes over one whose run's lease ran out) and
  * places it. Safe to call any number of times, concurrently, from any
  * process: only the holder of the lease talks to the provider, and the lease
  * is renewed while it does.
  */
-/**
- * How a run ended: `transient` when it settled on a failure worth trying
- * again later (a refusal the provider marks retryable, or a look-up that
- * could not reach it), as opposed to a definite answer.
- */
-export interface FulfilmentOutcome {
-  transient: boolean;
-}
-
 export async function fulfilPaidOrder(otherOrderId: string): Promise<FulfilmentOutcome> {
-  const leaseToken = randomUUID();
-  const leaseMs = env().FULFILMENT_LEASE_MS;
-  const lease = () => ({ leaseToken, leaseExpiresAt: new Date(Date.now() + leaseMs) });
-  const claimed =
-    (await applyTransition(otherOrderId, "placement_started", { data: lease() })) ||
+  const claim = async (lease: Lease) =>
+    (await applyTransition(otherOrderId, "placement_started", { data: lease })) ||
     // A run that died mid-placement: its lease is over, so this run carries on (looking the order up first).
     (await db().order.updateMany({
       where: { otherOrderId, status: OrderStatus.FULFILLING, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: new Date() } }] },
-      data: lease(),
+      data: lease,
     })).count === 1;
-  if (!claimed) return { transient: false }; // not paid yet, or a live run has it
+  const outcome = await runWithLease(otherOrderId, claim, { job: "order.fulfil", inlinePolls: env().PROVIDER_POLL_ATTEMPTS, lastAttempt: false });
+  // If this enqueue is lost (a crash), the recovery sweep queues the job for an order awaiting the provider.
+  if (outcome.awaitingProvider) await enqueue("order.poll", { otherOrderId }, providerPollRetries());
+  return outcome;
+}
+
+/**
+ * One attempt of the order.poll job: takes up an order awaiting the
+ * provider, looks it up, and settles it as fulfilment does (delivered, or
+ * review once PROVIDER_POLL_TIMEOUT_SECONDS have passed or on the job's
+ * last attempt), or hands it back to wait (`awaitingProvider`: look again
+ * after the job's backoff). Does nothing for an order no longer waiting.
+ */
+export async function pollPendingOrder(otherOrderId: string, lastAttempt: boolean): Promise<FulfilmentOutcome> {
+  const claim = async (lease: Lease) =>
+    (await db().order.updateMany({ where: { otherOrderId, status: OrderStatus.FULFILLING, leaseToken: AWAITING_PROVIDER }, data: lease })).count === 1;
+  return runWithLease(otherOrderId, claim, { job: "order.poll", inlinePolls: 0, lastAttempt });
+}
+
+interface Lease {
+  leaseToken: string;
+  leaseExpiresAt: Date;
+}
+
+interface RunOptions {
+  job: "order.fulfil" | "order.poll";
+  /** Look-ups this run makes itself while the provider reports the order pending. */
+  inlinePolls: number;
+  /** The polling job's last attempt: an order still pending goes to review now. */
+  lastAttempt: boolean;
+}
+
+/** Runs a placement under a fresh lease, renewed while it works, if `claim` takes the order with it. */
+async function runWithLease(otherOrderId: string, claim: (lease: Lease) => Promise<boolean>, options: RunOptions): Promise<FulfilmentOutcome> {
+  const leaseToken = randomUUID();
+  const leaseMs = env().FULFILMENT_LEASE_MS;
+  const lease = () => ({ leaseToken, leaseExpiresAt: new Date(Date.now() + leaseMs) });
+  if (!(await claim(lease()))) return { transient: false, awaitingProvider: false }; // not paid yet, settled, or a live run has it
   const renewal = setInterval(() => {
     db()
       .order.updateMany({ where: { otherOrderId, leaseToken, status: OrderStatus.FULFILLING }, data: { leaseExpiresAt: lease().leaseExpiresAt } })
@@ -70,9 +123,10 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<FulfilmentO
   renewal.unref();
   try {
     const order = await db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { user: { select: { email: true } } } });
-    const run = new PlacementRun(order, leaseToken);
+    const run = new PlacementRun(order, leaseToken, options);
     await run.run();
-    return { transient: run.transient };
+    // An order handed to the poll job is not retried by the fulfilment job: the poll job owns it now.
+    return { transient: run.transient && !run.awaitingProvider, awaitingProvider: run.awaitingProvider };
   } finally {
     clearInterval(renewal);
   }
@@ -113,16 +167,24 @@ class PlacementRun {
   private readonly log: Logger;
   private readonly itemIds: string[];
   private placedAgain = false;
+  private pollsLeft: number;
+  /** The provider has the order (it reported it pending), so a look-up that fails is waited out, not reviewed. */
+  private providerHasOrder: boolean;
   /** Set when the run ends on a failure that may pass: a retryable refusal, or a look-up that could not reach the provider. */
   transient = false;
+  /** Set when the run handed the order to the order.poll job. */
+  awaitingProvider = false;
 
   constructor(
     private readonly order: FulfilmentOrder,
     private readonly leaseToken: string,
+    private readonly options: RunOptions,
   ) {
     this.provider = providerById(order.provider);
-    this.log = log.child({ job: "order.fulfil", otherOrderId: order.otherOrderId, provider: order.provider });
+    this.log = log.child({ job: options.job, otherOrderId: order.otherOrderId, provider: order.provider });
     this.itemIds = itemIdsOf(order);
+    this.pollsLeft = options.inlinePolls;
+    this.providerHasOrder = options.job === "order.poll";
   }
 
   async run(): Promise<void> {
@@ -136,7 +198,10 @@ class PlacementRun {
     }
 
     for (;;) {
-      if (step.outcome === "unknown") return this.finish("review_needed", { reviewReason: step.reason.slice(0, 1000) }, step.reason);
+      if (step.outcome === "unknown") {
+        if (this.transient && this.providerHasOrder) return this.awaitProvider(sentAt, step.reason);
+        return this.finish("review_needed", { reviewReason: step.reason.slice(0, 1000) }, step.reason);
+      }
       if (step.outcome === "refused") return this.settleRefusal(step.reason);
       if (step.outcome === "absent") {
         if (this.placedAgain) return this.settleRefusal("The provider has no record of the order after a second placement.");
@@ -147,7 +212,11 @@ class PlacementRun {
       // Found: keep what was delivered, then see what is still owed.
       await this.save(step.order.esims, step.order.providerOrderRef);
       if (step.order.status === "pending") {
-        step = await this.poll(sentAt);
+        this.providerHasOrder = true;
+        if (this.pollsLeft === 0) return this.awaitProvider(sentAt, "The provider still reports the order pending (no installable eSIM).");
+        this.pollsLeft--;
+        await new Promise((resolve) => setTimeout(resolve, env().PROVIDER_POLL_INTERVAL_MS));
+        step = await this.lookUp(sentAt);
         continue;
       }
       const missing = await this.missingItems();
@@ -206,19 +275,30 @@ class PlacementRun {
     }
   }
 
-  /** Asks again while the provider reports the order pending, for a bounded time. */
-  private async poll(attemptedAt: Date): Promise<OrderLookup> {
-    const { PROVIDER_POLL_ATTEMPTS: attempts, PROVIDER_POLL_INTERVAL_MS: intervalMs } = env();
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-      const answer = await this.lookUp(attemptedAt);
-      if (answer.outcome !== "found" || answer.order.status !== "pending") return answer;
-      await this.save(answer.order.esims, answer.order.providerOrderRef);
+  /**
+   * The provider is still processing the order (or could not be reached to
+   * say): the order waits for the order.poll job, with the lease passed to
+   * it; or goes to review once PROVIDER_POLL_TIMEOUT_SECONDS have passed
+   * since it was sent, or on the job's last attempt.
+   */
+  private async awaitProvider(sentAt: Date, reason: string): Promise<void> {
+    const { PROVIDER_POLL_TIMEOUT_SECONDS: timeoutSeconds, FULFILMENT_LEASE_MS: leaseMs } = env();
+    const deadline = sentAt.getTime() + timeoutSeconds * 1000;
+    if (this.options.lastAttempt || Date.now() >= deadline) {
+      const gaveUp = `${reason} Gave up waiting ${Math.round((Date.now() - sentAt.getTime()) / 1000)} s after the order was sent; check it with the provider.`;
+      return this.finish("review_needed", { reviewReason: gaveUp.slice(0, 1000) }, gaveUp);
     }
-    return {
-      outcome: "unknown",
-      reason: `The provider still reports the order pending (no installable eSIM) after ${attempts} checks ${intervalMs} ms apart.`,
-    };
+    const { count } = await db().order.updateMany({
+      where: { otherOrderId: this.order.otherOrderId, leaseToken: this.leaseToken, status: OrderStatus.FULFILLING },
+      // The job's look-up after the deadline comes at most one wait later.
+      data: { leaseToken: AWAITING_PROVIDER, leaseExpiresAt: new Date(deadline + POLL_MAX_DELAY_SECONDS * 1000 + leaseMs) },
+    });
+    if (count === 0) {
+      this.log.warn("order changed during placement; leaving it as it is", { wanted: "awaiting the provider" });
+      return;
+    }
+    this.awaitingProvider = true;
+    this.log.info("awaiting the provider; the order.poll job follows the order", { reason, giveUpAt: new Date(deadline).toISOString() });
   }
 
   /** Nothing more can be placed: partly delivered if any eSIM arrived, failed otherwise. */
@@ -244,36 +324,53 @@ class PlacementRun {
       return;
     }
     this.log.info("settled", { event, reason });
+    if (event === "delivered" || event === "partially_delivered") {
+      // The order is delivered whatever happens to the email; the page shows the same details.
+      await emailDelivery(this.order.otherOrderId).catch((error: unknown) => this.log.error("could not queue the delivery email", { error }));
+    }
   }
 
-  /** Stores delivered eSIMs, each on the line item it fills (the provider's tag, else the next free one). */
   private async save(esims: readonly DeliveredEsim[], providerOrderRef: string | null): Promise<void> {
-    if (esims.length === 0 && !providerOrderRef) return;
-    await db().$transaction(async (tx) => {
-      const { otherOrderId, renewsIccid } = this.order;
-      if (providerOrderRef) await tx.order.update({ where: { otherOrderId }, data: { providerOrderRef } });
-      const stored = await tx.esim.findMany({ where: { orderId: otherOrderId }, select: { iccid: true, otherItemId: true } });
-      const taken = new Set(stored.map((e) => e.otherItemId));
-      const known = new Set(stored.map((e) => e.iccid));
-      for (const esim of esims) {
-        if (known.has(esim.iccid)) continue;
-        const otherItemId = esim.otherItemId && this.itemIds.includes(esim.otherItemId) ? esim.otherItemId : this.itemIds.find((id) => !taken.has(id)) ?? null;
-        taken.add(otherItemId);
-        const { otherItemId: _tag, ...install } = esim;
-        await tx.esim.upsert({
-          where: { iccid: esim.iccid },
-          create: { ...install, otherItemId, orderId: otherOrderId },
-          // A renewal tops up an eSIM another order delivered: it stays with that order.
-          update: renewsIccid ? {} : { orderId: otherOrderId, otherItemId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
-        });
-      }
-    });
+    await recordDeliveredEsims(this.order, esims, providerOrderRef);
   }
 
   private async missingItems(): Promise<string[]> {
     const stored = await db().esim.findMany({ where: { orderId: this.order.otherOrderId }, select: { otherItemId: true } });
     const filled = new Set(stored.map((e) => e.otherItemId));
     return this.itemIds.filter((id) => !filled.has(id));
+  }
+}
+
+/**
+ * Stores delivered eSIMs, each on the line item it fills (the provider's tag,
+ * else the next free one), and the provider's order reference. Pass a
+ * transaction to commit them with a status change.
+ */
+export async function recordDeliveredEsims(
+  order: Pick<Order, "otherOrderId" | "quantity" | "renewsIccid">,
+  esims: readonly DeliveredEsim[],
+  providerOrderRef: string | null,
+  tx?: Prisma.TransactionClient,
+): Promise<void> {
+  if (esims.length === 0 && !providerOrderRef) return;
+  if (!tx) return db().$transaction((own) => recordDeliveredEsims(order, esims, providerOrderRef, own));
+  const { otherOrderId, renewsIccid } = order;
+  const itemIds = itemIdsOf(order);
+  if (providerOrderRef) await tx.order.update({ where: { otherOrderId }, data: { providerOrderRef } });
+  const stored = await tx.esim.findMany({ where: { orderId: otherOrderId }, select: { iccid: true, otherItemId: true } });
+  const taken = new Set(stored.map((e) => e.otherItemId));
+  const known = new Set(stored.map((e) => e.iccid));
+  for (const esim of esims) {
+    if (known.has(esim.iccid)) continue;
+    const otherItemId = esim.otherItemId && itemIds.includes(esim.otherItemId) ? esim.otherItemId : itemIds.find((id) => !taken.has(id)) ?? null;
+    taken.add(otherItemId);
+    const { otherItemId: _tag, ...install } = esim;
+    await tx.esim.upsert({
+      where: { iccid: esim.iccid },
+      create: { ...install, otherItemId, orderId: otherOrderId },
+      // A renewal tops up an eSIM another order delivered: it stays with that order.
+      update: renewsIccid ? {} : { orderId: otherOrderId, otherItemId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
+    });
   }
 }
 

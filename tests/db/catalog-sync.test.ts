@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { setPlanActive, setPlanPrice } from "@/lib/catalog/admin";
 import { retailPriceMinor } from "@/lib/catalog/pricing";
 import { getDestinationWithPlans, listDestinations } from "@/lib/catalog/queries";
-import { syncCatalog, type SyncReport } from "@/lib/catalog/sync";
+import { syncCatalog, type SyncProgress, type SyncReport } from "@/lib/catalog/sync";
 import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/client";
 import { providerById } from "@/lib/providers/registry";
@@ -19,8 +19,7 @@ import { catalogPlan, createCustomer, providersPerFile, unique } from "../suppor
 providersPerFile();
 
 const MARKUP = 35;
-const sync = (provider: ProviderId, onProgress?: (p: { done: number; total: number }) => void) =>
-  syncCatalog(providerById(provider), { markupPercent: MARKUP, onProgress });
+const sync = (provider: ProviderId, onProgress?: (p: SyncProgress) => void) => syncCatalog(providerById(provider), { markupPercent: MARKUP, onProgress });
 
 /** What each simulator sells: MIOeSIM's eSIM SKUs × packages (physical SIMs are not listed), MeiSIM's bundles. */
 const LISTED = {
@@ -32,13 +31,13 @@ const planByRef = (provider: ProviderId, planRef: string) => db().plan.findUniqu
 const activePlans = (provider: ProviderId) => db().plan.count({ where: { provider, active: true } });
 
 const firstRuns = {} as Record<ProviderId, SyncReport>;
-const progress = {} as Record<ProviderId, { done: number; total: number }[]>;
+const progress = {} as Record<ProviderId, SyncProgress[]>;
 
 // One first sync per provider for the file; each test below then checks what a further sync does.
 beforeAll(async () => {
   for (const provider of ["mioesim", "meisim"] as const) {
     progress[provider] = [];
-    firstRuns[provider] = await sync(provider, (p) => progress[provider].push({ done: p.done, total: p.total }));
+    firstRuns[provider] = await sync(provider, (p) => progress[provider].push(p));
   }
 });
 
@@ -74,12 +73,20 @@ describe("syncing the catalog", () => {
     }
   });
 
-  it("reports progress: one step per MIOeSIM SKU, one per MeiSIM page, ending complete", () => {
+  it("reports progress: reading, one step per MIOeSIM SKU and one per MeiSIM page, then storing, ending complete", () => {
+    const reading = (provider: ProviderId) => progress[provider].filter((p) => p.phase === "fetch").map(({ done, total }) => ({ done, total }));
     const skus = CATALOG.filter((sku) => !sku.physical).length;
-    expect(progress.mioesim.map((p) => p.done)).toEqual(Array.from({ length: skus }, (_, i) => i + 1));
-    expect(new Set(progress.mioesim.map((p) => p.total))).toEqual(new Set([skus]));
+    expect(reading("mioesim")).toEqual(Array.from({ length: skus }, (_, i) => ({ done: i + 1, total: skus })));
     const pages = Math.ceil(BUNDLES.length / 100);
-    expect(progress.meisim).toEqual(Array.from({ length: pages }, (_, i) => ({ done: i + 1, total: pages })));
+    expect(reading("meisim")).toEqual(Array.from({ length: pages }, (_, i) => ({ done: i + 1, total: pages })));
+    for (const provider of ["mioesim", "meisim"] as const) {
+      // Storing comes after reading, counts up, and ends with every listed plan.
+      const phases = progress[provider].map((p) => p.phase);
+      expect(phases.indexOf("store")).toBe(phases.lastIndexOf("fetch") + 1);
+      const storing = progress[provider].filter((p) => p.phase === "store");
+      expect(storing.map((p) => p.done)).toEqual([...storing.map((p) => p.done)].sort((a, b) => a - b));
+      expect(storing.at(-1)).toEqual({ phase: "store", done: LISTED[provider], total: LISTED[provider] });
+    }
   });
 
   it("changes nothing when run again: same plans, same ids, no duplicates, nothing withdrawn", async () => {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import { enqueue, JOBS, jobsEngine, registerHandlers, startWorker, stopJobs } from "@/lib/jobs";
 import { createJobQueue, type JobQueue } from "@/lib/jobs/queue";
-import { job, MAX_PAYLOAD_BYTES, type JobDefinitions } from "@/lib/jobs/registry";
+import { job, MAX_PAYLOAD_BYTES, RetryLater, type JobDefinitions } from "@/lib/jobs/registry";
 import { createLogger } from "@/lib/log";
 
 const engine = inject("engine");
@@ -125,6 +125,28 @@ describe(`jobs (${engine})`, () => {
     console.info(JSON.stringify({ engine, check: "retry backoff", gapsMs: gaps }));
     await queue.stop();
   }, 45_000);
+
+  it("runs a job that asks to run again (RetryLater) once more, after its backoff", async () => {
+    const queue = testQueue("jobs_retry_later");
+    const attempts: { attempt: number; at: number }[] = [];
+    queue.registerHandlers({
+      "test.flaky": async (_payload, job) => {
+        attempts.push({ attempt: job.attempt, at: Date.now() });
+        if (job.attempt === 1) throw new RetryLater("the provider is still processing it");
+      },
+    });
+    await queue.startWorker();
+    const id = (await queue.enqueue("test.flaky", { failTimes: 0 }))!;
+
+    await waitFor(() => attempts.length === 2, 15_000, "a second attempt");
+    await settle();
+
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1_000);
+    const [row] = await sql<{ state: string; retry_count: number }>("SELECT state, retry_count FROM jobs_retry_later.job WHERE id = $1", [id]);
+    expect(row).toMatchObject({ state: "completed", retry_count: 1 });
+    await queue.stop();
+  }, 30_000);
 
   it("dedupes by singleton key while a job with that key is pending, and not after it ran", async () => {
     const queue = testQueue("jobs_dedupe");
@@ -241,7 +263,7 @@ function startWorkerProcess(schema: string) {
       (error) => { console.error(error); process.exit(1); },
     );
   `;
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["-e", code], {
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "-e", code], {
     cwd: root,
     env: { ...process.env, JOBS_TEST_URL: url, JOBS_TEST_SCHEMA: schema, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],

@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
 import { db } from "@/lib/db/client";
 import { OrderStatus, PaymentMethod, RefundMethod, Role, WalletEntryKind } from "@/lib/generated/prisma/client";
+import { registerHandlers, RetryLater, startWorker, stopJobs } from "@/lib/jobs";
+import { handlers } from "@/lib/jobs/handlers";
 import { cancelOrder, renewalOptions, startRenewal, usageFor } from "@/lib/orders/after-sale";
+import { sweepStrandedOrders } from "@/lib/orders/recovery";
 import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
 import { createOrder, orderDeliveringEsim } from "@/lib/orders/orders";
 import { adjustWallet } from "@/lib/wallet/adjustments";
@@ -25,7 +28,8 @@ import {
   type CatalogPlanSpec,
 } from "../support/providers";
 
-const world = providersPerFile();
+const POLL_TIMEOUT_SECONDS = 600;
+const world = providersPerFile({ PROVIDER_TIMEOUT_MS: "1000", PROVIDER_POLL_BACKOFF_SECONDS: "1", PROVIDER_POLL_TIMEOUT_SECONDS: String(POLL_TIMEOUT_SECONDS) });
 
 // MIOeSIM Japan (SKU 26): 1 GB refundable and renewable; 3 and 5 GB renewable; 10 GB non-refundable; 500 MB trial renews nothing.
 const JAPAN_1GB: CatalogPlanSpec = { provider: "mioesim", planRef: "26:261", cancellable: true, renewable: true, priceMinor: 699 };
@@ -60,7 +64,7 @@ const walletBalance = async (userId: string) => (await db().wallet.findUniqueOrT
 
 /** The order, its refund and the wallet are exactly as they were after payment. */
 async function expectNothingRefunded(userId: string, otherOrderId: string, priceMinor: number) {
-  expect(await orderWithEsims(otherOrderId)).toMatchObject({ status: OrderStatus.FULFILLED, refund: null });
+  expect(await orderWithEsims(otherOrderId)).toMatchObject({ status: OrderStatus.FULFILLED, refunds: [] });
   expect(await walletBalance(userId)).toBe(FUNDING_MINOR - priceMinor);
 }
 
@@ -108,35 +112,99 @@ describe("usage", () => {
 });
 
 describe("cancelling", () => {
-  it("cancels an unused eSIM at MIOeSIM and refunds the wallet once, however often it is asked", async () => {
+  const cancelPollJob = (attempt: number, retryLimit = 10) => ({ id: "job-test", name: "order.cancel-poll" as const, attempt, retryLimit, signal: new AbortController().signal });
+  const cancelPollJobs = (otherOrderId: string) =>
+    db().$queryRaw<{ state: string }[]>`SELECT state::text AS state FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${otherOrderId}`;
+
+  it("sends the cancellation and returns; the order.cancel-poll job follows it and refunds the wallet once, however often it is asked", async () => {
     const { user, order, iccid } = await walletPaidDelivery(JAPAN_1GB);
     expect(await walletBalance(user.id)).toBe(FUNDING_MINOR - 699);
     const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
 
-    await cancelOrder(user.id, order.otherOrderId, null);
-    await cancelOrder(user.id, order.otherOrderId, null);
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
 
+    // MIOeSIM took the cancellation (status 6) and is processing it: the order waits, and so does the refund.
     expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests + 1);
-    // MIOeSIM took the cancellation (status 6) and confirmed it (status 2) before the refund; the card is switched off.
+    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.CANCEL_PENDING, refunds: [] });
+    expect(await cancelPollJobs(order.otherOrderId)).toEqual([{ state: "created" }]);
+    await expect(handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(1))).rejects.toBeInstanceOf(RetryLater);
+    expect(await walletBalance(user.id)).toBe(FUNDING_MINOR - 699);
+
+    // MIOeSIM confirms (status 2); the job's next look carries on as an immediate confirmation does.
+    world.mioesim.state.settleRefunds();
+    await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(2));
+
     expect(mioesimOrderTagged(world.mioesim, order.otherOrderId).status).toBe(2);
     expect((await usageFor("mioesim", [iccid]))).toMatchObject({ ok: true, usage: [{ state: "disabled" }] });
-
     const cancelled = await orderWithEsims(order.otherOrderId);
     expect(cancelled.status).toBe(OrderStatus.REFUNDED);
-    expect(cancelled.refund).toMatchObject({ method: RefundMethod.WALLET, amountMinor: 699, currency: "USD" });
+    expect(cancelled.esims.every((e) => e.cancelledAt !== null)).toBe(true);
+    expect(cancelled.refunds).toMatchObject([{ method: RefundMethod.WALLET, amountMinor: 699, currency: "USD" }]);
     expect(await walletBalance(user.id)).toBe(FUNDING_MINOR);
     expect(await db().walletEntry.count({ where: { orderId: order.otherOrderId, kind: WalletEntryKind.REFUND_CREDIT } })).toBe(1);
     expect(await db().auditLog.count({ where: { action: "order.cancelled", entityId: order.otherOrderId } })).toBe(1);
+    expect(await db().emailMessage.count({ where: { dedupeKey: `order.cancelled:${order.otherOrderId}` } })).toBe(1);
+
+    // A late look, and the customer asking again, change nothing.
+    await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(3));
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("cancelled");
+    expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests + 1);
+    expect(await db().walletEntry.count({ where: { orderId: order.otherOrderId, kind: WalletEntryKind.REFUND_CREDIT } })).toBe(1);
   });
 
-  it("still cancels an eSIM installed on a phone but never used", async () => {
+  it("still cancels an eSIM installed on a phone but never used, the queue's job finishing it", async () => {
     const { user, order, iccid } = await walletPaidDelivery(JAPAN_1GB);
     world.mioesim.state.installCard(iccid);
 
-    await cancelOrder(user.id, order.otherOrderId, null);
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
+    registerHandlers({ "order.cancel-poll": handlers["order.cancel-poll"] });
+    await startWorker({ instanceName: "after-sale-test" });
+    try {
+      const deadline = Date.now() + 25_000;
+      while ((await orderWithEsims(order.otherOrderId)).status !== OrderStatus.REFUNDED && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      await stopJobs({ timeoutMs: 2_000 });
+    }
 
     expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.REFUNDED);
     expect(await walletBalance(user.id)).toBe(FUNDING_MINOR);
+    expect(await cancelPollJobs(order.otherOrderId)).toEqual([{ state: "completed" }]);
+  });
+
+  it("follows a cancellation whose answer was lost, and leaves one MIOeSIM never confirms to an admin once the window has passed", async () => {
+    const { user, order } = await walletPaidDelivery(JAPAN_1GB);
+    world.mioesim.sim.faults.forced.answerLost = 1;
+
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
+    expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.CANCEL_PENDING);
+    // MIOeSIM answers nothing at all while it is being asked.
+    world.mioesim.sim.faults.http500 = 50;
+    await expect(handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(1))).rejects.toBeInstanceOf(RetryLater);
+
+    // Past the window: the job stops, the order stays for an admin, who is alerted once.
+    await db().orderEvent.updateMany({ where: { orderId: order.otherOrderId, event: "cancel_pending" }, data: { createdAt: new Date(Date.now() - (POLL_TIMEOUT_SECONDS + 1) * 1000) } });
+    await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(2));
+    world.mioesim.sim.resetFaults();
+
+    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.CANCEL_PENDING, refunds: [] });
+    const alert = await db().auditLog.findFirstOrThrow({ where: { action: "order.cancellation_unconfirmed", entityId: order.otherOrderId } });
+    expect(alert.details).toMatchObject({ reason: expect.stringMatching(/still not confirmed 60\d s after .*look-up failed/) });
+    // The sweep queues no further look for a cancellation given up on.
+    await db().$executeRaw`DELETE FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${order.otherOrderId}`;
+    await sweepStrandedOrders();
+    expect(await cancelPollJobs(order.otherOrderId)).toEqual([]);
+    expect(await walletBalance(user.id)).toBe(FUNDING_MINOR - 699);
+  });
+
+  it("queues a lost cancel-poll job again from the recovery sweep while the window lasts", async () => {
+    const { user, order } = await walletPaidDelivery(JAPAN_1GB);
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
+    await db().$executeRaw`DELETE FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${order.otherOrderId}`;
+
+    await sweepStrandedOrders();
+
+    expect(await cancelPollJobs(order.otherOrderId)).toEqual([{ state: "created" }]);
   });
 
   it("refuses an eSIM that has been activated, asking MIOeSIM nothing and refunding nothing", async () => {

@@ -39,10 +39,16 @@ function startSmtpPeer(): Promise<{ port: number; messages: Received[]; close: (
         }
         const verb = line.slice(0, 4).toUpperCase();
         if (verb === "EHLO" || verb === "HELO") socket.write("250 test-smtp\r\n");
-        else if (verb === "MAIL") (current.from = line.slice(10).replace(/[<>]/g, "").trim()), socket.write("250 ok\r\n");
-        else if (verb === "RCPT") current.to.push(line.slice(8).replace(/[<>]/g, "").trim()), socket.write("250 ok\r\n");
-        else if (verb === "DATA") (inData = true), socket.write("354 go ahead\r\n");
-        else if (verb === "QUIT") socket.end("221 bye\r\n");
+        else if (verb === "MAIL") {
+          current.from = line.slice(10).replace(/[<>]/g, "").trim();
+          socket.write("250 ok\r\n");
+        } else if (verb === "RCPT") {
+          current.to.push(line.slice(8).replace(/[<>]/g, "").trim());
+          socket.write("250 ok\r\n");
+        } else if (verb === "DATA") {
+          inData = true;
+          socket.write("354 go ahead\r\n");
+        } else if (verb === "QUIT") socket.end("221 bye\r\n");
         else socket.write("250 ok\r\n");
       }
     });
@@ -85,5 +91,17 @@ describe("sending email through SMTP", () => {
     expect(message?.data).toMatch(/^Subject: Your sign-in link$/m);
     expect(message?.data).toContain("Open https://store.example/x to sign in.");
     expect(fs.existsSync(path.join(dataDir, "outbox"))).toBe(false);
+  });
+
+  it("gives a recorded message the same Message-ID on every send, so a receiver can drop a repeat", async () => {
+    const { sendEmail } = await import("@/lib/email/send");
+    const identity = { id: "cm-recorded-2", createdAt: new Date() };
+    const email = { to: "traveller@example.test", subject: "Your eSIM is ready", text: "It is ready." };
+
+    await sendEmail(email, identity);
+    await sendEmail(email, identity);
+
+    const ids = smtp.messages.slice(-2).map((m) => /^Message-ID: (.*)$/im.exec(m.data)?.[1]);
+    expect(ids).toEqual(["<cm-recorded-2@localhost>", "<cm-recorded-2@localhost>"]);
   });
 });

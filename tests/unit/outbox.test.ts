@@ -64,4 +64,16 @@ describe("the demo outbox", () => {
 
     expect(await readOutbox(dataDir)).toEqual([good]);
   });
+
+  it("keeps one copy of a recorded message however often it is written, and leaves no draft behind", async () => {
+    const identity = { id: "cm-recorded-1", createdAt: new Date("2024-05-05T10:00:00.000Z") };
+
+    const first = await writeToOutbox(dataDir, message(1), identity);
+    const again = await writeToOutbox(dataDir, { ...message(1), subject: "Written again" }, identity);
+
+    expect(first).toEqual({ ...message(1), id: "cm-recorded-1", createdAt: "2024-05-05T10:00:00.000Z" });
+    expect(again.id).toBe(first.id);
+    expect(await readOutbox(dataDir)).toEqual([first]);
+    expect(await fs.readdir(outboxDir(dataDir))).toEqual(["2024-05-05T10-00-00-000Z_cm-recorded-1.json"]);
+  });
 });

@@ -1,22 +1,65 @@
-import { setPlanPriceAction, syncCatalogAction, togglePlanAction } from "@/app/admin/actions";
+import { setPlanPriceAction, togglePlanAction } from "@/app/admin/actions";
+import { syncCatalogAction } from "@/app/admin/catalog/actions";
 import { SearchForm } from "@/components/admin/search-form";
 import { ActionForm } from "@/components/admin/action-form";
-import { Badge, Button, inputClass, Table, Td, Th } from "@/components/ui";
+import { AutoRefresh } from "@/components/orders/auto-refresh";
+import { Alert, Badge, Button, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { searchPlans } from "@/lib/catalog/admin";
+import { latestCatalogSyncRuns, type SyncRunView } from "@/lib/catalog/sync";
+import { env } from "@/lib/config/env";
 import { formatData } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
+import { searchFrom } from "@/lib/validation";
 
 export const metadata = { title: "Catalog" };
 
-export default async function AdminCatalogPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function AdminCatalogPage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
   await requireAdmin("/admin/catalog");
-  const q = (await searchParams).q;
-  const plans = await searchPlans(q);
+  const { query: q, error } = searchFrom((await searchParams).q);
+  const [plans, runs] = await Promise.all([searchPlans(q), latestCatalogSyncRuns()]);
+  const schedule = env().CATALOG_SYNC_SCHEDULE;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Catalog and prices</h1>
+      {runs.some((run) => run.active) && <AutoRefresh />}
       <ActionForm action={syncCatalogAction} label="Sync catalog" submitLabel="Sync catalog from providers" variant="secondary" />
+      <p className="text-sm text-slate-600">
+        {schedule === "off" ? "Scheduled sync is off (CATALOG_SYNC_SCHEDULE)." : `Each provider also syncs on the schedule ${schedule} (UTC, CATALOG_SYNC_SCHEDULE).`}
+      </p>
+      {runs.length > 0 && (
+        <Table caption="Latest catalog sync per provider">
+          <thead>
+            <tr>
+              <Th>Provider</Th>
+              <Th>Status</Th>
+              <Th>Progress</Th>
+              <Th>Result</Th>
+              <Th>Started by</Th>
+              <Th>Last change</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 bg-white align-top">
+            {runs.map((run) => (
+              <tr key={run.id}>
+                <Td>{run.displayName}</Td>
+                <Td>
+                  <SyncStatus run={run} />
+                </Td>
+                <Td>{run.status === "RUNNING" || run.status === "QUEUED" ? syncProgress(run) : "–"}</Td>
+                <Td>
+                  {run.status === "SUCCEEDED"
+                    ? `${run.plans} plans: ${run.created} new, ${run.updated} changed, ${run.deactivated} withdrawn`
+                    : (run.error ?? "–")}
+                </Td>
+                <Td>{run.trigger}</Td>
+                <Td>{(run.finishedAt ?? run.updatedAt).toISOString().replace("T", " ").slice(0, 19)} UTC</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {error && <Alert tone="warning">{error}</Alert>}
       <SearchForm id="plan-search" label="Destination or plan name" defaultValue={q} />
       <Table caption="Plans (first 100 matching)">
         <thead>
@@ -63,4 +106,18 @@ export default async function AdminCatalogPage({ searchParams }: { searchParams:
       </Table>
     </div>
   );
+}
+
+function SyncStatus({ run }: { run: SyncRunView }) {
+  if (run.status === "SUCCEEDED") return <Badge tone="good">done</Badge>;
+  if (run.status === "FAILED") return <Badge tone="bad">failed</Badge>;
+  if (!run.active) return <Badge tone="warn">stalled</Badge>;
+  return <Badge tone="info">{run.status === "QUEUED" ? "queued" : "running"}</Badge>;
+}
+
+/** "Reading the provider: 12 of 40", "Saving plans: 200 of 950", or "Waiting to start". */
+function syncProgress(run: SyncRunView): string {
+  if (run.status === "QUEUED" || !run.phase) return "Waiting to start";
+  const step = run.phase === "fetch" ? "Reading the provider" : "Saving plans";
+  return run.total ? `${step}: ${run.done} of ${run.total}` : step;
 }
