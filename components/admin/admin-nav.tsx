@@ -3,6 +3,7 @@ import Link from "next/link";
 const links = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/orders", label: "Orders" },
+  { href: "/admin/reconciliation", label: "Reconciliation" },
   { href: "/admin/users", label: "Customers" },
   { href: "/admin/wallets", label: "Wallets" },
   { href: "/admin/catalog", label: "Catalog" },

@@ -4,6 +4,7 @@
  * admin area may reach each provider's full client for provider-only features.
  * A third provider is one new folder plus one entry here.
  */
+import "server-only";
 import { env } from "../config/env";
 import { MeisimClient, MeisimProvider } from "./meisim";
 import { MioesimProvider, MioesimClient } from "./mioesim";

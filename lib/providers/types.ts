@@ -155,6 +155,24 @@ export type OrderLookup =
   | { outcome: "absent" }
   | { outcome: "unknown"; reason: string };
 
+/** One order as the provider's own order list shows it (MeiSIM: one eSIM per order). */
+export interface ListedOrder {
+  providerOrderRef: string;
+  /** The reference we sent with it: an item id "<otherOrderId>-<n>" (or, for older orders, our order id); null when it carries none. */
+  reference: string | null;
+  iccid: string | null;
+  /** "void" for an order the provider reports as failed: it holds nothing. */
+  status: ProviderOrderStatus;
+  /** ISO date-time the provider placed it. */
+  createdAt: string;
+}
+
+export interface OrderList {
+  orders: ListedOrder[];
+  /** The list holds every order placed since this instant; null when it holds every order the account ever placed. */
+  completeSince: Date | null;
+}
+
 /** Progress callback for long work (catalog sync, batch queries). */
 export type ProgressFn = (progress: { done: number; total: number; note?: string }) => void;
 
@@ -189,6 +207,11 @@ export interface EsimProvider {
   placeOrder(input: PlaceOrderInput): Promise<ProviderOrder>;
   /** A look-up by our references (or the provider's order ref), only after an outcome was lost or to poll a pending order. */
   findOrder(input: OrderLookupInput): Promise<OrderLookup>;
+  /**
+   * The account's recent orders, for reconciliation. Only where the provider
+   * documents a way to list them; a provider without it cannot be asked.
+   */
+  listOrders?(): Promise<OrderList>;
   /** Usage for any number of ICCIDs (batched internally as the provider needs). */
   getUsage(iccids: string[], options?: { onProgress?: ProgressFn }): Promise<EsimUsage[]>;
   /** Plans that can renew / top up an existing eSIM. Empty when not renewable. */

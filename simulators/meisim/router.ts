@@ -7,9 +7,12 @@ import type { Dealer, MeisimState } from "./state";
 /**
  * Outcomes tests can force through `faults.forced` (in-process or POST /__sim/faults):
  * `rateLimited` answers the next N requests 429 with Retry-After: 1;
- * `jwtRejected` refuses the next N bearer tokens with 401, as after a server-side revocation.
+ * `jwtRejected` refuses the next N bearer tokens with 401, as after a server-side revocation;
+ * `answerLost`: the next N eSIM orders (POST /api/v1/esim/order) are placed but never answered (the client times out).
  */
-export type MeisimForcedFault = "rateLimited" | "jwtRejected";
+export type MeisimForcedFault = "rateLimited" | "jwtRejected" | "answerLost";
+
+const ESIM_ORDER_PATH = "/api/v1/esim/order";
 
 export interface RouteContext {
   req: SimRequest;
@@ -70,6 +73,8 @@ export class MeisimRouter {
         if (limited) return limited;
         const origin = `http://${header(req, "host") ?? "127.0.0.1"}`;
         const out = await (handler as Handler<"dealer">)({ req, dealer: dealer!, origin });
+        // Placed, so this is where a lost answer strikes: the server holds the answer back.
+        if (req.path === ESIM_ORDER_PATH && this.forced("answerLost")) this.server.faults.hangAfterProcessing += 1;
         return out instanceof Raw ? out.response : { body: out };
       } catch (err) {
         if (err instanceof SimError) return { status: err.status, body: this.errorBody(err, req.path) };

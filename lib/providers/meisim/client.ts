@@ -1,3 +1,4 @@
+import "server-only";
 import { MeisimAccountApi } from "./account-api";
 import { MeisimAuthApi } from "./auth-api";
 import { MEISIM_DEFAULTS, type MeisimClientConfig } from "./config";

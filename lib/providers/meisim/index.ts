@@ -1,3 +1,4 @@
+import "server-only";
 export { MeisimClient } from "./client";
 export { MeisimProvider, MEISIM_MAX_QUANTITY } from "./provider";
 export { bundleToPlan, destinationOf, fetchCatalog, type MeisimCatalog } from "./catalog";

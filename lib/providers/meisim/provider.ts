@@ -1,3 +1,4 @@
+import "server-only";
 import { log as rootLog, type Logger } from "../../log";
 import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../errors";
 import type {
@@ -6,6 +7,8 @@ import type {
   DeliveredEsim,
   EsimProvider,
   EsimUsage,
+  ListedOrder,
+  OrderList,
   OrderLookup,
   OrderLookupInput,
   OtherItemId,
@@ -246,6 +249,27 @@ export class MeisimProvider implements EsimProvider {
       charged: { amountMinor: amounts.reduce((sum, a) => sum + a.amountMinor, 0), currency: "USD" },
     };
     return { outcome: "found", order, raw: ordered.map((f) => f.row) };
+  }
+
+  /**
+   * The documented history, GET /api/v1/orders: the last 100 orders (eSIM
+   * and top-up), newest first; each eSIM order is one card. When it holds
+   * fewer than 100, it holds every order the account placed; otherwise only
+   * those since its oldest (less the clock skew we allow).
+   */
+  async listOrders(): Promise<OrderList> {
+    const rows = await this.client.account.orders();
+    const orders: ListedOrder[] = rows
+      .filter((r) => r.type.toLowerCase() !== "topup")
+      .map((r) => ({
+        providerOrderRef: r.id,
+        reference: r.customerReference,
+        iccid: r.iccid,
+        status: FAILED_ROW.test(r.status.trim()) ? "void" : orderStatus([r.status]),
+        createdAt: r.createdAt,
+      }));
+    const oldest = Math.min(...rows.map((r) => Date.parse(r.createdAt)));
+    return { orders, completeSince: rows.length >= ORDER_HISTORY_WINDOW ? new Date(oldest + CLOCK_SKEW_MS) : null };
   }
 
   async getUsage(iccids: string[], options: { onProgress?: ProgressFn } = {}): Promise<EsimUsage[]> {

@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import { log as rootLog, type Logger } from "../../log";
 import { ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";

@@ -4,6 +4,7 @@
  * need stays on `provider.client`. The readings the docs leave open are
  * listed once, as ASSUMPTIONS, at the top of client.ts.
  */
+import "server-only";
 import { log as rootLog, type Logger } from "../../log";
 import { alpha2FromName, alpha2FromNumeric, isNumericCountryCode } from "../../geo/countries";
 import { ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError, describeProviderFailure } from "../errors";

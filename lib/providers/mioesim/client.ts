@@ -90,6 +90,7 @@
  * 16. The docs give no per-order quantity limit: the adapter allows 10
  *    eSIMs per order (maxQuantity).
  */
+import "server-only";
 import { log as rootLog, type Logger } from "../../log";
 import { OrderOutcomeUnknownError, ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
 import { chunk, httpRequest, withRetry, type HttpRequest, type RetryPolicy } from "../http";

@@ -1,3 +1,4 @@
+import "server-only";
 import { MioesimProvider } from "./adapter";
 import { MioesimClient, type MioesimConfig } from "./client";
 
