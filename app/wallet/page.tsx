@@ -35,6 +35,12 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
           You left the payment page without paying. Nothing was charged and your balance is unchanged.
         </Alert>
       )}
+      {summary.heldAt && (
+        <Alert tone="warning" title="Your wallet is on hold">
+          A top-up was refunded or disputed with your bank after its credit was used, so nothing can be spent from this wallet for now. Please contact
+          support to settle it.
+        </Alert>
+      )}
       <Card aria-label="Wallet balance" className="flex flex-wrap items-center justify-between gap-4">
         <div>
           <p className="text-sm text-slate-500">Balance</p>

@@ -8,6 +8,8 @@ const KIND_LABELS: Record<WalletEntryKind, { label: string; tone: "good" | "neut
   [WalletEntryKind.ORDER_DEBIT]: { label: "Purchase", tone: "neutral" },
   [WalletEntryKind.REFUND_CREDIT]: { label: "Refund", tone: "info" },
   [WalletEntryKind.ADJUSTMENT]: { label: "Adjustment", tone: "warn" },
+  [WalletEntryKind.CLAWBACK]: { label: "Top-up reversed", tone: "warn" },
+  [WalletEntryKind.CLAWBACK_REVERSAL]: { label: "Reversal undone", tone: "info" },
 };
 
 /** The ledger, newest first. `showAuthor` adds who made adjustments, for admins. */

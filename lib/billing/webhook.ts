@@ -3,11 +3,13 @@
  * event to the handler for its type. The route in app/api/webhooks/stripe
  * only passes the request through.
  */
+import "server-only";
 import type Stripe from "stripe";
 import { env } from "../config/env";
 import { log } from "../log";
+import { reconcileDispute } from "./clawback";
 import { fulfilCheckoutSession } from "./fulfil";
-import { reconcileChargeRefund } from "./refunds";
+import { reconcileChargeRefund, settleRefundFromWebhook } from "./refunds";
 import { stripe } from "./stripe";
 
 export interface WebhookReply {
@@ -20,7 +22,14 @@ type HandledType =
   | "checkout.session.async_payment_succeeded"
   | "checkout.session.async_payment_failed"
   | "checkout.session.expired"
-  | "charge.refunded";
+  | "charge.refunded"
+  | "refund.updated"
+  | "charge.refund.updated"
+  | "charge.dispute.created"
+  | "charge.dispute.updated"
+  | "charge.dispute.closed"
+  | "charge.dispute.funds_withdrawn"
+  | "charge.dispute.funds_reinstated";
 
 type EventOf<T extends HandledType> = Extract<Stripe.Event, { type: T }>;
 
@@ -35,6 +44,15 @@ const handlers: { [T in HandledType]: (event: EventOf<T>) => Promise<unknown> } 
   "checkout.session.async_payment_failed": (event) => fulfilCheckoutSession(event.data.object.id),
   "checkout.session.expired": (event) => fulfilCheckoutSession(event.data.object.id),
   "charge.refunded": (event) => reconcileChargeRefund(event.data.object),
+  // A pending refund finished or failed. Newer accounts send the first, older ones the second; both are the same news.
+  "refund.updated": (event) => settleRefundFromWebhook(event.data.object),
+  "charge.refund.updated": (event) => settleRefundFromWebhook(event.data.object),
+  // Every dispute event is a prompt to read the dispute again; the ledger follows its current state.
+  "charge.dispute.created": (event) => reconcileDispute(event.data.object),
+  "charge.dispute.updated": (event) => reconcileDispute(event.data.object),
+  "charge.dispute.closed": (event) => reconcileDispute(event.data.object),
+  "charge.dispute.funds_withdrawn": (event) => reconcileDispute(event.data.object),
+  "charge.dispute.funds_reinstated": (event) => reconcileDispute(event.data.object),
 };
 
 function isHandled(type: string): type is HandledType {

@@ -1,9 +1,11 @@
 /** Admin corrections to a wallet: signed, with a required reason, recorded with their author in the ledger and the audit log. */
+import "server-only";
 import { z } from "zod";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db } from "../db/client";
 import { WalletEntryKind, type WalletEntry } from "../generated/prisma/client";
 import { parseMoneyInput } from "../money";
+import { isCleanText } from "../validation";
 import { LEDGER_TRANSACTION, postWalletEntry } from "./ledger";
 
 /** A typo should not mint a fortune, and balances are 32-bit integers in the database. */
@@ -28,17 +30,29 @@ export const AdjustmentSchema = z.object({
     .string({ error: "Say why you are adjusting this wallet." })
     .trim()
     .min(5, { error: "Say why you are adjusting this wallet (at least 5 characters)." })
-    .max(500, { error: "Keep the reason under 500 characters." }),
+    .max(500, { error: "Keep the reason under 500 characters." })
+    .refine((reason) => isCleanText(reason), { error: "The reason contains characters we can’t accept." }),
 });
 
 export type AdjustmentInput = z.infer<typeof AdjustmentSchema>;
 
-/** Throws InsufficientFundsError, changing nothing, when a debit exceeds the balance. */
+export class UnknownCustomerError extends Error {
+  constructor(userId: string) {
+    super(`There is no customer ${userId}.`);
+    this.name = "UnknownCustomerError";
+  }
+}
+
+/**
+ * Throws InsufficientFundsError when a debit exceeds the balance, and
+ * UnknownCustomerError for a user id that names no one, changing nothing.
+ */
 export async function adjustWallet(
   input: AdjustmentInput & { authorId: string; origin?: RequestOrigin | null },
 ): Promise<WalletEntry> {
   const adjustment = AdjustmentSchema.parse(input);
   return db().$transaction(async (tx) => {
+    if (!(await tx.user.findUnique({ where: { id: adjustment.userId }, select: { id: true } }))) throw new UnknownCustomerError(adjustment.userId);
     const entry = await postWalletEntry(tx, {
       userId: adjustment.userId,
       kind: WalletEntryKind.ADJUSTMENT,
@@ -60,4 +74,20 @@ export async function adjustWallet(
     );
     return entry;
   }, LEDGER_TRANSACTION);
+}
+
+/**
+ * Lifts the hold a clawback put on a wallet, once an admin has dealt with
+ * the customer and the balance is back to zero or more (topped up, or
+ * credited by support). False when the wallet is not held or still short.
+ */
+export async function releaseWalletHold(input: { userId: string; reason: string; authorId: string; origin?: RequestOrigin | null }): Promise<boolean> {
+  const reason = input.reason.trim();
+  if (reason.length < 5) throw new RangeError("Say why you are releasing this wallet (at least 5 characters).");
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.wallet.updateMany({ where: { userId: input.userId, heldAt: { not: null }, balanceMinor: { gte: 0 } }, data: { heldAt: null, heldReason: null } });
+    if (count === 0) return false;
+    await recordAudit({ actorId: input.authorId, action: "wallet.release", entityType: "Wallet", entityId: input.userId, details: { reason }, origin: input.origin }, tx);
+    return true;
+  });
 }

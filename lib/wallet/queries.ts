@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { CheckoutPurpose, CheckoutStatus, Role, type WalletEntry } from "../generated/prisma/client";
@@ -5,6 +6,9 @@ import { CheckoutPurpose, CheckoutStatus, Role, type WalletEntry } from "../gene
 export interface WalletSummary {
   balanceMinor: number;
   currency: string;
+  /** Set while a clawback keeps the wallet on hold (see ledger.postClawback). */
+  heldAt: Date | null;
+  heldReason: string | null;
   /** Top-ups paid by a method that settles later (bank debits): not in the balance yet. */
   pendingTopUps: { id: string; creditMinor: number; createdAt: Date }[];
 }
@@ -20,6 +24,8 @@ export async function walletSummary(userId: string): Promise<WalletSummary> {
   return {
     balanceMinor: wallet?.balanceMinor ?? 0,
     currency: wallet?.currency ?? env().CURRENCY,
+    heldAt: wallet?.heldAt ?? null,
+    heldReason: wallet?.heldReason ?? null,
     pendingTopUps: pending.map((s) => ({ id: s.id, creditMinor: s.creditMinor ?? s.amountMinor, createdAt: s.createdAt })),
   };
 }

@@ -1,4 +1,5 @@
 /** A customer's wallet statement for a date range, as CSV. */
+import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import type { WalletEntry } from "../generated/prisma/client";

@@ -1,20 +1,21 @@
 import Link from "next/link";
 import { SearchForm } from "@/components/admin/search-form";
-import { Table, Td, Th } from "@/components/ui";
+import { Alert, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
+import { searchFrom } from "@/lib/validation";
 import { listWallets } from "@/lib/wallet/queries";
 
 export const metadata = { title: "Wallets" };
 
 export default async function WalletsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdmin("/admin/wallets");
-  const { q } = await searchParams;
-  const search = typeof q === "string" ? q.trim().slice(0, 100) : "";
-  const wallets = await listWallets({ search: search || undefined });
+  const { query: search, error } = searchFrom((await searchParams).q);
+  const wallets = await listWallets({ search });
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Wallets</h1>
+      {error && <Alert tone="warning">{error}</Alert>}
       <SearchForm id="wallet-search" label="Search by email or name" defaultValue={search} />
       <Table caption="Customer wallets, newest customer first">
         <thead>
