@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { signOutAction } from "@/app/(auth)/actions";
 import { SiteHeader } from "@/components/layout/site-header";
 import { ToastProvider } from "@/components/ui/toast";
 import { currentUser } from "@/lib/auth/session";
@@ -22,7 +23,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <ToastProvider>
-          <SiteHeader user={user} />
+          <SiteHeader user={user} signOutAction={signOutAction} />
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}
           </main>

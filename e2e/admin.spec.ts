@@ -36,6 +36,23 @@ test("the admin withdraws a plan and it leaves the store, then puts it back", as
   await expect(page.getByRole("row").filter({ hasText: "Japan Unlimited" })).toHaveCount(1);
 });
 
+test("the admin syncs the catalog in the background and the page follows each provider's run until it is done", async ({ page }) => {
+  await page.goto("/admin/catalog");
+  const runs = page.getByRole("table", { name: "Latest catalog sync per provider" });
+  // The launcher filled the catalog on first start, as a recorded run.
+  await expect(runs.getByRole("row").filter({ hasText: "MIOeSIM" })).toContainText("startup");
+
+  await page.getByRole("button", { name: "Sync catalog from providers" }).click();
+  await expect(page.getByText("MIOeSIM: sync queued · MeiSIM: sync queued")).toBeVisible();
+  for (const provider of ["MIOeSIM", "MeiSIM"]) {
+    const row = runs.getByRole("row").filter({ hasText: provider });
+    await expect(row).toContainText("admin");
+    // No reload: the page refreshes itself while a run is queued or running.
+    await expect(row).toContainText("done", { timeout: 60_000 });
+    await expect(row).toContainText(/\d+ plans: 0 new/);
+  }
+});
+
 test("the admin sees both provider accounts, the MeiSIM dealer wallet, and can ask for a dealer key", async ({ page }) => {
   await page.goto("/admin/providers");
   await expect(page.getByText(/Signed in; \d+ products available\./)).toBeVisible();

@@ -8,19 +8,18 @@ import type { ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
 import { refundOrder } from "@/lib/billing/refunds";
+import type { Refund } from "@/lib/generated/prisma/client";
 import { setPlanActive, setPlanPrice } from "@/lib/catalog/admin";
-import { syncCatalog } from "@/lib/catalog/sync";
 import { env } from "@/lib/config/env";
 import { parseMoneyInput } from "@/lib/money";
 import { retryFulfilment } from "@/lib/orders/fulfilment";
 import { describeProviderFailure } from "@/lib/providers/errors";
-import { allProviders, meisimClient } from "@/lib/providers/registry";
-
-const Id = z.string().trim().min(1).max(64);
+import { meisimClient } from "@/lib/providers/registry";
+import { RecordId, textField } from "@/lib/validation";
 
 export async function retryFulfilmentAction(form: FormData): Promise<void> {
   const admin = await requireAdmin("/admin/orders");
-  const orderId = Id.safeParse(form.get("otherOrderId"));
+  const orderId = RecordId.safeParse(form.get("otherOrderId"));
   if (orderId.success) await retryFulfilment(orderId.data, admin.id);
   revalidatePath("/admin/orders");
 }
@@ -28,7 +27,7 @@ export async function retryFulfilmentAction(form: FormData): Promise<void> {
 /** An admin action on one order that must say why. */
 function orderWithReason(form: FormData) {
   return z
-    .object({ otherOrderId: Id, reason: z.string().trim().min(3, { error: "Give a reason (at least 3 characters)." }).max(300) })
+    .object({ otherOrderId: RecordId, reason: textField({ max: 300, label: "The reason" }).min(3, { error: "Give a reason (at least 3 characters)." }) })
     .safeParse({ otherOrderId: form.get("otherOrderId"), reason: form.get("reason") });
 }
 
@@ -46,44 +45,41 @@ export async function refundOrderAction(_prev: ActionState, form: FormData): Pro
   const admin = await requireAdmin("/admin/orders");
   const parsed = orderWithReason(form);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid refund." };
+  const iccid = RecordId.optional().safeParse(form.get("iccid") ?? undefined);
+  if (!iccid.success) return { error: "That card reference is not valid." };
+  let refund: Refund;
   try {
-    await refundOrder(parsed.data.otherOrderId, { actorId: admin.id, reason: parsed.data.reason, origin: originFromHeaders(await headers()) });
+    refund = await refundOrder(parsed.data.otherOrderId, {
+      actorId: admin.id,
+      reason: parsed.data.reason,
+      iccid: iccid.data,
+      origin: originFromHeaders(await headers()),
+    });
   } catch (err) {
     return { error: describeProviderFailure(err) };
   }
   revalidatePath("/admin/orders");
-  return { success: `Order ${parsed.data.otherOrderId} refunded.` };
+  const what = iccid.data ? `Card ${iccid.data} of order ${parsed.data.otherOrderId}` : `Order ${parsed.data.otherOrderId}`;
+  return refund.status === "SUCCEEDED"
+    ? { success: `${what} refunded.` }
+    : { success: `${what}: refund ${refund.status.toLowerCase()}; it is retried until Stripe confirms it.` };
 }
 
 export async function setPlanPriceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const admin = await requireAdmin("/admin/catalog");
-  const planId = Id.safeParse(form.get("planId"));
+  const planId = RecordId.safeParse(form.get("planId"));
   const price = parseMoneyInput(String(form.get("price") ?? ""), env().CURRENCY);
   if (!planId.success || price === null || price <= 0) return { error: "Enter a price like 12.99." };
-  await setPlanPrice(planId.data, price, admin.id, originFromHeaders(await headers()));
+  if (!(await setPlanPrice(planId.data, price, admin.id, originFromHeaders(await headers())))) return { error: "That plan no longer exists. Reload the page." };
   revalidatePath("/admin/catalog");
   return { success: "Price saved." };
 }
 
 export async function togglePlanAction(form: FormData): Promise<void> {
   const admin = await requireAdmin("/admin/catalog");
-  await setPlanActive(Id.parse(form.get("planId")), form.get("active") === "true", admin.id, originFromHeaders(await headers()));
+  const planId = RecordId.safeParse(form.get("planId"));
+  if (planId.success) await setPlanActive(planId.data, form.get("active") === "true", admin.id, originFromHeaders(await headers()));
   revalidatePath("/admin/catalog");
-}
-
-export async function syncCatalogAction(_prev: ActionState): Promise<ActionState> {
-  await requireAdmin("/admin/catalog");
-  const lines: string[] = [];
-  for (const provider of allProviders()) {
-    try {
-      const report = await syncCatalog(provider, { markupPercent: env().CATALOG_MARKUP_PERCENT });
-      lines.push(`${provider.displayName}: ${report.plans} plans, ${report.deactivated} withdrawn`);
-    } catch (err) {
-      lines.push(`${provider.displayName}: failed (${describeProviderFailure(err)})`);
-    }
-  }
-  revalidatePath("/admin/catalog");
-  return { success: lines.join(" · ") };
 }
 
 export async function meisimTopUpAction(_prev: ActionState, form: FormData): Promise<ActionState> {

@@ -1,18 +1,16 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import type { ActionState } from "@/components/forms/action-state";
 import { requireUser } from "@/lib/auth/session";
 import { createOrderCheckout } from "@/lib/billing/checkout";
 import { paymentFailureMessage } from "@/lib/billing/errors";
 import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
-
-const OrderReference = z.string().trim().min(1).max(64);
+import { RecordId } from "@/lib/validation";
 
 /** Reads the order reference, or says why the form is unusable. */
 function orderReferenceFrom(form: FormData): { otherOrderId: string } | { error: string } {
-  const parsed = OrderReference.safeParse(form.get("otherOrderId"));
+  const parsed = RecordId.safeParse(form.get("otherOrderId"));
   return parsed.success ? { otherOrderId: parsed.data } : { error: "This payment form is missing its order. Reload the page and try again." };
 }
 

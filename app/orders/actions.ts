@@ -5,23 +5,27 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser, safeCallbackPath } from "@/lib/auth/session";
 import { PaymentMethod } from "@/lib/generated/prisma/client";
 import { AfterSaleError, cancelOrder, startRenewal } from "@/lib/orders/after-sale";
 import { createOrder, PlanUnavailableError, QuantityError } from "@/lib/orders/orders";
+import { cancelUnpaidOrder } from "@/lib/orders/unpaid";
+import { RecordId, recordIdFrom, textField } from "@/lib/validation";
+import { ORDER_ERRORS, withOrderError } from "./errors";
 
-const Id = z.string().trim().min(1).max(64);
 const Quantity = z.coerce.number().int().min(1).max(100).default(1);
+const ReturnTo = textField({ max: 300 });
 
 /** "Buy" on a plan: an order awaiting payment, then its payment page. */
 export async function startPurchase(form: FormData): Promise<void> {
-  const planId = Id.safeParse(form.get("planId"));
-  const returnTo = z.string().startsWith("/").safeParse(form.get("returnTo"));
-  const user = await requireUser(returnTo.success ? returnTo.data : "/destinations");
-  if (!planId.success) redirect("/destinations");
-  const back = returnTo.success ? returnTo.data : "/destinations";
+  // The same check as sign-in's callback: a path on this site, never `//host` or `/\host`.
+  const returnTo = ReturnTo.safeParse(form.get("returnTo"));
+  const back = safeCallbackPath(returnTo.success ? returnTo.data : null, "/destinations");
+  const user = await requireUser(back);
+  const planId = RecordId.safeParse(form.get("planId"));
+  if (!planId.success) redirect(withOrderError(back, "plan_unavailable"));
   const quantity = Quantity.safeParse(form.get("quantity") ?? undefined);
-  if (!quantity.success) redirect(`${back}?quantity=invalid`);
+  if (!quantity.success) redirect(withOrderError(back, "quantity_invalid"));
   let orderId: string;
   try {
     const order = await createOrder({
@@ -33,8 +37,8 @@ export async function startPurchase(form: FormData): Promise<void> {
     });
     orderId = order.otherOrderId;
   } catch (err) {
-    if (err instanceof PlanUnavailableError) redirect(`${back}?unavailable=1`);
-    if (err instanceof QuantityError) redirect(`${back}?quantity=invalid`);
+    if (err instanceof PlanUnavailableError) redirect(withOrderError(back, "plan_unavailable"));
+    if (err instanceof QuantityError) redirect(withOrderError(back, "quantity_invalid"));
     throw err;
   }
   redirect(`/orders/${orderId}`);
@@ -42,27 +46,40 @@ export async function startPurchase(form: FormData): Promise<void> {
 
 export async function cancelOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const user = await requireUser("/account");
-  const orderId = Id.safeParse(form.get("otherOrderId"));
-  if (!orderId.success) return { error: "This form is missing its order. Reload the page and try again." };
+  const orderId = RecordId.safeParse(form.get("otherOrderId"));
+  if (!orderId.success) return { error: ORDER_ERRORS.form_invalid };
   let outcome: "cancelled" | "pending";
   try {
     outcome = await cancelOrder(user.id, orderId.data, originFromHeaders(await headers()));
   } catch (err) {
+    // Written for the customer by after-sale; provider failures were logged there and reworded.
     if (err instanceof AfterSaleError) return { error: err.message };
     throw err;
   }
   redirect(`/orders/${orderId.data}?${outcome === "cancelled" ? "cancelled=1" : "cancel=pending"}`);
 }
 
+export async function cancelUnpaidOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const user = await requireUser("/account");
+  const orderId = RecordId.safeParse(form.get("otherOrderId"));
+  if (!orderId.success) return { error: ORDER_ERRORS.form_invalid };
+  const cancelled = await cancelUnpaidOrder(orderId.data, { userId: user.id }, originFromHeaders(await headers()));
+  if (!cancelled) return { error: "This order can no longer be cancelled: it was paid, or it expired. Reload the page to see where it stands." };
+  redirect(`/orders/${orderId.data}`);
+}
+
 export async function startRenewalAction(form: FormData): Promise<void> {
   const user = await requireUser("/account");
-  const iccid = Id.parse(form.get("iccid"));
-  const planId = Id.parse(form.get("planId"));
+  const iccid = recordIdFrom(form.get("iccid"));
+  if (!iccid) redirect("/account");
+  const renewPage = `/esims/${iccid}/renew`;
+  const planId = recordIdFrom(form.get("planId"));
+  if (!planId) redirect(withOrderError(renewPage, "renewal_unavailable"));
   let orderId: string;
   try {
     orderId = (await startRenewal(user.id, iccid, planId, originFromHeaders(await headers()))).otherOrderId;
   } catch (err) {
-    if (err instanceof AfterSaleError || err instanceof PlanUnavailableError) redirect(`/esims/${encodeURIComponent(iccid)}/renew?error=1`);
+    if (err instanceof AfterSaleError || err instanceof PlanUnavailableError) redirect(withOrderError(renewPage, "renewal_unavailable"));
     throw err;
   }
   redirect(`/orders/${orderId}`);

@@ -1,8 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { payOrderByCard, payOrderWithWallet } from "@/app/checkout/actions";
-import type { ActionState } from "@/components/forms/action-state";
+import type { ActionState, FormAction } from "@/components/forms/action-state";
 import { Alert, Button, ButtonLink } from "@/components/ui";
 import { formatMoney } from "@/lib/money";
 
@@ -11,12 +10,14 @@ export interface PayOrderFormProps {
   amountMinor: number;
   currency: string;
   walletBalanceMinor: number;
+  payByCardAction: FormAction;
+  payFromWalletAction: FormAction;
 }
 
 /** Pay by card on Stripe, or from the wallet when it covers the order. */
-export function PayOrderForm({ otherOrderId, amountMinor, currency, walletBalanceMinor }: PayOrderFormProps) {
-  const [cardState, payByCard, cardPending] = useActionState<ActionState, FormData>(payOrderByCard, null);
-  const [walletState, payFromWallet, walletPending] = useActionState<ActionState, FormData>(payOrderWithWallet, null);
+export function PayOrderForm({ otherOrderId, amountMinor, currency, walletBalanceMinor, payByCardAction, payFromWalletAction }: PayOrderFormProps) {
+  const [cardState, payByCard, cardPending] = useActionState<ActionState, FormData>(payByCardAction, null);
+  const [walletState, payFromWallet, walletPending] = useActionState<ActionState, FormData>(payFromWalletAction, null);
   const pending = cardPending || walletPending;
   const error = cardState?.error ?? walletState?.error;
   const walletCovers = walletBalanceMinor >= amountMinor;

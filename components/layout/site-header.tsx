@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { Role, type User } from "@/lib/generated/prisma/client";
-import { signOutAction } from "@/app/(auth)/actions";
 
-export function SiteHeader({ user }: { user: User | null }) {
+/** The layout passes its sign-out server action in. */
+export function SiteHeader({ user, signOutAction }: { user: User | null; signOutAction: () => Promise<void> }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">

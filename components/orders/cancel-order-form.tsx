@@ -1,12 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { cancelOrderAction } from "@/app/orders/actions";
-import type { ActionState } from "@/components/forms/action-state";
+import type { ActionState, FormAction } from "@/components/forms/action-state";
 import { Alert, Button } from "@/components/ui";
 
-export function CancelOrderForm({ otherOrderId, policy }: { otherOrderId: string; policy: string | null }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(cancelOrderAction, null);
+/** A delivered, unused eSIM whose plan allows it: cancelled upstream, then refunded. The page passes its server action in. */
+export function CancelOrderForm({ otherOrderId, policy, action: cancel }: { otherOrderId: string; policy: string | null; action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(cancel, null);
   return (
     <form action={action} className="space-y-2" aria-label="Cancel this order">
       {state?.error && <Alert tone="error">{state.error}</Alert>}
@@ -14,6 +14,20 @@ export function CancelOrderForm({ otherOrderId, policy }: { otherOrderId: string
       {policy && <p className="text-xs text-slate-500">Policy: {policy}</p>}
       <Button type="submit" variant="danger" disabled={pending}>
         {pending ? "Cancelling…" : "Cancel and refund"}
+      </Button>
+    </form>
+  );
+}
+
+/** For an order still awaiting payment: nothing was charged, so nothing goes back. */
+export function CancelUnpaidOrderForm({ otherOrderId, action: cancel }: { otherOrderId: string; action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(cancel, null);
+  return (
+    <form action={action} className="space-y-2" aria-label="Cancel this unpaid order">
+      {state?.error && <Alert tone="error">{state.error}</Alert>}
+      <input type="hidden" name="otherOrderId" value={otherOrderId} />
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? "Cancelling…" : "Cancel order"}
       </Button>
     </form>
   );

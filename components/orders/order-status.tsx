@@ -12,7 +12,9 @@ const tones: Record<OrderStatus, "neutral" | "good" | "warn" | "bad" | "info"> =
   FULFILMENT_FAILED: "bad",
   CANCEL_PENDING: "info",
   CANCELLED: "neutral",
+  EXPIRED: "neutral",
   REFUND_PENDING: "info",
+  PARTIALLY_REFUNDED: "neutral",
   REFUNDED: "neutral",
 };
 

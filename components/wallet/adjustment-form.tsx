@@ -1,12 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { adjustWalletAction } from "@/app/admin/wallets/actions";
-import type { ActionState } from "@/components/forms/action-state";
+import type { ActionState, FormAction } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 
-export function AdjustmentForm({ userId, currency }: { userId: string; currency: string }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(adjustWalletAction, null);
+/** The page passes its server action in. */
+export function AdjustmentForm({ userId, currency, action: adjust }: { userId: string; currency: string; action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(adjust, null);
   return (
     <form action={action} className="space-y-4" aria-label="Adjust wallet" noValidate>
       {state?.error && <Alert tone="error">{state.error}</Alert>}

@@ -1,14 +1,13 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { startTopUp } from "@/app/wallet/actions";
-import type { ActionState } from "@/components/forms/action-state";
+import type { ActionState, FormAction } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 import { hasFee, parseTopUpAmount, quoteTopUp, type TopUpFee, type TopUpLimits } from "@/lib/billing/top-up-pricing";
 import { formatMoney } from "@/lib/money";
 
-/** The amount to add, a live preview of what the card is charged when a fee applies, then off to Stripe Checkout. */
-export function TopUpForm({ limits, fee, requestKey }: { limits: TopUpLimits; fee: TopUpFee; requestKey: string }) {
+/** The amount to add, a live preview of what the card is charged when a fee applies, then off to Stripe Checkout. The page passes its server action in. */
+export function TopUpForm({ limits, fee, requestKey, action: startTopUp }: { limits: TopUpLimits; fee: TopUpFee; requestKey: string; action: FormAction }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(startTopUp, null);
   const [amount, setAmount] = useState(state?.values?.amount ?? "");
   const parsed = parseTopUpAmount(amount, limits);

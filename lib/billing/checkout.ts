@@ -3,13 +3,15 @@
  * Every amount is read or computed here on the server; the browser only
  * says which order, or how much credit it wants.
  */
+import "server-only";
 import type Stripe from "stripe";
 import { env } from "../config/env";
 import { db } from "../db/client";
-import { CheckoutPurpose, CheckoutStatus, OrderStatus } from "../generated/prisma/client";
+import { CheckoutPurpose, CheckoutStatus } from "../generated/prisma/client";
 import { formatMoney } from "../money";
 import { whyOrderCannotBeFilled } from "../orders/orders";
 import { BillingError } from "./errors";
+import { assertPayable } from "./order-payment";
 import { stripe } from "./stripe";
 import { quoteTopUp, topUpLimitError, type TopUpFee, type TopUpLimits } from "./top-up-pricing";
 
@@ -41,7 +43,7 @@ export function topUpTerms(): { limits: TopUpLimits; fee: TopUpFee } {
 export async function createOrderCheckout(userId: string, otherOrderId: string): Promise<CheckoutRedirect> {
   const order = await db().order.findFirst({ where: { otherOrderId, userId }, include: { user: { select: { email: true } } } });
   if (!order) throw new BillingError("order_not_found", "We couldn’t find that order.");
-  if (order.status !== OrderStatus.PENDING_PAYMENT) throw new BillingError("order_not_payable", "This order is not awaiting payment.");
+  assertPayable(order);
 
   const earlier = await db().checkoutSession.findMany({ where: { orderId: otherOrderId }, orderBy: { createdAt: "desc" } });
   const latest = earlier[0];

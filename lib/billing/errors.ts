@@ -1,3 +1,4 @@
+import "server-only";
 import Stripe from "stripe";
 import { log } from "../log";
 
@@ -7,9 +8,12 @@ export class BillingError extends Error {
     readonly code:
       | "order_not_found"
       | "order_not_payable"
+      | "order_expired"
       | "order_not_refundable"
+      | "card_not_refundable"
       | "payment_in_progress"
       | "insufficient_funds"
+      | "wallet_held"
       | "invalid_amount"
       | "plan_unavailable",
     message: string,

@@ -6,20 +6,27 @@
  * effect commits in the same transaction as the conditional update that sets
  * the session's `fulfilledAt`.
  */
+import "server-only";
 import type Stripe from "stripe";
 import { recordAudit } from "../audit";
 import { db, type Prisma } from "../db/client";
 import {
   CheckoutPurpose,
   CheckoutStatus,
+  OrderStatus,
   PaymentMethod,
+  RefundMethod,
   WalletEntryKind,
   type CheckoutSession,
+  type Refund,
 } from "../generated/prisma/client";
 import { log } from "../log";
 import { formatMoney } from "../money";
+import { applyTransition } from "../orders/lifecycle";
+import { whyLatePaymentIsRefused } from "../orders/unpaid";
 import { LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
 import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment";
+import { dispatchRefund, recordRefund } from "./refunds";
 import { stripe } from "./stripe";
 
 type Tx = Prisma.TransactionClient;
@@ -81,16 +88,22 @@ async function syncCheckoutSession(sessionId: string, purpose: CheckoutPurpose, 
   const paymentIntentId = idOf(session.payment_intent);
   if (state === "paid") {
     assertAmountMatches(row, session);
-    const { applied, orderStatus } = await db().$transaction(async (tx) => {
+    const late = row.fulfilledAt === null ? await judgeLatePayment(row) : undefined;
+    const { applied, orderStatus, refund } = await db().$transaction(async (tx) => {
       const { count } = await tx.checkoutSession.updateMany({
         where: { id: row.id, fulfilledAt: null },
         data: { fulfilledAt: new Date(), status: CheckoutStatus.PAID, paymentIntentId },
       });
-      if (count === 1) await (row.purpose === CheckoutPurpose.ORDER ? applyOrderPayment(tx, row) : applyTopUp(tx, row));
+      let refund: Refund | null = null;
+      if (count === 1) {
+        if (row.purpose === CheckoutPurpose.ORDER) refund = await applyOrderPayment(tx, row, late);
+        else await applyTopUp(tx, row);
+      }
       const order = row.orderId ? await tx.order.findUnique({ where: { otherOrderId: row.orderId }, select: { status: true } }) : null;
-      return { applied: count === 1, orderStatus: order?.status ?? null };
+      return { applied: count === 1, orderStatus: order?.status ?? null, refund };
     }, LEDGER_TRANSACTION);
     if (applied) log.info("checkout session fulfilled", { sessionId, purpose: row.purpose, orderId: row.orderId });
+    if (refund) await dispatchRefund(refund);
     if (row.orderId) await startFulfilmentIfPaid(row.orderId, orderStatus);
   } else if (state !== "open") {
     // Only a session not yet fulfilled can be marked failed or expired: a late or replayed event never undoes a payment.
@@ -146,15 +159,43 @@ async function applyTopUp(tx: Tx, row: CheckoutSession): Promise<void> {
   );
 }
 
+/** For a payment on an order that expired: whether it may stand (null) or why not. Undefined when the order had not expired. */
+type LatePaymentVerdict = { refusal: string | null } | undefined;
+
+async function judgeLatePayment(row: CheckoutSession): Promise<LatePaymentVerdict> {
+  const order = row.orderId && row.purpose === CheckoutPurpose.ORDER ? await db().order.findUnique({ where: { otherOrderId: row.orderId } }) : null;
+  if (order?.status !== OrderStatus.EXPIRED) return undefined;
+  return { refusal: await whyLatePaymentIsRefused(order) };
+}
+
 /**
- * Marks the order paid. A card payment that arrives for an order no longer
- * awaiting one (paid from the wallet meanwhile, or cancelled) is kept for the
- * customer as wallet credit instead of being lost.
+ * Marks the order paid. A payment on an order that expired is accepted when
+ * the price and stock still hold (judged before this transaction), and goes
+ * back to the card otherwise, as does one on an order the customer cancelled;
+ * the refund is returned for sending after the commit. A card payment for an
+ * order paid from the wallet meanwhile is kept for the customer as wallet
+ * credit instead of being lost.
  */
-async function applyOrderPayment(tx: Tx, row: CheckoutSession): Promise<void> {
+async function applyOrderPayment(tx: Tx, row: CheckoutSession, late: LatePaymentVerdict): Promise<Refund | null> {
   const order = row.orderId ? await lockOrder(tx, row.orderId) : null;
   if (!order) throw new Error(`Checkout Session ${row.id} names no order`);
-  if (await markOrderPaid(tx, order, PaymentMethod.CARD)) return;
+  if (await markOrderPaid(tx, order, PaymentMethod.CARD)) return null;
+  const paid = { paymentMethod: PaymentMethod.CARD, paidAt: new Date() };
+  if (order.status === OrderStatus.EXPIRED && late?.refusal === null) {
+    await applyTransition(
+      order.otherOrderId,
+      "late_payment_accepted",
+      { actorId: order.userId, data: paid, details: { checkoutSessionId: row.id, amountMinor: row.amountMinor, currency: row.currency } },
+      tx,
+    );
+    return null;
+  }
+  if (order.status === OrderStatus.EXPIRED || order.status === OrderStatus.CANCELLED) {
+    // Expired since the verdict was taken counts as refused: the price and stock were not checked.
+    const reason = order.status === OrderStatus.CANCELLED ? "Paid after the order was cancelled" : (late?.refusal ?? "Paid after the order expired");
+    await tx.order.update({ where: { otherOrderId: order.otherOrderId }, data: paid });
+    return recordRefund(tx, order, { method: RefundMethod.CARD, amountMinor: row.amountMinor, reason }, "late_payment_refunded", { actorId: null });
+  }
   log.warn("card payment for an order not awaiting payment, credited to the wallet", {
     sessionId: row.id,
     orderId: order.otherOrderId,
@@ -178,4 +219,5 @@ async function applyOrderPayment(tx: Tx, row: CheckoutSession): Promise<void> {
     },
     tx,
   );
+  return null;
 }

@@ -1,9 +1,11 @@
 /** Moving an order from awaiting payment to paid, shared by card and wallet payments. */
+import "server-only";
 import type { Prisma } from "../db/client";
 import { OrderStatus, type Order, type PaymentMethod } from "../generated/prisma/client";
 import { log } from "../log";
 import { enqueue } from "../jobs";
-import { applyTransition } from "../orders/lifecycle";
+import { applyTransition, canPay } from "../orders/lifecycle";
+import { BillingError } from "./errors";
 
 type Tx = Prisma.TransactionClient;
 
@@ -12,6 +14,15 @@ export async function lockOrder(tx: Tx, otherOrderId: string): Promise<Order | n
   const rows = await tx.$queryRaw<{ otherOrderId: string }[]>`
     SELECT "otherOrderId" FROM "Order" WHERE "otherOrderId" = ${otherOrderId} FOR UPDATE`;
   return rows.length === 0 ? null : tx.order.findUnique({ where: { otherOrderId } });
+}
+
+/** Refuses an order that can no longer be paid, saying why in the customer's words. */
+export function assertPayable(order: Pick<Order, "status">): void {
+  if (canPay(order)) return;
+  if (order.status === OrderStatus.EXPIRED) {
+    throw new BillingError("order_expired", "This order expired before it was paid. Plans and prices may have changed: please start a new order.");
+  }
+  throw new BillingError("order_not_payable", "This order is not awaiting payment.");
 }
 
 /** True when this call moved the order to PAID; false when it was no longer awaiting payment. */

@@ -1,10 +1,11 @@
+import "server-only";
 import { db } from "../db/client";
 import { OrderStatus, PaymentMethod, WalletEntryKind, type WalletEntry } from "../generated/prisma/client";
 import { formatMoney } from "../money";
 import { whyOrderCannotBeFilled } from "../orders/orders";
-import { InsufficientFundsError, LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
+import { InsufficientFundsError, LEDGER_TRANSACTION, postWalletEntry, WalletHeldError } from "../wallet/ledger";
 import { BillingError } from "./errors";
-import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment";
+import { assertPayable, lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment";
 
 /**
  * Pays one of the customer's orders from their wallet: the debit and the
@@ -20,7 +21,7 @@ export async function payOrderFromWallet(userId: string, otherOrderId: string): 
     if (!order || order.userId !== userId) throw new BillingError("order_not_found", "We couldn’t find that order.");
     const earlier = await tx.walletEntry.findUnique({ where: { orderId_kind: { orderId: otherOrderId, kind: WalletEntryKind.ORDER_DEBIT } } });
     if (earlier) return { debit: earlier, orderStatus: order.status };
-    if (order.status !== OrderStatus.PENDING_PAYMENT) throw new BillingError("order_not_payable", "This order is not awaiting payment.");
+    assertPayable(order);
     let debit: WalletEntry;
     try {
       debit = await postWalletEntry(tx, {
@@ -32,6 +33,7 @@ export async function payOrderFromWallet(userId: string, otherOrderId: string): 
         orderId: order.otherOrderId,
       });
     } catch (err) {
+      if (err instanceof WalletHeldError) throw new BillingError("wallet_held", err.message);
       if (!(err instanceof InsufficientFundsError)) throw err;
       throw new BillingError(
         "insufficient_funds",

@@ -7,6 +7,7 @@
  * Server-only: nothing here may be imported from a client component. The
  * build check in tests/ greps the browser bundle for the secrets below.
  */
+import "server-only";
 import { z } from "zod";
 
 /** Demo credentials shared with the simulators (see README). Not secrets. */
@@ -58,6 +59,13 @@ const EnvSchema = z
     /** The first admin, created on first start when no admin exists. */
     ADMIN_EMAIL: z.email({ error: "must be an email address" }).default("admin@demo.test"),
     ADMIN_PASSWORD: z.string().min(10, { error: "must be at least 10 characters" }).optional(),
+    /**
+     * Reverse proxies in front of the store that append the address they saw
+     * to X-Forwarded-For. The client's address is that many entries left of
+     * the connecting peer; whatever the client wrote further left is ignored.
+     * 0: the store is reached directly, as in the demo.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number({ error: "must be a whole number of proxies" }).int({ error: "must be a whole number of proxies" }).min(0).max(10).default(0),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 
     SMTP_URL: z
@@ -109,12 +117,47 @@ const EnvSchema = z
     /** How long one provider request may take before its answer counts as lost. */
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     /**
-     * How long we keep asking about an order the provider reports still in
-     * process (MIOeSIM -1 with no cards yet, or 6/7 while cancelling) before
-     * handing it to a person.
+     * Look-ups a fulfilment run makes itself, this far apart, while the
+     * provider reports an order still in process (MIOeSIM -1 with no cards
+     * yet), before it hands the order to the order.poll job. A short wait
+     * keeps the common fast case in one run without holding a worker.
      */
-    PROVIDER_POLL_ATTEMPTS: z.coerce.number().int().min(0).max(100).default(5),
+    PROVIDER_POLL_ATTEMPTS: z.coerce.number().int().min(0).max(100).default(1),
     PROVIDER_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+    /**
+     * When the scheduled reconciliation of our orders against the providers'
+     * records runs: a five-field cron expression (UTC), or "off".
+     */
+    RECONCILE_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(/^(off|(\S+\s+){4}\S+)$/, { error: 'must be a five-field cron expression such as "0 * * * *" (hourly), or "off"' })
+      .default("0 * * * *"),
+    /**
+     * The polling jobs (an order still in process upstream, a cancellation
+     * the provider is still processing): the first wait, in seconds, doubling
+     * after each look-up (at most 10 minutes apart), and how long after the
+     * order was sent (or the cancellation accepted) they give up and hand it
+     * to a person.
+     */
+    PROVIDER_POLL_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+    PROVIDER_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
+    /**
+     * When the catalog.sync job runs for each provider on its own: a
+     * five-field cron expression (UTC), or "off". Admins can also start it.
+     */
+    CATALOG_SYNC_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(/^(off|(\S+\s+){4}\S+)$/, { error: 'must be a five-field cron expression such as "0 3 * * *" (daily at 03:00 UTC), or "off"' })
+      .default("0 3 * * *"),
+
+    /**
+     * How long an order may wait for payment before it expires. A card
+     * payment that arrives later is accepted only if the plan's price and
+     * stock still hold; otherwise it goes back to the card.
+     */
+    ORDER_PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
 
     WALLET_TOPUP_MIN_MINOR: minorUnits.default(1_000),
     WALLET_TOPUP_MAX_MINOR: minorUnits.default(100_000),

@@ -1,3 +1,4 @@
+import "server-only";
 import { ConfigError, parseEnv } from "./env";
 
 /** A bad setting stops the process with a one-line reason instead of a stack trace. */

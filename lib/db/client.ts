@@ -3,6 +3,7 @@
  * through the `pg` driver adapter: a PostgreSQL server when DATABASE_URL is
  * set, otherwise the embedded PGlite socket server that `npm start` runs.
  */
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "../config/env";
 import { PrismaClient } from "../generated/prisma/client";

@@ -4,6 +4,7 @@
  * single-process, so the app, the Prisma CLI and tests all connect through
  * this one socket server instead of opening the folder themselves.
  */
+import "server-only";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";

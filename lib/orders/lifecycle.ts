@@ -6,6 +6,7 @@
  * log and in the order's timeline. Pages and actions read the rules from the
  * predicates below, never from lists of their own.
  */
+import "server-only";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db, type Prisma } from "../db/client";
 import { OrderStatus } from "../generated/prisma/client";
@@ -19,7 +20,10 @@ const {
   NEEDS_REVIEW,
   FULFILMENT_FAILED,
   CANCEL_PENDING,
+  CANCELLED,
+  EXPIRED,
   REFUND_PENDING,
+  PARTIALLY_REFUNDED,
   REFUNDED,
 } = OrderStatus;
 
@@ -32,6 +36,14 @@ interface TransitionRule {
 export const ORDER_TRANSITIONS = {
   /** Card or wallet payment confirmed. */
   paid: { from: [PENDING_PAYMENT], to: PAID },
+  /** Not paid within the payment window (ORDER_PAYMENT_WINDOW_MINUTES). */
+  expired: { from: [PENDING_PAYMENT], to: EXPIRED },
+  /** The customer or an admin called off an order that was never paid. */
+  cancelled: { from: [PENDING_PAYMENT], to: CANCELLED },
+  /** A card payment arrived after the order expired, and the plan's price and stock still hold. */
+  late_payment_accepted: { from: [EXPIRED], to: PAID },
+  /** A card payment arrived for an order that expired (price or stock changed) or was cancelled: it goes back. */
+  late_payment_refunded: { from: [EXPIRED, CANCELLED], to: REFUND_PENDING },
   /** A fulfilment run claimed the order and is talking to the provider. */
   placement_started: { from: [PAID], to: FULFILLING },
   /** Every ordered eSIM is installable. */
@@ -44,6 +56,8 @@ export const ORDER_TRANSITIONS = {
   placement_failed: { from: [FULFILLING], to: FULFILMENT_FAILED },
   /** An admin asks for fulfilment again (from FULFILLING only once the run's lease ran out; see canRetry). */
   retry_requested: { from: [FULFILMENT_FAILED, NEEDS_REVIEW, FULFILLING], to: PAID },
+  /** Reconciliation found the order upstream with every eSIM's install data and recorded them; nothing was placed again. */
+  upstream_order_recorded: { from: [NEEDS_REVIEW, FULFILMENT_FAILED, PARTIALLY_FULFILLED], to: FULFILLED },
   /** The provider accepted a cancellation that it is still processing. */
   cancel_pending: { from: [FULFILLED, PARTIALLY_FULFILLED], to: CANCEL_PENDING },
   /**
@@ -52,11 +66,13 @@ export const ORDER_TRANSITIONS = {
    * placement starts on an order with a refund.
    */
   refund_requested: {
-    from: [PAID, FULFILLED, PARTIALLY_FULFILLED, NEEDS_REVIEW, FULFILMENT_FAILED, CANCEL_PENDING],
+    from: [PAID, FULFILLED, PARTIALLY_FULFILLED, NEEDS_REVIEW, FULFILMENT_FAILED, CANCEL_PENDING, PARTIALLY_REFUNDED],
     to: REFUND_PENDING,
   },
-  /** The wallet ledger or Stripe confirmed the money went back. */
+  /** The wallet ledger or Stripe confirmed the money went back, all of it. */
   refunded: { from: [REFUND_PENDING], to: REFUNDED },
+  /** A refund of some cards of a multi-card order was confirmed; the other cards stay live. */
+  partially_refunded: { from: [REFUND_PENDING], to: PARTIALLY_REFUNDED },
 } as const satisfies Record<string, TransitionRule>;
 
 export type OrderEvent = keyof typeof ORDER_TRANSITIONS;
@@ -120,8 +136,22 @@ export function canPay(order: StatusOf): boolean {
   return canTransition(order.status, "paid");
 }
 
+/** Unpaid and still open: the customer (or an admin) may call it off. */
+export function canCancelUnpaid(order: StatusOf): boolean {
+  return canTransition(order.status, "cancelled");
+}
+
+/** Paid, settled by fulfilment, and no refund on its way: the rest of the money can go back. */
 export function canRefund(order: StatusOf): boolean {
   return canTransition(order.status, "refund_requested");
+}
+
+/**
+ * One card of a multi-card order may be refunded on its own when the order
+ * could be refunded and the card was delivered and not refunded already.
+ */
+export function canRefundCard(order: StatusOf & { quantity: number }, card: { refunded: boolean; delivered: boolean }): boolean {
+  return order.quantity > 1 && canRefund(order) && card.delivered && !card.refunded;
 }
 
 /** True while a fulfilment run holds the order: its lease has not run out. */
@@ -142,8 +172,18 @@ export function isSettingUp(order: StatusOf): boolean {
 
 /** At least one eSIM was delivered and can be installed. */
 export function hasDeliveredEsims(order: StatusOf): boolean {
-  return order.status === FULFILLED || order.status === PARTIALLY_FULFILLED || order.status === CANCEL_PENDING;
+  return order.status === FULFILLED || order.status === PARTIALLY_FULFILLED || order.status === CANCEL_PENDING || order.status === PARTIALLY_REFUNDED;
 }
+
+/**
+ * Nothing further happens to the order on its own: delivered, cancelled,
+ * expired, refunded, failed, or waiting for a person with a stated reason.
+ */
+export function isSettled(order: StatusOf & { reviewReason: string | null }): boolean {
+  return order.status === NEEDS_REVIEW ? Boolean(order.reviewReason) : SETTLED.has(order.status);
+}
+
+const SETTLED: ReadonlySet<OrderStatus> = new Set([FULFILLED, PARTIALLY_FULFILLED, FULFILMENT_FAILED, CANCELLED, EXPIRED, REFUNDED, PARTIALLY_REFUNDED]);
 
 /** States of an eSIM that has never been used, so a cancellable plan may still be cancelled. */
 const UNUSED_ESIM_STATES = new Set(["not_installed", "installed"]);
@@ -177,6 +217,8 @@ const STATUS_LABELS: Record<OrderStatus, string> = {
   FULFILMENT_FAILED: "Delivery failed",
   CANCEL_PENDING: "Cancellation pending",
   CANCELLED: "Cancelled",
+  EXPIRED: "Expired",
   REFUND_PENDING: "Refund pending",
+  PARTIALLY_REFUNDED: "Partly refunded",
   REFUNDED: "Refunded",
 };

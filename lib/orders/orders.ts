@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db } from "../db/client";
@@ -114,7 +115,7 @@ export function listOrdersForUser(userId: string) {
 export function findOrderForUser(userId: string, otherOrderId: string) {
   return db().order.findFirst({
     where: { otherOrderId, userId },
-    include: { esims: true, plan: { include: { destination: true } }, refund: true },
+    include: { esims: true, plan: { include: { destination: true } }, refunds: { orderBy: { createdAt: "asc" } } },
   });
 }
 

@@ -56,6 +56,9 @@ export function registerApiRoutes(sim: SimServer, stripe: StripeSimulation): voi
   route("GET", "/v1/refunds/:id", ({ params, id }) =>
     state.expanded(found(state.refunds.get(id), "refund", id), readExpand(params)),
   );
+  route("GET", "/v1/disputes/:id", ({ params, id }) =>
+    state.expanded(found(state.disputes.get(id), "dispute", id), readExpand(params)),
+  );
   route("GET", "/v1/events/:id", ({ id }) => {
     const event = state.event(id);
     if (!event) throw StripeApiError.noSuch("event", id, "id");

@@ -52,6 +52,20 @@ export function createControls(stripe: StripeSimulation) {
     expireSession(sessionId: string) {
       return stripe.expireSession(sessionId, "wait");
     },
+    /** New refunds stay pending (true) until settled, or succeed at once (false, the default). */
+    keepRefundsPending(pending: boolean): void {
+      stripe.refundsStayPending = pending;
+    },
+    settleRefund(refundId: string, outcome: "succeeded" | "failed") {
+      return stripe.settleRefund(refundId, outcome, "wait");
+    },
+    /** The cardholder disputes the payment made through this PaymentIntent. */
+    openDispute(paymentIntentId: string) {
+      return stripe.openDispute(paymentIntentId, "wait");
+    },
+    closeDispute(disputeId: string, outcome: "won" | "lost") {
+      return stripe.closeDispute(disputeId, outcome, "wait");
+    },
   };
 }
 

@@ -116,6 +116,11 @@ export type FakeRefund = Pick<
   | "status"
 >;
 
+export type FakeDispute = Pick<
+  Stripe.Dispute,
+  "id" | "object" | "amount" | "charge" | "created" | "currency" | "livemode" | "metadata" | "payment_intent" | "reason" | "status"
+>;
+
 export type FakeEventType = Extract<
   Stripe.Event.Type,
   | "checkout.session.completed"
@@ -123,9 +128,15 @@ export type FakeEventType = Extract<
   | "checkout.session.async_payment_succeeded"
   | "checkout.session.async_payment_failed"
   | "charge.refunded"
+  | "refund.updated"
+  | "charge.refund.updated"
+  | "charge.dispute.created"
+  | "charge.dispute.funds_withdrawn"
+  | "charge.dispute.closed"
+  | "charge.dispute.funds_reinstated"
 >;
 
-export type FakeObject = FakeSession | FakePaymentIntent | FakeCharge | FakeRefund;
+export type FakeObject = FakeSession | FakePaymentIntent | FakeCharge | FakeRefund | FakeDispute;
 
 export type FakeEvent = Pick<
   Stripe.EventBase,

@@ -12,6 +12,7 @@ import {
   newId,
   unixNow,
   type FakeCharge,
+  type FakeDispute,
   type FakeEvent,
   type FakeEventType,
   type FakeLineItem,
@@ -213,7 +214,8 @@ export class StripeSimulation {
       payment_intent: charge.payment_intent,
       reason: input.reason,
       receipt_number: null,
-      status: "succeeded",
+      // Card refunds usually succeed at once; some stay pending for days, and a few then fail.
+      status: this.refundsStayPending ? "pending" : "succeeded",
     };
     this.state.refunds.set(refund.id, refund);
     const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
@@ -221,6 +223,67 @@ export class StripeSimulation {
     charge.refunded = charge.amount_refunded === charge.amount;
     await this.emit("charge.refunded", charge, delivery, origin, previous);
     return refund;
+  }
+
+  /** While true, new refunds are created pending, as Stripe does for some payment methods, until `settleRefund`. */
+  refundsStayPending = false;
+
+  /**
+   * A pending refund finishes: `refund.updated` (and `charge.refund.updated`)
+   * tell of it; a failed one gives its amount back to the charge.
+   */
+  async settleRefund(refundId: string, outcome: "succeeded" | "failed", delivery: Delivery): Promise<FakeRefund> {
+    const refund = this.state.refunds.get(refundId);
+    if (!refund) throw StripeApiError.noSuch("refund", refundId, "id");
+    if (refund.status !== "pending") throw StripeApiError.invalidRequest(`Refund ${refundId} is ${refund.status}, not pending.`);
+    refund.status = outcome;
+    if (outcome === "failed") {
+      const charge = this.state.charges.get(refund.charge as string);
+      if (charge) {
+        charge.amount_refunded -= refund.amount;
+        charge.refunded = false;
+      }
+    }
+    await this.emit("refund.updated", refund, delivery);
+    await this.emit("charge.refund.updated", refund, delivery);
+    return refund;
+  }
+
+  /**
+   * The cardholder disputes the payment: Stripe opens the dispute and
+   * withdraws the disputed amount at once (two events).
+   */
+  async openDispute(paymentIntentId: string, delivery: Delivery): Promise<FakeDispute> {
+    const charge = [...this.state.charges.values()].find((c) => c.payment_intent === paymentIntentId);
+    if (!charge) throw StripeApiError.noSuch("charge", paymentIntentId, "payment_intent");
+    const dispute: FakeDispute = {
+      id: newId("du"),
+      object: "dispute",
+      amount: charge.amount,
+      charge: charge.id,
+      created: unixNow(),
+      currency: charge.currency,
+      livemode: false,
+      metadata: {},
+      payment_intent: paymentIntentId,
+      reason: "fraudulent",
+      status: "needs_response",
+    };
+    this.state.disputes.set(dispute.id, dispute);
+    charge.disputed = true;
+    await this.emit("charge.dispute.created", dispute, delivery);
+    await this.emit("charge.dispute.funds_withdrawn", dispute, delivery);
+    return dispute;
+  }
+
+  /** The bank decides: a won dispute gives the funds back (funds_reinstated), a lost one keeps them. */
+  async closeDispute(disputeId: string, outcome: "won" | "lost", delivery: Delivery): Promise<FakeDispute> {
+    const dispute = this.state.disputes.get(disputeId);
+    if (!dispute) throw StripeApiError.noSuch("dispute", disputeId, "id");
+    dispute.status = outcome;
+    await this.emit("charge.dispute.closed", dispute, delivery);
+    if (outcome === "won") await this.emit("charge.dispute.funds_reinstated", dispute, delivery);
+    return dispute;
   }
 
   private refundableCharge(input: RefundInput): FakeCharge {

@@ -5,6 +5,7 @@
 import { StripeApiError } from "./errors";
 import type {
   FakeCharge,
+  FakeDispute,
   FakeEvent,
   FakeLineItem,
   FakeObject,
@@ -32,6 +33,7 @@ export class FakeStripeState {
   readonly paymentIntents = new Map<string, FakePaymentIntent>();
   readonly charges = new Map<string, FakeCharge>();
   readonly refunds = new Map<string, FakeRefund>();
+  readonly disputes = new Map<string, FakeDispute>();
   /** Every event ever created, oldest first, whether or not it was delivered. */
   readonly events: FakeEvent[] = [];
 
@@ -41,6 +43,7 @@ export class FakeStripeState {
     if (id.startsWith("pi_")) return this.paymentIntents.get(id);
     if (id.startsWith("ch_")) return this.charges.get(id);
     if (id.startsWith("re_")) return this.refunds.get(id);
+    if (id.startsWith("du_")) return this.disputes.get(id);
     return undefined;
   }
 

@@ -14,7 +14,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 describe("the fault benchmark", () => {
   it("settles 60 faulted orders with 0 duplicates, 0 unmatched payments and 0 unsettled orders", () => {
     const engine = inject("engine");
-    const run = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/bench-faults.ts", "--orders", "60", "--engine", engine, "--timeout-ms", "240000"], {
+    const run = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/bench-faults.ts", "--orders", "60", "--engine", engine, "--timeout-ms", "240000"], {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, LOG_LEVEL: "error" },

@@ -6,7 +6,9 @@ import { db } from "@/lib/db/client";
 import { handlers } from "@/lib/jobs/handlers";
 import { Role } from "@/lib/generated/prisma/client";
 import { adjustWallet } from "@/lib/wallet/adjustments";
-import { billingWorldPerFile, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
+import { createOrder } from "@/lib/orders/orders";
+import { billingWorldPerFile, createPendingOrder, eventually, createUser, walletState } from "../support/fake-stripe";
+import { catalogPlan } from "../support/providers";
 
 const world = billingWorldPerFile();
 
@@ -97,7 +99,7 @@ describe("refunding an order paid by card", () => {
     expect(first.stripeRefundId).toMatch(/^re_/);
     expect(refundsOn(paymentIntentId).map((r) => [r.id, r.amount])).toEqual([[first.stripeRefundId, 2450]]);
     expect(chargeOf(paymentIntentId)).toMatchObject({ refunded: true, amount_refunded: 2450 });
-    expect(await db().refund.findUniqueOrThrow({ where: { orderId: order.otherOrderId } })).toMatchObject({ method: "CARD", amountMinor: 2450 });
+    expect(await db().refund.findFirstOrThrow({ where: { orderId: order.otherOrderId } })).toMatchObject({ method: "CARD", amountMinor: 2450 });
     expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUNDED");
     expect(await db().auditLog.count({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toBe(1);
     expect((await walletState(user.id)).entries).toEqual([]);
@@ -124,7 +126,7 @@ describe("refunding an order paid by card", () => {
     await vi.waitFor(async () =>
       expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUNDED"),
     );
-    const recorded = await db().refund.findUniqueOrThrow({ where: { orderId: order.otherOrderId } });
+    const recorded = await db().refund.findFirstOrThrow({ where: { orderId: order.otherOrderId } });
     expect(recorded).toMatchObject({ method: "CARD", amountMinor: 3000, reason: "Refunded in the Stripe Dashboard" });
     expect(await db().auditLog.findFirst({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toMatchObject({ actorId: null });
 
@@ -185,5 +187,134 @@ describe("a card refund when Stripe fails", () => {
     expect(await db().refund.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: "FAILED", attempts: 2 });
     expect(await db().auditLog.count({ where: { action: "refund.failed", entityId: order.otherOrderId } })).toBe(1);
     expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUND_PENDING");
+  });
+});
+
+/** A delivered order of several cards, as fulfilment leaves it (the cards written directly: this file is about money, not provisioning). */
+async function deliveredCards(order: { otherOrderId: string }, count: number) {
+  const iccids = Array.from({ length: count }, (_, n) => `8988${order.otherOrderId.replace(/\D/g, "").slice(-10)}${n}`);
+  await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: "FULFILLED", fulfilledAt: new Date() } });
+  for (const [n, iccid] of iccids.entries()) {
+    await db().esim.create({
+      data: { iccid, orderId: order.otherOrderId, otherItemId: `${order.otherOrderId}-${n + 1}`, lpa: `LPA:1$smdp.test$${iccid}`, smdpAddress: "smdp.test", activationCode: iccid },
+    });
+  }
+  return iccids;
+}
+
+async function multiCardOrderPaidByCard(unitMinor: number, quantity: number) {
+  const user = await createUser();
+  const plan = await catalogPlan({ provider: "mioesim", planRef: "26:261", priceMinor: unitMinor });
+  const order = await createOrder({ userId: user.id, planId: plan.id, paymentMethod: "CARD", quantity });
+  const checkout = await createOrderCheckout(user.id, order.otherOrderId);
+  await world.fake.completeSession(checkout.sessionId);
+  const session = await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } });
+  const iccids = await deliveredCards(order, quantity);
+  return { user, order, iccids, paymentIntentId: session.paymentIntentId! };
+}
+
+const statusOf = async (otherOrderId: string) => (await db().order.findUniqueOrThrow({ where: { otherOrderId } })).status;
+
+describe("refunds per card on a multi-card order", () => {
+  it("refunds one card's price, once, leaves the order partly refunded, and then refunds exactly the rest", async () => {
+    const { order, iccids, paymentIntentId } = await multiCardOrderPaidByCard(1200, 3);
+    const [first, again] = await Promise.all([
+      refundOrder(order.otherOrderId, { actorId: null, reason: "Second traveller cancelled", iccid: iccids[1] }),
+      refundOrder(order.otherOrderId, { actorId: null, reason: "Clicked twice", iccid: iccids[1] }),
+    ]);
+
+    expect(again.id).toBe(first.id);
+    expect(first).toMatchObject({ status: "SUCCEEDED", esimIccid: iccids[1], amountMinor: 1200, method: "CARD" });
+    expect(refundsOn(paymentIntentId).map((r) => r.amount)).toEqual([1200]);
+    expect(await statusOf(order.otherOrderId)).toBe("PARTIALLY_REFUNDED");
+
+    // The same card cannot be refunded as a new refund, and the order's other cards stay live.
+    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Again", iccid: "8900000000000000000" })).rejects.toMatchObject({ code: "card_not_refundable" });
+
+    const rest = await refundOrder(order.otherOrderId, { actorId: null, reason: "Trip cancelled" });
+    expect(rest).toMatchObject({ status: "SUCCEEDED", esimIccid: null, amountMinor: 2400 });
+    expect(refundsOn(paymentIntentId).map((r) => r.amount)).toEqual([1200, 2400]);
+    expect(chargeOf(paymentIntentId)).toMatchObject({ refunded: true, amount_refunded: 3600 });
+    expect(await statusOf(order.otherOrderId)).toBe("REFUNDED");
+    await refundWebhooksSettled(paymentIntentId);
+    // charge.refunded for both: no refund recorded twice, none made up from the Dashboard.
+    expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(2);
+    const events = await db().orderEvent.findMany({ where: { orderId: order.otherOrderId }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => e.event)).toEqual(["paid", "refund_requested", "partially_refunded", "refund_requested", "refunded"]);
+  });
+
+  it("credits one card's price to the wallet for an order paid from the wallet", async () => {
+    const [user, admin] = await Promise.all([createUser(), createUser(Role.ADMIN)]);
+    await adjustWallet({ userId: user.id, amountMinor: 5000, reason: "Test funding", authorId: admin.id });
+    const plan = await catalogPlan({ provider: "mioesim", planRef: "26:261", priceMinor: 900 });
+    const order = await createOrder({ userId: user.id, planId: plan.id, paymentMethod: "WALLET", quantity: 2 });
+    await payOrderFromWallet(user.id, order.otherOrderId);
+    const iccids = await deliveredCards(order, 2);
+
+    const refund = await refundOrder(order.otherOrderId, { actorId: admin.id, reason: "One card unused", iccid: iccids[0] });
+
+    expect(refund).toMatchObject({ status: "SUCCEEDED", method: "WALLET", amountMinor: 900 });
+    expect((await walletState(user.id)).entries.map((e) => [e.kind, e.amountMinor, e.balanceAfterMinor])).toEqual([
+      ["ADJUSTMENT", 5000, 5000],
+      ["ORDER_DEBIT", -1800, 3200],
+      ["REFUND_CREDIT", 900, 4100],
+    ]);
+    expect(await statusOf(order.otherOrderId)).toBe("PARTIALLY_REFUNDED");
+  });
+
+  it("refuses a per-card refund on a single-card order, and a second refund while one is on its way", async () => {
+    const { order, iccids } = await multiCardOrderPaidByCard(1000, 1);
+    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Just the card", iccid: iccids[0] })).rejects.toMatchObject({ code: "card_not_refundable" });
+    expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(0);
+
+    const multi = await multiCardOrderPaidByCard(1000, 2);
+    world.fake.keepRefundsPending(true);
+    try {
+      await refundOrder(multi.order.otherOrderId, { actorId: null, reason: "First card", iccid: multi.iccids[0] });
+      await expect(refundOrder(multi.order.otherOrderId, { actorId: null, reason: "Second card", iccid: multi.iccids[1] })).rejects.toMatchObject({ code: "order_not_refundable" });
+    } finally {
+      world.fake.keepRefundsPending(false);
+    }
+    expect(await db().refund.count({ where: { orderId: multi.order.otherOrderId } })).toBe(1);
+  });
+});
+
+describe("a refund Stripe accepts but is still processing", () => {
+  it("is SENT and shown pending until Stripe's refund.updated says it succeeded", async () => {
+    const { order, paymentIntentId } = await orderPaidByCard(2200);
+    world.fake.keepRefundsPending(true);
+    let sent;
+    try {
+      sent = await refundOrder(order.otherOrderId, { actorId: null, reason: "Customer asked" });
+    } finally {
+      world.fake.keepRefundsPending(false);
+    }
+    expect(sent).toMatchObject({ status: "SENT", stripeRefundId: expect.stringMatching(/^re_/) });
+    await refundWebhooksSettled(paymentIntentId);
+    expect(await statusOf(order.otherOrderId)).toBe("REFUND_PENDING");
+    expect(await db().refund.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: "SENT" });
+
+    await world.fake.settleRefund(sent.stripeRefundId!, "succeeded");
+
+    await eventually(async () => expect(await statusOf(order.otherOrderId)).toBe("REFUNDED"));
+    expect(await db().refund.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: "SUCCEEDED" });
+    expect(await db().auditLog.count({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toBe(1);
+  });
+
+  it("is FAILED with an admin alert when Stripe gives up on it, and the order stays refund pending", async () => {
+    const { order } = await orderPaidByCard(1300);
+    world.fake.keepRefundsPending(true);
+    let sent;
+    try {
+      sent = await refundOrder(order.otherOrderId, { actorId: null, reason: "Customer asked" });
+    } finally {
+      world.fake.keepRefundsPending(false);
+    }
+
+    await world.fake.settleRefund(sent.stripeRefundId!, "failed");
+
+    await eventually(async () => expect(await db().refund.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: "FAILED" }));
+    expect(await db().auditLog.count({ where: { action: "refund.failed", entityId: order.otherOrderId } })).toBe(1);
+    expect(await statusOf(order.otherOrderId)).toBe("REFUND_PENDING");
   });
 });

@@ -29,9 +29,12 @@ function childEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LOG_LEVEL: "error", FULFILMENT_LEASE_MS: String(LEASE_MS), PROVIDER_TIMEOUT_MS: "30000" };
 }
 
-/** Each child leads its own process group, so a kill reaches tsx's own node process under it too. */
+/**
+ * Each child leads its own process group, so a kill reaches tsx's own node process under it too.
+ * Run as package.json's scripts run lib/: under the react-server condition, which `import "server-only"` needs outside Next.
+ */
 function spawnTsx(args: string[]): ChildProcess {
-  const child = spawn(TSX, args, { cwd: ROOT, env: childEnv(), stdio: ["ignore", "ignore", "inherit"], detached: true });
+  const child = spawn(TSX, ["--conditions=react-server", ...args], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "ignore", "inherit"], detached: true });
   children.push(child);
   return child;
 }

@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
 import { POST as stripeWebhookRoute } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/lib/db/client";
 import { PaymentMethod, Role, type User } from "@/lib/generated/prisma/client";
@@ -119,4 +119,9 @@ export async function walletState(userId: string) {
     db().walletEntry.findMany({ where: { userId }, orderBy: { createdAt: "asc" } }),
   ]);
   return { balanceMinor: wallet?.balanceMinor ?? 0, ledgerSumMinor: sum._sum.amountMinor ?? 0, entries };
+}
+
+/** Waits for what a webhook delivered in the background does, allowing for a slow, busy machine. */
+export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
+  return vi.waitFor(check, { timeout: 15_000, interval: 50 });
 }

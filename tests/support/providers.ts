@@ -162,7 +162,7 @@ export async function paidOrder(userId: string, planId: string, quantity = 1) {
 }
 
 export function orderWithEsims(otherOrderId: string) {
-  return db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { esims: true, refund: true } });
+  return db().order.findUniqueOrThrow({ where: { otherOrderId }, include: { esims: true, refunds: true } });
 }
 
 /** A paid order taken through real fulfilment; throws unless it ends FULFILLED with an eSIM, so tests start from a delivered order. */

@@ -60,4 +60,12 @@ describe("environment validation", () => {
     expect(() => parseEnv({ ...base, MIOESIM_BASE_URL: "https://bpm.mioesim.com", MIOESIM_PHONE: "1", MIOESIM_PASSWORD: "p", MIOESIM_SECRET: "s" })).not.toThrow();
     expect(() => parseEnv({ ...base, MEISIM_BASE_URL: "http://localhost:4999" })).not.toThrow();
   });
+
+  it("polls a pending order briefly in the run, then from a job for an hour, and syncs the catalog daily unless told otherwise", () => {
+    const env = parseEnv(base);
+    expect(env).toMatchObject({ PROVIDER_POLL_ATTEMPTS: 1, PROVIDER_POLL_BACKOFF_SECONDS: 5, PROVIDER_POLL_TIMEOUT_SECONDS: 3600, CATALOG_SYNC_SCHEDULE: "0 3 * * *" });
+    expect(parseEnv({ ...base, CATALOG_SYNC_SCHEDULE: "off" }).CATALOG_SYNC_SCHEDULE).toBe("off");
+    expect(problemsOf({ ...base, CATALOG_SYNC_SCHEDULE: "daily" })[0]).toMatch(/^CATALOG_SYNC_SCHEDULE must be a five-field cron expression/);
+    expect(problemsOf({ ...base, PROVIDER_POLL_BACKOFF_SECONDS: "0" })[0]).toMatch(/^PROVIDER_POLL_BACKOFF_SECONDS/);
+  });
 });

@@ -6,19 +6,21 @@ import { Button, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { formatMoney } from "@/lib/money";
-import { canRefund, canRetry, statusLabel } from "@/lib/orders/lifecycle";
+import { canRefund, canRefundCard, canRetry, statusLabel } from "@/lib/orders/lifecycle";
+import { searchFrom } from "@/lib/validation";
 
 export const metadata = { title: "Orders" };
 
-export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function AdminOrdersPage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
   await requireAdmin("/admin/orders");
-  const q = (await searchParams).q?.trim();
+  // A search with control characters (PostgreSQL refuses NUL) lists everything instead.
+  const { query: q } = searchFrom((await searchParams).q);
   const orders = await db().order.findMany({
     where: q ? { OR: [{ otherOrderId: { contains: q } }, { user: { email: { contains: q, mode: "insensitive" } } }, { providerOrderRef: { contains: q } }] } : {},
     include: {
       user: { select: { email: true } },
-      refund: true,
-      esims: { select: { iccid: true } },
+      refunds: { orderBy: { createdAt: "asc" } },
+      esims: { select: { iccid: true, cancelledAt: true } },
       events: { orderBy: { createdAt: "asc" }, select: { id: true, event: true, to: true, createdAt: true } },
     },
     orderBy: { createdAt: "desc" },
@@ -53,6 +55,11 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                 <OrderStatusBadge status={o.status} />
                 {o.quantity > 1 && <p className="mt-1 text-xs">{o.esims.length} of {o.quantity} eSIMs delivered</p>}
                 {o.reviewReason && <p className="mt-1 max-w-xs text-xs text-amber-800">Needs review: {o.reviewReason}</p>}
+                {o.disputeId && (
+                  <p className="mt-1 max-w-xs text-xs font-semibold text-red-700">
+                    Payment disputed ({o.disputeStatus?.replaceAll("_", " ")}): {o.disputeId}
+                  </p>
+                )}
                 {o.failureReason && <p className="mt-1 max-w-xs text-xs text-red-700">{o.failureReason}</p>}
                 {o.events.length > 0 && (
                   <details className="mt-1 text-xs">
@@ -70,11 +77,27 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
               <Td className="text-xs">
                 {o.provider}
                 {o.providerOrderRef && <span className="block font-mono">{o.providerOrderRef}</span>}
-                {o.esims.map((e) => (
-                  <span key={e.iccid} className="block font-mono">
-                    {e.iccid}
-                  </span>
-                ))}
+                {o.esims.map((e) => {
+                  const refunded = o.refunds.some((r) => r.esimIccid === e.iccid);
+                  return (
+                    <div key={e.iccid}>
+                      <span className="block font-mono">
+                        {e.iccid}
+                        {refunded && " · refunded"}
+                      </span>
+                      {canRefundCard(o, { delivered: !e.cancelledAt, refunded }) && (
+                        <ActionForm action={refundOrderAction} label={`Refund card ${e.iccid}`} submitLabel="Refund this card" variant="secondary">
+                          <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
+                          <input type="hidden" name="iccid" value={e.iccid} />
+                          <label className="sr-only" htmlFor={`reason-${e.iccid}`}>
+                            Refund reason for card {e.iccid}
+                          </label>
+                          <input id={`reason-${e.iccid}`} name="reason" required placeholder="Reason" className={inputClass} />
+                        </ActionForm>
+                      )}
+                    </div>
+                  );
+                })}
               </Td>
               <Td className="space-y-2">
                 {canRetry(o) && (
@@ -94,14 +117,15 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                     <input id={`checked-${o.otherOrderId}`} name="reason" required placeholder="What you checked" className={inputClass} />
                   </ActionForm>
                 )}
-                {o.refund && o.refund.status !== "SUCCEEDED" && (
-                  <p className="text-xs text-amber-800">
-                    Refund {o.refund.status.toLowerCase()} after {o.refund.attempts} attempt{o.refund.attempts === 1 ? "" : "s"}
-                    {o.refund.lastError && `: ${o.refund.lastError}`}
+                {o.refunds.map((r) => (
+                  <p key={r.id} className={r.status === "SUCCEEDED" ? "text-xs text-slate-600" : "text-xs text-amber-800"}>
+                    Refund{r.esimIccid && ` of ${r.esimIccid}`} {formatMoney(r.amountMinor, r.currency)} {r.status.toLowerCase()}
+                    {r.status !== "SUCCEEDED" && ` after ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`}
+                    {r.status !== "SUCCEEDED" && r.lastError && `: ${r.lastError}`}
                   </p>
-                )}
-                {((canRefund(o) && !o.refund) || o.refund?.status === "FAILED") && (
-                  <ActionForm action={refundOrderAction} label={`Refund ${o.otherOrderId}`} submitLabel="Refund" variant="danger">
+                ))}
+                {(canRefund(o) || o.refunds.some((r) => r.status === "FAILED")) && (
+                  <ActionForm action={refundOrderAction} label={`Refund ${o.otherOrderId}`} submitLabel={o.refunds.length > 0 && canRefund(o) ? "Refund the rest" : "Refund"} variant="danger">
                     <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                     <label className="sr-only" htmlFor={`reason-${o.otherOrderId}`}>
                       Refund reason

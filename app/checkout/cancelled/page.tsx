@@ -1,18 +1,20 @@
 import { notFound } from "next/navigation";
+import { payOrderByCard, payOrderWithWallet } from "@/app/checkout/actions";
 import { PayOrder } from "@/components/billing/pay-order";
 import { Alert, ButtonLink, Card } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { canPay } from "@/lib/orders/lifecycle";
 import { formatMoney } from "@/lib/money";
 import { findOrderForUser } from "@/lib/orders/orders";
+import { recordIdFrom } from "@/lib/validation";
 
 export const metadata = { title: "Payment cancelled" };
 
 /** Stripe's cancel URL for an order: nothing was charged; the order waits, and can be paid again here. */
 export default async function PaymentCancelledPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("/account");
-  const { order: orderId } = await searchParams;
-  const order = typeof orderId === "string" ? await findOrderForUser(user.id, orderId) : null;
+  const orderId = recordIdFrom((await searchParams).order);
+  const order = orderId ? await findOrderForUser(user.id, orderId) : null;
   if (!order) notFound();
   if (!canPay(order)) {
     return (
@@ -33,7 +35,7 @@ export default async function PaymentCancelledPage({ searchParams }: { searchPar
         <p>
           <strong>{order.planName}</strong> — {formatMoney(order.amountMinor, order.currency)}
         </p>
-        <PayOrder order={order} />
+        <PayOrder order={order} payByCardAction={payOrderByCard} payFromWalletAction={payOrderWithWallet} />
       </Card>
     </div>
   );

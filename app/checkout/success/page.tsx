@@ -7,6 +7,7 @@ import { CheckoutPurpose } from "@/lib/generated/prisma/client";
 import { canPay } from "@/lib/orders/lifecycle";
 import { formatMoney } from "@/lib/money";
 import { findOrderForUser } from "@/lib/orders/orders";
+import { recordIdFrom } from "@/lib/validation";
 
 export const metadata = { title: "Order payment" };
 
@@ -20,7 +21,7 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
   // Stripe's redirect can beat its webhook: fulfilling here means the customer never waits on it.
   const session = sessionId ? await checkoutForSuccessPage(CheckoutPurpose.ORDER, sessionId, user.id) : null;
   if (sessionId && !session) notFound();
-  const orderId = session ? session.orderId : typeof params.order === "string" ? params.order : null;
+  const orderId = session ? session.orderId : recordIdFrom(params.order);
   const order = orderId ? await findOrderForUser(user.id, orderId) : null;
   if (!order) notFound();
   const amount = formatMoney(order.amountMinor, order.currency);

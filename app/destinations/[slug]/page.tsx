@@ -1,10 +1,12 @@
 import { notFound } from "next/navigation";
 import { startPurchase } from "@/app/orders/actions";
+import { orderErrorMessage } from "@/app/orders/errors";
 import { PlanTable } from "@/components/catalog/plan-table";
 import { Alert, Button } from "@/components/ui";
 import { getDestinationWithPlans } from "@/lib/catalog/queries";
 import { formatMoney } from "@/lib/money";
 import { providerById } from "@/lib/providers/registry";
+import { recordIdFrom } from "@/lib/validation";
 
 /** The quantity picker offers up to this many, within the provider's own limit. */
 const QUANTITY_CHOICES = 10;
@@ -14,19 +16,19 @@ export default async function DestinationPage({
   searchParams,
 }: {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<{ unavailable?: string; quantity?: string }>;
+  searchParams: Promise<{ error?: string | string[] }>;
 }) {
-  const destination = await getDestinationWithPlans((await params).slug);
+  const slug = recordIdFrom((await params).slug);
+  const destination = slug ? await getDestinationWithPlans(slug) : null;
   if (!destination) notFound();
-  const { unavailable, quantity } = await searchParams;
+  const error = orderErrorMessage((await searchParams).error);
   return (
     <div className="space-y-6">
       <div>
         <p className="text-sm uppercase tracking-wide text-slate-500">{destination.kind === "REGION" ? "Region" : "Country"}</p>
         <h1 className="text-3xl font-bold">{destination.name}</h1>
       </div>
-      {unavailable && <Alert tone="warning">That plan is no longer available. Please choose another one.</Alert>}
-      {quantity && <Alert tone="warning">Choose a quantity this plan allows.</Alert>}
+      {error && <Alert tone="warning">{error}</Alert>}
       <PlanTable
         caption={`Data plans for ${destination.name}`}
         plans={destination.plans}

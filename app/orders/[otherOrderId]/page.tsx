@@ -1,10 +1,13 @@
 import Link from "next/link";
+import { cancelOrderAction, cancelUnpaidOrderAction } from "@/app/orders/actions";
 import { notFound } from "next/navigation";
+import { payOrderByCard, payOrderWithWallet } from "@/app/checkout/actions";
 import { PayOrder } from "@/components/billing/pay-order";
 import { AutoRefresh } from "@/components/orders/auto-refresh";
-import { CancelOrderForm } from "@/components/orders/cancel-order-form";
+import { CancelOrderForm, CancelUnpaidOrderForm } from "@/components/orders/cancel-order-form";
 import { EsimInstall } from "@/components/orders/esim-install";
 import { OrderStatusBadge } from "@/components/orders/order-status";
+import { RefundNotices } from "@/components/orders/refund-notices";
 import { Alert, ButtonLink, Card } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { formatData, formatDays } from "@/lib/format";
@@ -12,6 +15,7 @@ import { formatMoney } from "@/lib/money";
 import { usageFor } from "@/lib/orders/after-sale";
 import { canCancel, canPay, hasDeliveredEsims, isSettingUp } from "@/lib/orders/lifecycle";
 import { findOrderForUser, orderDeliveringEsim } from "@/lib/orders/orders";
+import { recordIdFrom } from "@/lib/validation";
 
 export const metadata = { title: "Order" };
 
@@ -22,7 +26,8 @@ export default async function OrderPage({
   params: Promise<{ otherOrderId: string }>;
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  const { otherOrderId } = await params;
+  const otherOrderId = recordIdFrom((await params).otherOrderId);
+  if (!otherOrderId) notFound();
   const user = await requireUser(`/orders/${otherOrderId}`);
   const order = await findOrderForUser(user.id, otherOrderId);
   if (!order) notFound();
@@ -49,22 +54,33 @@ export default async function OrderPage({
       </p>
       {query.cancelled && <Alert tone="success">Your order was cancelled and refunded.</Alert>}
       {order.status === "CANCEL_PENDING" && (
-        <Alert tone="info" title="Cancellation pending">
-          The network is processing your cancellation. Your refund follows as soon as it confirms; nothing more is needed from you.
-        </Alert>
+        <>
+          {/* Each refresh also reads usage from the provider, so it asks less often than while setting up. */}
+          <AutoRefresh everyMs={5000} />
+          <Alert tone="info" title="Cancellation pending">
+            The network is processing your cancellation. Your refund follows as soon as it confirms; nothing more is needed from you. This page updates by itself.
+          </Alert>
+        </>
       )}
 
+      {order.status === "EXPIRED" && (
+        <Alert tone="info" title="This order expired">
+          It was not paid in time, so nothing was charged. Plans and prices may have changed: please start a new order.
+        </Alert>
+      )}
+      {order.status === "CANCELLED" && <Alert tone="info">You cancelled this order before paying. Nothing was charged.</Alert>}
       {canPay(order) && (
         <Card className="space-y-4">
           <h2 className="text-lg font-semibold">Pay for your eSIM</h2>
-          <PayOrder order={order} />
+          <PayOrder order={order} payByCardAction={payOrderByCard} payFromWalletAction={payOrderWithWallet} />
+          <CancelUnpaidOrderForm otherOrderId={order.otherOrderId} action={cancelUnpaidOrderAction} />
         </Card>
       )}
       {settingUp && (
         <>
           <AutoRefresh />
           <Alert tone="info" title="Payment received">
-            We’re setting up your eSIM with the network. This page updates by itself in a few seconds.
+            We’re setting up your eSIM with the network. This page updates by itself as soon as it is ready, usually within seconds.
           </Alert>
         </>
       )}
@@ -83,16 +99,7 @@ export default async function OrderPage({
           The network did not deliver your eSIM yet. Our team has been alerted and will deliver it or refund you in full.
         </Alert>
       )}
-      {order.refund?.status === "SUCCEEDED" && (
-        <Alert tone="info" title="Refunded">
-          {formatMoney(order.refund.amountMinor, order.refund.currency)} went back to your {order.refund.method === "WALLET" ? "wallet" : "card"}.
-        </Alert>
-      )}
-      {order.refund && order.refund.status !== "SUCCEEDED" && (
-        <Alert tone="info" title="Refund pending">
-          Your refund of {formatMoney(order.refund.amountMinor, order.refund.currency)} is on its way back to your card. We’ll keep trying until your bank confirms it.
-        </Alert>
-      )}
+      <RefundNotices refunds={order.refunds} />
       {renewedFrom && (
         <Alert tone="success" title="Data added">
           Your top-up is on eSIM {order.renewsIccid}; nothing new to install.{" "}
@@ -113,7 +120,7 @@ export default async function OrderPage({
                 Add more data
               </ButtonLink>
             )}
-            {cancellable && <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} />}
+            {cancellable && <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} action={cancelOrderAction} />}
           </div>
         </>
       )}

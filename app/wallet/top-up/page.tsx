@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { startTopUp } from "@/app/wallet/actions";
 import { TopUpForm } from "@/components/wallet/top-up-form";
 import { Card } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
@@ -21,7 +22,7 @@ export default async function TopUpPage() {
       </p>
       <Card>
         {/* One key per visit to this page: submitting the same form twice opens one checkout, not two. */}
-        <TopUpForm limits={limits} fee={fee} requestKey={randomUUID()} />
+        <TopUpForm limits={limits} fee={fee} requestKey={randomUUID()} action={startTopUp} />
       </Card>
     </div>
   );
