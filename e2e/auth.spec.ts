@@ -41,7 +41,9 @@ test("password sign-in waits for the address to be confirmed, and the link can b
   await expect(page).toHaveURL(/\/account$/);
 });
 
-test("an email registered by someone else goes to its owner at their first email-link sign-in, and the registrant's password stops working", async ({ page }) => {
+test("an email registered by someone else goes to its owner at their first email-link sign-in, and the registrant's password stops working", async ({
+  page,
+}) => {
   const owner = newCustomer();
   const registrant = { ...owner, name: "Not The Owner", password: "registrants-own-password" };
   await register(page, registrant);
@@ -117,7 +119,10 @@ test("repeated wrong passwords are rate limited", async ({ page }) => {
   await expect(alertIn(page)).toContainText("Too many sign-in attempts");
 });
 
-test("40 parallel wrong passwords for one email, each claiming its own X-Forwarded-For, get at most 5 “invalid credentials” answers", async ({ page, request }) => {
+test("40 parallel wrong passwords for one email, each claiming its own X-Forwarded-For, get at most 5 “invalid credentials” answers", async ({
+  page,
+  request,
+}) => {
   const customer = newCustomer();
   await signUp(page, customer);
   await signOut(page);

@@ -74,7 +74,12 @@ export async function latestEmailTo(to: string, subject?: string, timeoutMs = 10
 }
 
 /** Waits until at least `count` demo-mode emails to `to` (with `subject`, if given) are in the outbox; newest first. */
-export async function emailsTo(to: string, subject: string | undefined, count: number, timeoutMs = 10_000): Promise<{ subject: string; text: string }[]> {
+export async function emailsTo(
+  to: string,
+  subject: string | undefined,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<{ subject: string; text: string }[]> {
   const dir = path.join(E2E.dataDir, "outbox");
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -32,8 +32,31 @@ function encodedText(known: string[]): fc.Arbitrary<string> {
     { weight: 3, arbitrary: fc.string({ unit: "grapheme", maxLength: 30 }).map(encodeURIComponent) },
     { weight: 2, arbitrary: fc.constantFrom(...known) },
     // Raw bytes: invalid UTF-8, overlong forms, NUL and other controls.
-    { weight: 2, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("")) },
-    { weight: 2, arbitrary: fc.constantFrom("%ff", "%c0%af", "%00", "a%00b", "%", "%zz", "%e2%82", "%ed%a0%80", "..", "%2e%2e", "%2f", "%5c", "~", "%20") },
+    {
+      weight: 2,
+      arbitrary: fc
+        .uint8Array({ minLength: 1, maxLength: 8 })
+        .map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("")),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        "%ff",
+        "%c0%af",
+        "%00",
+        "a%00b",
+        "%",
+        "%zz",
+        "%e2%82",
+        "%ed%a0%80",
+        "..",
+        "%2e%2e",
+        "%2f",
+        "%5c",
+        "~",
+        "%20",
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 20 }).map(encodeURIComponent) },
     { weight: 1, arbitrary: fc.integer({ min: 300, max: 6_000 }).map((n) => "x".repeat(n)) },
   );
@@ -47,7 +70,23 @@ function fieldText(known: string[]): fc.Arbitrary<string> {
     { weight: 2, arbitrary: fc.constantFrom(...known) },
     {
       weight: 2,
-      arbitrary: fc.constantFrom("\u0000", "a\u0000b", "-1", "0", "1e309", "NaN", "12.99", "-12.50", "99999999999", "true", " ", "//evil.test", "/\\evil.test", "<script>alert(1)</script>", "' OR 1=1 --"),
+      arbitrary: fc.constantFrom(
+        "\u0000",
+        "a\u0000b",
+        "-1",
+        "0",
+        "1e309",
+        "NaN",
+        "12.99",
+        "-12.50",
+        "99999999999",
+        "true",
+        " ",
+        "//evil.test",
+        "/\\evil.test",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+      ),
     },
     { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 20 }) },
     { weight: 1, arbitrary: fc.emailAddress() },
@@ -96,7 +135,14 @@ function actionArbitrary(action: ActionTarget, allFields: string[], known: strin
     { weight: 9, arbitrary: fieldText(known) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((file) => ({ file })) },
   );
-  const own = fc.tuple(...action.fields.map((name) => fc.option(value.map((v) => [name, v] as [string, FieldValue]), { freq: 7, nil: null })));
+  const own = fc.tuple(
+    ...action.fields.map((name) =>
+      fc.option(
+        value.map((v) => [name, v] as [string, FieldValue]),
+        { freq: 7, nil: null },
+      ),
+    ),
+  );
   const extra = fc.array(fc.tuple(fc.constantFrom(...allFields), value), { maxLength: 2 });
   const stateCount = action.params.filter((p) => p === "state").length;
   return fc.record({
@@ -155,16 +201,20 @@ function answersError(result: unknown): boolean {
 test("no input gives a 5xx, and no rejected request changes a row", async ({ browser, baseURL }) => {
   test.setTimeout(240_000);
   const base = baseURL!;
-  const rows = await RowWatcher.connect(process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${E2E.databasePort}/postgres?sslmode=disable`);
+  const rows = await RowWatcher.connect(
+    process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${E2E.databasePort}/postgres?sslmode=disable`,
+  );
 
   // A customer with an order of their own, and the admin, signed in through the browser like anyone else.
   const customerContext = await browser.newContext({ baseURL: base });
   const customerPage = await customerContext.newPage();
   const customer = newCustomer();
   await signUp(customerPage, customer);
-  const plan = (await rows.query<{ id: string; slug: string }>(
-    `SELECT id, "destinationSlug" AS slug FROM "Plan" WHERE active AND "destinationSlug" <> 'japan' ORDER BY "destinationSlug", id LIMIT 1`,
-  ))[0]!;
+  const plan = (
+    await rows.query<{ id: string; slug: string }>(
+      `SELECT id, "destinationSlug" AS slug FROM "Plan" WHERE active AND "destinationSlug" <> 'japan' ORDER BY "destinationSlug", id LIMIT 1`,
+    )
+  )[0]!;
   await customerPage.goto(`/destinations/${plan.slug}`);
   await customerPage.getByRole("button", { name: /^Buy / }).first().click();
   await expect(customerPage).toHaveURL(/\/orders\/RS\d{8}-[0-9A-F]{10}$/);
@@ -202,7 +252,10 @@ test("no input gives a 5xx, and no rejected request changes a row", async ({ bro
       const text = await res.text();
       status = res.status;
       const redirect = res.headers.get("x-action-redirect") ?? (status >= 300 && status < 400 ? res.headers.get("location") : null);
-      rejected = (status >= 400 && status < 500) || isRejectingRedirect(redirect) || ("next-action" in init.headers && answersError(actionResult(text)));
+      rejected =
+        (status >= 400 && status < 500) ||
+        isRejectingRedirect(redirect) ||
+        ("next-action" in init.headers && answersError(actionResult(text)));
     } catch {
       // No answer at all counts with the 5xx.
     }
@@ -211,7 +264,9 @@ test("no input gives a 5xx, and no rejected request changes a row", async ({ bro
     if (status === 0 || status >= 500) stats.fiveXX += 1;
     if (rejected && rowsChanged > 0) {
       stats.rowsChangedByRejected += rowsChanged;
-      rejectedWrites.push(`${init.method ?? "GET"} ${url.slice(0, 200)} answered ${status} and changed ${[...change.rows].map(([t, n]) => `${t}: ${n}`).join(", ")}`);
+      rejectedWrites.push(
+        `${init.method ?? "GET"} ${url.slice(0, 200)} answered ${status} and changed ${[...change.rows].map(([t, n]) => `${t}: ${n}`).join(", ")}`,
+      );
     }
     // What an accepted write set going (a job, an email) finishes before the next request is measured.
     if (!rejected && change.wrote) await rows.quiesce();
@@ -239,19 +294,30 @@ test("no input gives a 5xx, and no rejected request changes a row", async ({ bro
           fc.string({ unit: "binary-ascii", maxLength: 200 }),
           async (path, query, contentType, body) =>
             acceptable(
-              await send(`${base}${path}${query}`, method === "GET" ? { headers: headers() } : { method, headers: headers({ origin: base, "content-type": contentType }), body }),
+              await send(
+                `${base}${path}${query}`,
+                method === "GET"
+                  ? { headers: headers() }
+                  : { method, headers: headers({ origin: base, "content-type": contentType }), body },
+              ),
             ),
         );
         await check(`${role} ${method} ${route.file}`, property, ROUTE_RUNS);
       }
     }
     for (const action of actions) {
-      const property = fc.asyncProperty(pathArbitrary(action.page, fc.constantFrom(orderId, customerId, plan.slug)), actionArbitrary(action, allFields, known), async (page, call) => {
-        const body = actionBody(action, call);
-        const origin = call.crossSite ? "http://evil.test" : base;
-        const contentType: Record<string, string> = typeof body === "string" ? { "content-type": "text/plain;charset=UTF-8" } : {};
-        return acceptable(await send(`${base}${page}`, { method: "POST", headers: headers({ "next-action": action.id, origin, ...contentType }), body }));
-      });
+      const property = fc.asyncProperty(
+        pathArbitrary(action.page, fc.constantFrom(orderId, customerId, plan.slug)),
+        actionArbitrary(action, allFields, known),
+        async (page, call) => {
+          const body = actionBody(action, call);
+          const origin = call.crossSite ? "http://evil.test" : base;
+          const contentType: Record<string, string> = typeof body === "string" ? { "content-type": "text/plain;charset=UTF-8" } : {};
+          return acceptable(
+            await send(`${base}${page}`, { method: "POST", headers: headers({ "next-action": action.id, origin, ...contentType }), body }),
+          );
+        },
+      );
       // An action that reads no form has no input worth varying (its previous state is ignored): one run each.
       await check(`${role} ${action.name}`, property, action.params.includes("form") ? ACTION_RUNS : 1);
     }
@@ -259,6 +325,8 @@ test("no input gives a 5xx, and no rejected request changes a row", async ({ bro
   await rows.close();
 
   console.log(`fuzz: ${stats.requests} requests, ${stats.fiveXX} 5xx, ${stats.rowsChangedByRejected} rows changed by rejected requests`);
-  console.log(`fuzz: ${routes.length} routes and ${actions.length} server actions from app/, 3 roles, seed ${SEED} (set FUZZ_SEED to repeat)`);
+  console.log(
+    `fuzz: ${routes.length} routes and ${actions.length} server actions from app/, 3 roles, seed ${SEED} (set FUZZ_SEED to repeat)`,
+  );
   expect(failures, `counterexamples: a 5xx, no answer, or rows changed by a rejected request ${rejectedWrites.join("; ")}`).toEqual([]);
 });

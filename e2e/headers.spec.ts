@@ -12,7 +12,12 @@ type Policy = "nonce" | "no-nonce";
 
 /** The directives of a Content Security Policy, by name. */
 function directives(csp: string | undefined): Record<string, string> {
-  return Object.fromEntries((csp ?? "").split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(" ")]));
+  return Object.fromEntries(
+    (csp ?? "")
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values.join(" ")]),
+  );
 }
 
 async function expectSecurityHeaders(request: APIRequestContext, path: string, policy: Policy, status: number): Promise<string | null> {
@@ -56,7 +61,13 @@ async function startOrder(page: Page): Promise<string> {
   return new URL(page.url()).pathname.split("/").pop()!;
 }
 
-test("every kind of response carries the security headers, with a fresh nonce where pages render per request", async ({ page, customer: _signedIn, browser, playwright, baseURL }) => {
+test("every kind of response carries the security headers, with a fresh nonce where pages render per request", async ({
+  page,
+  customer: _signedIn,
+  browser,
+  playwright,
+  baseURL,
+}) => {
   const orderId = await startOrder(page);
   const anonymous = await playwright.request.newContext({ baseURL });
   const visitorPages: [string, Policy, number][] = [
@@ -87,7 +98,8 @@ test("every kind of response carries the security headers, with a fresh nonce wh
 
   const admin = await (await browser.newContext({ baseURL })).newPage();
   await signInWithPassword(admin, E2E.adminEmail, E2E.adminPassword);
-  for (const path of ["/admin", "/admin/orders", "/admin/wallets", "/admin/catalog?q=Japan"]) await expectSecurityHeaders(admin.request, path, "nonce", 200);
+  for (const path of ["/admin", "/admin/orders", "/admin/wallets", "/admin/catalog?q=Japan"])
+    await expectSecurityHeaders(admin.request, path, "nonce", 200);
 });
 
 /** Records CSP violations in the page, from before any of its scripts run. */
@@ -98,7 +110,9 @@ async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
   });
   await page.addInitScript(() => {
     const seen: string[] = ((window as unknown as { __violations: string[] }).__violations = []);
-    document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} blocked ${e.blockedURI} on ${location.pathname}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      seen.push(`${e.violatedDirective} blocked ${e.blockedURI} on ${location.pathname}`),
+    );
   });
   return async () => [...console, ...(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations))];
 }
@@ -108,10 +122,18 @@ async function navigatesInPlace(page: Page, link: ReturnType<Page["getByRole"]>,
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
   await link.click();
   await expect(page).toHaveURL(url);
-  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), `${url} loaded as a new document: the page did not hydrate`).toBe(true);
+  expect(
+    await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    `${url} loaded as a new document: the page did not hydrate`,
+  ).toBe(true);
 }
 
-test("pages hydrate and work under the policy, with no violation, and cannot be framed", async ({ page, customer: _signedIn, browser, baseURL }) => {
+test("pages hydrate and work under the policy, with no violation, and cannot be framed", async ({
+  page,
+  customer: _signedIn,
+  browser,
+  baseURL,
+}) => {
   const violations = await watchViolations(page);
   // Catalog pages (the prerenderable policy).
   await page.goto("/");

@@ -58,7 +58,9 @@ test("a customer buys a plan by card and gets the QR code, LPA, iOS link and PDF
 test("a customer pays from the wallet, cancels the unused eSIM and gets the money back", async ({ page, customer: _signedIn }) => {
   await topUpWallet(page, "60");
   // A plan whose policy allows cancellation (no "Non-refundable" badge).
-  await buyPlan(page, "japan", (rows) => rows.filter({ has: page.getByRole("button", { name: /^Buy / }) }).filter({ hasNotText: "Non-refundable" }));
+  await buyPlan(page, "japan", (rows) =>
+    rows.filter({ has: page.getByRole("button", { name: /^Buy / }) }).filter({ hasNotText: "Non-refundable" }),
+  );
   await page.getByRole("button", { name: /from wallet$/ }).click();
   await expect(page.getByText("Paid from your wallet")).toBeVisible();
   await page.getByRole("link", { name: "View your order" }).click();
@@ -89,7 +91,11 @@ async function payByCard(page: Page) {
 test("a customer buys two MeiSIM eSIMs in one order and gets each one's QR code and LPA", async ({ page, customer: _signedIn }) => {
   await page.goto("/destinations/japan");
   // MeiSIM's plans are the ones whose title the store composes as "<destination> <data>, <days>".
-  const row = page.getByRole("table").getByRole("row").filter({ hasText: /Japan \d+ GB, \d+ days/ }).first();
+  const row = page
+    .getByRole("table")
+    .getByRole("row")
+    .filter({ hasText: /Japan \d+ GB, \d+ days/ })
+    .first();
   await row.getByLabel(/^Number of eSIMs/).selectOption("2");
   await row.getByRole("button", { name: /^Buy / }).click();
   await expect(page.getByRole("heading", { name: "Pay for your eSIM" })).toBeVisible();
@@ -105,7 +111,10 @@ test("a customer buys two MeiSIM eSIMs in one order and gets each one's QR code 
   await expect(page.getByLabel("Data usage").first()).toContainText("Status:");
 });
 
-test("a customer adds data to a renewable MIOeSIM eSIM and it stays on the order that delivered it", async ({ page, customer: _signedIn }) => {
+test("a customer adds data to a renewable MIOeSIM eSIM and it stays on the order that delivered it", async ({
+  page,
+  customer: _signedIn,
+}) => {
   await page.goto("/destinations/japan");
   const row = page.getByRole("table").getByRole("row").filter({ hasText: "Top-up available" }).first();
   await row.getByRole("button", { name: /^Buy / }).click();
@@ -115,7 +124,10 @@ test("a customer adds data to a renewable MIOeSIM eSIM and it stays on the order
 
   await page.getByRole("link", { name: "Add more data" }).click();
   await expect(page.getByRole("table", { name: "Plans that can renew this eSIM" })).toBeVisible();
-  await page.getByRole("button", { name: /^Renew with / }).first().click();
+  await page
+    .getByRole("button", { name: /^Renew with / })
+    .first()
+    .click();
   await payByCard(page);
 
   await expect(page.getByText("Data added")).toBeVisible({ timeout: 30_000 });

@@ -19,7 +19,11 @@ test("an admin runs reconciliation, sees an order MeiSIM placed but whose answer
 
   await page.goto("/destinations/japan");
   // MeiSIM's plans are the ones whose title the store composes as "<destination> <data>, <days>".
-  const plan = page.getByRole("table").getByRole("row").filter({ hasText: /Japan \d+ GB, \d+ days/ }).first();
+  const plan = page
+    .getByRole("table")
+    .getByRole("row")
+    .filter({ hasText: /Japan \d+ GB, \d+ days/ })
+    .first();
   await plan.getByRole("button", { name: /^Buy / }).click();
   await expect(page).toHaveURL(/\/orders\/RS\d{8}-[0-9A-F]{10}$/);
   const otherOrderId = new URL(page.url()).pathname.split("/").pop()!;
@@ -43,10 +47,15 @@ test("an admin runs reconciliation, sees an order MeiSIM placed but whose answer
   await expect(page.getByRole("list", { name: "Providers in the last run" })).toContainText("MIOeSIM Cannot be asked");
   await open.getByRole("button", { name: "Cancel at MeiSIM and refund" }).click();
 
-  const settled = page.getByRole("table", { name: "Fixed and dismissed findings, newest first" }).getByRole("row").filter({ hasText: otherOrderId });
+  const settled = page
+    .getByRole("table", { name: "Fixed and dismissed findings, newest first" })
+    .getByRole("row")
+    .filter({ hasText: otherOrderId });
   await expect(settled).toContainText("Fixed");
   await expect(settled).toContainText(E2E.adminEmail);
-  await expect(page.getByRole("table", { name: "Open findings, newest first" }).getByRole("row").filter({ hasText: otherOrderId })).toHaveCount(0);
+  await expect(
+    page.getByRole("table", { name: "Open findings, newest first" }).getByRole("row").filter({ hasText: otherOrderId }),
+  ).toHaveCount(0);
 
   // MeiSIM's own records: one order for this order's eSIM, ever, now revoked.
   const history = await request.get(`${MEISIM_URL}/api/v1/orders`, { headers: { "x-dealer-key": MEISIM_DEMO_ACCOUNT.dealerKey } });
@@ -56,5 +65,7 @@ test("an admin runs reconciliation, sees an order MeiSIM placed but whose answer
   expect(upstream).toEqual([expect.objectContaining({ customer_reference: `${otherOrderId}-1`, status: "revoked" })]);
 
   await page.goto(`/admin/orders?q=${otherOrderId}`);
-  await expect(page.getByRole("table", { name: "Orders, newest first" }).getByRole("row").filter({ hasText: otherOrderId })).toContainText(/Refund/);
+  await expect(page.getByRole("table", { name: "Orders, newest first" }).getByRole("row").filter({ hasText: otherOrderId })).toContainText(
+    /Refund/,
+  );
 });

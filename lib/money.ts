@@ -15,7 +15,10 @@ export function formatMoney(amountMinor: number, currency: string): string {
  */
 export function parseMoneyInput(text: string, currency: string): number | null {
   const digits = fractionDigitsOf(currency);
-  const cleaned = text.trim().replace(/^[$€£]/, "").replace(/,(?=\d{3}(\D|$))/g, "");
+  const cleaned = text
+    .trim()
+    .replace(/^[$€£]/, "")
+    .replace(/,(?=\d{3}(\D|$))/g, "");
   const match = /^(\d{1,9})(?:\.(\d*))?$/.exec(cleaned);
   if (!match) return null;
   const [, whole = "0", frac = ""] = match;

@@ -19,7 +19,17 @@ export function isCleanText(value: string, { multiline = false }: { multiline?: 
 }
 
 /** A free-text form field: trimmed, between `min` and `max` characters, clean (see isCleanText). */
-export function textField({ min = 0, max, multiline = false, label = "This field" }: { min?: number; max: number; multiline?: boolean; label?: string }) {
+export function textField({
+  min = 0,
+  max,
+  multiline = false,
+  label = "This field",
+}: {
+  min?: number;
+  max: number;
+  multiline?: boolean;
+  label?: string;
+}) {
   return z
     .string({ error: `${label} is missing.` })
     .trim()

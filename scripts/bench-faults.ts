@@ -79,7 +79,9 @@ async function main() {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const response = await handleWebhook(new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) }));
+    const response = await handleWebhook(
+      new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) }),
+    );
     res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -87,7 +89,15 @@ async function main() {
     webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/webhooks/stripe`,
     webhookSecret: WEBHOOK_SECRET,
     webhookRetryDelaysMs: [200, 1_000],
-    logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+    logger: {
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      child() {
+        return this;
+      },
+    },
   });
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-faults-"));
@@ -123,7 +133,21 @@ async function main() {
   await db().destination.create({ data: { slug: "japan", name: "Japan", kind: "COUNTRY", countryCodes: ["JP"] } });
   const plan = (provider: string, planRef: string) =>
     db().plan.create({
-      data: { provider, planRef, destinationSlug: "japan", name: `Japan ${planRef}`, dataMb: 1024, days: 7, wholesaleMinor: 449, priceMinor: 699, currency: "USD", renewable: false, dayPass: false, cancellable: false, syncedAt: new Date() },
+      data: {
+        provider,
+        planRef,
+        destinationSlug: "japan",
+        name: `Japan ${planRef}`,
+        dataMb: 1024,
+        days: 7,
+        wholesaleMinor: 449,
+        priceMinor: 699,
+        currency: "USD",
+        renewable: false,
+        dayPass: false,
+        cancellable: false,
+        syncedAt: new Date(),
+      },
     });
   const [mioPlan, meiPlan] = await Promise.all([plan("mioesim", "26:261"), plan("meisim", "esim_1gb_7days_jp")]);
   const admin = await db().user.create({ data: { email: "admin@bench.test", role: "ADMIN" } });
@@ -162,7 +186,9 @@ async function main() {
           // The customer is back on the success page before Stripe's webhook, which then arrives three times.
           await fake.completeSession(checkout.sessionId, { webhook: false });
           await fulfilOrderCheckout(checkout.sessionId, { ownerId: customer.id });
-          const completed = fake.events("checkout.session.completed").find((e) => (e.data.object as { id: string }).id === checkout.sessionId);
+          const completed = fake
+            .events("checkout.session.completed")
+            .find((e) => (e.data.object as { id: string }).id === checkout.sessionId);
           if (completed) await fake.redeliver(completed.id, 3);
         }
         return;
@@ -181,18 +207,26 @@ async function main() {
   );
   const paidAllMs = performance.now() - started;
 
-  const unsettled = async () => (await db().order.findMany({ where: { otherOrderId: { in: ids } }, select: { status: true, reviewReason: true } })).filter((o) => !isSettled(o)).length;
+  const unsettled = async () =>
+    (await db().order.findMany({ where: { otherOrderId: { in: ids } }, select: { status: true, reviewReason: true } })).filter(
+      (o) => !isSettled(o),
+    ).length;
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   while ((await unsettled()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
   const runMs = performance.now() - started;
 
-  const orders = await db().order.findMany({ where: { otherOrderId: { in: ids } }, include: { refunds: { where: { status: "SUCCEEDED" } } } });
+  const orders = await db().order.findMany({
+    where: { otherOrderId: { in: ids } },
+    include: { refunds: { where: { status: "SUCCEEDED" } } },
+  });
   let duplicates = 0;
   for (const order of orders) {
     if (order.provider === "mioesim") duplicates += Math.max(0, mioesim.state.ordersTagged(order.otherOrderId) - 1);
     else {
       const refs = new Map<string, number>();
-      for (const row of meisim.state.orders) if (row.customerReference?.startsWith(`${order.otherOrderId}-`)) refs.set(row.customerReference, (refs.get(row.customerReference) ?? 0) + 1);
+      for (const row of meisim.state.orders)
+        if (row.customerReference?.startsWith(`${order.otherOrderId}-`))
+          refs.set(row.customerReference, (refs.get(row.customerReference) ?? 0) + 1);
       for (const count of refs.values()) duplicates += Math.max(0, count - 1);
     }
   }
@@ -203,13 +237,23 @@ async function main() {
   const byStatus: Record<string, number> = {};
   for (const o of orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
 
-  const summary = { engine: ENGINE, orders: orders.length, duplicates, unmatchedPayments: unmatched, nonFinal, byStatus, paidAllMs: Math.round(paidAllMs), runMs: Math.round(runMs) };
+  const summary = {
+    engine: ENGINE,
+    orders: orders.length,
+    duplicates,
+    unmatchedPayments: unmatched,
+    nonFinal,
+    byStatus,
+    paidAllMs: Math.round(paidAllMs),
+    runMs: Math.round(runMs),
+  };
   console.log(`\nfault benchmark, ${ENGINE}, ${orders.length} orders`);
   console.log(`  duplicate upstream orders          ${duplicates}`);
   console.log(`  payments neither delivered nor refunded  ${unmatched}`);
   console.log(`  orders left non-final              ${nonFinal}`);
   console.log(`  by status                          ${JSON.stringify(byStatus)}`);
-  for (const o of orders.filter((o) => !delivered.has(o.status))) console.log(`  ${o.status}: ${o.otherOrderId} (${o.provider}): ${o.reviewReason ?? o.failureReason}`);
+  for (const o of orders.filter((o) => !delivered.has(o.status)))
+    console.log(`  ${o.status}: ${o.otherOrderId} (${o.provider}): ${o.reviewReason ?? o.failureReason}`);
   console.log(`  run time                           ${(runMs / 1000).toFixed(1)} s (payments done at ${(paidAllMs / 1000).toFixed(1)} s)`);
   console.log(JSON.stringify({ benchFaults: summary }));
 

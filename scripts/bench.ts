@@ -44,8 +44,16 @@ async function main() {
 
   console.log(`node ${process.version}, embedded PGlite, simulators on loopback\n`);
   for (const provider of allProviders()) {
-    await timed(`catalog sync: ${provider.displayName}`, () => syncCatalog(provider, { markupPercent: 35 }), (r, ms) => `${r.plans} plans, ${(r.plans / (ms / 1000)).toFixed(0)} plans/s`);
-    await timed(`catalog re-sync (no changes): ${provider.displayName}`, () => syncCatalog(provider, { markupPercent: 35 }), (r) => `${r.plans} plans`);
+    await timed(
+      `catalog sync: ${provider.displayName}`,
+      () => syncCatalog(provider, { markupPercent: 35 }),
+      (r, ms) => `${r.plans} plans, ${(r.plans / (ms / 1000)).toFixed(0)} plans/s`,
+    );
+    await timed(
+      `catalog re-sync (no changes): ${provider.displayName}`,
+      () => syncCatalog(provider, { markupPercent: 35 }),
+      (r) => `${r.plans} plans`,
+    );
   }
 
   // 250 eSIMs ordered from the MIOeSIM simulator, then one usage query for all of them.
@@ -54,17 +62,32 @@ async function main() {
   const iccids: string[] = [];
   for (let i = 0; i < 25; i++) {
     const otherOrderId = `BENCH-${randomUUID()}`;
-    const order = await mio.placeOrder({ planRef: plan.planRef, otherOrderId, itemIds: Array.from({ length: 10 }, (_, n) => `${otherOrderId}-${n + 1}`) });
+    const order = await mio.placeOrder({
+      planRef: plan.planRef,
+      otherOrderId,
+      itemIds: Array.from({ length: 10 }, (_, n) => `${otherOrderId}-${n + 1}`),
+    });
     iccids.push(...order.esims.map((e) => e.iccid));
   }
   const before = mioesim.sim.requestLog.length;
-  await timed(`usage query: ${iccids.length} ICCIDs (MIOeSIM)`, () => mio.getUsage(iccids), (r) => `${r.length} results in ${mioesim.sim.requestLog.length - before} requests`);
+  await timed(
+    `usage query: ${iccids.length} ICCIDs (MIOeSIM)`,
+    () => mio.getUsage(iccids),
+    (r) => `${r.length} results in ${mioesim.sim.requestLog.length - before} requests`,
+  );
 
   // Concurrent spending: 50 debits of $1 against $20, on one pooled connection.
   const user = await db().user.create({ data: { email: `bench-${randomUUID()}@example.test` } });
   await db().$transaction(async (tx) => {
     await lockWallet(tx, user.id);
-    await postWalletEntry(tx, { userId: user.id, kind: WalletEntryKind.ADJUSTMENT, amountMinor: 2000, currency: "USD", description: "bench funds", reason: "bench" });
+    await postWalletEntry(tx, {
+      userId: user.id,
+      kind: WalletEntryKind.ADJUSTMENT,
+      amountMinor: 2000,
+      currency: "USD",
+      description: "bench funds",
+      reason: "bench",
+    });
   }, LEDGER_TRANSACTION);
   await timed(
     "wallet: 50 concurrent $1 spends against $20",
@@ -73,11 +96,19 @@ async function main() {
         Array.from({ length: 50 }, () =>
           db().$transaction(async (tx) => {
             await lockWallet(tx, user.id);
-            await postWalletEntry(tx, { userId: user.id, kind: WalletEntryKind.ADJUSTMENT, amountMinor: -100, currency: "USD", description: "bench spend", reason: "bench" });
+            await postWalletEntry(tx, {
+              userId: user.id,
+              kind: WalletEntryKind.ADJUSTMENT,
+              amountMinor: -100,
+              currency: "USD",
+              description: "bench spend",
+              reason: "bench",
+            });
           }, LEDGER_TRANSACTION),
         ),
       ),
-    (results) => `${results.filter((r) => r.status === "fulfilled").length} succeeded, ${results.filter((r) => r.status === "rejected").length} refused`,
+    (results) =>
+      `${results.filter((r) => r.status === "fulfilled").length} succeeded, ${results.filter((r) => r.status === "rejected").length} refused`,
   );
 
   const usage = process.memoryUsage();

@@ -74,7 +74,6 @@ async function waitForPort(url: string, timeoutMs = 30_000): Promise<void> {
   throw new Error(`Nothing listening at ${url} after ${timeoutMs} ms`);
 }
 
-
 /** Simulators run for each upstream whose base URL points at this machine. */
 async function startSimulators(e: Env): Promise<void> {
   const tsx = path.resolve("node_modules/.bin/tsx");
@@ -130,7 +129,9 @@ async function start() {
   process.on("SIGTERM", () => void shutdown(0));
 
   await migrateDatabase(databaseUrl).catch((err: Error & { stderr?: string }) =>
-    fail(`Database migration failed (${(err.stderr || err.message).trim().split("\n").pop()}). Check DATABASE_URL points at a reachable PostgreSQL server.`),
+    fail(
+      `Database migration failed (${(err.stderr || err.message).trim().split("\n").pop()}). Check DATABASE_URL points at a reachable PostgreSQL server.`,
+    ),
   );
   log.info("database migrated");
   await startSimulators(e);

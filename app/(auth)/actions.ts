@@ -34,12 +34,15 @@ export async function signInWithPassword(_prev: PasswordSignInState, form: FormD
 
 export async function signInWithEmailLink(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = EmailSchema.safeParse(form.get("email"));
-  if (!parsed.success) return { fieldErrors: { email: "Enter a valid email address." }, values: { email: String(form.get("email") ?? "") } };
+  if (!parsed.success)
+    return { fieldErrors: { email: "Enter a valid email address." }, values: { email: String(form.get("email") ?? "") } };
   try {
     await signIn("email", { email: parsed.data, redirectTo: safeCallbackPath(form.get("callbackUrl")) });
   } catch (err) {
-    if (err instanceof TooManyEmailLinks) return { error: "Too many sign-in links asked for. Wait 15 minutes and try again.", values: { email: parsed.data } };
-    if (err instanceof AuthError) return { error: "We couldn’t send the sign-in link. Try again in a minute.", values: { email: parsed.data } };
+    if (err instanceof TooManyEmailLinks)
+      return { error: "Too many sign-in links asked for. Wait 15 minutes and try again.", values: { email: parsed.data } };
+    if (err instanceof AuthError)
+      return { error: "We couldn’t send the sign-in link. Try again in a minute.", values: { email: parsed.data } };
     throw err;
   }
   return null;

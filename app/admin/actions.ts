@@ -27,7 +27,10 @@ export async function retryFulfilmentAction(form: FormData): Promise<void> {
 /** An admin action on one order that must say why. */
 function orderWithReason(form: FormData) {
   return z
-    .object({ otherOrderId: RecordId, reason: textField({ max: 300, label: "The reason" }).min(3, { error: "Give a reason (at least 3 characters)." }) })
+    .object({
+      otherOrderId: RecordId,
+      reason: textField({ max: 300, label: "The reason" }).min(3, { error: "Give a reason (at least 3 characters)." }),
+    })
     .safeParse({ otherOrderId: form.get("otherOrderId"), reason: form.get("reason") });
 }
 
@@ -70,7 +73,8 @@ export async function setPlanPriceAction(_prev: ActionState, form: FormData): Pr
   const planId = RecordId.safeParse(form.get("planId"));
   const price = parseMoneyInput(String(form.get("price") ?? ""), env().CURRENCY);
   if (!planId.success || price === null || price <= 0) return { error: "Enter a price like 12.99." };
-  if (!(await setPlanPrice(planId.data, price, admin.id, originFromHeaders(await headers())))) return { error: "That plan no longer exists. Reload the page." };
+  if (!(await setPlanPrice(planId.data, price, admin.id, originFromHeaders(await headers()))))
+    return { error: "That plan no longer exists. Reload the page." };
   revalidatePath("/admin/catalog");
   return { success: "Price saved." };
 }

@@ -11,7 +11,9 @@ import { RecordId } from "@/lib/validation";
 /** Reads the order reference, or says why the form is unusable. */
 function orderReferenceFrom(form: FormData): { otherOrderId: string } | { error: string } {
   const parsed = RecordId.safeParse(form.get("otherOrderId"));
-  return parsed.success ? { otherOrderId: parsed.data } : { error: "This payment form is missing its order. Reload the page and try again." };
+  return parsed.success
+    ? { otherOrderId: parsed.data }
+    : { error: "This payment form is missing its order. Reload the page and try again." };
 }
 
 /** Opens Stripe Checkout for the order (the amount is the order's own) and sends the browser there. */

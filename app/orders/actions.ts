@@ -64,7 +64,8 @@ export async function cancelUnpaidOrderAction(_prev: ActionState, form: FormData
   const orderId = RecordId.safeParse(form.get("otherOrderId"));
   if (!orderId.success) return { error: ORDER_ERRORS.form_invalid };
   const cancelled = await cancelUnpaidOrder(orderId.data, { userId: user.id }, originFromHeaders(await headers()));
-  if (!cancelled) return { error: "This order can no longer be cancelled: it was paid, or it expired. Reload the page to see where it stands." };
+  if (!cancelled)
+    return { error: "This order can no longer be cancelled: it was paid, or it expired. Reload the page to see where it stands." };
   redirect(`/orders/${orderId.data}`);
 }
 

@@ -37,8 +37,8 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
       )}
       {summary.heldAt && (
         <Alert tone="warning" title="Your wallet is on hold">
-          A top-up was refunded or disputed with your bank after its credit was used, so nothing can be spent from this wallet for now. Please contact
-          support to settle it.
+          A top-up was refunded or disputed with your bank after its credit was used, so nothing can be spent from this wallet for now.
+          Please contact support to settle it.
         </Alert>
       )}
       <Card aria-label="Wallet balance" className="flex flex-wrap items-center justify-between gap-4">
@@ -53,8 +53,8 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
           <ul className="list-disc pl-5">
             {summary.pendingTopUps.map((topUp) => (
               <li key={topUp.id}>
-                {formatMoney(topUp.creditMinor, summary.currency)} top-up from {topUp.createdAt.toISOString().slice(0, 10)}: pending until the payment
-                is confirmed.
+                {formatMoney(topUp.creditMinor, summary.currency)} top-up from {topUp.createdAt.toISOString().slice(0, 10)}: pending until
+                the payment is confirmed.
               </li>
             ))}
           </ul>

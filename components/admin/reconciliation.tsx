@@ -175,7 +175,11 @@ export function OpenFindings({
             </Td>
             <Td className="space-y-2">
               {f.fix ? (
-                <ActionForm action={fixAction} label={`Fix ${f.subject}`} submitLabel={fixLabel(f.fix, providerNames[f.provider] ?? f.provider)}>
+                <ActionForm
+                  action={fixAction}
+                  label={`Fix ${f.subject}`}
+                  submitLabel={fixLabel(f.fix, providerNames[f.provider] ?? f.provider)}
+                >
                   <input type="hidden" name="findingId" value={f.id} />
                 </ActionForm>
               ) : (

@@ -86,7 +86,15 @@ export function SignUpForm({ callbackUrl, action: signUp }: { callbackUrl: strin
       {state?.error && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <Field label="Name" name="name" autoComplete="name" required defaultValue={state?.values?.name} error={state?.fieldErrors?.name} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state?.values?.email} error={state?.fieldErrors?.email} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state?.values?.email}
+        error={state?.fieldErrors?.email}
+      />
       <Field
         label="Password"
         name="password"

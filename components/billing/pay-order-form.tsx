@@ -15,7 +15,14 @@ export interface PayOrderFormProps {
 }
 
 /** Pay by card on Stripe, or from the wallet when it covers the order. */
-export function PayOrderForm({ otherOrderId, amountMinor, currency, walletBalanceMinor, payByCardAction, payFromWalletAction }: PayOrderFormProps) {
+export function PayOrderForm({
+  otherOrderId,
+  amountMinor,
+  currency,
+  walletBalanceMinor,
+  payByCardAction,
+  payFromWalletAction,
+}: PayOrderFormProps) {
   const [cardState, payByCard, cardPending] = useActionState<ActionState, FormData>(payByCardAction, null);
   const [walletState, payFromWallet, walletPending] = useActionState<ActionState, FormData>(payFromWalletAction, null);
   const pending = cardPending || walletPending;
@@ -42,7 +49,10 @@ export function PayOrderForm({ otherOrderId, amountMinor, currency, walletBalanc
             {!walletCovers && (
               <>
                 {" "}
-                — not enough. <ButtonLink href="/wallet/top-up" variant="ghost" className="px-1 py-0 text-xs">Add money</ButtonLink>
+                — not enough.{" "}
+                <ButtonLink href="/wallet/top-up" variant="ghost" className="px-1 py-0 text-xs">
+                  Add money
+                </ButtonLink>
               </>
             )}
           </p>

@@ -9,6 +9,12 @@ type PayOrderProps = Pick<PayOrderFormProps, "payByCardAction" | "payFromWalletA
 export async function PayOrder({ order, ...actions }: PayOrderProps) {
   const { balanceMinor } = await walletSummary(order.userId);
   return (
-    <PayOrderForm otherOrderId={order.otherOrderId} amountMinor={order.amountMinor} currency={order.currency} walletBalanceMinor={balanceMinor} {...actions} />
+    <PayOrderForm
+      otherOrderId={order.otherOrderId}
+      amountMinor={order.amountMinor}
+      currency={order.currency}
+      walletBalanceMinor={balanceMinor}
+      {...actions}
+    />
   );
 }

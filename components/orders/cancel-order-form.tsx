@@ -5,7 +5,15 @@ import type { ActionState, FormAction } from "@/components/forms/action-state";
 import { Alert, Button } from "@/components/ui";
 
 /** A delivered, unused eSIM whose plan allows it: cancelled upstream, then refunded. The page passes its server action in. */
-export function CancelOrderForm({ otherOrderId, policy, action: cancel }: { otherOrderId: string; policy: string | null; action: FormAction }) {
+export function CancelOrderForm({
+  otherOrderId,
+  policy,
+  action: cancel,
+}: {
+  otherOrderId: string;
+  policy: string | null;
+  action: FormAction;
+}) {
   const [state, action, pending] = useActionState<ActionState, FormData>(cancel, null);
   return (
     <form action={action} className="space-y-2" aria-label="Cancel this order">

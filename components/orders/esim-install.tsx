@@ -74,7 +74,14 @@ export async function EsimInstall({ esim, orderId, usage }: { esim: Esim; orderI
             {usage.expiresAt && ` · expires ${formatDate(usage.expiresAt)}`}
           </p>
           {percent !== null && (
-            <div role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} aria-label="Data used" className="h-2 rounded bg-slate-200">
+            <div
+              role="progressbar"
+              aria-valuenow={percent}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-label="Data used"
+              className="h-2 rounded bg-slate-200"
+            >
               <div className="h-2 rounded bg-brand-600" style={{ width: `${percent}%` }} />
             </div>
           )}

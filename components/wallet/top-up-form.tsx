@@ -7,7 +7,17 @@ import { hasFee, parseTopUpAmount, quoteTopUp, type TopUpFee, type TopUpLimits }
 import { formatMoney } from "@/lib/money";
 
 /** The amount to add, a live preview of what the card is charged when a fee applies, then off to Stripe Checkout. The page passes its server action in. */
-export function TopUpForm({ limits, fee, requestKey, action: startTopUp }: { limits: TopUpLimits; fee: TopUpFee; requestKey: string; action: FormAction }) {
+export function TopUpForm({
+  limits,
+  fee,
+  requestKey,
+  action: startTopUp,
+}: {
+  limits: TopUpLimits;
+  fee: TopUpFee;
+  requestKey: string;
+  action: FormAction;
+}) {
   const [state, action, pending] = useActionState<ActionState, FormData>(startTopUp, null);
   const [amount, setAmount] = useState(state?.values?.amount ?? "");
   const parsed = parseTopUpAmount(amount, limits);

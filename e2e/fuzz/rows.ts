@@ -102,7 +102,7 @@ export class RowWatcher {
   /** Waits (up to `timeoutMs`) until no job is due or running and nothing has been written for a moment, then settles. */
   async quiesce(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (let xid = await this.nextXid(); Date.now() < deadline; ) {
+    for (let xid = await this.nextXid(); Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
       const jobs = this.jobsSql ? (await this.client.query<{ n: number }>(this.jobsSql)).rows[0]!.n : 0;
       const now = await this.nextXid();

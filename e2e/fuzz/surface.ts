@@ -59,7 +59,8 @@ export function appRoutes(appDir = "app"): HttpTarget[] {
     const base = path.basename(file);
     const folders = path.relative(appDir, path.dirname(file)).split(path.sep).filter(Boolean);
     if (/^page\.(tsx|ts|jsx|js)$/.test(base)) return [{ file, segments: segmentsOf(folders), methods: ["GET"] }];
-    if (/^route\.(ts|js)$/.test(base)) return [{ file, segments: segmentsOf(folders), methods: routeMethods(fs.readFileSync(file, "utf8")) }];
+    if (/^route\.(ts|js)$/.test(base))
+      return [{ file, segments: segmentsOf(folders), methods: routeMethods(fs.readFileSync(file, "utf8")) }];
     return [];
   });
 }

@@ -113,7 +113,8 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
     logger: {
       error(error) {
         const type = error instanceof AuthError ? error.type : null;
-        if (type && REFUSALS.has(type)) log.info("auth.refused", { type, code: error instanceof CredentialsSignin ? error.code : undefined });
+        if (type && REFUSALS.has(type))
+          log.info("auth.refused", { type, code: error instanceof CredentialsSignin ? error.code : undefined });
         else log.error("auth.error", { error });
       },
       warn: (code) => log.warn("auth.warning", { code }),

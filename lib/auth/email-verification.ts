@@ -34,7 +34,9 @@ export async function sendEmailConfirmation(email: string, returnTo: string, now
 
 /** Uses up a confirmation link. False when it is unknown, expired or already used. */
 export async function confirmEmail(email: string, token: string, origin: RequestOrigin | null): Promise<boolean> {
-  const used = await db().verificationToken.deleteMany({ where: { identifier: identifierFor(email), token: hashToken(token), expires: { gt: new Date() } } });
+  const used = await db().verificationToken.deleteMany({
+    where: { identifier: identifierFor(email), token: hashToken(token), expires: { gt: new Date() } },
+  });
   if (used.count === 0) return false;
   const user = await db().user.findUnique({ where: { email }, select: { id: true, emailVerified: true } });
   if (user && !user.emailVerified) {
@@ -49,7 +51,11 @@ export async function confirmEmail(email: string, token: string, origin: Request
  * still waiting for one. Every other email gets the same answer, so the
  * answer says nothing about which accounts exist.
  */
-export async function resendEmailConfirmation(email: string, origin: RequestOrigin | null, returnTo: string): Promise<"sent" | "rate_limited"> {
+export async function resendEmailConfirmation(
+  email: string,
+  origin: RequestOrigin | null,
+  returnTo: string,
+): Promise<"sent" | "rate_limited"> {
   const attempt = await reserveAuthAttempt("verificationResend", email, origin?.ip ?? null);
   if (!attempt.allowed) return "rate_limited";
   const user = await db().user.findUnique({ where: { email }, select: { passwordHash: true, emailVerified: true, disabledAt: true } });
@@ -69,7 +75,10 @@ export async function claimUnconfirmedAccount(email: string, origin: RequestOrig
     const user = await tx.user.findUnique({ where: { email }, select: { id: true, emailVerified: true, passwordHash: true } });
     if (!user || user.emailVerified) return;
     // Only the first of two racing claims finds the address unconfirmed.
-    const claimed = await tx.user.updateMany({ where: { id: user.id, emailVerified: null }, data: { emailVerified: new Date(), passwordHash: null, name: null } });
+    const claimed = await tx.user.updateMany({
+      where: { id: user.id, emailVerified: null },
+      data: { emailVerified: new Date(), passwordHash: null, name: null },
+    });
     if (claimed.count === 0) return;
     await tx.verificationToken.deleteMany({ where: { identifier: identifierFor(email) } });
     const sessionsEnded = await endAllSessions(user.id, tx);

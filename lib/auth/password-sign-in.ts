@@ -36,6 +36,13 @@ export async function signInWithPassword(email: string, password: string, origin
   }
   await attempt.release();
   if (!user.emailVerified) return { outcome: "email_unconfirmed" };
-  await recordAudit({ actorId: user.id, action: "auth.sign_in", entityType: "User", entityId: user.id, details: { method: "password" }, origin });
+  await recordAudit({
+    actorId: user.id,
+    action: "auth.sign_in",
+    entityType: "User",
+    entityId: user.id,
+    details: { method: "password" },
+    origin,
+  });
   return { outcome: "signed_in", user };
 }

@@ -32,7 +32,11 @@ export class EmailTakenError extends Error {
  * address is confirmed through the link emailed here (see email-verification.ts),
  * which comes back to `returnTo`.
  */
-export async function registerCustomer(input: z.infer<typeof SignUpSchema>, origin: RequestOrigin | null, returnTo = "/account"): Promise<User> {
+export async function registerCustomer(
+  input: z.infer<typeof SignUpSchema>,
+  origin: RequestOrigin | null,
+  returnTo = "/account",
+): Promise<User> {
   const attempt = await reserveAuthAttempt("signUp", input.email, origin?.ip ?? null);
   if (!attempt.allowed) throw new RateLimitedError(attempt.retryAfterMs);
   const passwordHash = await hashPassword(input.password);
@@ -67,7 +71,13 @@ export async function ensureAdmin(options: { email: string; password?: string })
   const password = options.password ?? randomBytes(12).toString("base64url");
   // Normalised as sign-in normalises what people type, or a capital letter would lock the admin out.
   const admin = await db().user.create({
-    data: { email: EmailSchema.parse(options.email), name: "Admin", role: Role.ADMIN, passwordHash: await hashPassword(password), emailVerified: new Date() },
+    data: {
+      email: EmailSchema.parse(options.email),
+      name: "Admin",
+      role: Role.ADMIN,
+      passwordHash: await hashPassword(password),
+      emailVerified: new Date(),
+    },
   });
   await recordAudit({ actorId: null, action: "user.admin_bootstrap", entityType: "User", entityId: admin.id });
   return { email: admin.email, password };

@@ -51,7 +51,10 @@ export async function createOrderCheckout(userId: string, otherOrderId: string):
     const session = await stripe().checkout.sessions.retrieve(latest.id);
     if (session.status === "open" && session.url) return { sessionId: session.id, url: session.url };
     if (session.status === "complete") {
-      throw new BillingError("payment_in_progress", "A card payment for this order is already being processed. Check back in a few minutes.");
+      throw new BillingError(
+        "payment_in_progress",
+        "A card payment for this order is already being processed. Check back in a few minutes.",
+      );
     }
   }
 

@@ -37,7 +37,13 @@ export async function clawBackTopUpRefund(session: CheckoutSession, charge: Stri
     const taken = await clawedBack(tx, `refund:${charge.id}:`);
     const amountMinor = totalToTake - taken;
     if (amountMinor <= 0) return;
-    await takeBack(tx, session, amountMinor, `refund:${charge.id}:${charge.amount_refunded}`, `Top-up refunded in Stripe (charge ${charge.id})`);
+    await takeBack(
+      tx,
+      session,
+      amountMinor,
+      `refund:${charge.id}:${charge.amount_refunded}`,
+      `Top-up refunded in Stripe (charge ${charge.id})`,
+    );
   }, LEDGER_TRANSACTION);
 }
 
@@ -51,7 +57,9 @@ export async function clawBackTopUpRefund(session: CheckoutSession, charge: Stri
 export async function reconcileDispute(event: Stripe.Dispute): Promise<void> {
   const dispute = await stripe().disputes.retrieve(event.id);
   const paymentIntentId = typeof dispute.payment_intent === "string" ? dispute.payment_intent : dispute.payment_intent?.id;
-  const session = paymentIntentId ? await db().checkoutSession.findFirst({ where: { paymentIntentId, status: CheckoutStatus.PAID } }) : null;
+  const session = paymentIntentId
+    ? await db().checkoutSession.findFirst({ where: { paymentIntentId, status: CheckoutStatus.PAID } })
+    : null;
   const context = { disputeId: dispute.id, status: dispute.status, paymentIntentId };
   if (!session) {
     log.info("dispute on a payment not taken by this app, ignored", context);
@@ -80,7 +88,16 @@ export async function reconcileDispute(event: Stripe.Dispute): Promise<void> {
         description: `Dispute ${dispute.id} won: top-up credit restored`,
         stripeRef: `${ref}:reinstated`,
       });
-      await recordAudit({ actorId: null, action: "wallet.dispute_won", entityType: "Wallet", entityId: session.userId, details: { disputeId: dispute.id, amountMinor: amount } }, tx);
+      await recordAudit(
+        {
+          actorId: null,
+          action: "wallet.dispute_won",
+          entityType: "Wallet",
+          entityId: session.userId,
+          details: { disputeId: dispute.id, amountMinor: amount },
+        },
+        tx,
+      );
     }
   }, LEDGER_TRANSACTION);
   log.info("dispute on a top-up reconciled", context);
@@ -88,7 +105,10 @@ export async function reconcileDispute(event: Stripe.Dispute): Promise<void> {
 
 /** What was already taken back for the refunds or dispute whose references start so. */
 async function clawedBack(tx: Tx, refPrefix: string): Promise<number> {
-  const { _sum } = await tx.walletEntry.aggregate({ where: { kind: WalletEntryKind.CLAWBACK, stripeRef: { startsWith: refPrefix } }, _sum: { amountMinor: true } });
+  const { _sum } = await tx.walletEntry.aggregate({
+    where: { kind: WalletEntryKind.CLAWBACK, stripeRef: { startsWith: refPrefix } },
+    _sum: { amountMinor: true },
+  });
   return -(_sum.amountMinor ?? 0);
 }
 
@@ -126,7 +146,11 @@ async function takeBack(tx: Tx, session: CheckoutSession, amountMinor: number, s
     },
     tx,
   );
-  log.warn("wallet held after a clawback it could not cover", { userId: session.userId, stripeRef, balanceAfterMinor: entry.balanceAfterMinor });
+  log.warn("wallet held after a clawback it could not cover", {
+    userId: session.userId,
+    stripeRef,
+    balanceAfterMinor: entry.balanceAfterMinor,
+  });
 }
 
 /** A chargeback on an order's card payment: flagged on the order for admins (the eSIM may already be in use, so nothing is undone). */
@@ -141,7 +165,13 @@ async function flagOrder(otherOrderId: string, dispute: Stripe.Dispute): Promise
     action: "order.disputed",
     entityType: "Order",
     entityId: otherOrderId,
-    details: { disputeId: dispute.id, status: dispute.status, amountMinor: dispute.amount, reason: dispute.reason, alert: "The cardholder disputed this order's payment: answer it in the Stripe Dashboard." },
+    details: {
+      disputeId: dispute.id,
+      status: dispute.status,
+      amountMinor: dispute.amount,
+      reason: dispute.reason,
+      alert: "The cardholder disputed this order's payment: answer it in the Stripe Dashboard.",
+    },
   });
   log.warn("order payment disputed", { otherOrderId, disputeId: dispute.id, status: dispute.status });
 }

@@ -70,7 +70,11 @@ export async function fulfilCheckoutSession(sessionId: string): Promise<Checkout
  * be asked right now: the session after fulfilment, or as stored if
  * fulfilment failed (the webhook, retried by Stripe, finishes the job).
  */
-export async function checkoutForSuccessPage(purpose: CheckoutPurpose, sessionId: string, ownerId: string): Promise<CheckoutSession | null> {
+export async function checkoutForSuccessPage(
+  purpose: CheckoutPurpose,
+  sessionId: string,
+  ownerId: string,
+): Promise<CheckoutSession | null> {
   try {
     return await syncCheckoutSession(sessionId, purpose, { ownerId });
   } catch (err) {
@@ -79,7 +83,11 @@ export async function checkoutForSuccessPage(purpose: CheckoutPurpose, sessionId
   }
 }
 
-async function syncCheckoutSession(sessionId: string, purpose: CheckoutPurpose, { ownerId }: FulfilOptions): Promise<CheckoutSession | null> {
+async function syncCheckoutSession(
+  sessionId: string,
+  purpose: CheckoutPurpose,
+  { ownerId }: FulfilOptions,
+): Promise<CheckoutSession | null> {
   const row = await db().checkoutSession.findUnique({ where: { id: sessionId } });
   if (!row || row.purpose !== purpose || (ownerId !== undefined && row.userId !== ownerId)) return null;
 
@@ -163,7 +171,8 @@ async function applyTopUp(tx: Tx, row: CheckoutSession): Promise<void> {
 type LatePaymentVerdict = { refusal: string | null } | undefined;
 
 async function judgeLatePayment(row: CheckoutSession): Promise<LatePaymentVerdict> {
-  const order = row.orderId && row.purpose === CheckoutPurpose.ORDER ? await db().order.findUnique({ where: { otherOrderId: row.orderId } }) : null;
+  const order =
+    row.orderId && row.purpose === CheckoutPurpose.ORDER ? await db().order.findUnique({ where: { otherOrderId: row.orderId } }) : null;
   if (order?.status !== OrderStatus.EXPIRED) return undefined;
   return { refusal: await whyLatePaymentIsRefused(order) };
 }
@@ -192,9 +201,12 @@ async function applyOrderPayment(tx: Tx, row: CheckoutSession, late: LatePayment
   }
   if (order.status === OrderStatus.EXPIRED || order.status === OrderStatus.CANCELLED) {
     // Expired since the verdict was taken counts as refused: the price and stock were not checked.
-    const reason = order.status === OrderStatus.CANCELLED ? "Paid after the order was cancelled" : (late?.refusal ?? "Paid after the order expired");
+    const reason =
+      order.status === OrderStatus.CANCELLED ? "Paid after the order was cancelled" : (late?.refusal ?? "Paid after the order expired");
     await tx.order.update({ where: { otherOrderId: order.otherOrderId }, data: paid });
-    return recordRefund(tx, order, { method: RefundMethod.CARD, amountMinor: row.amountMinor, reason }, "late_payment_refunded", { actorId: null });
+    return recordRefund(tx, order, { method: RefundMethod.CARD, amountMinor: row.amountMinor, reason }, "late_payment_refunded", {
+      actorId: null,
+    });
   }
   log.warn("card payment for an order not awaiting payment, credited to the wallet", {
     sessionId: row.id,

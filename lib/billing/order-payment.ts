@@ -20,7 +20,10 @@ export async function lockOrder(tx: Tx, otherOrderId: string): Promise<Order | n
 export function assertPayable(order: Pick<Order, "status">): void {
   if (canPay(order)) return;
   if (order.status === OrderStatus.EXPIRED) {
-    throw new BillingError("order_expired", "This order expired before it was paid. Plans and prices may have changed: please start a new order.");
+    throw new BillingError(
+      "order_expired",
+      "This order expired before it was paid. Plans and prices may have changed: please start a new order.",
+    );
   }
   throw new BillingError("order_not_payable", "This order is not awaiting payment.");
 }
@@ -30,7 +33,11 @@ export function markOrderPaid(tx: Tx, order: Order, method: PaymentMethod): Prom
   return applyTransition(
     order.otherOrderId,
     "paid",
-    { actorId: order.userId, data: { paymentMethod: method, paidAt: new Date() }, details: { method, amountMinor: order.amountMinor, currency: order.currency } },
+    {
+      actorId: order.userId,
+      data: { paymentMethod: method, paidAt: new Date() },
+      details: { method, amountMinor: order.amountMinor, currency: order.currency },
+    },
     tx,
   );
 }

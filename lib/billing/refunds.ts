@@ -60,7 +60,10 @@ export async function refundOrder(otherOrderId: string, request: RefundRequest):
     const existing = await tx.refund.findFirst({ where: { orderId: otherOrderId, esimIccid: request.iccid ?? null } });
     if (existing) return existing;
     if (!canRefund(order)) {
-      throw new BillingError("order_not_refundable", `Order ${otherOrderId} is ${statusLabel(order.status).toLowerCase()}; only paid orders can be refunded.`);
+      throw new BillingError(
+        "order_not_refundable",
+        `Order ${otherOrderId} is ${statusLabel(order.status).toLowerCase()}; only paid orders can be refunded.`,
+      );
     }
     const earlier = await tx.refund.findMany({ where: { orderId: otherOrderId } });
     const amountMinor = request.iccid ? await cardAmount(tx, order, request.iccid) : order.amountMinor - sumOf(earlier);
@@ -75,7 +78,10 @@ export async function refundOrder(otherOrderId: string, request: RefundRequest):
 async function cardAmount(tx: Tx, order: Order, iccid: string): Promise<number> {
   const card = await tx.esim.findFirst({ where: { iccid, orderId: order.otherOrderId } });
   if (!card || !canRefundCard(order, { delivered: card.cancelledAt === null, refunded: false })) {
-    throw new BillingError("card_not_refundable", `Card ${iccid} is not a delivered card of a multi-card order ${order.otherOrderId} that can be refunded.`);
+    throw new BillingError(
+      "card_not_refundable",
+      `Card ${iccid} is not a delivered card of a multi-card order ${order.otherOrderId} that can be refunded.`,
+    );
   }
   // The total is the unit price times the quantity (createOrder), so this is exact.
   return Math.floor(order.amountMinor / order.quantity);
@@ -121,11 +127,22 @@ export async function recordRefund(
     {
       actorId: request.actorId,
       origin: request.origin,
-      details: { refundId: refund.id, method: claim.method, amountMinor: claim.amountMinor, currency: order.currency, reason: claim.reason, ...(claim.iccid && { iccid: claim.iccid }) },
+      details: {
+        refundId: refund.id,
+        method: claim.method,
+        amountMinor: claim.amountMinor,
+        currency: order.currency,
+        reason: claim.reason,
+        ...(claim.iccid && { iccid: claim.iccid }),
+      },
     },
     tx,
   );
-  if (!moved) throw new BillingError("order_not_refundable", `Order ${order.otherOrderId} is ${statusLabel(order.status).toLowerCase()}; it cannot be refunded now.`);
+  if (!moved)
+    throw new BillingError(
+      "order_not_refundable",
+      `Order ${order.otherOrderId} is ${statusLabel(order.status).toLowerCase()}; it cannot be refunded now.`,
+    );
   if (claim.method !== RefundMethod.WALLET) return refund;
   await postWalletEntry(tx, {
     userId: order.userId,
@@ -145,7 +162,10 @@ export async function recordRefund(
  * the caller's failure: the refund is recorded and pending, and the
  * `order.refund` job retries it with backoff.
  */
-export async function dispatchRefund(refund: Refund, request: Pick<RefundRequest, "actorId" | "origin"> = { actorId: null }): Promise<Refund> {
+export async function dispatchRefund(
+  refund: Refund,
+  request: Pick<RefundRequest, "actorId" | "origin"> = { actorId: null },
+): Promise<Refund> {
   if (refund.status === RefundStatus.SUCCEEDED) return refund;
   try {
     const sent = await sendCardRefund(refund.id, request);
@@ -173,7 +193,10 @@ export class RefundStillProcessingError extends Error {
  * its state, and settles our record by Stripe's answer. Throws when Stripe
  * cannot be reached, after counting the attempt; the `order.refund` job retries.
  */
-export async function sendCardRefund(refundId: string, request: Pick<RefundRequest, "actorId" | "origin"> = { actorId: null }): Promise<Refund> {
+export async function sendCardRefund(
+  refundId: string,
+  request: Pick<RefundRequest, "actorId" | "origin"> = { actorId: null },
+): Promise<Refund> {
   const claim = await db().refund.findUniqueOrThrow({ where: { id: refundId } });
   if (claim.status === RefundStatus.SUCCEEDED) return claim;
   let stripeRefund: Stripe.Refund;
@@ -210,7 +233,11 @@ async function paymentIntentOf(otherOrderId: string): Promise<string> {
  * pending marks it SENT, failed or canceled marks it FAILED with an alert.
  * Used with Stripe's answer to our request, and by the `refund.updated` webhook.
  */
-async function settleStripeRefund(refundId: string, stripeRefund: Stripe.Refund, request: Pick<RefundRequest, "actorId" | "origin">): Promise<Refund> {
+async function settleStripeRefund(
+  refundId: string,
+  stripeRefund: Stripe.Refund,
+  request: Pick<RefundRequest, "actorId" | "origin">,
+): Promise<Refund> {
   const { refund, failedNow } = await db().$transaction(async (tx) => {
     const claim = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
     await lockOrder(tx, claim.orderId);
@@ -218,20 +245,30 @@ async function settleStripeRefund(refundId: string, stripeRefund: Stripe.Refund,
     const stays = { refund: current, failedNow: false };
     if (current.status === RefundStatus.SUCCEEDED) {
       // charge.refunded may have confirmed it first; it only lacked the Stripe refund's id.
-      return current.stripeRefundId ? stays : { refund: await tx.refund.update({ where: { id: current.id }, data: { stripeRefundId: stripeRefund.id } }), failedNow: false };
+      return current.stripeRefundId
+        ? stays
+        : { refund: await tx.refund.update({ where: { id: current.id }, data: { stripeRefundId: stripeRefund.id } }), failedNow: false };
     }
-    if (stripeRefund.status === "succeeded") return { refund: await completeRefund(tx, current, stripeRefund.id, request), failedNow: false };
+    if (stripeRefund.status === "succeeded")
+      return { refund: await completeRefund(tx, current, stripeRefund.id, request), failedNow: false };
     if (stripeRefund.status === "failed" || stripeRefund.status === "canceled") {
       // Told again (two event types, a retried job): already known, already alerted.
       if (current.status === RefundStatus.FAILED && current.stripeRefundId === stripeRefund.id) return stays;
       const failed = await tx.refund.update({
         where: { id: current.id },
-        data: { status: RefundStatus.FAILED, stripeRefundId: stripeRefund.id, lastError: `Stripe ${stripeRefund.status} the refund${stripeRefund.failure_reason ? `: ${stripeRefund.failure_reason}` : ""}` },
+        data: {
+          status: RefundStatus.FAILED,
+          stripeRefundId: stripeRefund.id,
+          lastError: `Stripe ${stripeRefund.status} the refund${stripeRefund.failure_reason ? `: ${stripeRefund.failure_reason}` : ""}`,
+        },
       });
       return { refund: failed, failedNow: true };
     }
     if (current.status === RefundStatus.SENT) return stays;
-    return { refund: await tx.refund.update({ where: { id: current.id }, data: { status: RefundStatus.SENT, stripeRefundId: stripeRefund.id } }), failedNow: false };
+    return {
+      refund: await tx.refund.update({ where: { id: current.id }, data: { status: RefundStatus.SENT, stripeRefundId: stripeRefund.id } }),
+      failedNow: false,
+    };
   }, LEDGER_TRANSACTION);
   if (failedNow) await alertRefundFailed(refund);
   return refund;
@@ -240,7 +277,9 @@ async function settleStripeRefund(refundId: string, stripeRefund: Stripe.Refund,
 /** `refund.updated` / `charge.refund.updated`: Stripe finished (or gave up on) a refund we asked for. */
 export async function settleRefundFromWebhook(stripeRefund: Stripe.Refund): Promise<void> {
   const ours = await db().refund.findFirst({
-    where: { OR: [{ stripeRefundId: stripeRefund.id }, ...(stripeRefund.metadata?.refundId ? [{ id: stripeRefund.metadata.refundId }] : [])] },
+    where: {
+      OR: [{ stripeRefundId: stripeRefund.id }, ...(stripeRefund.metadata?.refundId ? [{ id: stripeRefund.metadata.refundId }] : [])],
+    },
   });
   if (!ours) {
     log.info("update of a refund not made by this app, ignored", { stripeRefundId: stripeRefund.id });
@@ -295,7 +334,12 @@ async function alertRefundFailed(refund: Refund): Promise<void> {
       alert: "The refund did not go through: refund it by hand in Stripe, or retry it from the order desk.",
     },
   });
-  log.error("card refund failed; admin alerted", { refundId: refund.id, orderId: refund.orderId, attempts: refund.attempts, lastError: refund.lastError });
+  log.error("card refund failed; admin alerted", {
+    refundId: refund.id,
+    orderId: refund.orderId,
+    attempts: refund.attempts,
+    lastError: refund.lastError,
+  });
 }
 
 /** The session that paid the order: the first fulfilled one (any later one was credited to the wallet). */
@@ -311,12 +355,20 @@ function cardPaymentOf(otherOrderId: string) {
  * once its refunds cover what was paid, or to PARTIALLY_REFUNDED when cards
  * remain live; in the caller's transaction.
  */
-async function completeRefund(tx: Tx, refund: Refund, stripeRefundId: string | null, request: Pick<RefundRequest, "actorId" | "origin">): Promise<Refund> {
+async function completeRefund(
+  tx: Tx,
+  refund: Refund,
+  stripeRefundId: string | null,
+  request: Pick<RefundRequest, "actorId" | "origin">,
+): Promise<Refund> {
   const done = await tx.refund.update({
     where: { id: refund.id },
     data: { status: RefundStatus.SUCCEEDED, ...(stripeRefundId && { stripeRefundId }) },
   });
-  const order = await tx.order.findUniqueOrThrow({ where: { otherOrderId: refund.orderId }, include: { refunds: { where: { status: RefundStatus.SUCCEEDED } } } });
+  const order = await tx.order.findUniqueOrThrow({
+    where: { otherOrderId: refund.orderId },
+    include: { refunds: { where: { status: RefundStatus.SUCCEEDED } } },
+  });
   const whole = sumOf(order.refunds) >= order.amountMinor;
   await applyTransition(
     refund.orderId,
@@ -369,10 +421,13 @@ export async function reconcileChargeRefund(charge: Stripe.Charge): Promise<void
   const ours = await db().refund.findMany({ where: { orderId, method: RefundMethod.CARD } });
   for (const refund of ours.filter((r) => r.status === RefundStatus.REQUESTED || r.status === RefundStatus.SENT)) {
     // Sent again with the same idempotency key, or looked up: Stripe answers with the refund it already has.
-    await sendCardRefund(refund.id).catch((error: unknown) => log.warn("could not confirm a refund yet; its job will", { ...context, refundId: refund.id, error }));
+    await sendCardRefund(refund.id).catch((error: unknown) =>
+      log.warn("could not confirm a refund yet; its job will", { ...context, refundId: refund.id, error }),
+    );
   }
   if (!charge.refunded) {
-    if (charge.amount_refunded > sumOf(ours)) log.warn("partial refund made in Stripe; the order is left as it is", { ...context, amountRefunded: charge.amount_refunded });
+    if (charge.amount_refunded > sumOf(ours))
+      log.warn("partial refund made in Stripe; the order is left as it is", { ...context, amountRefunded: charge.amount_refunded });
     return;
   }
   await db().$transaction(async (tx) => {

@@ -19,7 +19,9 @@ export async function payOrderFromWallet(userId: string, otherOrderId: string): 
   const { debit, orderStatus } = await db().$transaction(async (tx) => {
     const order = await lockOrder(tx, otherOrderId);
     if (!order || order.userId !== userId) throw new BillingError("order_not_found", "We couldn’t find that order.");
-    const earlier = await tx.walletEntry.findUnique({ where: { orderId_kind: { orderId: otherOrderId, kind: WalletEntryKind.ORDER_DEBIT } } });
+    const earlier = await tx.walletEntry.findUnique({
+      where: { orderId_kind: { orderId: otherOrderId, kind: WalletEntryKind.ORDER_DEBIT } },
+    });
     if (earlier) return { debit: earlier, orderStatus: order.status };
     assertPayable(order);
     let debit: WalletEntry;

@@ -10,7 +10,14 @@ export async function setPlanPrice(planId: string, priceMinor: number, actorId: 
     if (!before) return false;
     await tx.plan.update({ where: { id: planId }, data: { priceMinor, priceOverridden: true } });
     await recordAudit(
-      { actorId, action: "plan.price_set", entityType: "Plan", entityId: planId, details: { from: before.priceMinor, to: priceMinor }, origin },
+      {
+        actorId,
+        action: "plan.price_set",
+        entityType: "Plan",
+        entityId: planId,
+        details: { from: before.priceMinor, to: priceMinor },
+        origin,
+      },
       tx,
     );
     return true;
@@ -22,7 +29,10 @@ export async function setPlanActive(planId: string, active: boolean, actorId: st
   return db().$transaction(async (tx) => {
     const { count } = await tx.plan.updateMany({ where: { id: planId }, data: { active, withdrawnByAdmin: !active } });
     if (count === 0) return false;
-    await recordAudit({ actorId, action: active ? "plan.activated" : "plan.deactivated", entityType: "Plan", entityId: planId, origin }, tx);
+    await recordAudit(
+      { actorId, action: active ? "plan.activated" : "plan.deactivated", entityType: "Plan", entityId: planId, origin },
+      tx,
+    );
     return true;
   });
 }
@@ -30,7 +40,9 @@ export async function setPlanActive(planId: string, active: boolean, actorId: st
 export function searchPlans(query: string | undefined, take = 100) {
   const q = query?.trim();
   return db().plan.findMany({
-    where: q ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { destination: { name: { contains: q, mode: "insensitive" } } }] } : {},
+    where: q
+      ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { destination: { name: { contains: q, mode: "insensitive" } } }] }
+      : {},
     include: { destination: { select: { name: true } } },
     orderBy: [{ destinationSlug: "asc" }, { priceMinor: "asc" }],
     take,

@@ -17,9 +17,7 @@ export async function listDestinations(query?: string): Promise<DestinationSumma
   const destinations = await db().destination.findMany({
     where: {
       plans: { some: { active: true } },
-      ...(q
-        ? { OR: [{ name: { contains: q, mode: "insensitive" as const } }, { countryCodes: { has: q.toUpperCase() } }] }
-        : {}),
+      ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" as const } }, { countryCodes: { has: q.toUpperCase() } }] } : {}),
     },
     include: { plans: { where: { active: true }, select: { priceMinor: true, currency: true }, orderBy: { priceMinor: "asc" } } },
     orderBy: [{ kind: "asc" }, { name: "asc" }],

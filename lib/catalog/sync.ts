@@ -80,7 +80,10 @@ async function mergeCountryCodes(destinations: Map<string, ProviderDestination>)
  * deleted, because orders refer to them. Unchanged plans are not rewritten,
  * so a routine re-sync costs one read.
  */
-export async function syncCatalog(provider: EsimProvider, options: { markupPercent: number; onProgress?: (progress: SyncProgress) => void }): Promise<SyncReport> {
+export async function syncCatalog(
+  provider: EsimProvider,
+  options: { markupPercent: number; onProgress?: (progress: SyncProgress) => void },
+): Promise<SyncReport> {
   const logger = log.child({ job: "catalog.sync", provider: provider.id });
   const progress = (p: SyncProgress) => {
     logger.info("progress", { ...p });
@@ -174,14 +177,19 @@ export async function runCatalogSync(
     const report = await syncCatalog(providerById(providerId), { markupPercent: env().CATALOG_MARKUP_PERCENT, onProgress });
     await writes;
     const { plans, created, updated, deactivated } = report;
-    await db().catalogSyncRun.update({ where: { id }, data: { status: CatalogSyncStatus.SUCCEEDED, finishedAt: new Date(), plans, created, updated, deactivated } });
+    await db().catalogSyncRun.update({
+      where: { id },
+      data: { status: CatalogSyncStatus.SUCCEEDED, finishedAt: new Date(), plans, created, updated, deactivated },
+    });
     return report;
   } catch (err) {
     await writes;
     const error = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
     await db().catalogSyncRun.update({
       where: { id },
-      data: lastAttempt ? { status: CatalogSyncStatus.FAILED, finishedAt: new Date(), error } : { status: CatalogSyncStatus.QUEUED, error: `${error} (trying again)` },
+      data: lastAttempt
+        ? { status: CatalogSyncStatus.FAILED, finishedAt: new Date(), error }
+        : { status: CatalogSyncStatus.QUEUED, error: `${error} (trying again)` },
     });
     throw err;
   }
@@ -206,7 +214,8 @@ export async function requestCatalogSync(requestedById: string): Promise<{ provi
 /** Sets (or, with CATALOG_SYNC_SCHEDULE=off, removes) each provider's scheduled sync. Every worker calls it on start; the schedule is kept once, in the database. */
 export async function scheduleCatalogSync(): Promise<void> {
   const cron = env().CATALOG_SYNC_SCHEDULE;
-  for (const provider of allProviders()) await schedule("catalog.sync", cron === "off" ? null : cron, { provider: provider.id }, provider.id);
+  for (const provider of allProviders())
+    await schedule("catalog.sync", cron === "off" ? null : cron, { provider: provider.id }, provider.id);
 }
 
 /** A run counts as stalled when it has not moved for this long (its job expires after 30 minutes). */

@@ -26,19 +26,16 @@ export const DEMO = {
   },
 } as const;
 
-const url = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `must be an http(s) URL for ${what}, e.g. http://localhost:3000` });
+const url = (what: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL for ${what}, e.g. http://localhost:3000` });
 
 const minorUnits = z.coerce
   .number({ error: "must be a whole number of cents" })
   .int({ error: "must be a whole number of cents" })
   .nonnegative({ error: "must not be negative" });
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
-    error: "must be a PostgreSQL connection URL like postgresql://user:password@host:5432/dbname (or unset for the embedded database)",
-  });
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+  error: "must be a PostgreSQL connection URL like postgresql://user:password@host:5432/dbname (or unset for the embedded database)",
+});
 
 const EnvSchema = z
   .object({
@@ -55,7 +52,9 @@ const EnvSchema = z
     /** Where the embedded PGlite server listens when DATABASE_URL is unset. */
     EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     DATABASE_URL: postgresUrl.optional(),
-    AUTH_SECRET: z.string({ error: "is required (the launcher makes one in demo mode); generate one with `openssl rand -base64 32`" }).min(32, { error: "must be at least 32 characters; generate one with `openssl rand -base64 32`" }),
+    AUTH_SECRET: z
+      .string({ error: "is required (the launcher makes one in demo mode); generate one with `openssl rand -base64 32`" })
+      .min(32, { error: "must be at least 32 characters; generate one with `openssl rand -base64 32`" }),
     /** The first admin, created on first start when no admin exists. */
     ADMIN_EMAIL: z.email({ error: "must be an email address" }).default("admin@demo.test"),
     ADMIN_PASSWORD: z.string().min(10, { error: "must be at least 10 characters" }).optional(),
@@ -65,7 +64,12 @@ const EnvSchema = z
      * the connecting peer; whatever the client wrote further left is ignored.
      * 0: the store is reached directly, as in the demo.
      */
-    TRUSTED_PROXY_HOPS: z.coerce.number({ error: "must be a whole number of proxies" }).int({ error: "must be a whole number of proxies" }).min(0).max(10).default(0),
+    TRUSTED_PROXY_HOPS: z.coerce
+      .number({ error: "must be a whole number of proxies" })
+      .int({ error: "must be a whole number of proxies" })
+      .min(0)
+      .max(10)
+      .default(0),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 
     SMTP_URL: z
@@ -141,7 +145,12 @@ const EnvSchema = z
      * to a person.
      */
     PROVIDER_POLL_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
-    PROVIDER_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
+    PROVIDER_POLL_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(3_600),
     /**
      * When the catalog.sync job runs for each provider on its own: a
      * five-field cron expression (UTC), or "off". Admins can also start it.
@@ -193,16 +202,30 @@ export function isLocalUrl(value: string): boolean {
  * credentials: the demo values would only be rejected upstream after a
  * customer has paid, so the start stops here instead.
  */
-function providerCredentialProblems(e: Record<"MIOESIM_BASE_URL" | "MIOESIM_PHONE" | "MIOESIM_PASSWORD" | "MIOESIM_SECRET" | "MEISIM_BASE_URL" | "MEISIM_DEALER_KEY", string>): { path: string[]; message: string }[] {
+function providerCredentialProblems(
+  e: Record<"MIOESIM_BASE_URL" | "MIOESIM_PHONE" | "MIOESIM_PASSWORD" | "MIOESIM_SECRET" | "MEISIM_BASE_URL" | "MEISIM_DEALER_KEY", string>,
+): { path: string[]; message: string }[] {
   const checks = [
-    { base: "MIOESIM_BASE_URL", url: e.MIOESIM_BASE_URL, demo: { MIOESIM_PHONE: [e.MIOESIM_PHONE, DEMO.mioesim.phone], MIOESIM_PASSWORD: [e.MIOESIM_PASSWORD, DEMO.mioesim.password], MIOESIM_SECRET: [e.MIOESIM_SECRET, DEMO.mioesim.secret] } },
+    {
+      base: "MIOESIM_BASE_URL",
+      url: e.MIOESIM_BASE_URL,
+      demo: {
+        MIOESIM_PHONE: [e.MIOESIM_PHONE, DEMO.mioesim.phone],
+        MIOESIM_PASSWORD: [e.MIOESIM_PASSWORD, DEMO.mioesim.password],
+        MIOESIM_SECRET: [e.MIOESIM_SECRET, DEMO.mioesim.secret],
+      },
+    },
     { base: "MEISIM_BASE_URL", url: e.MEISIM_BASE_URL, demo: { MEISIM_DEALER_KEY: [e.MEISIM_DEALER_KEY, DEMO.meisim.dealerKey] } },
   ] as const;
   const problems: { path: string[]; message: string }[] = [];
   for (const check of checks) {
     if (isLocalUrl(check.url)) continue;
     for (const [name, [value, demoValue]] of Object.entries(check.demo)) {
-      if (value === demoValue) problems.push({ path: [name], message: `must be your real credential when ${check.base} points at ${new URL(check.url).host} (the demo value only works with the local simulator)` });
+      if (value === demoValue)
+        problems.push({
+          path: [name],
+          message: `must be your real credential when ${check.base} points at ${new URL(check.url).host} (the demo value only works with the local simulator)`,
+        });
     }
   }
   return problems;

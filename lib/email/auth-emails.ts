@@ -20,7 +20,8 @@ export function signInLinkEmail(url: string): Message {
 }
 
 export function confirmEmailAddressEmail(url: string): Message {
-  const ignore = "If you did not create this account, ignore this email: nobody can sign in to it with a password until the address is confirmed.";
+  const ignore =
+    "If you did not create this account, ignore this email: nobody can sign in to it with a password until the address is confirmed.";
   return {
     subject: "Confirm your email address",
     text: `An account at the eSIM store was created with this email address. Confirm the address with this link (valid for 24 hours), then sign in:\n\n${url}\n\n${ignore}`,

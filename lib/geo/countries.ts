@@ -16,14 +16,14 @@ const NAME_VARIANTS: Record<string, string> = {
   "south korea": "KR",
   macau: "MO",
   "czech republic": "CZ",
-  "turkiye": "TR",
-  "türkiye": "TR",
+  turkiye: "TR",
+  türkiye: "TR",
   "ivory coast": "CI",
   "cape verde": "CV",
-  "swaziland": "SZ",
-  "uk": "GB",
-  "usa": "US",
-  "uae": "AE",
+  swaziland: "SZ",
+  uk: "GB",
+  usa: "US",
+  uae: "AE",
 };
 
 /** True for a single-country numeric code (1–3 digits); MIOeSIM's regions use longer codes such as 99918. */

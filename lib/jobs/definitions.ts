@@ -88,11 +88,20 @@ export const POLL_MAX_DELAY_SECONDS = 600;
  * shortest. The handlers give up at the timeout themselves; the retry limit
  * is the backstop.
  */
-export function providerPollRetries(e: Pick<Env, "PROVIDER_POLL_BACKOFF_SECONDS" | "PROVIDER_POLL_TIMEOUT_SECONDS"> = env()): EnqueueOptions {
+export function providerPollRetries(
+  e: Pick<Env, "PROVIDER_POLL_BACKOFF_SECONDS" | "PROVIDER_POLL_TIMEOUT_SECONDS"> = env(),
+): EnqueueOptions {
   const first = e.PROVIDER_POLL_BACKOFF_SECONDS;
   let retries = 0;
-  for (let waited = first, wait = first; waited < e.PROVIDER_POLL_TIMEOUT_SECONDS; retries++, wait *= 2) waited += Math.min(wait, POLL_MAX_DELAY_SECONDS);
-  return { startAfter: first, retryLimit: retries + 1, retryBackoff: true, retryDelaySeconds: first, retryDelayMaxSeconds: POLL_MAX_DELAY_SECONDS };
+  for (let waited = first, wait = first; waited < e.PROVIDER_POLL_TIMEOUT_SECONDS; retries++, wait *= 2)
+    waited += Math.min(wait, POLL_MAX_DELAY_SECONDS);
+  return {
+    startAfter: first,
+    retryLimit: retries + 1,
+    retryBackoff: true,
+    retryDelaySeconds: first,
+    retryDelayMaxSeconds: POLL_MAX_DELAY_SECONDS,
+  };
 }
 
 export type StoreJobs = typeof JOBS;

@@ -40,7 +40,11 @@ function jobs(): JobQueue<StoreJobs> {
 }
 
 /** Validates the payload and stores the job; null when a job with the same singleton key is pending. */
-export function enqueue<N extends StoreJobName>(name: N, payload: PayloadInput<StoreJobs, N>, options?: EnqueueOptions): Promise<string | null> {
+export function enqueue<N extends StoreJobName>(
+  name: N,
+  payload: PayloadInput<StoreJobs, N>,
+  options?: EnqueueOptions,
+): Promise<string | null> {
   return jobs().enqueue(name, payload, options);
 }
 
@@ -48,7 +52,12 @@ export function enqueue<N extends StoreJobName>(name: N, payload: PayloadInput<S
  * Sends `payload` to `name` on a cron schedule (UTC) kept in the database; a
  * null cron removes the schedule. `key` tells apart several schedules of one job.
  */
-export function schedule<N extends StoreJobName>(name: N, cron: string | null, payload: PayloadInput<StoreJobs, N>, key?: string): Promise<void> {
+export function schedule<N extends StoreJobName>(
+  name: N,
+  cron: string | null,
+  payload: PayloadInput<StoreJobs, N>,
+  key?: string,
+): Promise<void> {
   return jobs().schedule(name, cron, payload, key);
 }
 

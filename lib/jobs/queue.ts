@@ -139,7 +139,11 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
       return;
     }
     if (existing.policy !== policy) {
-      log.warn("queue policy differs from its definition; pg-boss cannot change it in place", { job: name, stored: existing.policy, defined: policy });
+      log.warn("queue policy differs from its definition; pg-boss cannot change it in place", {
+        job: name,
+        stored: existing.policy,
+        defined: policy,
+      });
     }
     await boss.updateQueue(name, settings);
   }
@@ -250,7 +254,9 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
       const data = definition.payload.parse(payload) as object;
       const bytes = Buffer.byteLength(JSON.stringify(data));
       if (bytes > MAX_PAYLOAD_BYTES) {
-        throw new RangeError(`Job "${name}" payload is ${bytes} bytes; the limit is ${MAX_PAYLOAD_BYTES}. Pass ids and load the rest in the handler.`);
+        throw new RangeError(
+          `Job "${name}" payload is ${bytes} bytes; the limit is ${MAX_PAYLOAD_BYTES}. Pass ids and load the rest in the handler.`,
+        );
       }
       const boss = await ensureStarted();
       const id = randomUUID();
@@ -287,7 +293,9 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
         definitionOf(name);
         handlers.set(name, handler as (payload: unknown, job: Parameters<JobHandlers<D>[JobName<D>]>[1]) => Promise<void>);
         if (workerRunning && starting) {
-          void starting.then((boss) => workOn(boss, name)).catch((error) => log.error("could not start working a job name", { job: name, error: errorFields(error) }));
+          void starting
+            .then((boss) => workOn(boss, name))
+            .catch((error) => log.error("could not start working a job name", { job: name, error: errorFields(error) }));
         }
       }
     },

@@ -59,7 +59,13 @@ export async function cancelOrder(userId: string, otherOrderId: string, origin: 
 
   const usage = await usageFor(order.provider, iccids);
   if (!usage.ok) throw new AfterSaleError(usage.message);
-  if (!canCancel(order, usage.usage.map((u) => u.state))) throw new AfterSaleError("This eSIM has been activated, so it can no longer be cancelled.");
+  if (
+    !canCancel(
+      order,
+      usage.usage.map((u) => u.state),
+    )
+  )
+    throw new AfterSaleError("This eSIM has been activated, so it can no longer be cancelled.");
 
   let status: CancelResult["status"];
   try {
@@ -99,9 +105,18 @@ async function completeCancellation(
   { actorId, origin }: { actorId: string | null; origin: RequestOrigin | null },
 ): Promise<void> {
   await db().esim.updateMany({ where: { iccid: { in: iccids } }, data: { cancelledAt: new Date() } });
-  await recordAudit({ actorId, action: "order.cancelled", entityType: "Order", entityId: otherOrderId, details: { iccids, providerStatus }, origin });
+  await recordAudit({
+    actorId,
+    action: "order.cancelled",
+    entityType: "Order",
+    entityId: otherOrderId,
+    details: { iccids, providerStatus },
+    origin,
+  });
   await refundOrder(otherOrderId, { actorId, reason: "Cancelled by the customer before activation", origin });
-  await emailCancellation(otherOrderId).catch((error: unknown) => log.error("could not queue the cancellation email", { otherOrderId, error }));
+  await emailCancellation(otherOrderId).catch((error: unknown) =>
+    log.error("could not queue the cancellation email", { otherOrderId, error }),
+  );
 }
 
 /**
@@ -114,7 +129,10 @@ async function completeCancellation(
  * stays CANCEL_PENDING and an audit entry `order.cancellation_unconfirmed`
  * alerts admins, who can refund from there.
  */
-export async function followCancellation(otherOrderId: string, lastAttempt: boolean): Promise<"confirmed" | "pending" | "unconfirmed" | "not_pending"> {
+export async function followCancellation(
+  otherOrderId: string,
+  lastAttempt: boolean,
+): Promise<"confirmed" | "pending" | "unconfirmed" | "not_pending"> {
   const order = await db().order.findUnique({ where: { otherOrderId }, include: { esims: true } });
   if (order?.status !== OrderStatus.CANCEL_PENDING || !order.providerOrderRef) return "not_pending";
   const logger = log.child({ job: "order.cancel-poll", otherOrderId, provider: order.provider });
@@ -132,18 +150,33 @@ export async function followCancellation(otherOrderId: string, lastAttempt: bool
       logger.info("cancellation confirmed", { providerStatus: found.order.status });
       return "confirmed";
     }
-    answer = found.outcome === "found" ? `the provider reports the order ${found.order.status}` : found.outcome === "absent" ? "the provider has no such order" : found.reason;
+    answer =
+      found.outcome === "found"
+        ? `the provider reports the order ${found.order.status}`
+        : found.outcome === "absent"
+          ? "the provider has no such order"
+          : found.reason;
   } catch (err) {
     answer = `the look-up failed: ${describeProviderFailure(err)}`;
   }
-  const since = await db().orderEvent.findFirst({ where: { orderId: otherOrderId, event: "cancel_pending" }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+  const since = await db().orderEvent.findFirst({
+    where: { orderId: otherOrderId, event: "cancel_pending" },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
   const waitedMs = Date.now() - (since?.createdAt ?? order.updatedAt).getTime();
   if (!lastAttempt && waitedMs < env().PROVIDER_POLL_TIMEOUT_SECONDS * 1000) {
     logger.info("cancellation still pending", { answer });
     return "pending";
   }
   const reason = `The cancellation is still not confirmed ${Math.round(waitedMs / 1000)} s after the provider accepted it (${answer}); check it with the provider and refund by hand.`;
-  await recordAudit({ actorId: null, action: "order.cancellation_unconfirmed", entityType: "Order", entityId: otherOrderId, details: { reason } });
+  await recordAudit({
+    actorId: null,
+    action: "order.cancellation_unconfirmed",
+    entityType: "Order",
+    entityId: otherOrderId,
+    details: { reason },
+  });
   logger.error("cancellation not confirmed; left for an admin", { reason });
   return "unconfirmed";
 }

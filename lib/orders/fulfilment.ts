@@ -73,11 +73,17 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<FulfilmentO
   const claim = async (lease: Lease) =>
     (await applyTransition(otherOrderId, "placement_started", { data: lease })) ||
     // A run that died mid-placement: its lease is over, so this run carries on (looking the order up first).
-    (await db().order.updateMany({
-      where: { otherOrderId, status: OrderStatus.FULFILLING, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: new Date() } }] },
-      data: lease,
-    })).count === 1;
-  const outcome = await runWithLease(otherOrderId, claim, { job: "order.fulfil", inlinePolls: env().PROVIDER_POLL_ATTEMPTS, lastAttempt: false });
+    (
+      await db().order.updateMany({
+        where: { otherOrderId, status: OrderStatus.FULFILLING, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: new Date() } }] },
+        data: lease,
+      })
+    ).count === 1;
+  const outcome = await runWithLease(otherOrderId, claim, {
+    job: "order.fulfil",
+    inlinePolls: env().PROVIDER_POLL_ATTEMPTS,
+    lastAttempt: false,
+  });
   // If this enqueue is lost (a crash), the recovery sweep queues the job for an order awaiting the provider.
   if (outcome.awaitingProvider) await enqueue("order.poll", { otherOrderId }, providerPollRetries());
   return outcome;
@@ -92,7 +98,8 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<FulfilmentO
  */
 export async function pollPendingOrder(otherOrderId: string, lastAttempt: boolean): Promise<FulfilmentOutcome> {
   const claim = async (lease: Lease) =>
-    (await db().order.updateMany({ where: { otherOrderId, status: OrderStatus.FULFILLING, leaseToken: AWAITING_PROVIDER }, data: lease })).count === 1;
+    (await db().order.updateMany({ where: { otherOrderId, status: OrderStatus.FULFILLING, leaseToken: AWAITING_PROVIDER }, data: lease }))
+      .count === 1;
   return runWithLease(otherOrderId, claim, { job: "order.poll", inlinePolls: 0, lastAttempt });
 }
 
@@ -110,14 +117,21 @@ interface RunOptions {
 }
 
 /** Runs a placement under a fresh lease, renewed while it works, if `claim` takes the order with it. */
-async function runWithLease(otherOrderId: string, claim: (lease: Lease) => Promise<boolean>, options: RunOptions): Promise<FulfilmentOutcome> {
+async function runWithLease(
+  otherOrderId: string,
+  claim: (lease: Lease) => Promise<boolean>,
+  options: RunOptions,
+): Promise<FulfilmentOutcome> {
   const leaseToken = randomUUID();
   const leaseMs = env().FULFILMENT_LEASE_MS;
   const lease = () => ({ leaseToken, leaseExpiresAt: new Date(Date.now() + leaseMs) });
   if (!(await claim(lease()))) return { transient: false, awaitingProvider: false }; // not paid yet, settled, or a live run has it
   const renewal = setInterval(() => {
     db()
-      .order.updateMany({ where: { otherOrderId, leaseToken, status: OrderStatus.FULFILLING }, data: { leaseExpiresAt: lease().leaseExpiresAt } })
+      .order.updateMany({
+        where: { otherOrderId, leaseToken, status: OrderStatus.FULFILLING },
+        data: { leaseExpiresAt: lease().leaseExpiresAt },
+      })
       .catch((error: unknown) => log.warn("could not renew the fulfilment lease", { otherOrderId, error }));
   }, leaseMs / 3);
   renewal.unref();
@@ -221,7 +235,12 @@ class PlacementRun {
       }
       const missing = await this.missingItems();
       if (this.order.renewsIccid || missing.length === 0) {
-        return this.finish("delivered", { providerOrderRef: step.order.providerOrderRef, fulfilledAt: new Date(), failureReason: null, reviewReason: null });
+        return this.finish("delivered", {
+          providerOrderRef: step.order.providerOrderRef,
+          fulfilledAt: new Date(),
+          failureReason: null,
+          reviewReason: null,
+        });
       }
       // Some cards are definitely not placed (the look-up found the others): place those once.
       if (this.placedAgain) return this.settleRefusal(`${missing.length} of ${this.order.quantity} eSIMs could not be placed.`);
@@ -259,7 +278,10 @@ class PlacementRun {
   }
 
   private async lookUp(attemptedAt: Date): Promise<OrderLookup> {
-    const current = await db().order.findUniqueOrThrow({ where: { otherOrderId: this.order.otherOrderId }, select: { providerOrderRef: true } });
+    const current = await db().order.findUniqueOrThrow({
+      where: { otherOrderId: this.order.otherOrderId },
+      select: { providerOrderRef: true },
+    });
     try {
       const found = await this.provider.findOrder({
         otherOrderId: this.order.otherOrderId,
@@ -326,7 +348,9 @@ class PlacementRun {
     this.log.info("settled", { event, reason });
     if (event === "delivered" || event === "partially_delivered") {
       // The order is delivered whatever happens to the email; the page shows the same details.
-      await emailDelivery(this.order.otherOrderId).catch((error: unknown) => this.log.error("could not queue the delivery email", { error }));
+      await emailDelivery(this.order.otherOrderId).catch((error: unknown) =>
+        this.log.error("could not queue the delivery email", { error }),
+      );
     }
   }
 
@@ -362,14 +386,17 @@ export async function recordDeliveredEsims(
   const known = new Set(stored.map((e) => e.iccid));
   for (const esim of esims) {
     if (known.has(esim.iccid)) continue;
-    const otherItemId = esim.otherItemId && itemIds.includes(esim.otherItemId) ? esim.otherItemId : itemIds.find((id) => !taken.has(id)) ?? null;
+    const otherItemId =
+      esim.otherItemId && itemIds.includes(esim.otherItemId) ? esim.otherItemId : (itemIds.find((id) => !taken.has(id)) ?? null);
     taken.add(otherItemId);
     const { otherItemId: _tag, ...install } = esim;
     await tx.esim.upsert({
       where: { iccid: esim.iccid },
       create: { ...install, otherItemId, orderId: otherOrderId },
       // A renewal tops up an eSIM another order delivered: it stays with that order.
-      update: renewsIccid ? {} : { orderId: otherOrderId, otherItemId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
+      update: renewsIccid
+        ? {}
+        : { orderId: otherOrderId, otherItemId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
     });
   }
 }
@@ -379,4 +406,3 @@ function partialOf(err: unknown): DeliveredEsim[] {
   const partial = (err as { partial?: unknown } | null)?.partial;
   return Array.isArray(partial) ? (partial as DeliveredEsim[]) : [];
 }
-

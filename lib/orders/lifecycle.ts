@@ -116,7 +116,11 @@ export async function applyTransition(otherOrderId: string, event: OrderEvent, o
       action: `order.${event}`,
       entityType: "Order",
       entityId: otherOrderId,
-      details: { from: current, to: rule.to, ...(isObject(options.details) ? options.details : options.details === undefined ? {} : { details: options.details }) },
+      details: {
+        from: current,
+        to: rule.to,
+        ...(isObject(options.details) ? options.details : options.details === undefined ? {} : { details: options.details }),
+      },
       origin: options.origin,
     },
     tx,
@@ -172,7 +176,12 @@ export function isSettingUp(order: StatusOf): boolean {
 
 /** At least one eSIM was delivered and can be installed. */
 export function hasDeliveredEsims(order: StatusOf): boolean {
-  return order.status === FULFILLED || order.status === PARTIALLY_FULFILLED || order.status === CANCEL_PENDING || order.status === PARTIALLY_REFUNDED;
+  return (
+    order.status === FULFILLED ||
+    order.status === PARTIALLY_FULFILLED ||
+    order.status === CANCEL_PENDING ||
+    order.status === PARTIALLY_REFUNDED
+  );
 }
 
 /**
@@ -183,7 +192,15 @@ export function isSettled(order: StatusOf & { reviewReason: string | null }): bo
   return order.status === NEEDS_REVIEW ? Boolean(order.reviewReason) : SETTLED.has(order.status);
 }
 
-const SETTLED: ReadonlySet<OrderStatus> = new Set([FULFILLED, PARTIALLY_FULFILLED, FULFILMENT_FAILED, CANCELLED, EXPIRED, REFUNDED, PARTIALLY_REFUNDED]);
+const SETTLED: ReadonlySet<OrderStatus> = new Set([
+  FULFILLED,
+  PARTIALLY_FULFILLED,
+  FULFILMENT_FAILED,
+  CANCELLED,
+  EXPIRED,
+  REFUNDED,
+  PARTIALLY_REFUNDED,
+]);
 
 /** States of an eSIM that has never been used, so a cancellable plan may still be cancelled. */
 const UNUSED_ESIM_STATES = new Set(["not_installed", "installed"]);
@@ -195,10 +212,7 @@ function isUnusedEsimState(state: string): boolean {
 /** The plan's policy allows cancelling, the order is delivered, and every eSIM is unused. */
 export function canCancel(order: StatusOf & { plan: { cancellable: boolean } }, esimStates: readonly string[]): boolean {
   return (
-    order.plan.cancellable &&
-    canTransition(order.status, "cancel_pending") &&
-    esimStates.length > 0 &&
-    esimStates.every(isUnusedEsimState)
+    order.plan.cancellable && canTransition(order.status, "cancel_pending") && esimStates.length > 0 && esimStates.every(isUnusedEsimState)
   );
 }
 

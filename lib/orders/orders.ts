@@ -29,7 +29,9 @@ export class PlanUnavailableError extends Error {
  * dealer account its approval and wallet), before any money is taken.
  * Returns a message for the customer, or null when the order can go ahead.
  */
-export async function whyOrderCannotBeFilled(order: Pick<Order, "otherOrderId" | "provider" | "planRef" | "quantity">): Promise<string | null> {
+export async function whyOrderCannotBeFilled(
+  order: Pick<Order, "otherOrderId" | "provider" | "planRef" | "quantity">,
+): Promise<string | null> {
   const provider = providerById(order.provider);
   let answer: Availability;
   try {
@@ -38,7 +40,12 @@ export async function whyOrderCannotBeFilled(order: Pick<Order, "otherOrderId" |
     answer = { available: false, reason: "unavailable", detail: describeProviderFailure(err) };
   }
   if (answer.available) return null;
-  log.warn("order refused before payment", { otherOrderId: order.otherOrderId, provider: order.provider, reason: answer.reason, detail: answer.detail });
+  log.warn("order refused before payment", {
+    otherOrderId: order.otherOrderId,
+    provider: order.provider,
+    reason: answer.reason,
+    detail: answer.detail,
+  });
   return answer.reason === "quantity"
     ? `You can buy at most ${provider.maxQuantity} eSIMs of this plan in one order.`
     : answer.reason === "out_of_stock"
@@ -94,7 +101,13 @@ export async function createOrder(input: CreateOrderInput) {
         action: "order.created",
         entityType: "Order",
         entityId: order.otherOrderId,
-        details: { planId: plan.id, quantity, amountMinor: order.amountMinor, currency: order.currency, paymentMethod: order.paymentMethod },
+        details: {
+          planId: plan.id,
+          quantity,
+          amountMinor: order.amountMinor,
+          currency: order.currency,
+          paymentMethod: order.paymentMethod,
+        },
         origin: input.origin,
       },
       tx,

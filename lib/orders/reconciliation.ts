@@ -87,12 +87,15 @@ function upstreamOf(order: ComparedOrder, list: readonly ListedOrder[]): ListedO
   const references = new Set([order.otherOrderId, ...itemIdsOf(order)]);
   const iccids = new Set(order.esims.map((e) => e.iccid));
   return list.filter(
-    (row) => row.status !== "void" && ((row.reference !== null && references.has(row.reference)) || (row.iccid !== null && iccids.has(row.iccid))),
+    (row) =>
+      row.status !== "void" && ((row.reference !== null && references.has(row.reference)) || (row.iccid !== null && iccids.has(row.iccid))),
   );
 }
 
 function describe(rows: readonly ListedOrder[]): string {
-  return rows.map((r) => `${r.providerOrderRef}${r.iccid ? ` (ICCID ${r.iccid})` : ""}${r.status === "active" ? "" : `, ${r.status}`}`).join(", ");
+  return rows
+    .map((r) => `${r.providerOrderRef}${r.iccid ? ` (ICCID ${r.iccid})` : ""}${r.status === "active" ? "" : `, ${r.status}`}`)
+    .join(", ");
 }
 
 /** Every card named, so the provider can be asked to cancel exactly those. */
@@ -122,29 +125,63 @@ function compare(order: ComparedOrder, rows: readonly ListedOrder[], list: Order
     case OrderStatus.PAID: {
       // A fulfilment job owns an order it has sent (it looks it up before placing again); only one never sent can be stuck.
       if (order.placementSentAt || now.getTime() - (order.paidAt ?? order.createdAt).getTime() < STUCK_AFTER_MS) return [];
-      if (live.length > 0) return [{ kind: Kind.ORDERED_NOT_RECORDED, fix: null, upstream: live, detail: `${at}, though we never sent this paid order.` }];
+      if (live.length > 0)
+        return [{ kind: Kind.ORDERED_NOT_RECORDED, fix: null, upstream: live, detail: `${at}, though we never sent this paid order.` }];
       if (!listCovers) return [];
-      return [{ kind: Kind.PAID_NOT_ORDERED, fix: Fix.PLACE, upstream: [], detail: `Paid at ${iso(order.paidAt)} and never sent to ${providerName}, which holds no order for it.` }];
+      return [
+        {
+          kind: Kind.PAID_NOT_ORDERED,
+          fix: Fix.PLACE,
+          upstream: [],
+          detail: `Paid at ${iso(order.paidAt)} and never sent to ${providerName}, which holds no order for it.`,
+        },
+      ];
     }
     case OrderStatus.NEEDS_REVIEW:
     case OrderStatus.FULFILMENT_FAILED: {
       if (live.length > 0) {
-        return [{ kind: Kind.ORDERED_NOT_RECORDED, fix: cancellable(live) ? Fix.CANCEL_UPSTREAM_AND_REFUND : null, upstream: live, detail: `${at}, but this order (${statusLabel(order.status).toLowerCase()}) records none of it.` }];
+        return [
+          {
+            kind: Kind.ORDERED_NOT_RECORDED,
+            fix: cancellable(live) ? Fix.CANCEL_UPSTREAM_AND_REFUND : null,
+            upstream: live,
+            detail: `${at}, but this order (${statusLabel(order.status).toLowerCase()}) records none of it.`,
+          },
+        ];
       }
       const cancelled = rows.filter(isCancelled);
       if (cancelled.length > 0) {
-        return [{ kind: Kind.CANCELLED_UPSTREAM_NOT_REFUNDED, fix: Fix.REFUND, upstream: cancelled, detail: `${providerName} cancelled ${describe(cancelled)}; the customer has nothing and has not been refunded.` }];
+        return [
+          {
+            kind: Kind.CANCELLED_UPSTREAM_NOT_REFUNDED,
+            fix: Fix.REFUND,
+            upstream: cancelled,
+            detail: `${providerName} cancelled ${describe(cancelled)}; the customer has nothing and has not been refunded.`,
+          },
+        ];
       }
       // A failed delivery with nothing upstream agrees with the provider: the order desk refunds or retries it.
       if (order.status === OrderStatus.FULFILMENT_FAILED || !listCovers) return [];
-      return [{ kind: Kind.PAID_NOT_ORDERED, fix: Fix.PLACE, upstream: [], detail: `In review since its placement's answer was lost, and ${providerName}'s list, which covers ${iso(sentAt)}, holds no order for it.` }];
+      return [
+        {
+          kind: Kind.PAID_NOT_ORDERED,
+          fix: Fix.PLACE,
+          upstream: [],
+          detail: `In review since its placement's answer was lost, and ${providerName}'s list, which covers ${iso(sentAt)}, holds no order for it.`,
+        },
+      ];
     }
     case OrderStatus.FULFILLED:
     case OrderStatus.PARTIALLY_FULFILLED:
     case OrderStatus.CANCEL_PENDING: {
       const found: Difference[] = [];
       if (notRecorded.length > 0) {
-        found.push({ kind: Kind.ORDERED_NOT_RECORDED, fix: cancellable(notRecorded) ? Fix.CANCEL_UPSTREAM : null, upstream: notRecorded, detail: `${at}, which this order did not deliver to the customer.` });
+        found.push({
+          kind: Kind.ORDERED_NOT_RECORDED,
+          fix: cancellable(notRecorded) ? Fix.CANCEL_UPSTREAM : null,
+          upstream: notRecorded,
+          detail: `${at}, which this order did not deliver to the customer.`,
+        });
       }
       const ours = order.esims.filter((e) => !e.cancelledAt);
       const cancelledUpstream = rows.filter((r) => isCancelled(r) && r.iccid !== null && ours.some((e) => isOurs(r, e)));
@@ -159,7 +196,12 @@ function compare(order: ComparedOrder, rows: readonly ListedOrder[], list: Order
       }
       const absent = ours.filter((e) => !rows.some((r) => isOurs(r, e)));
       if (absent.length > 0 && listCovers) {
-        found.push({ kind: Kind.DELIVERED_HERE_ABSENT_UPSTREAM, fix: null, upstream: [], detail: `Delivered here (ICCID ${absent.map((e) => e.iccid).join(", ")}), but ${providerName}'s list, which covers ${iso(sentAt)}, holds no such order.` });
+        found.push({
+          kind: Kind.DELIVERED_HERE_ABSENT_UPSTREAM,
+          fix: null,
+          upstream: [],
+          detail: `Delivered here (ICCID ${absent.map((e) => e.iccid).join(", ")}), but ${providerName}'s list, which covers ${iso(sentAt)}, holds no such order.`,
+        });
       }
       return found;
     }
@@ -167,7 +209,14 @@ function compare(order: ComparedOrder, rows: readonly ListedOrder[], list: Order
     case OrderStatus.REFUNDED: {
       const active = rows.filter((r) => r.status === "active" || r.status === "pending");
       if (active.length === 0) return [];
-      return [{ kind: Kind.REFUNDED_HERE_ACTIVE_UPSTREAM, fix: cancellable(active) ? Fix.CANCEL_UPSTREAM : null, upstream: active, detail: `${statusLabel(order.status)} here, but ${providerName} still holds ${describe(active)} live.` }];
+      return [
+        {
+          kind: Kind.REFUNDED_HERE_ACTIVE_UPSTREAM,
+          fix: cancellable(active) ? Fix.CANCEL_UPSTREAM : null,
+          upstream: active,
+          detail: `${statusLabel(order.status)} here, but ${providerName} still holds ${describe(active)} live.`,
+        },
+      ];
     }
     default:
       // FULFILLING: a run is placing it. PARTIALLY_REFUNDED: cards refunded one by one are for the order desk.
@@ -183,7 +232,10 @@ const iso = (date: Date | null) => (date ? date.toISOString().slice(0, 16).repla
  * Records a run to do, unless one is queued or running (then that one is
  * returned). Runs never overlap, so a finding is never recorded twice.
  */
-export async function requestReconciliation(trigger: RunTrigger, actorId: string | null): Promise<{ run: ReconciliationRun; created: boolean }> {
+export async function requestReconciliation(
+  trigger: RunTrigger,
+  actorId: string | null,
+): Promise<{ run: ReconciliationRun; created: boolean }> {
   return db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('orders.reconcile'))`;
     const now = new Date();
@@ -191,7 +243,10 @@ export async function requestReconciliation(trigger: RunTrigger, actorId: string
       where: { status: { in: [RunStatus.QUEUED, RunStatus.RUNNING] }, updatedAt: { lt: new Date(now.getTime() - RUN_STALE_MS) } },
       data: { status: RunStatus.FAILED, finishedAt: now, error: "Did not finish: no worker picked it up, or its worker stopped." },
     });
-    const active = await tx.reconciliationRun.findFirst({ where: { status: { in: [RunStatus.QUEUED, RunStatus.RUNNING] } }, orderBy: { createdAt: "desc" } });
+    const active = await tx.reconciliationRun.findFirst({
+      where: { status: { in: [RunStatus.QUEUED, RunStatus.RUNNING] } },
+      orderBy: { createdAt: "desc" },
+    });
     if (active) return { run: active, created: false };
     return { run: await tx.reconciliationRun.create({ data: { trigger, requestedById: actorId } }), created: true };
   });
@@ -201,7 +256,10 @@ export async function requestReconciliation(trigger: RunTrigger, actorId: string
  * The admin's button: records a run and hands it to the job queue, without
  * waiting for any provider. The page follows the run's progress.
  */
-export async function startReconciliation(actorId: string, origin: RequestOrigin | null): Promise<{ run: ReconciliationRun; created: boolean }> {
+export async function startReconciliation(
+  actorId: string,
+  origin: RequestOrigin | null,
+): Promise<{ run: ReconciliationRun; created: boolean }> {
   const requested = await requestReconciliation("admin", actorId);
   if (!requested.created) return requested;
   try {
@@ -223,7 +281,10 @@ export async function reconcileJob(runId: string | undefined): Promise<void> {
 
 /** Compares every provider that can be asked; a run that is not queued (done, or taken as dead) is left alone. */
 export async function runReconciliation(runId: string): Promise<void> {
-  const claimed = await db().reconciliationRun.updateMany({ where: { id: runId, status: RunStatus.QUEUED }, data: { status: RunStatus.RUNNING, startedAt: new Date() } });
+  const claimed = await db().reconciliationRun.updateMany({
+    where: { id: runId, status: RunStatus.QUEUED },
+    data: { status: RunStatus.RUNNING, startedAt: new Date() },
+  });
   if (claimed.count === 0) return;
   const summaries: ProviderSummary[] = [];
   try {
@@ -245,20 +306,32 @@ function finishRun(runId: string, status: RunStatus, data: { error?: string }) {
 async function reconcileProvider(runId: string, provider: EsimProvider): Promise<ProviderSummary> {
   const summary = { provider: provider.id, name: provider.displayName };
   if (!provider.listOrders) {
-    return { ...summary, outcome: "cannot_be_asked", note: `${provider.displayName} documents no way to list its orders, so it cannot be asked; its orders are not compared.` };
+    return {
+      ...summary,
+      outcome: "cannot_be_asked",
+      note: `${provider.displayName} documents no way to list its orders, so it cannot be asked; its orders are not compared.`,
+    };
   }
   let list: OrderList;
   try {
     list = await provider.listOrders();
   } catch (err) {
     log.warn("reconciliation: the provider's order list could not be read", { runId, provider: provider.id, error: err });
-    return { ...summary, outcome: "failed", note: `${provider.displayName}'s order list could not be read: ${describeProviderFailure(err)}` };
+    return {
+      ...summary,
+      outcome: "failed",
+      note: `${provider.displayName}'s order list could not be read: ${describeProviderFailure(err)}`,
+    };
   }
 
   const now = new Date();
   const named = [...new Set(list.orders.flatMap((r) => (r.reference ? [r.reference, r.reference.replace(/-\d+$/, "")] : [])))];
   const orders = await db().order.findMany({
-    where: { provider: provider.id, renewsIccid: null, OR: [{ createdAt: { gte: new Date(now.getTime() - LOOKBACK_MS) } }, { otherOrderId: { in: named } }] },
+    where: {
+      provider: provider.id,
+      renewsIccid: null,
+      OR: [{ createdAt: { gte: new Date(now.getTime() - LOOKBACK_MS) } }, { otherOrderId: { in: named } }],
+    },
     include: { esims: true },
     orderBy: { createdAt: "asc" },
   });
@@ -274,9 +347,17 @@ async function reconcileProvider(runId: string, provider: EsimProvider): Promise
     for (const difference of compare(order, rows, list, provider.displayName, now)) {
       const delivery = await deliverFromUpstream(provider, order, difference, runId);
       if (delivery?.done) await recordFinding(runId, provider.id, order.otherOrderId, order.otherOrderId, difference, delivery.resolution);
-      else await recordFinding(runId, provider.id, order.otherOrderId, order.otherOrderId, delivery ? { ...difference, detail: `${difference.detail} Not recorded automatically: ${delivery.why}` } : difference);
+      else
+        await recordFinding(
+          runId,
+          provider.id,
+          order.otherOrderId,
+          order.otherOrderId,
+          delivery ? { ...difference, detail: `${difference.detail} Not recorded automatically: ${delivery.why}` } : difference,
+        );
     }
-    if (++checked % PROGRESS_EVERY === 0) await db().reconciliationRun.update({ where: { id: runId }, data: { checked: { increment: PROGRESS_EVERY } } });
+    if (++checked % PROGRESS_EVERY === 0)
+      await db().reconciliationRun.update({ where: { id: runId }, data: { checked: { increment: PROGRESS_EVERY } } });
   }
   await db().reconciliationRun.update({ where: { id: runId }, data: { checked: { increment: checked % PROGRESS_EVERY } } });
 
@@ -303,7 +384,11 @@ async function reconcileProvider(runId: string, provider: EsimProvider): Promise
   });
 
   const reach = list.completeSince ? `every order since ${iso(list.completeSince)}` : "every order the account placed";
-  return { ...summary, outcome: "compared", note: `${orders.length} of our orders compared with ${list.orders.length} in ${provider.displayName}'s list (${reach}).` };
+  return {
+    ...summary,
+    outcome: "compared",
+    note: `${orders.length} of our orders compared with ${list.orders.length} in ${provider.displayName}'s list (${reach}).`,
+  };
 }
 
 /**
@@ -311,9 +396,22 @@ async function reconcileProvider(runId: string, provider: EsimProvider): Promise
  * dismissed) for the same provider, kind and subject. `delivered` is the
  * run's own fix, when it made one.
  */
-async function recordFinding(runId: string, provider: string, subject: string, orderId: string | null, difference: Difference, delivered?: string): Promise<void> {
+async function recordFinding(
+  runId: string,
+  provider: string,
+  subject: string,
+  orderId: string | null,
+  difference: Difference,
+  delivered?: string,
+): Promise<void> {
   const now = new Date();
-  const facts = { detail: difference.detail, fix: delivered ? Fix.DELIVER : difference.fix, upstream: difference.upstream as unknown as Prisma.InputJsonValue, lastRunId: runId, lastSeenAt: now };
+  const facts = {
+    detail: difference.detail,
+    fix: delivered ? Fix.DELIVER : difference.fix,
+    upstream: difference.upstream as unknown as Prisma.InputJsonValue,
+    lastRunId: runId,
+    lastSeenAt: now,
+  };
   const resolved = delivered ? { status: FindingStatus.FIXED, resolvedAt: now, resolution: delivered } : {};
   const existing = await db().reconciliationFinding.findFirst({
     where: { provider, kind: difference.kind, subject, status: { in: [FindingStatus.OPEN, FindingStatus.DISMISSED] } },
@@ -324,7 +422,9 @@ async function recordFinding(runId: string, provider: string, subject: string, o
   }
   const finding = existing
     ? await db().reconciliationFinding.update({ where: { id: existing.id }, data: { ...facts, ...resolved } })
-    : await db().reconciliationFinding.create({ data: { ...facts, ...resolved, kind: difference.kind, provider, subject, orderId, runId } });
+    : await db().reconciliationFinding.create({
+        data: { ...facts, ...resolved, kind: difference.kind, provider, subject, orderId, runId },
+      });
   if (delivered) {
     await db().reconciliationRun.update({ where: { id: runId }, data: { autoFixed: { increment: 1 } } });
     await auditFix(finding.id, difference.kind, Fix.DELIVER, orderId, delivered, { actorId: null, runId });
@@ -348,7 +448,12 @@ async function deliverFromUpstream(
   const itemIds = itemIdsOf(order);
   let lookup: OrderLookup;
   try {
-    lookup = await provider.findOrder({ otherOrderId: order.otherOrderId, itemIds, providerOrderRef: order.providerOrderRef, attemptedAt: order.placementSentAt ?? order.paidAt ?? order.createdAt });
+    lookup = await provider.findOrder({
+      otherOrderId: order.otherOrderId,
+      itemIds,
+      providerOrderRef: order.providerOrderRef,
+      attemptedAt: order.placementSentAt ?? order.paidAt ?? order.createdAt,
+    });
   } catch (err) {
     return { done: false, why: `the look-up failed (${describeProviderFailure(err)}).` };
   }
@@ -365,16 +470,28 @@ async function deliverFromUpstream(
     const moved = await applyTransition(
       order.otherOrderId,
       "upstream_order_recorded",
-      { data: { fulfilledAt: new Date(), reviewReason: null, failureReason: null }, details: { runId, providerOrderRef: upstream.providerOrderRef, iccids } },
+      {
+        data: { fulfilledAt: new Date(), reviewReason: null, failureReason: null },
+        details: { runId, providerOrderRef: upstream.providerOrderRef, iccids },
+      },
       tx,
     );
     if (moved) await recordDeliveredEsims(order, upstream.esims, upstream.providerOrderRef, tx);
     return moved;
   });
   if (!recorded) return { done: false, why: "the order changed while the run looked it up." };
-  await emailDelivery(order.otherOrderId).catch((error: unknown) => log.error("could not queue the delivery email", { otherOrderId: order.otherOrderId, error }));
-  log.info("reconciliation recorded an upstream order and delivered it", { otherOrderId: order.otherOrderId, providerOrderRef: upstream.providerOrderRef, iccids });
-  return { done: true, resolution: `Recorded ${provider.displayName} order ${upstream.providerOrderRef} (ICCID ${iccids.join(", ")}) and delivered the order; nothing was placed again.` };
+  await emailDelivery(order.otherOrderId).catch((error: unknown) =>
+    log.error("could not queue the delivery email", { otherOrderId: order.otherOrderId, error }),
+  );
+  log.info("reconciliation recorded an upstream order and delivered it", {
+    otherOrderId: order.otherOrderId,
+    providerOrderRef: upstream.providerOrderRef,
+    iccids,
+  });
+  return {
+    done: true,
+    resolution: `Recorded ${provider.displayName} order ${upstream.providerOrderRef} (ICCID ${iccids.join(", ")}) and delivered the order; nothing was placed again.`,
+  };
 }
 
 // ---------------------------------------------------------------- an admin's fix
@@ -389,7 +506,8 @@ export type FixOutcome = { done: boolean; message: string };
 export async function fixFinding(findingId: string, actorId: string, origin: RequestOrigin | null): Promise<FixOutcome> {
   const finding = await db().reconciliationFinding.findUnique({ where: { id: findingId } });
   if (!finding) return { done: false, message: "There is no such finding." };
-  if (finding.status !== FindingStatus.OPEN) return { done: false, message: `This finding is already ${finding.status.toLowerCase()}; nothing was done.` };
+  if (finding.status !== FindingStatus.OPEN)
+    return { done: false, message: `This finding is already ${finding.status.toLowerCase()}; nothing was done.` };
   if (!finding.fix || !finding.orderId) return { done: false, message: "This finding has no one-click fix; it needs a person." };
 
   const provider = providerById(finding.provider);
@@ -399,7 +517,10 @@ export async function fixFinding(findingId: string, actorId: string, origin: Req
   try {
     list = await provider.listOrders();
   } catch (err) {
-    return { done: false, message: `${provider.displayName}'s order list could not be read, so nothing was done: ${describeProviderFailure(err)}` };
+    return {
+      done: false,
+      message: `${provider.displayName}'s order list could not be read, so nothing was done: ${describeProviderFailure(err)}`,
+    };
   }
   const rows = upstreamOf(order, list.orders);
   const now = compare(order, rows, list, provider.displayName, new Date()).find((d) => d.kind === finding.kind);
@@ -416,35 +537,56 @@ export async function fixFinding(findingId: string, actorId: string, origin: Req
     log.warn("reconciliation fix failed", { findingId, fix: finding.fix, error: err });
     return { done: false, message: `Not fixed: ${describeProviderFailure(err)}` };
   }
-  if (!(await resolve(findingId, FindingStatus.FIXED, actorId, result))) return { done: false, message: "Someone else settled this finding meanwhile." };
+  if (!(await resolve(findingId, FindingStatus.FIXED, actorId, result)))
+    return { done: false, message: "Someone else settled this finding meanwhile." };
   await auditFix(findingId, finding.kind, finding.fix, order.otherOrderId, result, { actorId, origin });
   return { done: true, message: result };
 }
 
-async function applyFix(fix: Fix, order: ComparedOrder, upstream: readonly ListedOrder[], provider: EsimProvider, actorId: string, origin: RequestOrigin | null): Promise<string> {
+async function applyFix(
+  fix: Fix,
+  order: ComparedOrder,
+  upstream: readonly ListedOrder[],
+  provider: EsimProvider,
+  actorId: string,
+  origin: RequestOrigin | null,
+): Promise<string> {
   const { otherOrderId } = order;
   const iccids = upstream.flatMap((r) => (r.iccid ? [r.iccid] : []));
   switch (fix) {
     case Fix.PLACE: {
       if (order.status === OrderStatus.PAID) await fulfilPaidOrder(otherOrderId);
-      else await retryFulfilment(otherOrderId, actorId, Date.now(), { reason: `Reconciliation: ${provider.displayName}'s order list holds no order for it` });
+      else
+        await retryFulfilment(otherOrderId, actorId, Date.now(), {
+          reason: `Reconciliation: ${provider.displayName}'s order list holds no order for it`,
+        });
       const after = await db().order.findUniqueOrThrow({ where: { otherOrderId } });
       if (after.status === order.status) throw new Error(`the order is still ${statusLabel(after.status).toLowerCase()}`);
       return `Placed with ${provider.displayName}; the order is now ${statusLabel(after.status).toLowerCase()}.`;
     }
     case Fix.CANCEL_UPSTREAM_AND_REFUND: {
       await cancelUpstream(provider, upstream, iccids);
-      await refundOrder(otherOrderId, { actorId, origin, reason: `Reconciliation: ordered at ${provider.displayName} but never delivered here; cancelled there and refunded` });
+      await refundOrder(otherOrderId, {
+        actorId,
+        origin,
+        reason: `Reconciliation: ordered at ${provider.displayName} but never delivered here; cancelled there and refunded`,
+      });
       return `Cancelled ${describe(upstream)} at ${provider.displayName} and refunded the customer.`;
     }
     case Fix.REFUND: {
-      await db().esim.updateMany({ where: { orderId: otherOrderId, iccid: { in: iccids }, cancelledAt: null }, data: { cancelledAt: new Date() } });
+      await db().esim.updateMany({
+        where: { orderId: otherOrderId, iccid: { in: iccids }, cancelledAt: null },
+        data: { cancelledAt: new Date() },
+      });
       await refundOrder(otherOrderId, { actorId, origin, reason: `Reconciliation: cancelled at ${provider.displayName}` });
       return `Refunded the customer for the order ${provider.displayName} cancelled.`;
     }
     case Fix.CANCEL_UPSTREAM: {
       await cancelUpstream(provider, upstream, iccids);
-      await db().esim.updateMany({ where: { orderId: otherOrderId, iccid: { in: iccids }, cancelledAt: null }, data: { cancelledAt: new Date() } });
+      await db().esim.updateMany({
+        where: { orderId: otherOrderId, iccid: { in: iccids }, cancelledAt: null },
+        data: { cancelledAt: new Date() },
+      });
       return `Cancelled ${describe(upstream)} at ${provider.displayName}.`;
     }
     case Fix.DELIVER:
@@ -455,11 +597,13 @@ async function applyFix(fix: Fix, order: ComparedOrder, upstream: readonly Liste
 /** Cancels the cards upstream; only a finished cancellation counts (one still processing leaves the finding open). */
 async function cancelUpstream(provider: EsimProvider, upstream: readonly ListedOrder[], iccids: string[]): Promise<void> {
   const { status } = await provider.cancel({ providerOrderRef: upstream[0]!.providerOrderRef, iccids, allIccids: iccids });
-  if (status === "cancelling") throw new Error(`${provider.displayName} accepted the cancellation and is still processing it; run reconciliation again later`);
+  if (status === "cancelling")
+    throw new Error(`${provider.displayName} accepted the cancellation and is still processing it; run reconciliation again later`);
 }
 
 export async function dismissFinding(findingId: string, actorId: string, origin: RequestOrigin | null): Promise<FixOutcome> {
-  if (!(await resolve(findingId, FindingStatus.DISMISSED, actorId, "Dismissed by an admin."))) return { done: false, message: "This finding is no longer open." };
+  if (!(await resolve(findingId, FindingStatus.DISMISSED, actorId, "Dismissed by an admin.")))
+    return { done: false, message: "This finding is no longer open." };
   await recordAudit({ actorId, action: "reconciliation.dismissed", entityType: "ReconciliationFinding", entityId: findingId, origin });
   return { done: true, message: "Dismissed." };
 }
@@ -473,7 +617,14 @@ async function resolve(findingId: string, status: FindingStatus, actorId: string
   return count === 1;
 }
 
-function auditFix(findingId: string, kind: Kind, fix: Fix, orderId: string | null, result: string, by: { actorId: string | null; runId?: string; origin?: RequestOrigin | null }) {
+function auditFix(
+  findingId: string,
+  kind: Kind,
+  fix: Fix,
+  orderId: string | null,
+  result: string,
+  by: { actorId: string | null; runId?: string; origin?: RequestOrigin | null },
+) {
   return recordAudit({
     actorId: by.actorId,
     action: "reconciliation.fixed",
@@ -497,11 +648,17 @@ export async function reconciliationOverview() {
     db().reconciliationFinding.findMany({ where: { status: FindingStatus.OPEN }, orderBy: { createdAt: "desc" }, take: 200 }),
     db().reconciliationFinding.findMany({ where: { status: { not: FindingStatus.OPEN } }, orderBy: { resolvedAt: "desc" }, take: 50 }),
   ]);
-  const people = [...new Set([...runs.map((r) => r.requestedById), ...settled.map((f) => f.resolvedById)].filter((id): id is string => id !== null))];
+  const people = [
+    ...new Set([...runs.map((r) => r.requestedById), ...settled.map((f) => f.resolvedById)].filter((id): id is string => id !== null)),
+  ];
   const users = await db().user.findMany({ where: { id: { in: people } }, select: { id: true, email: true } });
   const emailOf = new Map(users.map((u) => [u.id, u.email]));
   return {
-    runs: runs.map((run) => ({ ...run, providers: (run.providers ?? []) as unknown as ProviderSummary[], requestedBy: run.requestedById ? (emailOf.get(run.requestedById) ?? null) : null })),
+    runs: runs.map((run) => ({
+      ...run,
+      providers: (run.providers ?? []) as unknown as ProviderSummary[],
+      requestedBy: run.requestedById ? (emailOf.get(run.requestedById) ?? null) : null,
+    })),
     open,
     settled: settled.map((f) => ({ ...f, resolvedBy: f.resolvedById ? (emailOf.get(f.resolvedById) ?? null) : null })),
   };

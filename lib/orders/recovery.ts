@@ -51,7 +51,11 @@ export async function sweepStrandedOrders(now = new Date()): Promise<number> {
 async function sweepAwaitingProvider(now: Date): Promise<number> {
   const pollSince = new Date(now.getTime() - env().PROVIDER_POLL_TIMEOUT_SECONDS * 1000);
   const [placing, cancelling] = await Promise.all([
-    db().order.findMany({ where: { status: OrderStatus.FULFILLING, leaseToken: AWAITING_PROVIDER }, select: { otherOrderId: true }, take: 500 }),
+    db().order.findMany({
+      where: { status: OrderStatus.FULFILLING, leaseToken: AWAITING_PROVIDER },
+      select: { otherOrderId: true },
+      take: 500,
+    }),
     db().order.findMany({
       where: { status: OrderStatus.CANCEL_PENDING, events: { some: { event: "cancel_pending", createdAt: { gte: pollSince } } } },
       select: { otherOrderId: true },
@@ -61,6 +65,11 @@ async function sweepAwaitingProvider(now: Date): Promise<number> {
   let queued = 0;
   for (const { otherOrderId } of placing) if (await enqueue("order.poll", { otherOrderId }, providerPollRetries())) queued++;
   for (const { otherOrderId } of cancelling) if (await enqueue("order.cancel-poll", { otherOrderId }, providerPollRetries())) queued++;
-  if (queued > 0) log.info("orders awaiting the provider handed back to their polling jobs", { placing: placing.length, cancelling: cancelling.length, queued });
+  if (queued > 0)
+    log.info("orders awaiting the provider handed back to their polling jobs", {
+      placing: placing.length,
+      cancelling: cancelling.length,
+      queued,
+    });
   return queued;
 }

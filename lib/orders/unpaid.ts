@@ -37,7 +37,11 @@ export async function expireUnpaidOrders(now = new Date()): Promise<number> {
 }
 
 /** The customer (or an admin) calls off an order awaiting payment. False when it was no longer awaiting payment. */
-export async function cancelUnpaidOrder(otherOrderId: string, actor: { userId: string; isAdmin?: boolean }, origin: RequestOrigin | null): Promise<boolean> {
+export async function cancelUnpaidOrder(
+  otherOrderId: string,
+  actor: { userId: string; isAdmin?: boolean },
+  origin: RequestOrigin | null,
+): Promise<boolean> {
   const order = await db().order.findUnique({ where: { otherOrderId }, select: { userId: true, status: true } });
   if (!order || (order.userId !== actor.userId && !actor.isAdmin) || !canCancelUnpaid(order)) return false;
   if (!(await applyTransition(otherOrderId, "cancelled", { actorId: actor.userId, origin }))) return false;
@@ -54,7 +58,10 @@ async function closeOpenCheckouts(otherOrderId: string): Promise<void> {
   for (const { id } of open) {
     try {
       await stripe().checkout.sessions.expire(id);
-      await db().checkoutSession.updateMany({ where: { id, status: CheckoutStatus.OPEN, fulfilledAt: null }, data: { status: CheckoutStatus.EXPIRED } });
+      await db().checkoutSession.updateMany({
+        where: { id, status: CheckoutStatus.OPEN, fulfilledAt: null },
+        data: { status: CheckoutStatus.EXPIRED },
+      });
     } catch (error) {
       // Paid or completing at this very moment, or Stripe unreachable: the late-payment rules apply.
       log.warn("could not close the checkout of an unpaid order", { otherOrderId, sessionId: id, error });

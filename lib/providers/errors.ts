@@ -92,4 +92,3 @@ export class OrderOutcomeUnknownError extends ProviderError {
     this.name = "OrderOutcomeUnknownError";
   }
 }
-

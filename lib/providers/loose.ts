@@ -88,7 +88,9 @@ export function required<T>(
   const value = raw === undefined ? undefined : read(raw);
   if (value === undefined) {
     const problem = raw === undefined ? "is missing" : `is unreadable (${JSON.stringify(raw).slice(0, 80)})`;
-    throw new ProviderResponseError(provider, `${endpoint} response: ${field} ${problem} (looked for ${names.join(", ")})`, { body: record });
+    throw new ProviderResponseError(provider, `${endpoint} response: ${field} ${problem} (looked for ${names.join(", ")})`, {
+      body: record,
+    });
   }
   return value;
 }

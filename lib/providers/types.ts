@@ -66,14 +66,7 @@ export interface EsimInstall {
   activateBefore: string | null;
 }
 
-export type ProviderOrderStatus =
-  | "pending"
-  | "active"
-  | "cancelling"
-  | "cancelled"
-  | "partially_cancelled"
-  | "ended"
-  | "void";
+export type ProviderOrderStatus = "pending" | "active" | "cancelling" | "cancelled" | "partially_cancelled" | "ended" | "void";
 
 export interface ProviderOrder {
   provider: ProviderId;
@@ -151,9 +144,7 @@ export interface OrderLookupInput {
  * unknown code, a history window too short) and the order needs a person.
  */
 export type OrderLookup =
-  | { outcome: "found"; order: ProviderOrder; raw?: unknown }
-  | { outcome: "absent" }
-  | { outcome: "unknown"; reason: string };
+  { outcome: "found"; order: ProviderOrder; raw?: unknown } | { outcome: "absent" } | { outcome: "unknown"; reason: string };
 
 /** One order as the provider's own order list shows it (MeiSIM: one eSIM per order). */
 export interface ListedOrder {

@@ -47,12 +47,11 @@ export class UnknownCustomerError extends Error {
  * Throws InsufficientFundsError when a debit exceeds the balance, and
  * UnknownCustomerError for a user id that names no one, changing nothing.
  */
-export async function adjustWallet(
-  input: AdjustmentInput & { authorId: string; origin?: RequestOrigin | null },
-): Promise<WalletEntry> {
+export async function adjustWallet(input: AdjustmentInput & { authorId: string; origin?: RequestOrigin | null }): Promise<WalletEntry> {
   const adjustment = AdjustmentSchema.parse(input);
   return db().$transaction(async (tx) => {
-    if (!(await tx.user.findUnique({ where: { id: adjustment.userId }, select: { id: true } }))) throw new UnknownCustomerError(adjustment.userId);
+    if (!(await tx.user.findUnique({ where: { id: adjustment.userId }, select: { id: true } })))
+      throw new UnknownCustomerError(adjustment.userId);
     const entry = await postWalletEntry(tx, {
       userId: adjustment.userId,
       kind: WalletEntryKind.ADJUSTMENT,
@@ -67,7 +66,13 @@ export async function adjustWallet(
         action: "wallet.adjust",
         entityType: "Wallet",
         entityId: adjustment.userId,
-        details: { entryId: entry.id, amountMinor: entry.amountMinor, currency: entry.currency, balanceAfterMinor: entry.balanceAfterMinor, reason: adjustment.reason },
+        details: {
+          entryId: entry.id,
+          amountMinor: entry.amountMinor,
+          currency: entry.currency,
+          balanceAfterMinor: entry.balanceAfterMinor,
+          reason: adjustment.reason,
+        },
         origin: input.origin,
       },
       tx,
@@ -81,13 +86,31 @@ export async function adjustWallet(
  * the customer and the balance is back to zero or more (topped up, or
  * credited by support). False when the wallet is not held or still short.
  */
-export async function releaseWalletHold(input: { userId: string; reason: string; authorId: string; origin?: RequestOrigin | null }): Promise<boolean> {
+export async function releaseWalletHold(input: {
+  userId: string;
+  reason: string;
+  authorId: string;
+  origin?: RequestOrigin | null;
+}): Promise<boolean> {
   const reason = input.reason.trim();
   if (reason.length < 5) throw new RangeError("Say why you are releasing this wallet (at least 5 characters).");
   return db().$transaction(async (tx) => {
-    const { count } = await tx.wallet.updateMany({ where: { userId: input.userId, heldAt: { not: null }, balanceMinor: { gte: 0 } }, data: { heldAt: null, heldReason: null } });
+    const { count } = await tx.wallet.updateMany({
+      where: { userId: input.userId, heldAt: { not: null }, balanceMinor: { gte: 0 } },
+      data: { heldAt: null, heldReason: null },
+    });
     if (count === 0) return false;
-    await recordAudit({ actorId: input.authorId, action: "wallet.release", entityType: "Wallet", entityId: input.userId, details: { reason }, origin: input.origin }, tx);
+    await recordAudit(
+      {
+        actorId: input.authorId,
+        action: "wallet.release",
+        entityType: "Wallet",
+        entityId: input.userId,
+        details: { reason },
+        origin: input.origin,
+      },
+      tx,
+    );
     return true;
   });
 }

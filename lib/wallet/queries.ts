@@ -58,7 +58,9 @@ export async function listWallets({ search, take = 200 }: { search?: string; tak
   const users = await db().user.findMany({
     where: {
       role: Role.CUSTOMER,
-      ...(search ? { OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] } : {}),
+      ...(search
+        ? { OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] }
+        : {}),
     },
     include: { wallet: true },
     orderBy: { createdAt: "desc" },

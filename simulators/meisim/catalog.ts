@@ -57,19 +57,67 @@ export interface SimSku {
 
 const COUNTRIES_BY_REGION: Record<string, [string, string][]> = {
   Asia: [
-    ["JP", "Japan"], ["KR", "South Korea"], ["CN", "China"], ["HK", "Hong Kong"], ["TW", "Taiwan"], ["TH", "Thailand"],
-    ["VN", "Vietnam"], ["SG", "Singapore"], ["MY", "Malaysia"], ["ID", "Indonesia"], ["PH", "Philippines"], ["IN", "India"],
+    ["JP", "Japan"],
+    ["KR", "South Korea"],
+    ["CN", "China"],
+    ["HK", "Hong Kong"],
+    ["TW", "Taiwan"],
+    ["TH", "Thailand"],
+    ["VN", "Vietnam"],
+    ["SG", "Singapore"],
+    ["MY", "Malaysia"],
+    ["ID", "Indonesia"],
+    ["PH", "Philippines"],
+    ["IN", "India"],
   ],
   Europe: [
-    ["GB", "United Kingdom"], ["FR", "France"], ["DE", "Germany"], ["IT", "Italy"], ["ES", "Spain"], ["PT", "Portugal"],
-    ["NL", "Netherlands"], ["BE", "Belgium"], ["CH", "Switzerland"], ["AT", "Austria"], ["GR", "Greece"], ["IE", "Ireland"],
-    ["SE", "Sweden"], ["NO", "Norway"], ["DK", "Denmark"], ["PL", "Poland"], ["CZ", "Czechia"], ["TR", "Turkey"],
+    ["GB", "United Kingdom"],
+    ["FR", "France"],
+    ["DE", "Germany"],
+    ["IT", "Italy"],
+    ["ES", "Spain"],
+    ["PT", "Portugal"],
+    ["NL", "Netherlands"],
+    ["BE", "Belgium"],
+    ["CH", "Switzerland"],
+    ["AT", "Austria"],
+    ["GR", "Greece"],
+    ["IE", "Ireland"],
+    ["SE", "Sweden"],
+    ["NO", "Norway"],
+    ["DK", "Denmark"],
+    ["PL", "Poland"],
+    ["CZ", "Czechia"],
+    ["TR", "Turkey"],
   ],
-  "North America": [["US", "United States"], ["CA", "Canada"], ["MX", "Mexico"]],
-  "Latin America": [["BR", "Brazil"], ["AR", "Argentina"], ["CL", "Chile"], ["CO", "Colombia"], ["PE", "Peru"]],
-  "Middle East": [["AE", "United Arab Emirates"], ["SA", "Saudi Arabia"], ["IL", "Israel"], ["QA", "Qatar"]],
-  Africa: [["ZA", "South Africa"], ["EG", "Egypt"], ["MA", "Morocco"], ["KE", "Kenya"]],
-  Oceania: [["AU", "Australia"], ["NZ", "New Zealand"]],
+  "North America": [
+    ["US", "United States"],
+    ["CA", "Canada"],
+    ["MX", "Mexico"],
+  ],
+  "Latin America": [
+    ["BR", "Brazil"],
+    ["AR", "Argentina"],
+    ["CL", "Chile"],
+    ["CO", "Colombia"],
+    ["PE", "Peru"],
+  ],
+  "Middle East": [
+    ["AE", "United Arab Emirates"],
+    ["SA", "Saudi Arabia"],
+    ["IL", "Israel"],
+    ["QA", "Qatar"],
+  ],
+  Africa: [
+    ["ZA", "South Africa"],
+    ["EG", "Egypt"],
+    ["MA", "Morocco"],
+    ["KE", "Kenya"],
+  ],
+  Oceania: [
+    ["AU", "Australia"],
+    ["NZ", "New Zealand"],
+  ],
 };
 
 export const COUNTRIES: readonly SimCountry[] = Object.entries(COUNTRIES_BY_REGION).flatMap(([region, list]) =>
@@ -96,7 +144,14 @@ const REGION_PLANS = [
   { gb: 20, days: 30 },
 ] as const;
 
-function bundle(slug: string, label: string, plan: { gb: number | null; days: number; dayPass?: boolean }, factor: number, countries: SimCountry[], region: string): SimBundle {
+function bundle(
+  slug: string,
+  label: string,
+  plan: { gb: number | null; days: number; dayPass?: boolean },
+  factor: number,
+  countries: SimCountry[],
+  region: string,
+): SimBundle {
   const size = plan.gb === null ? "unlimited" : `${plan.gb}gb`;
   const baseCents = Math.round((plan.gb === null ? 1800 : 150 + plan.gb * 90 * (plan.dayPass ? 1.5 : 1)) * factor);
   return {
@@ -115,18 +170,75 @@ export const BUNDLES: readonly SimBundle[] = [
   ...COUNTRIES.flatMap((c) => COUNTRY_PLANS.map((plan) => bundle(c.iso.toLowerCase(), c.name, plan, priceFactor(c.iso), [c], c.region))),
   ...Object.keys(COUNTRIES_BY_REGION).flatMap((region) =>
     REGION_PLANS.map((plan) =>
-      bundle(region.toLowerCase().replace(/\s+/g, ""), region, plan, 1.4, COUNTRIES.filter((c) => c.region === region), region),
+      bundle(
+        region.toLowerCase().replace(/\s+/g, ""),
+        region,
+        plan,
+        1.4,
+        COUNTRIES.filter((c) => c.region === region),
+        region,
+      ),
     ),
   ),
   ...REGION_PLANS.map((plan) => bundle("global", "Global", plan, 2.2, [...COUNTRIES], "Global")),
 ];
 
 export const NETWORKS: readonly SimNetwork[] = [
-  { name: "Vodafone-UK", country: "GB", currency: "GBP", dialPrefix: "+44", iccidPrefix: "8944", minTopUp: 5, maxTopUp: 50, usdRate: 1.27, bundles: [{ productCode: "VUK-DATA-10", name: "10GB add-on", value: 10 }] },
-  { name: "EE-UK", country: "GB", currency: "GBP", dialPrefix: "+44", iccidPrefix: "8944", minTopUp: 10, maxTopUp: 30, usdRate: 1.27, bundles: [] },
-  { name: "Orange-FR", country: "FR", currency: "EUR", dialPrefix: "+33", iccidPrefix: "8933", minTopUp: 5, maxTopUp: 100, usdRate: 1.08, bundles: [] },
-  { name: "Telcel-MX", country: "MX", currency: "MXN", dialPrefix: "+52", iccidPrefix: "8952", minTopUp: 50, maxTopUp: 1000, usdRate: 0.058, bundles: [] },
-  { name: "ATT-US", country: "US", currency: "USD", dialPrefix: "+1", iccidPrefix: "8901", minTopUp: 10, maxTopUp: 100, usdRate: 1, bundles: [{ productCode: "ATT-INTL-5", name: "International 5", value: 5 }] },
+  {
+    name: "Vodafone-UK",
+    country: "GB",
+    currency: "GBP",
+    dialPrefix: "+44",
+    iccidPrefix: "8944",
+    minTopUp: 5,
+    maxTopUp: 50,
+    usdRate: 1.27,
+    bundles: [{ productCode: "VUK-DATA-10", name: "10GB add-on", value: 10 }],
+  },
+  {
+    name: "EE-UK",
+    country: "GB",
+    currency: "GBP",
+    dialPrefix: "+44",
+    iccidPrefix: "8944",
+    minTopUp: 10,
+    maxTopUp: 30,
+    usdRate: 1.27,
+    bundles: [],
+  },
+  {
+    name: "Orange-FR",
+    country: "FR",
+    currency: "EUR",
+    dialPrefix: "+33",
+    iccidPrefix: "8933",
+    minTopUp: 5,
+    maxTopUp: 100,
+    usdRate: 1.08,
+    bundles: [],
+  },
+  {
+    name: "Telcel-MX",
+    country: "MX",
+    currency: "MXN",
+    dialPrefix: "+52",
+    iccidPrefix: "8952",
+    minTopUp: 50,
+    maxTopUp: 1000,
+    usdRate: 0.058,
+    bundles: [],
+  },
+  {
+    name: "ATT-US",
+    country: "US",
+    currency: "USD",
+    dialPrefix: "+1",
+    iccidPrefix: "8901",
+    minTopUp: 10,
+    maxTopUp: 100,
+    usdRate: 1,
+    bundles: [{ productCode: "ATT-INTL-5", name: "International 5", value: 5 }],
+  },
 ];
 
 export const PRODUCTS: readonly SimProduct[] = [

@@ -71,7 +71,13 @@ export class CheckEngine {
   }
 
   /** Queues a batch whose first row starts now. */
-  create(input: { dealerId: string; label: string; perRowCents: number; rows: { iccid?: string; lpa: string }[]; now: number }): CheckBatch {
+  create(input: {
+    dealerId: string;
+    label: string;
+    perRowCents: number;
+    rows: { iccid?: string; lpa: string }[];
+    now: number;
+  }): CheckBatch {
     const batch: CheckBatch = {
       id: randomUUID(),
       dealerId: input.dealerId,
@@ -112,7 +118,16 @@ export class CheckEngine {
 
   /** The documented `{ batch, progress }` poll body. */
   describe(batch: CheckBatch, now: number) {
-    const progress = { total: batch.rows.length, pending: 0, in_progress: 0, used: 0, available: 0, invalid: 0, error_count: 0, unknown: 0 };
+    const progress = {
+      total: batch.rows.length,
+      pending: 0,
+      in_progress: 0,
+      used: 0,
+      available: 0,
+      invalid: 0,
+      error_count: 0,
+      unknown: 0,
+    };
     for (const row of batch.rows) {
       const status = this.rowStatus(row, now);
       progress[status === "error" ? "error_count" : status]++;
@@ -137,7 +152,13 @@ export class CheckEngine {
     return batch.rows.map((row) => {
       const status = this.rowStatus(row, now);
       const done = status !== "pending" && status !== "in_progress";
-      return [done ? row.checkedIccid : row.iccid, row.lpa, status === "in_progress" ? "pending" : status, done ? row.reason : "", done ? new Date(row.readyAt).toISOString() : ""];
+      return [
+        done ? row.checkedIccid : row.iccid,
+        row.lpa,
+        status === "in_progress" ? "pending" : status,
+        done ? row.reason : "",
+        done ? new Date(row.readyAt).toISOString() : "",
+      ];
     });
   }
 }

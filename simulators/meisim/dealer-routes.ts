@@ -1,7 +1,19 @@
 import { BUNDLES, COUNTRIES, NETWORKS, type SimNetwork } from "./catalog";
 import type { MeisimViews } from "./dialects";
 import type { MeisimRouter } from "./router";
-import { badRequest, forbidden, notFound, optionalEmail, optionalNumber, optionalString, requiredEmail, requiredString, toCents, unauthorized, usd } from "./sim-error";
+import {
+  badRequest,
+  forbidden,
+  notFound,
+  optionalEmail,
+  optionalNumber,
+  optionalString,
+  requiredEmail,
+  requiredString,
+  toCents,
+  unauthorized,
+  usd,
+} from "./sim-error";
 import type { Dealer, MeisimState, SimEsim } from "./state";
 
 function ownEsim(state: MeisimState, dealer: Dealer, iccid: string): SimEsim {
@@ -105,7 +117,7 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState, views: Me
     const pageSize = optionalNumber(req.body, "pageSize") ?? 20;
     if (!Number.isInteger(pageNumber) || pageNumber < 1) throw badRequest("pageNumber must be a positive integer");
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw badRequest("pageSize must be between 1 and 100");
-    const byName = countryName === undefined ? undefined : COUNTRIES.find((c) => c.name.toLowerCase() === countryName)?.iso ?? "??";
+    const byName = countryName === undefined ? undefined : (COUNTRIES.find((c) => c.name.toLowerCase() === countryName)?.iso ?? "??");
     const matching = BUNDLES.filter(
       (b) =>
         (iso === undefined || b.countries.some((c) => c.iso === iso)) &&
@@ -113,7 +125,12 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState, views: Me
         (region === undefined || b.region.toLowerCase() === region),
     );
     const page = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
-    return views.bundles({ items: page.map((bundle) => ({ bundle, priceCents: state.dealerPriceCents(dealer, bundle) })), pageNumber, pageSize, total: matching.length });
+    return views.bundles({
+      items: page.map((bundle) => ({ bundle, priceCents: state.dealerPriceCents(dealer, bundle) })),
+      pageNumber,
+      pageSize,
+      total: matching.length,
+    });
   });
 
   router.route("POST", "/api/v1/esim/order", { auth: "dealer", group: "order" }, ({ req, dealer, origin }) => {
@@ -160,7 +177,8 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState, views: Me
 
   router.route("POST", "/api/v1/topup/confirm", { auth: "dealer", group: "order" }, ({ req }) => {
     const { network, contactNumber, simSerialNumber } = topupTarget(req.body);
-    if (!simExists(network, contactNumber, simSerialNumber)) throw notFound(`No SIM ${contactNumber ?? simSerialNumber} on ${network.name}`);
+    if (!simExists(network, contactNumber, simSerialNumber))
+      throw notFound(`No SIM ${contactNumber ?? simSerialNumber} on ${network.name}`);
     return views.confirm({ network, contactNumber, simSerialNumber });
   });
 
@@ -174,7 +192,8 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState, views: Me
     const productCode = optionalString(req.body, "bundleProductCode");
     const addOn = productCode === undefined ? undefined : network.bundles.find((b) => b.productCode === productCode);
     if (productCode !== undefined && !addOn) throw notFound(`Bundle ${productCode} not found on ${network.name}`);
-    if (!simExists(network, contactNumber, simSerialNumber)) throw notFound(`No SIM ${contactNumber ?? simSerialNumber} on ${network.name}`);
+    if (!simExists(network, contactNumber, simSerialNumber))
+      throw notFound(`No SIM ${contactNumber ?? simSerialNumber} on ${network.name}`);
     const local = topUpValue + (addOn?.value ?? 0);
     const chargedCents = Math.round(toCents(local * network.usdRate) * (1 + dealer.markupPct / 100));
     const order = state.recordTopupOrder(dealer, chargedCents, network.name);

@@ -46,7 +46,14 @@ export interface EsimView {
 export interface MeisimViews {
   countries(list: readonly SimCountry[]): object;
   bundles(page: { items: PricedBundle[]; pageNumber: number; pageSize: number; total: number }): object;
-  order(placed: { order: OrderRecord; esim: SimEsim; bundle: SimBundle; priceCents: number; customerReference: string | undefined; origin: string }): object;
+  order(placed: {
+    order: OrderRecord;
+    esim: SimEsim;
+    bundle: SimBundle;
+    priceCents: number;
+    customerReference: string | undefined;
+    origin: string;
+  }): object;
   details(view: EsimView): object;
   revoke(esim: SimEsim): object | Raw;
   networks(list: readonly SimNetwork[]): object;
@@ -129,8 +136,16 @@ const friendly: MeisimViews = {
   confirm: ({ network, contactNumber, simSerialNumber }) =>
     success({ NetworkName: network.name, Confirmed: true, ContactNumber: contactNumber ?? null, SimSerialNumber: simSerialNumber ?? null }),
   recharge: ({ transactionId, network, topUpValue, chargedCents }) =>
-    success({ TransactionId: transactionId, NetworkName: network.name, TopUpValue: topUpValue, Currency: network.currency, ChargedUsd: usd(chargedCents) }),
-  skus: (list) => ({ skus: list.map((s) => ({ id: s.id, name: s.name, price_usd: usd(s.priceCents), carrier: s.carrier, plan_type: s.planType })) }),
+    success({
+      TransactionId: transactionId,
+      NetworkName: network.name,
+      TopUpValue: topUpValue,
+      Currency: network.currency,
+      ChargedUsd: usd(chargedCents),
+    }),
+  skus: (list) => ({
+    skus: list.map((s) => ({ id: s.id, name: s.name, price_usd: usd(s.priceCents), carrier: s.carrier, plan_type: s.planType })),
+  }),
   portalLogin: (session, user) => ({ ok: true, ...session, user }),
   resend: ({ sentTo, feeCents, balanceCents }) => ({ ok: true, sentTo, feeUsd: usd(feeCents), newBalance: usd(balanceCents) }),
   replace: ({ order, balanceCents }) => dealerOrderJson(order, balanceCents),
@@ -139,13 +154,29 @@ const friendly: MeisimViews = {
 const strict: MeisimViews = {
   countries: (list) => list.map((c) => ({ countryISO: c.iso, countryName: c.name, region: c.region })),
   bundles: ({ items }) =>
-    items.map(({ bundle: b, priceCents }) => ({ name: b.name, dataAllowance: b.dataMb ?? -1, validity: b.validityDays, price: usd(priceCents) })),
+    items.map(({ bundle: b, priceCents }) => ({
+      name: b.name,
+      dataAllowance: b.dataMb ?? -1,
+      validity: b.validityDays,
+      price: usd(priceCents),
+    })),
   order: ({ esim }) => ({ Status: "Success", Iccid: esim.iccid, QrCode: esim.lpa }),
-  details: ({ esim, expiresAt }) => ({ iccid: esim.iccid, activationState: esim.state, dataUsed: esim.usedMb, dataAllowance: esim.dataMb ?? -1, expiry: expiresAt }),
+  details: ({ esim, expiresAt }) => ({
+    iccid: esim.iccid,
+    activationState: esim.state,
+    dataUsed: esim.usedMb,
+    dataAllowance: esim.dataMb ?? -1,
+    expiry: expiresAt,
+  }),
   revoke: (esim) => ({ iccid: esim.iccid, status: "revoked" }),
   networks: (list) => list.map((n) => ({ networkName: n.name, country: n.country, currency: n.currency })),
   confirm: ({ network }) => ({ networkName: network.name, exists: true }),
-  recharge: ({ transactionId, network, topUpValue }) => ({ transactionId, networkName: network.name, topUpValue, currency: network.currency }),
+  recharge: ({ transactionId, network, topUpValue }) => ({
+    transactionId,
+    networkName: network.name,
+    topUpValue,
+    currency: network.currency,
+  }),
   skus: (list) => list.map((s) => ({ sku_id: s.id, name: s.name, price_usd: usd(s.priceCents) })),
   portalLogin: (session) => ({ token: session.token }),
   resend: () => ({ ok: true }),
@@ -164,7 +195,9 @@ const alternative: MeisimViews = {
         Validity: `${b.validityDays} day${b.validityDays === 1 ? "" : "s"}`,
         Cost: dollars(priceCents),
         // Country bundles list their one country; region bundles only name the region.
-        ...(b.countries.length === 1 ? { Coverage: b.countries.map((c) => ({ Code: c.iso.toLowerCase(), Name: c.name })) } : { Region: b.region }),
+        ...(b.countries.length === 1
+          ? { Coverage: b.countries.map((c) => ({ Code: c.iso.toLowerCase(), Name: c.name })) }
+          : { Region: b.region }),
       })),
       pagination: { page: String(pageNumber), per_page: String(pageSize), total: String(total) },
     },
@@ -202,12 +235,31 @@ const alternative: MeisimViews = {
     },
   }),
   confirm: () => ({ Status: "Success", Data: { Valid: "true" } }),
-  recharge: ({ transactionId, network, chargedCents }) => ({ data: { transaction_id: transactionId, currency_code: network.currency, amount_charged_usd: dollars(chargedCents) } }),
-  skus: (list) => ({ data: { items: list.map((s) => ({ SkuId: s.id, Title: s.name, UnitPrice: dollars(s.priceCents), Carrier: s.carrier, PlanType: s.planType })) } }),
-  portalLogin: (session) => ({ data: { access_token: session.token, expires_in: String(Math.round((Date.parse(session.expiresAt) - Date.now()) / 1000)) } }),
-  resend: ({ sentTo, feeCents, balanceCents }) => ({ sent: true, sent_to: sentTo, fee_usd: dollars(feeCents), balance: dollars(balanceCents) }),
+  recharge: ({ transactionId, network, chargedCents }) => ({
+    data: { transaction_id: transactionId, currency_code: network.currency, amount_charged_usd: dollars(chargedCents) },
+  }),
+  skus: (list) => ({
+    data: {
+      items: list.map((s) => ({ SkuId: s.id, Title: s.name, UnitPrice: dollars(s.priceCents), Carrier: s.carrier, PlanType: s.planType })),
+    },
+  }),
+  portalLogin: (session) => ({
+    data: { access_token: session.token, expires_in: String(Math.round((Date.parse(session.expiresAt) - Date.now()) / 1000)) },
+  }),
+  resend: ({ sentTo, feeCents, balanceCents }) => ({
+    sent: true,
+    sent_to: sentTo,
+    fee_usd: dollars(feeCents),
+    balance: dollars(balanceCents),
+  }),
   replace: ({ order, balanceCents }) => ({
-    data: { order_id: order.id, short_id: order.shortId, unit_price: dollars(order.unitPriceCents), total: dollars(order.amountCents), balance_after: dollars(balanceCents) },
+    data: {
+      order_id: order.id,
+      short_id: order.shortId,
+      unit_price: dollars(order.unitPriceCents),
+      total: dollars(order.amountCents),
+      balance_after: dollars(balanceCents),
+    },
   }),
 };
 

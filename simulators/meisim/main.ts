@@ -7,5 +7,7 @@ if (!isMeisimDialect(wanted)) throw new Error(`MEISIM_SIM_DIALECT must be one of
 
 const { url, dialect } = await startMeisimSimulator({ port: portFromArgv(process.argv, 4020), dialect: wanted });
 console.log(`MeiSIM simulator on ${url} (${dialect} dialect)`);
-console.log(`  dealer key ${MEISIM_DEMO_ACCOUNT.dealerKey} · dealer ${MEISIM_DEMO_ACCOUNT.email} · portal ${MEISIM_DEMO_ACCOUNT.portalEmail}`);
+console.log(
+  `  dealer key ${MEISIM_DEMO_ACCOUNT.dealerKey} · dealer ${MEISIM_DEMO_ACCOUNT.email} · portal ${MEISIM_DEMO_ACCOUNT.portalEmail}`,
+);
 console.log(`  OTP codes: GET ${url}/__sim/otp?email=<email>`);

@@ -2,14 +2,24 @@ import { parseCsv } from "../../lib/providers/meisim/csv";
 import { SUPPLY_SKUS, VALIDATOR_SKUS, type SimSku } from "./catalog";
 import type { MeisimViews } from "./dialects";
 import type { MeisimRouter } from "./router";
-import { badRequest, insufficientFunds, notFound, optionalNumber, optionalString, requiredEmail, requiredString, SimError, unauthorized, usd } from "./sim-error";
+import {
+  badRequest,
+  insufficientFunds,
+  notFound,
+  optionalNumber,
+  optionalString,
+  requiredEmail,
+  requiredString,
+  SimError,
+  unauthorized,
+  usd,
+} from "./sim-error";
 import type { MeisimState } from "./state";
 import { SupplyInventory } from "./supply";
 import { ownBatch, resultsCsv } from "./wallet-routes";
 
 const PREFIX = "/api/portal/v1";
 const MAX_VALIDATE_ROWS = 50_000;
-
 
 function sku(list: readonly SimSku[], body: Record<string, unknown>): SimSku {
   const id = requiredString(body, "sku_id");

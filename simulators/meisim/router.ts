@@ -35,7 +35,9 @@ export class Raw {
   constructor(readonly response: SimResponse) {}
 }
 
-type Handler<A extends RouteSpec["auth"]> = (ctx: A extends "none" ? Omit<RouteContext, "dealer"> : RouteContext) => Raw | object | Promise<Raw | object>;
+type Handler<A extends RouteSpec["auth"]> = (
+  ctx: A extends "none" ? Omit<RouteContext, "dealer"> : RouteContext,
+) => Raw | object | Promise<Raw | object>;
 
 const header = (req: SimRequest, name: string) => {
   const value = req.headers[name];
@@ -127,6 +129,10 @@ export class MeisimRouter {
   }
 
   private tooMany(message: string, waitMs: number): SimResponse {
-    return { status: 429, headers: { "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) }, body: { error: "Too many requests", message } };
+    return {
+      status: 429,
+      headers: { "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) },
+      body: { error: "Too many requests", message },
+    };
   }
 }

@@ -22,10 +22,15 @@ export const unauthorized = (message: string) => new SimError(401, "Unauthorized
 export const forbidden = (message: string) => new SimError(403, "Forbidden", message);
 export const notFound = (message: string) => new SimError(404, "Not found", message);
 export const insufficientFunds = (balanceCents: number, requiredCents: number) =>
-  new SimError(402, "INSUFFICIENT_FUNDS", `Wallet balance $${usd(balanceCents).toFixed(2)} is below the required $${usd(requiredCents).toFixed(2)}`, {
-    balance: usd(balanceCents),
-    required: usd(requiredCents),
-  });
+  new SimError(
+    402,
+    "INSUFFICIENT_FUNDS",
+    `Wallet balance $${usd(balanceCents).toFixed(2)} is below the required $${usd(requiredCents).toFixed(2)}`,
+    {
+      balance: usd(balanceCents),
+      required: usd(requiredCents),
+    },
+  );
 
 // ── Request fields, refused with 400 the way MeiSIM words it ────────────
 

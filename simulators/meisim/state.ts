@@ -158,7 +158,15 @@ export class MeisimState {
 
   // ── Dealers and portal users ──────────────────────────────────────────
 
-  addDealer(input: { email: string; company: string; apiKey?: string; password?: string | null; balanceCents?: number; markupPct?: number; status?: DealerStatus }): Dealer {
+  addDealer(input: {
+    email: string;
+    company: string;
+    apiKey?: string;
+    password?: string | null;
+    balanceCents?: number;
+    markupPct?: number;
+    status?: DealerStatus;
+  }): Dealer {
     const dealer: Dealer = {
       id: this.nextId("dlr"),
       email: input.email.toLowerCase(),
@@ -201,7 +209,10 @@ export class MeisimState {
   issueToken(kind: SimClaims["kind"], sub: string): { token: string; expiresAt: string } {
     const now = this.now();
     const expiresAt = now + (kind === "dealer" ? this.options.jwtTtlMs : this.options.portalJwtTtlMs);
-    return { token: signJwt(this.jwtSecret, { sub, kind, iat: now / 1000, exp: expiresAt / 1000 }), expiresAt: new Date(expiresAt).toISOString() };
+    return {
+      token: signJwt(this.jwtSecret, { sub, kind, iat: now / 1000, exp: expiresAt / 1000 }),
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
   }
 
   verifyToken(token: string, kind: SimClaims["kind"]): string | null {
@@ -210,7 +221,11 @@ export class MeisimState {
   }
 
   sendOtp(email: string): void {
-    this.otps.set(email.toLowerCase(), { code: String(randomInt(0, 1_000_000)).padStart(6, "0"), expiresAt: this.now() + this.options.otpTtlMs, attempts: 0 });
+    this.otps.set(email.toLowerCase(), {
+      code: String(randomInt(0, 1_000_000)).padStart(6, "0"),
+      expiresAt: this.now() + this.options.otpTtlMs,
+      attempts: 0,
+    });
   }
 
   /** The code last emailed to `email`, for tests and the demo (GET /__sim/otp). */
@@ -234,7 +249,9 @@ export class MeisimState {
     otp.attempts++;
     const left = this.options.otpMaxAttempts - otp.attempts;
     if (left <= 0) this.otps.delete(key);
-    throw unauthorized(left > 0 ? `Invalid code; ${left} attempt${left === 1 ? "" : "s"} left` : "Invalid code; too many attempts, request a new one");
+    throw unauthorized(
+      left > 0 ? `Invalid code; ${left} attempt${left === 1 ? "" : "s"} left` : "Invalid code; too many attempts, request a new one",
+    );
   }
 
   // ── Wallet ─────────────────────────────────────────────────────────────
@@ -252,8 +269,20 @@ export class MeisimState {
     return this.record(dealer, { type: "debit", amountCents: -cents, description, stripeSessionId: null, relatedOrderId });
   }
 
-  credit(dealer: Dealer, cents: number, type: "topup" | "refund", description: string, refs: { stripeSessionId?: string; relatedOrderId?: string } = {}): Transaction {
-    return this.record(dealer, { type, amountCents: cents, description, stripeSessionId: refs.stripeSessionId ?? null, relatedOrderId: refs.relatedOrderId ?? null });
+  credit(
+    dealer: Dealer,
+    cents: number,
+    type: "topup" | "refund",
+    description: string,
+    refs: { stripeSessionId?: string; relatedOrderId?: string } = {},
+  ): Transaction {
+    return this.record(dealer, {
+      type,
+      amountCents: cents,
+      description,
+      stripeSessionId: refs.stripeSessionId ?? null,
+      relatedOrderId: refs.relatedOrderId ?? null,
+    });
   }
 
   createPayment(dealer: Dealer, netCents: number, kind: PendingPayment["kind"]): PendingPayment {
@@ -287,7 +316,15 @@ export class MeisimState {
   /** Debits and records an order with a fresh eSIM. */
   placeOrder(
     dealer: Dealer,
-    input: { item: string; unitPriceCents: number; quantity: number; customerReference?: string | null; emailAddress?: string | null; dataMb?: number | null; validityDays?: number },
+    input: {
+      item: string;
+      unitPriceCents: number;
+      quantity: number;
+      customerReference?: string | null;
+      emailAddress?: string | null;
+      dataMb?: number | null;
+      validityDays?: number;
+    },
   ): { order: OrderRecord; esim: SimEsim } {
     const id = this.nextId("ord");
     const amountCents = input.unitPriceCents * input.quantity;
@@ -375,7 +412,13 @@ export class MeisimState {
       const refundable = this.checks.takeRefundable(batch, now);
       if (refundable.length === 0) continue;
       const dealer = this.dealerById(batch.dealerId)!;
-      this.credit(dealer, refundable.length * batch.perRowCents, "refund", `Refund: ${refundable.length} errored LPA check(s) in ${batch.label}`, { relatedOrderId: batch.id });
+      this.credit(
+        dealer,
+        refundable.length * batch.perRowCents,
+        "refund",
+        `Refund: ${refundable.length} errored LPA check(s) in ${batch.label}`,
+        { relatedOrderId: batch.id },
+      );
     }
     this.supply.settle(now);
   }

@@ -2,7 +2,18 @@ import { toCsv } from "../../lib/providers/meisim/csv";
 import { PRODUCTS } from "./catalog";
 import type { MeisimViews } from "./dialects";
 import { Raw, type MeisimRouter } from "./router";
-import { badRequest, insufficientFunds, notFound, optionalEmail, optionalNumber, optionalString, requiredEmail, requiredString, toCents, usd } from "./sim-error";
+import {
+  badRequest,
+  insufficientFunds,
+  notFound,
+  optionalEmail,
+  optionalNumber,
+  optionalString,
+  requiredEmail,
+  requiredString,
+  toCents,
+  usd,
+} from "./sim-error";
 import { stripeGross, type Dealer, type MeisimState, type OrderRecord } from "./state";
 
 const MAX_VERIFY_LPAS = 50_000;
@@ -89,9 +100,20 @@ export function walletRoutes(router: MeisimRouter, state: MeisimState, views: Me
     const rows = dealer.transactions.filter((t) => t.createdAt >= from && t.createdAt < to + DAY);
     const csv = toCsv([
       ["Date", "Type", "Amount USD", "Balance after USD", "Description", "Order ID", "Stripe session"],
-      ...rows.map((t) => [new Date(t.createdAt).toISOString(), t.type, usd(t.amountCents).toFixed(2), usd(t.balanceAfterCents).toFixed(2), t.description, t.relatedOrderId, t.stripeSessionId]),
+      ...rows.map((t) => [
+        new Date(t.createdAt).toISOString(),
+        t.type,
+        usd(t.amountCents).toFixed(2),
+        usd(t.balanceAfterCents).toFixed(2),
+        t.description,
+        t.relatedOrderId,
+        t.stripeSessionId,
+      ]),
     ]);
-    return new Raw({ headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="statement.csv"' }, body: csv });
+    return new Raw({
+      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="statement.csv"' },
+      body: csv,
+    });
   });
 
   router.route("POST", "/dealer/topup", { auth: "dealer", group: "walletTopup" }, ({ req, dealer, origin }) => {
@@ -122,7 +144,12 @@ export function walletRoutes(router: MeisimRouter, state: MeisimState, views: Me
     const product = PRODUCTS.find((p) => p.id === productId);
     if (!product) throw notFound(`Product ${productId} not found`);
     if (product.usPrepaid) checkUsPrepaid(req.body);
-    const { order } = state.placeOrder(dealer, { item: product.id, unitPriceCents: product.priceCents, quantity, emailAddress: customerEmail });
+    const { order } = state.placeOrder(dealer, {
+      item: product.id,
+      unitPriceCents: product.priceCents,
+      quantity,
+      emailAddress: customerEmail,
+    });
     return orderResponse(order, dealer);
   });
 

@@ -167,7 +167,14 @@ function buildCatalog(): SimSku[] {
   }));
   const physical = rows(PHYSICAL_TABLE).map(([skuId, code, name, cents]) => {
     const servedBy = [...countries, ...regions].find((sku) => sku.countryCode === code)!;
-    return { ...servedBy, skuId: Number(skuId), display: name!, group: "Physical SIM", physical: true, packages: packagesFor(Number(skuId), code!, Number(cents)).slice(0, 3) };
+    return {
+      ...servedBy,
+      skuId: Number(skuId),
+      display: name!,
+      group: "Physical SIM",
+      physical: true,
+      packages: packagesFor(Number(skuId), code!, Number(cents)).slice(0, 3),
+    };
   });
   return [...countries, ...regions, ...physical];
 }

@@ -93,10 +93,16 @@ function only(row: Row, fields: readonly string[]): Row {
 const STRICT: DialectForms = {
   ...FRIENDLY,
   orderLookup: false,
-  packages: (row) => ({ ...only(row, EXAMPLE_PACKAGES_FIELDS), esimPackageDtoList: (row.esimPackageDtoList as Row[]).map((pkg) => only(pkg, EXAMPLE_PACKAGE_FIELDS)) }),
+  packages: (row) => ({
+    ...only(row, EXAMPLE_PACKAGES_FIELDS),
+    esimPackageDtoList: (row.esimPackageDtoList as Row[]).map((pkg) => only(pkg, EXAMPLE_PACKAGE_FIELDS)),
+  }),
   order: (row) => {
     const cards = row.cardApiDtoList as Row[] | undefined;
-    return { ...only(row, EXAMPLE_ORDER_FIELDS), ...(cards ? { cardApiDtoList: cards.map((card) => only(card, EXAMPLE_CARD_FIELDS)) } : {}) };
+    return {
+      ...only(row, EXAMPLE_ORDER_FIELDS),
+      ...(cards ? { cardApiDtoList: cards.map((card) => only(card, EXAMPLE_CARD_FIELDS)) } : {}),
+    };
   },
   stock: ({ enough }) => {
     if (!enough) throw new SimApiError(-3, "Insufficient card inventory for this package");

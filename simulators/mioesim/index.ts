@@ -10,7 +10,15 @@ import { DEMO_ACCOUNT, MioesimSimState, type MioesimSimOptions } from "./state";
 
 export { CATALOG, DISTRIBUTION_PARTNERS, type SimSku, type SimPackage } from "./catalog";
 export { MIOESIM_DIALECTS, parseDialect, alternativeForm, type MioesimDialect } from "./dialects";
-export { MioesimSimState, MAX_ICCIDS_PER_QUERY, type MioesimSimOptions, type SimAccount, type EsimDetailAccess, type DpStatus, type MioesimForcedFault } from "./state";
+export {
+  MioesimSimState,
+  MAX_ICCIDS_PER_QUERY,
+  type MioesimSimOptions,
+  type SimAccount,
+  type EsimDetailAccess,
+  type DpStatus,
+  type MioesimForcedFault,
+} from "./state";
 
 /** The account the simulator always has; the app's env defaults use the same values. */
 export const MIOESIM_DEMO_ACCOUNT = DEMO_ACCOUNT;

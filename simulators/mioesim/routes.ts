@@ -91,7 +91,12 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, di
    * the token and signature checks is where `answerLost` / `answerGarbled`
    * strike: it has been processed, whatever it answered.
    */
-  const api = (method: "GET" | "POST", name: string, handle: (account: SimAccount, fields: Fields) => unknown, options: { write?: boolean } = {}) =>
+  const api = (
+    method: "GET" | "POST",
+    name: string,
+    handle: (account: SimAccount, fields: Fields) => unknown,
+    options: { write?: boolean } = {},
+  ) =>
     sim.route(method, `/api_esim/${name}`, (req) => {
       let processed = false;
       const response = answer(() => {
@@ -141,13 +146,21 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, di
   if (forms.orderLookup) {
     api("GET", "getOrderInfo", (account, f) => {
       const lookup = { orderNum: f.optional("orderNum"), otherOrderId: f.optional("otherOrderId") };
-      if (!lookup.orderNum && !lookup.otherOrderId) throw new SimApiError(-2, "Required parameter orderNum or otherOrderId is null or empty");
+      if (!lookup.orderNum && !lookup.otherOrderId)
+        throw new SimApiError(-2, "Required parameter orderNum or otherOrderId is null or empty");
       return forms.lookup(state.lookupOrder(account, lookup));
     });
   }
-  api("POST", "refundOrder", (account, f) => forms.refund(state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined)), { write: true });
+  api(
+    "POST",
+    "refundOrder",
+    (account, f) => forms.refund(state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined)),
+    { write: true },
+  );
   api("GET", "getIccidSupportSku", (account, f) => forms.iccidSkus(state.iccidSupportSkus(account, f.text("iccid"))));
-  api("GET", "getIccidSupportPackageInfo", (account, f) => forms.iccidPackages(state.iccidSupportPackages(account, f.text("iccid"), f.int("skuId"))));
+  api("GET", "getIccidSupportPackageInfo", (account, f) =>
+    forms.iccidPackages(state.iccidSupportPackages(account, f.text("iccid"), f.int("skuId"))),
+  );
   api("GET", "getESIMDetail", (account, f) => forms.esimDetail(state.esimDetail(account, f.text("iccid"))));
   api("GET", "queryIccidInformation", (account, f) => forms.iccidStatuses(state.queryIccids(account, f.list("iccids"))));
   api("GET", "getHistoryDetail", (account, f) => forms.history(state.historyOf(account, f.text("iccid"))));

@@ -173,7 +173,8 @@ export class MioesimSimState {
     this.refundSettleMs = options.refundSettleMs ?? 3_000;
     this.usageMbPerMinute = options.usageMbPerMinute ?? 5;
     this.pendingLookups = options.pendingLookups ?? 1;
-    for (const account of [{ ...DEMO_ACCOUNT, dpIds: [...DISTRIBUTION_PARTNERS.keys()] }, ...(options.accounts ?? [])]) this.addAccount(account);
+    for (const account of [{ ...DEMO_ACCOUNT, dpIds: [...DISTRIBUTION_PARTNERS.keys()] }, ...(options.accounts ?? [])])
+      this.addAccount(account);
   }
 
   // ---- accounts and tokens
@@ -273,7 +274,8 @@ export class MioesimSimState {
     }
     const renewing = request.iccid ? this.renewableCard(account, request.iccid, sku, pkg, request.count) : null;
     const left = this.stock.get(pkg.priceId) ?? 0;
-    if (this.takeForced("outOfStock") || (!renewing && left < request.count)) throw new SimApiError(-3, "Insufficient card inventory for this package");
+    if (this.takeForced("outOfStock") || (!renewing && left < request.count))
+      throw new SimApiError(-3, "Insufficient card inventory for this package");
 
     const now = Date.now();
     // Unpaid: MIOeSIM has not allocated cards yet (docs, status -1).
@@ -361,7 +363,8 @@ export class MioesimSimState {
    */
   refundOrder(account: SimAccount, orderNum: string, iccids: string[] | undefined) {
     const order = this.ownOrder(account, orderNum);
-    if (order.status !== 0 && order.status !== 4) throw new SimApiError(4, `Order status abnormal: order ${orderNum} is in status ${order.status}`);
+    if (order.status !== 0 && order.status !== 4)
+      throw new SimApiError(4, `Order status abnormal: order ${orderNum} is in status ${order.status}`);
     const remaining = order.iccids.filter((iccid) => !this.cards.get(iccid)!.refunded);
     const chosen = iccids ? [...new Set(iccids)] : remaining;
     for (const iccid of chosen) {
@@ -424,7 +427,8 @@ export class MioesimSimState {
 
   /** Cards of other accounts and unknown ICCIDs are simply not reported. */
   queryIccids(account: SimAccount, iccids: string[]) {
-    if (iccids.length > MAX_ICCIDS_PER_QUERY) throw new SimApiError(-8, `Query failed: at most ${MAX_ICCIDS_PER_QUERY} ICCIDs per request, got ${iccids.length}`);
+    if (iccids.length > MAX_ICCIDS_PER_QUERY)
+      throw new SimApiError(-8, `Query failed: at most ${MAX_ICCIDS_PER_QUERY} ICCIDs per request, got ${iccids.length}`);
     const malformed = iccids.find((iccid) => !/^\d{18,20}$/.test(iccid));
     if (malformed !== undefined) throw new SimApiError(-8, `Query failed: "${malformed}" is not an ICCID`);
     return iccids
@@ -436,7 +440,17 @@ export class MioesimSimState {
   historyOf(account: SimAccount, iccid: string) {
     const card = this.ownCard(account, iccid, 3);
     const current = this.usage(card);
-    const plans = [...card.history, { orderNum: card.orderNum, skuId: card.skuId, priceId: card.priceId, startedAt: card.activatedAt, endedAt: current.endsAt ?? 0, usedMb: current.usedMb }];
+    const plans = [
+      ...card.history,
+      {
+        orderNum: card.orderNum,
+        skuId: card.skuId,
+        priceId: card.priceId,
+        startedAt: card.activatedAt,
+        endedAt: current.endsAt ?? 0,
+        usedMb: current.usedMb,
+      },
+    ];
     return plans.map((plan) => {
       const sku = this.sku(plan.skuId);
       const pkg = this.packageOf(plan.skuId, plan.priceId);
@@ -535,10 +549,16 @@ export class MioesimSimState {
     const card = this.ownCard(account, iccid, -3);
     const current = this.refreshed(this.requireOrder(card.orderNum));
     if (card.refunded || card.dpStatus === "Delete" || (current.status !== 0 && current.status !== 5)) {
-      throw new SimApiError(4, `Order status abnormal: card ${iccid} (order ${current.orderNum}, status ${current.status}) cannot be renewed`);
+      throw new SimApiError(
+        4,
+        `Order status abnormal: card ${iccid} (order ${current.orderNum}, status ${current.status}) cannot be renewed`,
+      );
     }
     if (!this.isRenewable(card) || pkg.flowType !== 0 || sku.skuId !== card.skuId) {
-      throw new SimApiError(-3, `Package ${pkg.priceId} cannot renew ICCID ${iccid}: only flowType 0 packages of SKU ${card.skuId} renew it`);
+      throw new SimApiError(
+        -3,
+        `Package ${pkg.priceId} cannot renew ICCID ${iccid}: only flowType 0 packages of SKU ${card.skuId} renew it`,
+      );
     }
     if (count !== 1) throw new SimApiError(-3, "A renewal order is for exactly one card");
     return card;
@@ -548,7 +568,14 @@ export class MioesimSimState {
   private startRenewal(card: SimCard, order: SimOrder, pkg: SimPackage): void {
     const now = Date.now();
     const current = this.usage(card);
-    card.history.push({ orderNum: card.orderNum, skuId: card.skuId, priceId: card.priceId, startedAt: card.activatedAt, endedAt: now, usedMb: current.usedMb });
+    card.history.push({
+      orderNum: card.orderNum,
+      skuId: card.skuId,
+      priceId: card.priceId,
+      startedAt: card.activatedAt,
+      endedAt: now,
+      usedMb: current.usedMb,
+    });
     card.orderNum = order.orderNum;
     card.priceId = pkg.priceId;
     card.extraUsageMb = 0;

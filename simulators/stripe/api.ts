@@ -37,9 +37,7 @@ export function registerApiRoutes(sim: SimServer, stripe: StripeSimulation): voi
   route("POST", "/v1/checkout/sessions", ({ params }) =>
     state.expanded(stripe.createSession(readCreateSession(params)), readExpand(params)),
   );
-  route("GET", "/v1/checkout/sessions/:id", ({ params, id }) =>
-    state.expanded(stripe.sessionRecord(id).session, readExpand(params)),
-  );
+  route("GET", "/v1/checkout/sessions/:id", ({ params, id }) => state.expanded(stripe.sessionRecord(id).session, readExpand(params)));
   route("GET", "/v1/checkout/sessions/:id/line_items", ({ id }) => state.lineItemList(stripe.sessionRecord(id).session.id));
   route("POST", "/v1/checkout/sessions/:id/expire", async ({ params, id }) =>
     state.expanded(await stripe.expireSession(id, "background"), readExpand(params)),
@@ -47,18 +45,12 @@ export function registerApiRoutes(sim: SimServer, stripe: StripeSimulation): voi
   route("GET", "/v1/payment_intents/:id", ({ params, id }) =>
     state.expanded(found(state.paymentIntents.get(id), "payment_intent", id), readExpand(params)),
   );
-  route("GET", "/v1/charges/:id", ({ params, id }) =>
-    state.expanded(found(state.charges.get(id), "charge", id), readExpand(params)),
-  );
+  route("GET", "/v1/charges/:id", ({ params, id }) => state.expanded(found(state.charges.get(id), "charge", id), readExpand(params)));
   route("POST", "/v1/refunds", async ({ params, origin }) =>
     state.expanded(await stripe.refund(readCreateRefund(params), origin, "background"), readExpand(params)),
   );
-  route("GET", "/v1/refunds/:id", ({ params, id }) =>
-    state.expanded(found(state.refunds.get(id), "refund", id), readExpand(params)),
-  );
-  route("GET", "/v1/disputes/:id", ({ params, id }) =>
-    state.expanded(found(state.disputes.get(id), "dispute", id), readExpand(params)),
-  );
+  route("GET", "/v1/refunds/:id", ({ params, id }) => state.expanded(found(state.refunds.get(id), "refund", id), readExpand(params)));
+  route("GET", "/v1/disputes/:id", ({ params, id }) => state.expanded(found(state.disputes.get(id), "dispute", id), readExpand(params)));
   route("GET", "/v1/events/:id", ({ id }) => {
     const event = state.event(id);
     if (!event) throw StripeApiError.noSuch("event", id, "id");

@@ -72,8 +72,7 @@ export function createControls(stripe: StripeSimulation) {
 export type FakeStripeControls = ReturnType<typeof createControls>;
 
 export function registerControlRoutes(sim: SimServer, controls: FakeStripeControls): void {
-  const route = (method: "GET" | "POST", path: string, handler: (req: SimRequest) => unknown) =>
-    sim.route(method, path, control(handler));
+  const route = (method: "GET" | "POST", path: string, handler: (req: SimRequest) => unknown) => sim.route(method, path, control(handler));
 
   route("GET", "/__sim/events", (req) => ({
     data: controls.events((req.query.get("type") ?? undefined) as FakeEventType | undefined),
@@ -113,8 +112,7 @@ function control(handler: (req: SimRequest) => unknown): SimHandler {
     try {
       return { body: await handler(req) };
     } catch (err) {
-      const error =
-        err instanceof StripeApiError ? err : StripeApiError.invalidRequest(err instanceof Error ? err.message : String(err));
+      const error = err instanceof StripeApiError ? err : StripeApiError.invalidRequest(err instanceof Error ? err.message : String(err));
       return { status: error.status, body: { error: error.body } };
     }
   };

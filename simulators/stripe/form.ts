@@ -39,12 +39,7 @@ function isArraySegment(segment: string): boolean {
 }
 
 /** Returns the existing container at `segment`, or a new one shaped for what follows it. */
-function childContainer(
-  container: FormObject | FormValue[],
-  segment: string,
-  following: string,
-  key: string,
-): FormObject | FormValue[] {
+function childContainer(container: FormObject | FormValue[], segment: string, following: string, key: string): FormObject | FormValue[] {
   const wantsArray = isArraySegment(following);
   // `a[]` appends, so `a[][b]` cannot know which element it continues.
   if (segment === "") throw invalidKey(key, "mixes `[]` with nested keys");

@@ -92,11 +92,7 @@ function readLineItem(item: FormValue, path: string): LineItemInput {
   const quantity = optionalInteger(fields, "quantity", 1, `${path}[quantity]`);
   if (quantity === undefined) throw StripeApiError.missingParam(`${path}[quantity]`);
   return {
-    name: requiredString(
-      asObject(product, `${path}[price_data][product_data]`),
-      "name",
-      `${path}[price_data][product_data][name]`,
-    ),
+    name: requiredString(asObject(product, `${path}[price_data][product_data]`), "name", `${path}[price_data][product_data][name]`),
     currency,
     unitAmount,
     quantity,

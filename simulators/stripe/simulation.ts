@@ -197,10 +197,10 @@ export class StripeSimulation {
     const amount = input.amount ?? unrefunded;
     if (amount > unrefunded) {
       const [asked, left] = [amount, unrefunded].map((n) => formatAmount(n, charge.currency));
-      throw StripeApiError.invalidRequest(
-        `Refund amount (${asked}) is greater than unrefunded amount on charge (${left})`,
-        { code: "amount_too_large", param: "amount" },
-      );
+      throw StripeApiError.invalidRequest(`Refund amount (${asked}) is greater than unrefunded amount on charge (${left})`, {
+        code: "amount_too_large",
+        param: "amount",
+      });
     }
     const refund: FakeRefund = {
       id: newId("re"),
@@ -293,18 +293,16 @@ export class StripeSimulation {
       return charge;
     }
     if (!input.paymentIntent) {
-      throw StripeApiError.invalidRequest(
-        "One of the following params should be provided for this request: payment_intent or charge.",
-      );
+      throw StripeApiError.invalidRequest("One of the following params should be provided for this request: payment_intent or charge.");
     }
     const intent = this.state.paymentIntents.get(input.paymentIntent);
     if (!intent) throw StripeApiError.noSuch("payment_intent", input.paymentIntent, "payment_intent", 400);
     const charge = intent.latest_charge ? this.state.charges.get(String(intent.latest_charge)) : undefined;
     if (!charge || charge.status !== "succeeded") {
-      throw StripeApiError.invalidRequest(
-        `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`,
-        { code: "charge_not_refundable", param: "payment_intent" },
-      );
+      throw StripeApiError.invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, {
+        code: "charge_not_refundable",
+        param: "payment_intent",
+      });
     }
     return charge;
   }

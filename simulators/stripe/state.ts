@@ -3,16 +3,7 @@
  * and the pay page change it only through `StripeSimulation`.
  */
 import { StripeApiError } from "./errors";
-import type {
-  FakeCharge,
-  FakeDispute,
-  FakeEvent,
-  FakeLineItem,
-  FakeObject,
-  FakePaymentIntent,
-  FakeRefund,
-  FakeSession,
-} from "./objects";
+import type { FakeCharge, FakeDispute, FakeEvent, FakeLineItem, FakeObject, FakePaymentIntent, FakeRefund, FakeSession } from "./objects";
 
 export interface SessionRecord {
   session: FakeSession;

@@ -141,10 +141,7 @@ export class WebhookSender {
         },
         body: payload,
         redirect: "manual",
-        signal: AbortSignal.any([
-          this.closing.signal,
-          AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-        ]),
+        signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS)]),
       });
       await response.body?.cancel();
       record.status = response.status;

@@ -17,7 +17,10 @@ function run(command: string, args: string[], env: Record<string, string>) {
 
 describe("start-up with a malformed setting", () => {
   it("the launcher exits 1 with a one-line explanation", () => {
-    const { status, stderr } = run(tsx, ["--conditions=react-server", "scripts/start.ts"], { DATABASE_URL: "nonsense", DATA_DIR: ".data/test-startup" });
+    const { status, stderr } = run(tsx, ["--conditions=react-server", "scripts/start.ts"], {
+      DATABASE_URL: "nonsense",
+      DATA_DIR: ".data/test-startup",
+    });
     expect(status).toBe(1);
     expect(stderr.split("\n")).toHaveLength(1);
     expect(stderr).toMatch(/^Invalid configuration: DATABASE_URL must be a PostgreSQL connection URL/);

@@ -25,7 +25,8 @@ let addressSerial = 0;
 const newOrigin = () => ({ ip: `203.0.113.${++addressSerial}`, userAgent: "vitest" });
 
 /** Sign-up as the server action does it: the form is parsed by SignUpSchema first. */
-const signUp = (email: string, password = PASSWORD) => registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password }), ORIGIN);
+const signUp = (email: string, password = PASSWORD) =>
+  registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password }), ORIGIN);
 
 describe("registerCustomer", () => {
   it("stores a bcrypt hash, never the password, under the lower-cased email, and audits the sign-up", async () => {
@@ -44,7 +45,11 @@ describe("registerCustomer", () => {
   });
 
   it("leaves the address unconfirmed and emails a link to confirm it, naming nothing the registrant typed", async () => {
-    const user = await registerCustomer(SignUpSchema.parse({ name: "Visit evil.example", email: `confirm.${unique()}@example.test`, password: PASSWORD }), ORIGIN, "/wallet");
+    const user = await registerCustomer(
+      SignUpSchema.parse({ name: "Visit evil.example", email: `confirm.${unique()}@example.test`, password: PASSWORD }),
+      ORIGIN,
+      "/wallet",
+    );
 
     expect(user.emailVerified).toBeNull();
     const [email, ...more] = (await readOutbox(env().DATA_DIR, 500)).filter((m) => m.to === user.email);
@@ -64,7 +69,9 @@ describe("registerCustomer", () => {
 
     await expect(signUp(email.toUpperCase(), "another password here")).rejects.toBeInstanceOf(EmailTakenError);
 
-    expect(await db().user.findMany({ where: { email: { equals: email, mode: "insensitive" } }, select: { id: true } })).toEqual([{ id: first.id }]);
+    expect(await db().user.findMany({ where: { email: { equals: email, mode: "insensitive" } }, select: { id: true } })).toEqual([
+      { id: first.id },
+    ]);
     const stored = await db().user.findUniqueOrThrow({ where: { id: first.id } });
     expect(await verifyPassword(PASSWORD, stored.passwordHash!)).toBe(true);
   });
@@ -99,7 +106,10 @@ describe("ensureAdmin", () => {
       expect(await verifyPassword(created.password!, admin.passwordHash!)).toBe(true);
       expect(await db().auditLog.count({ where: { action: "user.admin_bootstrap", entityId: admin.id } })).toBe(1);
 
-      expect(await ensureAdmin({ email: `second-admin.${unique()}@example.test`, password: "a chosen password" })).toEqual({ email, password: null });
+      expect(await ensureAdmin({ email: `second-admin.${unique()}@example.test`, password: "a chosen password" })).toEqual({
+        email,
+        password: null,
+      });
       expect(await db().user.count({ where: { role: Role.ADMIN } })).toBe(1);
     });
   });
@@ -160,14 +170,36 @@ describe("rate limits", () => {
     const address = `test:address:${unique()}`;
     await reserveAttempt([{ key: address, limit: 1 }], WINDOW_MS, NOW);
 
-    expect((await reserveAttempt([{ key: email, limit: 5 }, { key: address, limit: 1 }], WINDOW_MS, NOW)).allowed).toBe(false);
+    expect(
+      (
+        await reserveAttempt(
+          [
+            { key: email, limit: 5 },
+            { key: address, limit: 1 },
+          ],
+          WINDOW_MS,
+          NOW,
+        )
+      ).allowed,
+    ).toBe(false);
     expect([await countOf(email), await countOf(address)]).toEqual([0, 1]);
   });
 
   it("lets exactly `limit` of many simultaneous attempts through", async () => {
     const key = `test:${unique()}`;
     const other = `test:${unique()}`;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => reserveAttempt([{ key, limit: 5 }, { key: `${other}:${i}`, limit: 5 }], WINDOW_MS, NOW)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        reserveAttempt(
+          [
+            { key, limit: 5 },
+            { key: `${other}:${i}`, limit: 5 },
+          ],
+          WINDOW_MS,
+          NOW,
+        ),
+      ),
+    );
 
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
     expect(await countOf(key)).toBe(5);
@@ -188,13 +220,16 @@ describe("sign-up limits", () => {
     const origin = newOrigin();
     for (let i = 0; i < AUTH_LIMITS.signUp.perAddress; i++) await reserveAuthAttempt("signUp", `other.${unique()}@example.test`, origin.ip);
     const email = `refused.${unique()}@example.test`;
-    await expect(registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password: PASSWORD }), origin)).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password: PASSWORD }), origin)).rejects.toBeInstanceOf(
+      RateLimitedError,
+    );
     expect(await db().user.count({ where: { email } })).toBe(0);
   });
 });
 
 describe("resending the confirmation link", () => {
-  const confirmationsTo = async (to: string) => (await readOutbox(env().DATA_DIR, 500)).filter((m) => m.to === to && m.subject === "Confirm your email address");
+  const confirmationsTo = async (to: string) =>
+    (await readOutbox(env().DATA_DIR, 500)).filter((m) => m.to === to && m.subject === "Confirm your email address");
 
   it("sends a new link only to an unconfirmed password account, answering alike for any email, at most 3 times in 15 minutes", async () => {
     const origin = newOrigin();

@@ -88,7 +88,9 @@ const newAddress = () => `198.51.${Math.floor(addressSerial / 250) + 100}.${(add
 const newEmail = (tag: string) => `${tag}.${unique()}@example.test`;
 
 async function confirmedCustomer(email = newEmail("customer")) {
-  return db().user.create({ data: { email, name: "Confirmed Customer", passwordHash: await hashPassword(PASSWORD), emailVerified: new Date() } });
+  return db().user.create({
+    data: { email, name: "Confirmed Customer", passwordHash: await hashPassword(PASSWORD), emailVerified: new Date() },
+  });
 }
 
 /** The newest email to `to` whose subject is `subject`, and the first link in it. */
@@ -108,9 +110,13 @@ describe("password sign-in", () => {
     const csrfToken = await visitor.csrf();
     const addresses = Array.from({ length: 40 }, () => newAddress());
 
-    const answers = await Promise.all(addresses.map((address, i) => visitor.signInWithPassword(user.email, `wrong password ${i}`, csrfToken, address)));
+    const answers = await Promise.all(
+      addresses.map((address, i) => visitor.signInWithPassword(user.email, `wrong password ${i}`, csrfToken, address)),
+    );
 
-    const tally = Object.fromEntries(["invalid_credentials", "rate_limited"].map((code) => [code, answers.filter((a) => a === code).length]));
+    const tally = Object.fromEntries(
+      ["invalid_credentials", "rate_limited"].map((code) => [code, answers.filter((a) => a === code).length]),
+    );
     expect(tally).toEqual({ invalid_credentials: 5, rate_limited: 35 });
     // Each failure was recorded against the address it came from.
     const failures = await db().auditLog.findMany({ where: { action: "auth.sign_in_failed", entityId: user.id }, select: { ip: true } });
@@ -144,7 +150,11 @@ describe("email confirmation", () => {
   it("holds back password sign-in until the emailed link is followed, then signs in", async () => {
     const email = newEmail("new");
     const visitor = new Visitor(newAddress());
-    await registerCustomer(SignUpSchema.parse({ name: "Ada Lovelace", email, password: PASSWORD }), { ip: visitor.address, userAgent: "vitest" }, "/wallet");
+    await registerCustomer(
+      SignUpSchema.parse({ name: "Ada Lovelace", email, password: PASSWORD }),
+      { ip: visitor.address, userAgent: "vitest" },
+      "/wallet",
+    );
 
     expect(await visitor.signInWithPassword(email, PASSWORD)).toBe("email_unconfirmed");
     expect(await visitor.sessionEmail()).toBeNull();
@@ -175,17 +185,24 @@ describe("a magic link to an account someone else registered", () => {
     const victimEmail = newEmail("victim");
     const attacker = new Visitor(newAddress());
     const attackerPassword = "attacker's own password";
-    const registered = await registerCustomer(SignUpSchema.parse({ name: "Not The Victim", email: victimEmail, password: attackerPassword }), {
-      ip: attacker.address,
-      userAgent: "vitest",
-    });
+    const registered = await registerCustomer(
+      SignUpSchema.parse({ name: "Not The Victim", email: victimEmail, password: attackerPassword }),
+      {
+        ip: attacker.address,
+        userAgent: "vitest",
+      },
+    );
     expect(await attacker.signInWithPassword(victimEmail, attackerPassword)).toBe("email_unconfirmed");
     // A session the registrant holds by some other way in (one from before confirmation was required).
     const planted = new Visitor(attacker.address);
     const sid = await openSession(registered.id);
     planted.cookies.set(
       SESSION_COOKIE,
-      await encode({ token: { sub: registered.id, email: victimEmail, uid: registered.id, sid }, secret: env().AUTH_SECRET, salt: SESSION_COOKIE }),
+      await encode({
+        token: { sub: registered.id, email: victimEmail, uid: registered.id, sid },
+        secret: env().AUTH_SECRET,
+        salt: SESSION_COOKIE,
+      }),
     );
     expect(await planted.sessionEmail()).toBe(victimEmail);
 
@@ -198,7 +215,9 @@ describe("a magic link to an account someone else registered", () => {
     expect(await planted.sessionEmail()).toBeNull();
     expect(await attacker.signInWithPassword(victimEmail, attackerPassword)).toBe("invalid_credentials");
     // The confirmation link the sign-up sent (to the victim's inbox) no longer confirms anything.
-    expect((await victim.follow(await linkIn(victimEmail, "Confirm your email address"))).searchParams.get("error")).toBe("EmailConfirmation");
+    expect((await victim.follow(await linkIn(victimEmail, "Confirm your email address"))).searchParams.get("error")).toBe(
+      "EmailConfirmation",
+    );
 
     const account = await db().user.findUniqueOrThrow({ where: { email: victimEmail } });
     expect(account).toMatchObject({ id: registered.id, passwordHash: null, name: null });
@@ -267,9 +286,16 @@ describe("magic links", () => {
     const email = newEmail("host");
     const visitor = new Visitor(newAddress());
     const form = { csrfToken: await visitor.csrf(), email, callbackUrl: "/account" };
-    const headers = new Headers({ "x-forwarded-for": visitor.address, host: "evil.example", "x-forwarded-host": "evil.example", "content-type": "application/x-www-form-urlencoded" });
+    const headers = new Headers({
+      "x-forwarded-for": visitor.address,
+      host: "evil.example",
+      "x-forwarded-host": "evil.example",
+      "content-type": "application/x-www-form-urlencoded",
+    });
     headers.set("cookie", [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    await handlers.POST(new NextRequest("http://evil.example/api/auth/signin/email", { method: "POST", headers, body: new URLSearchParams(form) }));
+    await handlers.POST(
+      new NextRequest("http://evil.example/api/auth/signin/email", { method: "POST", headers, body: new URLSearchParams(form) }),
+    );
     expect(new URL(await linkIn(email, "Your sign-in link")).origin).toBe(new URL(APP).origin);
   });
 });

@@ -14,15 +14,21 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 describe("the fault benchmark", () => {
   it("settles 60 faulted orders with 0 duplicates, 0 unmatched payments and 0 unsettled orders", () => {
     const engine = inject("engine");
-    const run = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/bench-faults.ts", "--orders", "60", "--engine", engine, "--timeout-ms", "240000"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, LOG_LEVEL: "error" },
-      timeout: 400_000,
-    });
+    const run = spawnSync(
+      path.join(ROOT, "node_modules/.bin/tsx"),
+      ["--conditions=react-server", "scripts/bench-faults.ts", "--orders", "60", "--engine", engine, "--timeout-ms", "240000"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, LOG_LEVEL: "error" },
+        timeout: 400_000,
+      },
+    );
     const line = run.stdout.split("\n").find((l) => l.startsWith('{"benchFaults"'));
     expect(line, `no summary line; exit ${run.status}; stderr: ${run.stderr.slice(-2000)}`).toBeDefined();
-    const { benchFaults } = JSON.parse(line!) as { benchFaults: { orders: number; duplicates: number; unmatchedPayments: number; nonFinal: number; runMs: number } };
+    const { benchFaults } = JSON.parse(line!) as {
+      benchFaults: { orders: number; duplicates: number; unmatchedPayments: number; nonFinal: number; runMs: number };
+    };
     console.log(`bench:faults (${engine}): ${JSON.stringify(benchFaults)}`);
     expect(benchFaults).toMatchObject({ orders: 60, duplicates: 0, unmatchedPayments: 0, nonFinal: 0 });
   }, 420_000);

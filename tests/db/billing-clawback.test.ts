@@ -101,7 +101,11 @@ describe("a disputed top-up", () => {
     await world.fake.closeDispute(dispute.id, "won");
     await eventually(async () => expect((await walletState(user.id)).balanceMinor).toBe(2500));
     // Every dispute event again, in reverse: nothing more is posted.
-    for (const event of world.fake.events().filter((e) => e.type.startsWith("charge.dispute.")).reverse()) await world.fake.redeliver(event.id);
+    for (const event of world.fake
+      .events()
+      .filter((e) => e.type.startsWith("charge.dispute."))
+      .reverse())
+      await world.fake.redeliver(event.id);
 
     const entries = (await walletState(user.id)).entries;
     expect(entries.map((e) => [e.kind, e.amountMinor])).toEqual([
@@ -134,12 +138,18 @@ describe("a disputed order payment", () => {
     const { paymentIntentId } = await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } });
 
     const dispute = await world.fake.openDispute(paymentIntentId!);
-    await eventually(async () => expect(await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).toMatchObject({ disputeId: dispute.id, disputeStatus: "needs_response" }));
+    await eventually(async () =>
+      expect(await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).toMatchObject({
+        disputeId: dispute.id,
+        disputeStatus: "needs_response",
+      }),
+    );
     await world.fake.closeDispute(dispute.id, "lost");
-    await eventually(async () => expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).disputeStatus).toBe("lost"));
+    await eventually(async () =>
+      expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).disputeStatus).toBe("lost"),
+    );
 
     expect(await db().auditLog.count({ where: { action: "order.disputed", entityId: order.otherOrderId } })).toBe(2);
     expect((await walletState(user.id)).entries).toEqual([]);
   });
 });
-

@@ -6,11 +6,16 @@ import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
 import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/client";
 import { adjustWallet } from "@/lib/wallet/adjustments";
-import { billingWorldPerFile, fulfilmentJobsFor, completedEventOf, createPendingOrder, createUser, walletState } from "../support/fake-stripe";
-
+import {
+  billingWorldPerFile,
+  fulfilmentJobsFor,
+  completedEventOf,
+  createPendingOrder,
+  createUser,
+  walletState,
+} from "../support/fake-stripe";
 
 const world = billingWorldPerFile();
-
 
 async function fund(userId: string, amountMinor: number) {
   const admin = await createUser(Role.ADMIN);
@@ -109,7 +114,10 @@ describe("paying for an order from the wallet", () => {
     await fund(user.id, 3000);
     const order = await createPendingOrder(user.id, 1200, "WALLET");
 
-    const [first, second] = await Promise.all([payOrderFromWallet(user.id, order.otherOrderId), payOrderFromWallet(user.id, order.otherOrderId)]);
+    const [first, second] = await Promise.all([
+      payOrderFromWallet(user.id, order.otherOrderId),
+      payOrderFromWallet(user.id, order.otherOrderId),
+    ]);
 
     expect(second.id).toBe(first.id);
     expect(first).toMatchObject({ kind: "ORDER_DEBIT", amountMinor: -1200, balanceAfterMinor: 1800, orderId: order.otherOrderId });

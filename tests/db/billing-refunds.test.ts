@@ -34,7 +34,9 @@ const chargeOf = (paymentIntentId: string) => [...world.fake.state.charges.value
 /** Stripe sends charge.refunded in the background after answering the refund request. */
 const refundWebhooksSettled = (paymentIntentId: string) =>
   vi.waitFor(() => {
-    const events = world.fake.events("charge.refunded").filter((e) => (e.data.object as { payment_intent: string }).payment_intent === paymentIntentId);
+    const events = world.fake
+      .events("charge.refunded")
+      .filter((e) => (e.data.object as { payment_intent: string }).payment_intent === paymentIntentId);
     const delivered = world.fake.deliveries().filter((d) => events.some((e) => e.id === d.eventId));
     expect(delivered.length).toBeGreaterThanOrEqual(events.length);
     expect(events.length).toBeGreaterThan(0);
@@ -72,7 +74,9 @@ describe("refunding an order paid from the wallet", () => {
   it("refuses an order that was never paid", async () => {
     const user = await createUser();
     const order = await createPendingOrder(user.id, 1000);
-    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Why not" })).rejects.toMatchObject({ code: "order_not_refundable" });
+    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Why not" })).rejects.toMatchObject({
+      code: "order_not_refundable",
+    });
     expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(0);
   });
 
@@ -99,7 +103,10 @@ describe("refunding an order paid by card", () => {
     expect(first.stripeRefundId).toMatch(/^re_/);
     expect(refundsOn(paymentIntentId).map((r) => [r.id, r.amount])).toEqual([[first.stripeRefundId, 2450]]);
     expect(chargeOf(paymentIntentId)).toMatchObject({ refunded: true, amount_refunded: 2450 });
-    expect(await db().refund.findFirstOrThrow({ where: { orderId: order.otherOrderId } })).toMatchObject({ method: "CARD", amountMinor: 2450 });
+    expect(await db().refund.findFirstOrThrow({ where: { orderId: order.otherOrderId } })).toMatchObject({
+      method: "CARD",
+      amountMinor: 2450,
+    });
     expect((await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } })).status).toBe("REFUNDED");
     expect(await db().auditLog.count({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toBe(1);
     expect((await walletState(user.id)).entries).toEqual([]);
@@ -109,7 +116,9 @@ describe("refunding an order paid by card", () => {
     const { order, paymentIntentId } = await orderPaidByCard(1500);
     await refundOrder(order.otherOrderId, { actorId: null, reason: "Provider out of stock" });
     await refundWebhooksSettled(paymentIntentId);
-    const [refundedEvent] = world.fake.events("charge.refunded").filter((e) => (e.data.object as { payment_intent: string }).payment_intent === paymentIntentId);
+    const [refundedEvent] = world.fake
+      .events("charge.refunded")
+      .filter((e) => (e.data.object as { payment_intent: string }).payment_intent === paymentIntentId);
     const replays = await world.fake.redeliver(refundedEvent!.id, 3);
 
     expect(replays.map((r) => r.status)).toEqual([200, 200, 200]);
@@ -128,7 +137,9 @@ describe("refunding an order paid by card", () => {
     );
     const recorded = await db().refund.findFirstOrThrow({ where: { orderId: order.otherOrderId } });
     expect(recorded).toMatchObject({ method: "CARD", amountMinor: 3000, reason: "Refunded in the Stripe Dashboard" });
-    expect(await db().auditLog.findFirst({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toMatchObject({ actorId: null });
+    expect(await db().auditLog.findFirst({ where: { action: "order.refunded", entityId: order.otherOrderId } })).toMatchObject({
+      actorId: null,
+    });
 
     const asked = await refundOrder(order.otherOrderId, { actorId: null, reason: "Support ticket" });
     expect(asked.id).toBe(recorded.id);
@@ -146,7 +157,13 @@ describe("refunding an order paid by card", () => {
 });
 
 describe("a card refund when Stripe fails", () => {
-  const jobContext = (attempt: number) => ({ id: "job-test", name: "order.refund" as const, attempt, retryLimit: 6, signal: new AbortController().signal });
+  const jobContext = (attempt: number) => ({
+    id: "job-test",
+    name: "order.refund" as const,
+    attempt,
+    retryLimit: 6,
+    signal: new AbortController().signal,
+  });
 
   it("stays pending and visible, is retried by its job, and completes once when Stripe answers again", async () => {
     const { order, paymentIntentId } = await orderPaidByCard(3100);
@@ -196,7 +213,14 @@ async function deliveredCards(order: { otherOrderId: string }, count: number) {
   await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: "FULFILLED", fulfilledAt: new Date() } });
   for (const [n, iccid] of iccids.entries()) {
     await db().esim.create({
-      data: { iccid, orderId: order.otherOrderId, otherItemId: `${order.otherOrderId}-${n + 1}`, lpa: `LPA:1$smdp.test$${iccid}`, smdpAddress: "smdp.test", activationCode: iccid },
+      data: {
+        iccid,
+        orderId: order.otherOrderId,
+        otherItemId: `${order.otherOrderId}-${n + 1}`,
+        lpa: `LPA:1$smdp.test$${iccid}`,
+        smdpAddress: "smdp.test",
+        activationCode: iccid,
+      },
     });
   }
   return iccids;
@@ -229,7 +253,9 @@ describe("refunds per card on a multi-card order", () => {
     expect(await statusOf(order.otherOrderId)).toBe("PARTIALLY_REFUNDED");
 
     // The same card cannot be refunded as a new refund, and the order's other cards stay live.
-    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Again", iccid: "8900000000000000000" })).rejects.toMatchObject({ code: "card_not_refundable" });
+    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Again", iccid: "8900000000000000000" })).rejects.toMatchObject({
+      code: "card_not_refundable",
+    });
 
     const rest = await refundOrder(order.otherOrderId, { actorId: null, reason: "Trip cancelled" });
     expect(rest).toMatchObject({ status: "SUCCEEDED", esimIccid: null, amountMinor: 2400 });
@@ -264,14 +290,18 @@ describe("refunds per card on a multi-card order", () => {
 
   it("refuses a per-card refund on a single-card order, and a second refund while one is on its way", async () => {
     const { order, iccids } = await multiCardOrderPaidByCard(1000, 1);
-    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Just the card", iccid: iccids[0] })).rejects.toMatchObject({ code: "card_not_refundable" });
+    await expect(refundOrder(order.otherOrderId, { actorId: null, reason: "Just the card", iccid: iccids[0] })).rejects.toMatchObject({
+      code: "card_not_refundable",
+    });
     expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(0);
 
     const multi = await multiCardOrderPaidByCard(1000, 2);
     world.fake.keepRefundsPending(true);
     try {
       await refundOrder(multi.order.otherOrderId, { actorId: null, reason: "First card", iccid: multi.iccids[0] });
-      await expect(refundOrder(multi.order.otherOrderId, { actorId: null, reason: "Second card", iccid: multi.iccids[1] })).rejects.toMatchObject({ code: "order_not_refundable" });
+      await expect(
+        refundOrder(multi.order.otherOrderId, { actorId: null, reason: "Second card", iccid: multi.iccids[1] }),
+      ).rejects.toMatchObject({ code: "order_not_refundable" });
     } finally {
       world.fake.keepRefundsPending(false);
     }
@@ -313,7 +343,9 @@ describe("a refund Stripe accepts but is still processing", () => {
 
     await world.fake.settleRefund(sent.stripeRefundId!, "failed");
 
-    await eventually(async () => expect(await db().refund.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: "FAILED" }));
+    await eventually(async () =>
+      expect(await db().refund.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: "FAILED" }),
+    );
     expect(await db().auditLog.count({ where: { action: "refund.failed", entityId: order.otherOrderId } })).toBe(1);
     expect(await statusOf(order.otherOrderId)).toBe("REFUND_PENDING");
   });

@@ -7,7 +7,6 @@ import { checkoutForSuccessPage, fulfilWalletTopUp } from "@/lib/billing/fulfil"
 import { db } from "@/lib/db/client";
 import { billingWorldPerFile, completedEventOf, createUser, TEST_STRIPE, walletState } from "../support/fake-stripe";
 
-
 // 2.9% + 30¢ on top: $25.00 of credit costs 73¢ (72.5 rounded half up) + 30¢.
 const world = billingWorldPerFile({ WALLET_TOPUP_FEE_PERCENT: "2.9", WALLET_TOPUP_FEE_FIXED_MINOR: "30" });
 
@@ -39,7 +38,14 @@ describe("opening a top-up checkout", () => {
     expect(session.success_url).toBe("http://shop.test/wallet/top-up/success?session_id={CHECKOUT_SESSION_ID}");
     expect(checkout.url).toBe(session.url);
     const row = await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } });
-    expect(row).toMatchObject({ userId: user.id, purpose: "WALLET_TOPUP", amountMinor: 2603, creditMinor: 2500, status: "OPEN", fulfilledAt: null });
+    expect(row).toMatchObject({
+      userId: user.id,
+      purpose: "WALLET_TOPUP",
+      amountMinor: 2603,
+      creditMinor: 2500,
+      status: "OPEN",
+      fulfilledAt: null,
+    });
   });
 
   it("opens one session for one form submission sent twice", async () => {
@@ -84,7 +90,12 @@ describe("funding the wallet", () => {
     expect(wallet.balanceMinor).toBe(2500);
     expect(wallet.ledgerSumMinor).toBe(2500);
     expect(wallet.entries).toHaveLength(1);
-    expect(wallet.entries[0]).toMatchObject({ kind: "TOPUP", amountMinor: 2500, balanceAfterMinor: 2500, checkoutSessionId: checkout.sessionId });
+    expect(wallet.entries[0]).toMatchObject({
+      kind: "TOPUP",
+      amountMinor: 2500,
+      balanceAfterMinor: 2500,
+      checkoutSessionId: checkout.sessionId,
+    });
     const row = await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } });
     expect(row.status).toBe("PAID");
     expect(row.fulfilledAt).not.toBeNull();
@@ -133,7 +144,10 @@ describe("the webhook's signature check", () => {
     expect([forged.status, stale.status, unsigned.status]).toEqual([400, 400, 400]);
     expect(await forged.json()).toEqual({ error: "Webhook signature verification failed." });
     expect((await walletState(user.id)).entries).toEqual([]);
-    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({ status: "OPEN", fulfilledAt: null });
+    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({
+      status: "OPEN",
+      fulfilledAt: null,
+    });
 
     const genuine = await signedDelivery(payload);
     expect(genuine.status).toBe(200);
@@ -189,8 +203,16 @@ describe("payments that settle later, fail or never happen", () => {
     await world.fake.completeSession(checkout.sessionId);
     await world.fake.settleAsyncPayment(checkout.sessionId, "failed");
 
-    expect(world.fake.deliveries().filter((d) => d.eventType === "checkout.session.async_payment_failed").at(-1)?.status).toBe(200);
-    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({ status: "FAILED", fulfilledAt: null });
+    expect(
+      world.fake
+        .deliveries()
+        .filter((d) => d.eventType === "checkout.session.async_payment_failed")
+        .at(-1)?.status,
+    ).toBe(200);
+    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({
+      status: "FAILED",
+      fulfilledAt: null,
+    });
     expect((await walletState(user.id)).entries).toEqual([]);
     // The success page, visited afterwards, tells the same story.
     expect((await fulfilWalletTopUp(checkout.sessionId, { ownerId: user.id }))?.status).toBe("FAILED");
@@ -200,7 +222,10 @@ describe("payments that settle later, fail or never happen", () => {
     const { user, checkout } = await openTopUp(1500);
     await world.fake.expireSession(checkout.sessionId);
 
-    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({ status: "EXPIRED", fulfilledAt: null });
+    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: checkout.sessionId } })).toMatchObject({
+      status: "EXPIRED",
+      fulfilledAt: null,
+    });
     expect((await walletState(user.id)).entries).toEqual([]);
   });
 
@@ -210,7 +235,12 @@ describe("payments that settle later, fail or never happen", () => {
     world.fake.holdWebhooks();
     await world.fake.completeSession(checkout.sessionId);
     const completed = completedEventOf(world.fake, checkout.sessionId);
-    const expired = { ...completed, id: `evt_stale_${checkout.sessionId}`, type: "checkout.session.expired", data: { object: { ...completed.data.object, status: "expired" } } };
+    const expired = {
+      ...completed,
+      id: `evt_stale_${checkout.sessionId}`,
+      type: "checkout.session.expired",
+      data: { object: { ...completed.data.object, status: "expired" } },
+    };
     return { user, checkout, deliverExpired: () => signedDelivery(JSON.stringify(expired)) };
   }
 

@@ -19,7 +19,8 @@ import { catalogPlan, createCustomer, providersPerFile, unique } from "../suppor
 providersPerFile();
 
 const MARKUP = 35;
-const sync = (provider: ProviderId, onProgress?: (p: SyncProgress) => void) => syncCatalog(providerById(provider), { markupPercent: MARKUP, onProgress });
+const sync = (provider: ProviderId, onProgress?: (p: SyncProgress) => void) =>
+  syncCatalog(providerById(provider), { markupPercent: MARKUP, onProgress });
 
 /** What each simulator sells: MIOeSIM's eSIM SKUs × packages (physical SIMs are not listed), MeiSIM's bundles. */
 const LISTED = {
@@ -27,7 +28,8 @@ const LISTED = {
   meisim: BUNDLES.length,
 };
 
-const planByRef = (provider: ProviderId, planRef: string) => db().plan.findUniqueOrThrow({ where: { provider_planRef: { provider, planRef } } });
+const planByRef = (provider: ProviderId, planRef: string) =>
+  db().plan.findUniqueOrThrow({ where: { provider_planRef: { provider, planRef } } });
 const activePlans = (provider: ProviderId) => db().plan.count({ where: { provider, active: true } });
 
 const firstRuns = {} as Record<ProviderId, SyncReport>;
@@ -65,7 +67,11 @@ describe("syncing the catalog", () => {
     const meisimJapan = await planByRef("meisim", "esim_1gb_7days_jp");
     expect(meisimJapan).toMatchObject({ destinationSlug: "japan", priceMinor: retailPriceMinor(meisimJapan.wholesaleMinor, MARKUP) });
     // Both providers' Japan plans are on one destination page.
-    expect(await db().destination.findUniqueOrThrow({ where: { slug: "japan" } })).toMatchObject({ name: "Japan", kind: "COUNTRY", countryCodes: ["JP"] });
+    expect(await db().destination.findUniqueOrThrow({ where: { slug: "japan" } })).toMatchObject({
+      name: "Japan",
+      kind: "COUNTRY",
+      countryCodes: ["JP"],
+    });
     expect(await db().destination.findUniqueOrThrow({ where: { slug: "europe" } })).toMatchObject({ kind: "REGION" });
     // Only plans the provider lists: other files' hand-made plans are withdrawn, not repriced.
     for (const plan of await db().plan.findMany({ where: { provider: "mioesim", priceOverridden: false, active: true } })) {
@@ -74,7 +80,8 @@ describe("syncing the catalog", () => {
   });
 
   it("reports progress: reading, one step per MIOeSIM SKU and one per MeiSIM page, then storing, ending complete", () => {
-    const reading = (provider: ProviderId) => progress[provider].filter((p) => p.phase === "fetch").map(({ done, total }) => ({ done, total }));
+    const reading = (provider: ProviderId) =>
+      progress[provider].filter((p) => p.phase === "fetch").map(({ done, total }) => ({ done, total }));
     const skus = CATALOG.filter((sku) => !sku.physical).length;
     expect(reading("mioesim")).toEqual(Array.from({ length: skus }, (_, i) => ({ done: i + 1, total: skus })));
     const pages = Math.ceil(BUNDLES.length / 100);
@@ -92,7 +99,11 @@ describe("syncing the catalog", () => {
   it("changes nothing when run again: same plans, same ids, no duplicates, nothing withdrawn", async () => {
     const snapshot = async () => ({
       destinations: await db().destination.count(),
-      plans: (await db().plan.findMany({ where: { provider: "mioesim" }, select: { id: true, planRef: true, priceMinor: true, active: true }, orderBy: { planRef: "asc" } })),
+      plans: await db().plan.findMany({
+        where: { provider: "mioesim" },
+        select: { id: true, planRef: true, priceMinor: true, active: true },
+        orderBy: { planRef: "asc" },
+      }),
     });
     const before = await snapshot();
 
@@ -146,7 +157,10 @@ describe("syncing the catalog", () => {
 describe("the store's catalog queries", () => {
   it("finds destinations by name, case-insensitively, or by ISO code", async () => {
     for (const query of ["jap", "JAPAN", "  japan  ", "jp", "JP"]) {
-      expect((await listDestinations(query)).map((d) => d.slug), query).toContain("japan");
+      expect(
+        (await listDestinations(query)).map((d) => d.slug),
+        query,
+      ).toContain("japan");
     }
     expect((await listDestinations("jap")).every((d) => /jap/i.test(d.name) || d.slug === "japan")).toBe(true);
     expect(await listDestinations("no-such-place-xyz")).toEqual([]);
@@ -158,7 +172,11 @@ describe("the store's catalog queries", () => {
     expect(kinds.indexOf("REGION")).toBeGreaterThan(kinds.lastIndexOf("COUNTRY"));
     const japan = all.find((d) => d.slug === "japan")!;
     const japanPlans = await db().plan.findMany({ where: { destinationSlug: "japan", active: true } });
-    expect(japan).toMatchObject({ planCount: japanPlans.length, fromPriceMinor: Math.min(...japanPlans.map((p) => p.priceMinor)), currency: "USD" });
+    expect(japan).toMatchObject({
+      planCount: japanPlans.length,
+      fromPriceMinor: Math.min(...japanPlans.map((p) => p.priceMinor)),
+      currency: "USD",
+    });
 
     const page = await getDestinationWithPlans("japan");
     expect(page!.plans.map((p) => p.id).sort()).toEqual(japanPlans.map((p) => p.id).sort());
@@ -176,7 +194,9 @@ describe("admin prices", () => {
 
     expect(await db().plan.findUniqueOrThrow({ where: { id: plan.id } })).toMatchObject({ priceMinor: 899, priceOverridden: true });
     const entries = await db().auditLog.findMany({ where: { action: "plan.price_set", entityId: plan.id } });
-    expect(entries).toEqual([expect.objectContaining({ actorId: admin.id, entityType: "Plan", details: { from: 599, to: 899 }, ip: "203.0.113.7" })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ actorId: admin.id, entityType: "Plan", details: { from: 599, to: 899 }, ip: "203.0.113.7" }),
+    ]);
 
     for (const bad of [0, -100, 12.5]) await expect(setPlanPrice(plan.id, bad, admin.id, null)).rejects.toBeInstanceOf(RangeError);
     expect((await db().plan.findUniqueOrThrow({ where: { id: plan.id } })).priceMinor).toBe(899);

@@ -18,7 +18,9 @@ describe(`database (${inject("engine")})`, () => {
 
   it("refuses a negative wallet balance at the database level", async () => {
     const user = await db().user.create({ data: { email: `neg-${Date.now()}@example.test` } });
-    await expect(db().wallet.create({ data: { userId: user.id, balanceMinor: -1 } })).rejects.toThrow(/Wallet_balance_non_negative|check constraint/i);
+    await expect(db().wallet.create({ data: { userId: user.id, balanceMinor: -1 } })).rejects.toThrow(
+      /Wallet_balance_non_negative|check constraint/i,
+    );
   });
 
   it("rolls an interactive transaction back when it throws", async () => {

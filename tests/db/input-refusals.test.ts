@@ -19,13 +19,17 @@ describe("refused inputs", () => {
 
   it("an adjustment for a user id that names no one throws UnknownCustomerError and creates no wallet", async () => {
     const admin = await createUser(Role.ADMIN);
-    await expect(adjustWallet({ userId: "no-such-customer", amountMinor: 500, reason: "Goodwill credit", authorId: admin.id })).rejects.toBeInstanceOf(UnknownCustomerError);
+    await expect(
+      adjustWallet({ userId: "no-such-customer", amountMinor: 500, reason: "Goodwill credit", authorId: admin.id }),
+    ).rejects.toBeInstanceOf(UnknownCustomerError);
     expect(await db().wallet.count({ where: { userId: "no-such-customer" } })).toBe(0);
   });
 
   it("an adjustment reason with NUL is refused before the database sees it", async () => {
     const [customer, admin] = await Promise.all([createUser(), createUser(Role.ADMIN)]);
-    await expect(adjustWallet({ userId: customer.id, amountMinor: 500, reason: "Goodwill\u0000credit", authorId: admin.id })).rejects.toBeInstanceOf(ZodError);
+    await expect(
+      adjustWallet({ userId: customer.id, amountMinor: 500, reason: "Goodwill\u0000credit", authorId: admin.id }),
+    ).rejects.toBeInstanceOf(ZodError);
     expect(await db().walletEntry.count({ where: { userId: customer.id } })).toBe(0);
   });
 });

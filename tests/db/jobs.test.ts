@@ -105,7 +105,11 @@ describe(`jobs (${engine})`, () => {
     const recovers = (await queue.enqueue("test.flaky", { failTimes: 2 }))!;
     const givesUp = (await queue.enqueue("test.flaky", { failTimes: 99 }, { retryLimit: 1, retryBackoff: false, retryDelaySeconds: 1 }))!;
 
-    await waitFor(() => attempts.get(recovers)?.length === 3 && attempts.get(givesUp)?.length === 2, 25_000, "three attempts and two attempts");
+    await waitFor(
+      () => attempts.get(recovers)?.length === 3 && attempts.get(givesUp)?.length === 2,
+      25_000,
+      "three attempts and two attempts",
+    );
     await settle();
 
     const runs = attempts.get(recovers)!;
@@ -116,9 +120,10 @@ describe(`jobs (${engine})`, () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(2_000);
     expect(attempts.get(givesUp)!.map((r) => r.attempt)).toEqual([1, 2]);
 
-    const rows = await sql<{ id: string; state: string; retry_count: number }>("SELECT id, state, retry_count FROM jobs_retry.job WHERE id = ANY($1::uuid[])", [
-      [recovers, givesUp],
-    ]);
+    const rows = await sql<{ id: string; state: string; retry_count: number }>(
+      "SELECT id, state, retry_count FROM jobs_retry.job WHERE id = ANY($1::uuid[])",
+      [[recovers, givesUp]],
+    );
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     expect(byId[recovers]).toMatchObject({ state: "completed", retry_count: 2 });
     expect(byId[givesUp]).toMatchObject({ state: "failed", retry_count: 1 });
@@ -143,7 +148,9 @@ describe(`jobs (${engine})`, () => {
 
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1_000);
-    const [row] = await sql<{ state: string; retry_count: number }>("SELECT state, retry_count FROM jobs_retry_later.job WHERE id = $1", [id]);
+    const [row] = await sql<{ state: string; retry_count: number }>("SELECT state, retry_count FROM jobs_retry_later.job WHERE id = $1", [
+      id,
+    ]);
     expect(row).toMatchObject({ state: "completed", retry_count: 1 });
     await queue.stop();
   }, 30_000);
@@ -206,7 +213,9 @@ describe(`jobs (${engine})`, () => {
     expect([...counts.values()].every((c) => c === 1)).toBe(true);
     const [row] = await sql<{ n: number }>("SELECT count(*)::int AS n FROM jobs_bulk.job WHERE name = 'test.echo' AND state = 'completed'");
     expect(row?.n).toBe(total);
-    console.info(JSON.stringify({ engine, check: `${total} jobs`, enqueueMs, totalMs, jobsPerSecond: Math.round(total / (totalMs / 1000)) }));
+    console.info(
+      JSON.stringify({ engine, check: `${total} jobs`, enqueueMs, totalMs, jobsPerSecond: Math.round(total / (totalMs / 1000)) }),
+    );
     await queue.stop();
   }, 60_000);
 

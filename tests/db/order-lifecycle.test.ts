@@ -50,7 +50,10 @@ describe("the transition table", () => {
 
   it("applies a transition once when two writers race for it", async () => {
     const otherOrderId = await orderIn(OrderStatus.PAID);
-    const results = await Promise.all([applyTransition(otherOrderId, "placement_started"), applyTransition(otherOrderId, "placement_started")]);
+    const results = await Promise.all([
+      applyTransition(otherOrderId, "placement_started"),
+      applyTransition(otherOrderId, "placement_started"),
+    ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await db().orderEvent.count({ where: { orderId: otherOrderId } })).toBe(1);
   });

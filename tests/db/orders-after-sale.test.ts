@@ -29,7 +29,11 @@ import {
 } from "../support/providers";
 
 const POLL_TIMEOUT_SECONDS = 600;
-const world = providersPerFile({ PROVIDER_TIMEOUT_MS: "1000", PROVIDER_POLL_BACKOFF_SECONDS: "1", PROVIDER_POLL_TIMEOUT_SECONDS: String(POLL_TIMEOUT_SECONDS) });
+const world = providersPerFile({
+  PROVIDER_TIMEOUT_MS: "1000",
+  PROVIDER_POLL_BACKOFF_SECONDS: "1",
+  PROVIDER_POLL_TIMEOUT_SECONDS: String(POLL_TIMEOUT_SECONDS),
+});
 
 // MIOeSIM Japan (SKU 26): 1 GB refundable and renewable; 3 and 5 GB renewable; 10 GB non-refundable; 500 MB trial renews nothing.
 const JAPAN_1GB: CatalogPlanSpec = { provider: "mioesim", planRef: "26:261", cancellable: true, renewable: true, priceMinor: 699 };
@@ -37,7 +41,13 @@ const JAPAN_3GB: CatalogPlanSpec = { provider: "mioesim", planRef: "26:262", can
 const JAPAN_5GB: CatalogPlanSpec = { provider: "mioesim", planRef: "26:263", cancellable: true, renewable: true, priceMinor: 1599 };
 const JAPAN_10GB_NON_REFUNDABLE: CatalogPlanSpec = { provider: "mioesim", planRef: "26:264", renewable: true, priceMinor: 2599 };
 const JAPAN_TRIAL: CatalogPlanSpec = { provider: "mioesim", planRef: "26:265", priceMinor: 199 };
-const KOREA_1GB: CatalogPlanSpec = { provider: "mioesim", planRef: "27:271", destination: DESTINATIONS.southKorea, renewable: true, priceMinor: 799 };
+const KOREA_1GB: CatalogPlanSpec = {
+  provider: "mioesim",
+  planRef: "27:271",
+  destination: DESTINATIONS.southKorea,
+  renewable: true,
+  priceMinor: 799,
+};
 
 const REFUND_PATH = "/api_esim/refundOrder";
 const FUNDING_MINOR = 5_000;
@@ -112,9 +122,17 @@ describe("usage", () => {
 });
 
 describe("cancelling", () => {
-  const cancelPollJob = (attempt: number, retryLimit = 10) => ({ id: "job-test", name: "order.cancel-poll" as const, attempt, retryLimit, signal: new AbortController().signal });
+  const cancelPollJob = (attempt: number, retryLimit = 10) => ({
+    id: "job-test",
+    name: "order.cancel-poll" as const,
+    attempt,
+    retryLimit,
+    signal: new AbortController().signal,
+  });
   const cancelPollJobs = (otherOrderId: string) =>
-    db().$queryRaw<{ state: string }[]>`SELECT state::text AS state FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${otherOrderId}`;
+    db().$queryRaw<
+      { state: string }[]
+    >`SELECT state::text AS state FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${otherOrderId}`;
 
   it("sends the cancellation and returns; the order.cancel-poll job follows it and refunds the wallet once, however often it is asked", async () => {
     const { user, order, iccid } = await walletPaidDelivery(JAPAN_1GB);
@@ -136,7 +154,7 @@ describe("cancelling", () => {
     await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(2));
 
     expect(mioesimOrderTagged(world.mioesim, order.otherOrderId).status).toBe(2);
-    expect((await usageFor("mioesim", [iccid]))).toMatchObject({ ok: true, usage: [{ state: "disabled" }] });
+    expect(await usageFor("mioesim", [iccid])).toMatchObject({ ok: true, usage: [{ state: "disabled" }] });
     const cancelled = await orderWithEsims(order.otherOrderId);
     expect(cancelled.status).toBe(OrderStatus.REFUNDED);
     expect(cancelled.esims.every((e) => e.cancelledAt !== null)).toBe(true);
@@ -162,7 +180,8 @@ describe("cancelling", () => {
     await startWorker({ instanceName: "after-sale-test" });
     try {
       const deadline = Date.now() + 25_000;
-      while ((await orderWithEsims(order.otherOrderId)).status !== OrderStatus.REFUNDED && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      while ((await orderWithEsims(order.otherOrderId)).status !== OrderStatus.REFUNDED && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 250));
     } finally {
       await stopJobs({ timeoutMs: 2_000 });
     }
@@ -183,12 +202,17 @@ describe("cancelling", () => {
     await expect(handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(1))).rejects.toBeInstanceOf(RetryLater);
 
     // Past the window: the job stops, the order stays for an admin, who is alerted once.
-    await db().orderEvent.updateMany({ where: { orderId: order.otherOrderId, event: "cancel_pending" }, data: { createdAt: new Date(Date.now() - (POLL_TIMEOUT_SECONDS + 1) * 1000) } });
+    await db().orderEvent.updateMany({
+      where: { orderId: order.otherOrderId, event: "cancel_pending" },
+      data: { createdAt: new Date(Date.now() - (POLL_TIMEOUT_SECONDS + 1) * 1000) },
+    });
     await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(2));
     world.mioesim.sim.resetFaults();
 
     expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.CANCEL_PENDING, refunds: [] });
-    const alert = await db().auditLog.findFirstOrThrow({ where: { action: "order.cancellation_unconfirmed", entityId: order.otherOrderId } });
+    const alert = await db().auditLog.findFirstOrThrow({
+      where: { action: "order.cancellation_unconfirmed", entityId: order.otherOrderId },
+    });
     expect(alert.details).toMatchObject({ reason: expect.stringMatching(/still not confirmed 60\d s after .*look-up failed/) });
     // The sweep queues no further look for a cancellation given up on.
     await db().$executeRaw`DELETE FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${order.otherOrderId}`;
@@ -212,7 +236,9 @@ describe("cancelling", () => {
     world.mioesim.state.activateCard(iccid);
     const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
 
-    await expect(cancelOrder(user.id, order.otherOrderId, null)).rejects.toMatchObject(refusal("This eSIM has been activated, so it can no longer be cancelled."));
+    await expect(cancelOrder(user.id, order.otherOrderId, null)).rejects.toMatchObject(
+      refusal("This eSIM has been activated, so it can no longer be cancelled."),
+    );
 
     expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests);
     await expectNothingRefunded(user.id, order.otherOrderId, 699);
@@ -222,7 +248,9 @@ describe("cancelling", () => {
     const { user, order } = await walletPaidDelivery(JAPAN_10GB_NON_REFUNDABLE);
     const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
 
-    await expect(cancelOrder(user.id, order.otherOrderId, null)).rejects.toMatchObject(refusal("This plan cannot be cancelled under its policy."));
+    await expect(cancelOrder(user.id, order.otherOrderId, null)).rejects.toMatchObject(
+      refusal("This plan cannot be cancelled under its policy."),
+    );
 
     expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests);
     await expectNothingRefunded(user.id, order.otherOrderId, 2599);
@@ -347,7 +375,10 @@ describe("renewals", () => {
     await db().order.update({ where: { otherOrderId: forced.otherOrderId }, data: { status: OrderStatus.PAID } });
     await fulfilPaidOrder(forced.otherOrderId);
 
-    expect(await orderWithEsims(forced.otherOrderId)).toMatchObject({ status: OrderStatus.FULFILMENT_FAILED, failureReason: expect.stringMatching(/cannot renew/) });
+    expect(await orderWithEsims(forced.otherOrderId)).toMatchObject({
+      status: OrderStatus.FULFILMENT_FAILED,
+      failureReason: expect.stringMatching(/cannot renew/),
+    });
     expect(meisimOrdersTagged(world.meisim, forced.otherOrderId)).toEqual([]);
   });
 });

@@ -24,7 +24,10 @@ import {
   requestsTo,
 } from "../support/providers";
 
-const billing = billingWorldPerFile({ PROVIDER_TIMEOUT_MS: "1000", PROVIDER_POLL_INTERVAL_MS: "50", PROVIDER_POLL_ATTEMPTS: "2" }, "strict");
+const billing = billingWorldPerFile(
+  { PROVIDER_TIMEOUT_MS: "1000", PROVIDER_POLL_INTERVAL_MS: "50", PROVIDER_POLL_ATTEMPTS: "2" },
+  "strict",
+);
 const world = () => billing.providers;
 
 const MIOESIM_JAPAN = { provider: "mioesim", planRef: "26:261" } as const;
@@ -123,7 +126,10 @@ describe("refused before payment", () => {
     const sessionsBefore = billing.fake.state.sessions.size;
     world().mioesim.sim.faults.forced.outOfStock = 1;
 
-    await expect(createOrderCheckout(user.id, order.otherOrderId)).rejects.toMatchObject({ code: "plan_unavailable", message: expect.stringMatching(/sold out.*not been charged/) });
+    await expect(createOrderCheckout(user.id, order.otherOrderId)).rejects.toMatchObject({
+      code: "plan_unavailable",
+      message: expect.stringMatching(/sold out.*not been charged/),
+    });
 
     expect(await db().checkoutSession.count({ where: { orderId: order.otherOrderId } })).toBe(0);
     expect(billing.fake.state.sessions.size).toBe(sessionsBefore);

@@ -10,7 +10,14 @@ import { MIOESIM_DEMO_ACCOUNT } from "@/simulators/mioesim";
 import { OrderStatus, PaymentMethod, Role } from "@/lib/generated/prisma/client";
 import { fulfilPaidOrder, retryFulfilment } from "@/lib/orders/fulfilment";
 import { canRetry } from "@/lib/orders/lifecycle";
-import { createOrder, findOrderForUser, listOrdersForUser, newOrderReference, PlanUnavailableError, type CreateOrderInput } from "@/lib/orders/orders";
+import {
+  createOrder,
+  findOrderForUser,
+  listOrdersForUser,
+  newOrderReference,
+  PlanUnavailableError,
+  type CreateOrderInput,
+} from "@/lib/orders/orders";
 import {
   armOnNextMioesimOrder,
   catalogPlan,
@@ -63,7 +70,10 @@ describe("creating an order", () => {
       renewsIccid: null,
     });
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "order.created", entityId: order.otherOrderId } });
-    expect(audit).toMatchObject({ actorId: user.id, details: { planId: plan.id, amountMinor: 1234, currency: "USD", paymentMethod: "CARD" } });
+    expect(audit).toMatchObject({
+      actorId: user.id,
+      details: { planId: plan.id, amountMinor: 1234, currency: "USD", paymentMethod: "CARD" },
+    });
 
     // A later price change does not reprice an order already made.
     await db().plan.update({ where: { id: plan.id }, data: { priceMinor: 9999 } });
@@ -73,8 +83,12 @@ describe("creating an order", () => {
   it("refuses a withdrawn or unknown plan", async () => {
     const user = await createCustomer("withdrawn");
     const plan = await catalogPlan({ ...MIOESIM_JAPAN, active: false });
-    await expect(createOrder({ userId: user.id, planId: plan.id, paymentMethod: PaymentMethod.CARD })).rejects.toBeInstanceOf(PlanUnavailableError);
-    await expect(createOrder({ userId: user.id, planId: "no-such-plan", paymentMethod: PaymentMethod.CARD })).rejects.toBeInstanceOf(PlanUnavailableError);
+    await expect(createOrder({ userId: user.id, planId: plan.id, paymentMethod: PaymentMethod.CARD })).rejects.toBeInstanceOf(
+      PlanUnavailableError,
+    );
+    await expect(createOrder({ userId: user.id, planId: "no-such-plan", paymentMethod: PaymentMethod.CARD })).rejects.toBeInstanceOf(
+      PlanUnavailableError,
+    );
     expect(await db().order.count({ where: { userId: user.id } })).toBe(0);
   });
 
@@ -111,7 +125,11 @@ describe("fulfilling a paid MIOeSIM order", () => {
   /** FULFILLED from exactly one upstream order: the one MIOeSIM holds under our reference. */
   async function expectDeliveredOnce(otherOrderId: string, before: Before) {
     const done = await orderWithEsims(otherOrderId);
-    expect(done).toMatchObject({ status: OrderStatus.FULFILLED, failureReason: null, providerOrderRef: mioesimOrderTagged(world.mioesim, otherOrderId).orderNum });
+    expect(done).toMatchObject({
+      status: OrderStatus.FULFILLED,
+      failureReason: null,
+      providerOrderRef: mioesimOrderTagged(world.mioesim, otherOrderId).orderNum,
+    });
     expect(done.fulfilledAt).not.toBeNull();
     expect(done.esims).toHaveLength(1);
     expect(world.mioesim.state.orderCount()).toBe(before.upstreamOrders + 1);
@@ -123,7 +141,10 @@ describe("fulfilling a paid MIOeSIM order", () => {
     const { order, before } = await paidMioesimOrder("stale-claim");
     // A run claimed the order and holds a live lease.
     const leaseExpiresAt = new Date(Date.now() + 60_000);
-    await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: OrderStatus.FULFILLING, leaseToken: "live-run", leaseExpiresAt } });
+    await db().order.update({
+      where: { otherOrderId: order.otherOrderId },
+      data: { status: OrderStatus.FULFILLING, leaseToken: "live-run", leaseExpiresAt },
+    });
     const claimed = await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } });
     expect(canRetry(claimed)).toBe(false);
 
@@ -174,7 +195,13 @@ describe("fulfilling a paid MIOeSIM order", () => {
     expect(esim.lpa).toBe(world.mioesim.state.installText(esim.iccid));
     expect(esim.lpa).toBe(`LPA:1$${esim.smdpAddress}$${esim.activationCode}`);
     expect(await auditCount("order.delivered", order.otherOrderId)).toBe(1);
-    expect(await db().orderEvent.findMany({ where: { orderId: order.otherOrderId }, orderBy: { createdAt: "asc" }, select: { event: true, to: true } })).toEqual([
+    expect(
+      await db().orderEvent.findMany({
+        where: { orderId: order.otherOrderId },
+        orderBy: { createdAt: "asc" },
+        select: { event: true, to: true },
+      }),
+    ).toEqual([
       { event: "placement_started", to: OrderStatus.FULFILLING },
       { event: "delivered", to: OrderStatus.FULFILLED },
     ]);
@@ -201,7 +228,11 @@ describe("fulfilling a paid MIOeSIM order", () => {
     await fulfilPaidOrder(order.otherOrderId);
 
     expect(world.mioesim.sim.requestLog.length).toBe(requestsBefore);
-    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.PENDING_PAYMENT, providerOrderRef: null, esims: [] });
+    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({
+      status: OrderStatus.PENDING_PAYMENT,
+      providerOrderRef: null,
+      esims: [],
+    });
   });
 
   it("records a refusal (out of stock) as FULFILMENT_FAILED with a readable reason, and a retry delivers", async () => {

@@ -10,7 +10,16 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { OrderStatus } from "@/lib/generated/prisma/client";
-import { armOnNextMioesimOrder, catalogPlan, createCustomer, mioesimOrderTagged, orderWithEsims, paidOrder, providersPerFile, requestsTo } from "../support/providers";
+import {
+  armOnNextMioesimOrder,
+  catalogPlan,
+  createCustomer,
+  mioesimOrderTagged,
+  orderWithEsims,
+  paidOrder,
+  providersPerFile,
+  requestsTo,
+} from "../support/providers";
 
 const LEASE_MS = 2_000;
 const world = providersPerFile({ PROVIDER_TIMEOUT_MS: "30000", FULFILMENT_LEASE_MS: String(LEASE_MS) });
@@ -34,7 +43,12 @@ function childEnv(): NodeJS.ProcessEnv {
  * Run as package.json's scripts run lib/: under the react-server condition, which `import "server-only"` needs outside Next.
  */
 function spawnTsx(args: string[]): ChildProcess {
-  const child = spawn(TSX, ["--conditions=react-server", ...args], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "ignore", "inherit"], detached: true });
+  const child = spawn(TSX, ["--conditions=react-server", ...args], {
+    cwd: ROOT,
+    env: childEnv(),
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
   children.push(child);
   return child;
 }
@@ -106,7 +120,9 @@ describe("recovery after a crash", { timeout: 120_000 }, () => {
     expect(world.mioesim.state.ordersTagged(order.otherOrderId)).toBe(1);
     expect(requestsTo(world.mioesim, MIOESIM_LOOKUP_PATH)).toBeGreaterThan(lookupsBefore);
     const delivered = await orderWithEsims(order.otherOrderId);
-    expect(delivered.esims.map((e) => e.iccid)).toEqual(mioesimOrderTagged(world.mioesim, order.otherOrderId).cardApiDtoList?.map((c) => c.iccid));
+    expect(delivered.esims.map((e) => e.iccid)).toEqual(
+      mioesimOrderTagged(world.mioesim, order.otherOrderId).cardApiDtoList?.map((c) => c.iccid),
+    );
   });
 });
 

@@ -26,7 +26,8 @@ async function unpaidOrder(priceMinor = 1500) {
 const orderNow = (otherOrderId: string) => db().order.findUniqueOrThrow({ where: { otherOrderId } });
 const eventsOf = async (otherOrderId: string) =>
   (await db().orderEvent.findMany({ where: { orderId: otherOrderId }, orderBy: { createdAt: "asc" } })).map((e) => e.event);
-const stripeRefundsFor = (paymentIntentId: string) => [...world.fake.state.refunds.values()].filter((r) => r.payment_intent === paymentIntentId);
+const stripeRefundsFor = (paymentIntentId: string) =>
+  [...world.fake.state.refunds.values()].filter((r) => r.payment_intent === paymentIntentId);
 
 describe("the payment window", () => {
   it("expires orders unpaid past the window and closes their open checkout on Stripe, leaving newer ones alone", async () => {
@@ -51,7 +52,10 @@ describe("the payment window", () => {
     await applyTransition(order.otherOrderId, "expired");
 
     await expect(payOrderFromWallet(user.id, order.otherOrderId)).rejects.toMatchObject({ code: "order_expired" });
-    await expect(createOrderCheckout(user.id, order.otherOrderId)).rejects.toMatchObject({ code: "order_expired", message: expect.stringContaining("start a new order") });
+    await expect(createOrderCheckout(user.id, order.otherOrderId)).rejects.toMatchObject({
+      code: "order_expired",
+      message: expect.stringContaining("start a new order"),
+    });
     expect((await orderNow(order.otherOrderId)).status).toBe("EXPIRED");
   });
 });
@@ -84,7 +88,12 @@ describe("a card payment that arrives after the order expired", () => {
     await eventually(async () => expect((await orderNow(order.otherOrderId)).status).toBe("REFUNDED"));
     expect(stripeRefundsFor(paymentIntentId).map((r) => r.amount)).toEqual([2000]);
     const refund = await db().refund.findFirstOrThrow({ where: { orderId: order.otherOrderId } });
-    expect(refund).toMatchObject({ method: "CARD", amountMinor: 2000, status: "SUCCEEDED", reason: expect.stringContaining("price has changed") });
+    expect(refund).toMatchObject({
+      method: "CARD",
+      amountMinor: 2000,
+      status: "SUCCEEDED",
+      reason: expect.stringContaining("price has changed"),
+    });
     expect(await eventsOf(order.otherOrderId)).toEqual(["expired", "late_payment_refunded", "refunded"]);
     expect(await fulfilmentJobsFor(order.otherOrderId)).toBe(0);
   });

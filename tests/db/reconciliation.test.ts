@@ -237,7 +237,10 @@ describe("ordered upstream, not recorded here", () => {
     await reconcile();
     const finding = await theFinding(reference, Kind.ORDERED_NOT_RECORDED);
     expect(finding).toMatchObject({ status: FindingStatus.OPEN, orderId: null, fix: null });
-    expect(await fixFinding(finding.id, (await anAdmin()).id, null)).toMatchObject({ done: false, message: expect.stringMatching(/needs a person/) });
+    expect(await fixFinding(finding.id, (await anAdmin()).id, null)).toMatchObject({
+      done: false,
+      message: expect.stringMatching(/needs a person/),
+    });
   });
 });
 
@@ -324,7 +327,9 @@ describe("delivered here, absent upstream", () => {
 
     upstream.splice(index, 0, removed!);
     await reconcile();
-    expect(await findingsOf(otherOrderId)).toMatchObject([{ id: finding.id, status: FindingStatus.FIXED, resolvedById: null, resolution: expect.stringMatching(/agree/) }]);
+    expect(await findingsOf(otherOrderId)).toMatchObject([
+      { id: finding.id, status: FindingStatus.FIXED, resolvedById: null, resolution: expect.stringMatching(/agree/) },
+    ]);
   });
 });
 

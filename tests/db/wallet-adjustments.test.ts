@@ -17,13 +17,27 @@ describe("admin wallet adjustments", () => {
   it("credits and debits with the author and reason on the entry and in the audit log", async () => {
     const { customer, admin } = await customerAndAdmin();
     const credit = await adjustWallet({ userId: customer.id, amountMinor: 1500, reason: "Goodwill for the outage", authorId: admin.id });
-    const debit = await adjustWallet({ userId: customer.id, amountMinor: -500, reason: "Reversing a duplicate credit", authorId: admin.id });
+    const debit = await adjustWallet({
+      userId: customer.id,
+      amountMinor: -500,
+      reason: "Reversing a duplicate credit",
+      authorId: admin.id,
+    });
 
-    expect(credit).toMatchObject({ kind: "ADJUSTMENT", amountMinor: 1500, balanceAfterMinor: 1500, authorId: admin.id, reason: "Goodwill for the outage" });
+    expect(credit).toMatchObject({
+      kind: "ADJUSTMENT",
+      amountMinor: 1500,
+      balanceAfterMinor: 1500,
+      authorId: admin.id,
+      reason: "Goodwill for the outage",
+    });
     expect(debit).toMatchObject({ amountMinor: -500, balanceAfterMinor: 1000, authorId: admin.id });
     const wallet = await walletState(customer.id);
     expect([wallet.balanceMinor, wallet.ledgerSumMinor]).toEqual([1000, 1000]);
-    const audits = await db().auditLog.findMany({ where: { action: "wallet.adjust", entityId: customer.id }, orderBy: { createdAt: "asc" } });
+    const audits = await db().auditLog.findMany({
+      where: { action: "wallet.adjust", entityId: customer.id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(audits.map((a) => [a.actorId, (a.details as { amountMinor: number }).amountMinor])).toEqual([
       [admin.id, 1500],
       [admin.id, -500],

@@ -7,7 +7,6 @@ import { adjustWallet } from "@/lib/wallet/adjustments";
 import { createPendingOrder, createUser, walletState } from "../support/fake-stripe";
 import { providersPerFile } from "../support/providers";
 
-
 afterAll(() => db().$disconnect());
 // Each payment asks the provider for stock first.
 providersPerFile();

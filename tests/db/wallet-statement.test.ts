@@ -18,7 +18,7 @@ describe("the wallet statement", () => {
     const [customer, admin, other] = await Promise.all([createUser(), createUser(Role.ADMIN), createUser()]);
     await entryOn(customer.id, admin.id, 5000, "Before the range", "2026-02-28T23:59:59.999Z");
     await entryOn(customer.id, admin.id, 1250, 'Refund for "Japan, 5 GB"', "2026-03-01T00:00:00.000Z");
-    await entryOn(customer.id, admin.id, -2075, "=HYPERLINK(\"http://evil\")\nsecond line", "2026-03-31T23:59:59.999Z");
+    await entryOn(customer.id, admin.id, -2075, '=HYPERLINK("http://evil")\nsecond line', "2026-03-31T23:59:59.999Z");
     await entryOn(customer.id, admin.id, 100, "After the range", "2026-04-01T00:00:00.000Z");
     await entryOn(other.id, admin.id, 700, "Someone else's money", "2026-03-15T12:00:00.000Z");
 

@@ -98,9 +98,9 @@ describe("checkout sessions through stripe-node", () => {
 
     expect(again.id).toBe(first.id);
     expect(fake.state.sessions.size).toBe(before + 1);
-    await expect(
-      createSession(stripe, { client_reference_id: "order_78" }, { idempotencyKey: "checkout-order-77" }),
-    ).rejects.toMatchObject({ type: "StripeIdempotencyError", rawType: "idempotency_error", statusCode: 400 });
+    await expect(createSession(stripe, { client_reference_id: "order_78" }, { idempotencyKey: "checkout-order-77" })).rejects.toMatchObject(
+      { type: "StripeIdempotencyError", rawType: "idempotency_error", statusCode: 400 },
+    );
   });
 
   it("refuses requests that Stripe would refuse, naming the parameter", async () => {

@@ -1,12 +1,6 @@
 import Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  CANCEL_URL,
-  clickButton,
-  createSession,
-  fakeWithReceiverPerFile,
-  WEBHOOK_SECRET,
-} from "./support";
+import { CANCEL_URL, clickButton, createSession, fakeWithReceiverPerFile, WEBHOOK_SECRET } from "./support";
 
 const env = fakeWithReceiverPerFile();
 

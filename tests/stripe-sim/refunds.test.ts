@@ -82,9 +82,9 @@ describe("refunds", () => {
     expect(again.id).toBe(first.id);
     const refunds = [...env.fake.state.refunds.values()].filter((r) => r.payment_intent === paymentIntent);
     expect(refunds).toHaveLength(1);
-    await expect(
-      env.stripe.refunds.create({ payment_intent: paymentIntent, amount: 700 }, options),
-    ).rejects.toMatchObject({ type: "StripeIdempotencyError" });
+    await expect(env.stripe.refunds.create({ payment_intent: paymentIntent, amount: 700 }, options)).rejects.toMatchObject({
+      type: "StripeIdempotencyError",
+    });
   });
 
   it("refuses a PaymentIntent that was never charged or does not exist", async () => {

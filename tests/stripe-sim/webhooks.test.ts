@@ -1,15 +1,7 @@
 import Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FakeStripe, FakeStripeOptions } from "../../simulators/stripe/index";
-import {
-  clickButton,
-  control,
-  createSession,
-  recordingLogger,
-  startFakeWithReceiver,
-  type Receiver,
-  type ReceiverAnswer,
-} from "./support";
+import { clickButton, control, createSession, recordingLogger, startFakeWithReceiver, type Receiver, type ReceiverAnswer } from "./support";
 
 let fake: FakeStripe;
 let stripe: Stripe;

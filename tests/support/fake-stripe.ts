@@ -52,7 +52,15 @@ export function billingWorldPerFile(extraEnv: Record<string, string> = {}, diale
       webhookSecret: TEST_STRIPE.webhookSecret,
       // Retried as Stripe retries, only sooner: a handler that fails once (a transient database error) gets its second chance.
       webhookRetryDelaysMs: [100, 500],
-      logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+      logger: {
+        debug() {},
+        info() {},
+        warn() {},
+        error() {},
+        child() {
+          return this;
+        },
+      },
     });
     Object.assign(process.env, {
       STRIPE_API_BASE: fake.url,

@@ -39,7 +39,9 @@ export function providersPerFile(extraEnv: Record<string, string> = {}, dialect:
     Object.assign(process.env, { MIOESIM_BASE_URL: world.mioesim.url, MEISIM_BASE_URL: world.meisim.url, LOG_LEVEL: "error", ...extraEnv });
     // Fails loudly instead of letting the registry order from whatever listens on the demo ports.
     if (env().MIOESIM_BASE_URL !== world.mioesim.url || env().MEISIM_BASE_URL !== world.meisim.url) {
-      throw new Error("env() was read before providersPerFile() set the simulator URLs; import lib modules without calling them at load time.");
+      throw new Error(
+        "env() was read before providersPerFile() set the simulator URLs; import lib modules without calling them at load time.",
+      );
     }
   });
   afterEach(() => {
@@ -131,7 +133,11 @@ export interface CatalogPlanSpec {
  */
 export async function catalogPlan(spec: CatalogPlanSpec): Promise<Plan> {
   const destination = spec.destination ?? DESTINATIONS.japan;
-  await db().destination.upsert({ where: { slug: destination.slug }, create: { ...destination, countryCodes: [...destination.countryCodes] }, update: {} });
+  await db().destination.upsert({
+    where: { slug: destination.slug },
+    create: { ...destination, countryCodes: [...destination.countryCodes] },
+    update: {},
+  });
   const fields = {
     destinationSlug: destination.slug,
     name: `${destination.name} ${spec.planRef}`,
@@ -171,6 +177,7 @@ export async function deliveredOrder(userId: string, planId: string) {
   await fulfilPaidOrder(otherOrderId);
   const order = await orderWithEsims(otherOrderId);
   const iccid = order.esims[0]?.iccid;
-  if (order.status !== OrderStatus.FULFILLED || !iccid) throw new Error(`Order ${otherOrderId} was not delivered: ${order.status} ${order.failureReason ?? ""}`);
+  if (order.status !== OrderStatus.FULFILLED || !iccid)
+    throw new Error(`Order ${otherOrderId} was not delivered: ${order.status} ${order.failureReason ?? ""}`);
   return { order, iccid };
 }

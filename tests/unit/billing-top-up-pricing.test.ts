@@ -59,7 +59,10 @@ describe("parseTopUpAmount", () => {
 
   it("follows the configured limits", () => {
     expect(parseTopUpAmount("5", { ...limits, minMinor: 500 })).toEqual({ ok: true, creditMinor: 500 });
-    expect(parseTopUpAmount("50", { ...limits, maxMinor: 2000 })).toEqual({ ok: false, error: "Top-ups must be between $10.00 and $20.00." });
+    expect(parseTopUpAmount("50", { ...limits, maxMinor: 2000 })).toEqual({
+      ok: false,
+      error: "Top-ups must be between $10.00 and $20.00.",
+    });
   });
 });
 

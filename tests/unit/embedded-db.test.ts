@@ -34,7 +34,8 @@ describe("the embedded database under concurrent connections", () => {
             try {
               const { rows } = await client.query(sql, params);
               const expected = createHash("md5").update(params.join(",")).digest("hex");
-              if (rows[0]?.digest !== expected || rows[0]?.who !== who) problems.push(`connection ${who} round ${round}: another query's answer`);
+              if (rows[0]?.digest !== expected || rows[0]?.who !== who)
+                problems.push(`connection ${who} round ${round}: another query's answer`);
             } catch (err) {
               problems.push(`connection ${who} round ${round}: ${(err as Error).message}`);
             }

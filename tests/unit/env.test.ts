@@ -34,7 +34,12 @@ describe("environment validation", () => {
   });
 
   it("reports every bad setting at once", () => {
-    const problems = problemsOf({ ...base, STRIPE_SECRET_KEY: "pk_live_oops", MIOESIM_BASE_URL: "ftp://x", WALLET_TOPUP_MIN_MINOR: "12.5" });
+    const problems = problemsOf({
+      ...base,
+      STRIPE_SECRET_KEY: "pk_live_oops",
+      MIOESIM_BASE_URL: "ftp://x",
+      WALLET_TOPUP_MIN_MINOR: "12.5",
+    });
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(["MIOESIM_BASE_URL", "STRIPE_SECRET_KEY", "WALLET_TOPUP_MIN_MINOR"]);
   });
 
@@ -57,15 +62,24 @@ describe("environment validation", () => {
     const mei = problemsOf({ ...base, MEISIM_BASE_URL: "https://meisimusa.com", MEISIM_DEALER_KEY: "" });
     expect(mei.map((p) => p.split(" ")[0])).toEqual(["MEISIM_DEALER_KEY"]);
     // Real credentials, or a simulator on this machine, are fine.
-    expect(() => parseEnv({ ...base, MIOESIM_BASE_URL: "https://bpm.mioesim.com", MIOESIM_PHONE: "1", MIOESIM_PASSWORD: "p", MIOESIM_SECRET: "s" })).not.toThrow();
+    expect(() =>
+      parseEnv({ ...base, MIOESIM_BASE_URL: "https://bpm.mioesim.com", MIOESIM_PHONE: "1", MIOESIM_PASSWORD: "p", MIOESIM_SECRET: "s" }),
+    ).not.toThrow();
     expect(() => parseEnv({ ...base, MEISIM_BASE_URL: "http://localhost:4999" })).not.toThrow();
   });
 
   it("polls a pending order briefly in the run, then from a job for an hour, and syncs the catalog daily unless told otherwise", () => {
     const env = parseEnv(base);
-    expect(env).toMatchObject({ PROVIDER_POLL_ATTEMPTS: 1, PROVIDER_POLL_BACKOFF_SECONDS: 5, PROVIDER_POLL_TIMEOUT_SECONDS: 3600, CATALOG_SYNC_SCHEDULE: "0 3 * * *" });
+    expect(env).toMatchObject({
+      PROVIDER_POLL_ATTEMPTS: 1,
+      PROVIDER_POLL_BACKOFF_SECONDS: 5,
+      PROVIDER_POLL_TIMEOUT_SECONDS: 3600,
+      CATALOG_SYNC_SCHEDULE: "0 3 * * *",
+    });
     expect(parseEnv({ ...base, CATALOG_SYNC_SCHEDULE: "off" }).CATALOG_SYNC_SCHEDULE).toBe("off");
-    expect(problemsOf({ ...base, CATALOG_SYNC_SCHEDULE: "daily" })[0]).toMatch(/^CATALOG_SYNC_SCHEDULE must be a five-field cron expression/);
+    expect(problemsOf({ ...base, CATALOG_SYNC_SCHEDULE: "daily" })[0]).toMatch(
+      /^CATALOG_SYNC_SCHEDULE must be a five-field cron expression/,
+    );
     expect(problemsOf({ ...base, PROVIDER_POLL_BACKOFF_SECONDS: "0" })[0]).toMatch(/^PROVIDER_POLL_BACKOFF_SECONDS/);
   });
 });

@@ -16,7 +16,9 @@ const PLAN = { planName: "Japan 1GB 7 days", destination: "Japan", dataMb: 1024,
 
 describe("iosInstallLink", () => {
   it("opens Apple's installer with the LPA as carddata", () => {
-    expect(iosInstallLink("LPA:1$smdp.example$CODE")).toBe("https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=LPA%3A1%24smdp.example%24CODE");
+    expect(iosInstallLink("LPA:1$smdp.example$CODE")).toBe(
+      "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=LPA%3A1%24smdp.example%24CODE",
+    );
   });
 
   it("encodes every character that would break the query, so the LPA arrives intact", () => {
@@ -36,7 +38,7 @@ function decodePng(png: Buffer) {
   let height = 0;
   let channels = 0;
   const idat: Buffer[] = [];
-  for (let pos = 8; pos < png.length; ) {
+  for (let pos = 8; pos < png.length;) {
     const length = png.readUInt32BE(pos);
     const type = png.toString("latin1", pos + 4, pos + 8);
     const data = png.subarray(pos + 8, pos + 8 + length);
@@ -60,7 +62,8 @@ function decodePng(png: Buffer) {
       const b = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
       const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels]! : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter!]!;
       pixels[y * stride + x] = (value + predictor) & 0xff;
     }
@@ -100,7 +103,8 @@ async function pdfText(bytes: Uint8Array): Promise<string[]> {
   const pieces: string[] = [];
   for (const page of doc.getPages()) {
     const contents = page.node.Contents();
-    const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)!) : contents ? [contents] : [];
+    const streams: PDFObject[] =
+      contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)!) : contents ? [contents] : [];
     for (const stream of streams) {
       if (!(stream instanceof PDFRawStream)) continue;
       const operators = Buffer.from(decodePDFRawStream(stream).decode()).toString("latin1");

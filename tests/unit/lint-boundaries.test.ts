@@ -22,9 +22,9 @@ const boundary = (message: RegExp) => ({ rule: "import/no-restricted-paths", mes
 
 describe("import boundaries", () => {
   it("reports lib/ importing a route, with the alias or a relative path", async () => {
-    expect(await lint("lib/orders/scratch.ts", 'import { POST } from "@/app/api/webhooks/stripe/route";\nexport const handler = POST;\n')).toEqual([
-      boundary(/lib\/ is the domain/),
-    ]);
+    expect(
+      await lint("lib/orders/scratch.ts", 'import { POST } from "@/app/api/webhooks/stripe/route";\nexport const handler = POST;\n'),
+    ).toEqual([boundary(/lib\/ is the domain/)]);
     expect(await lint("lib/orders/scratch.ts", 'export { POST } from "../../app/api/webhooks/stripe/route";\n')).toEqual([
       boundary(/lib\/ is the domain/),
     ]);
@@ -51,10 +51,13 @@ describe("import boundaries", () => {
   });
 
   it("lets each folder import what it depends on", async () => {
-    const routeCode = 'import { formatMoney } from "@/lib/money";\nimport { Button } from "@/components/ui";\nexport { formatMoney, Button };\n';
+    const routeCode =
+      'import { formatMoney } from "@/lib/money";\nimport { Button } from "@/components/ui";\nexport { formatMoney, Button };\n';
     expect(await lint("app/scratch.ts", routeCode)).toEqual([]);
     expect(await lint("components/scratch.ts", 'export { formatMoney } from "@/lib/money";\n')).toEqual([]);
-    expect(await lint("lib/orders/scratch.ts", 'export { formatMoney } from "../money";\nexport { db } from "@/lib/db/client";\n')).toEqual([]);
+    expect(await lint("lib/orders/scratch.ts", 'export { formatMoney } from "../money";\nexport { db } from "@/lib/db/client";\n')).toEqual(
+      [],
+    );
     expect(await lint("scripts/scratch.ts", 'export { POST } from "../app/api/webhooks/stripe/route";\n')).toEqual([]);
   });
 });

@@ -13,7 +13,12 @@ afterEach(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-const message = (n: number) => ({ from: "Shop <no-reply@shop.test>", to: `customer${n}@example.test`, subject: `Message ${n}`, text: `Body ${n}` });
+const message = (n: number) => ({
+  from: "Shop <no-reply@shop.test>",
+  to: `customer${n}@example.test`,
+  subject: `Message ${n}`,
+  text: `Body ${n}`,
+});
 
 /** Writes messages at known, distinct times: files are ordered by their timestamp. */
 async function writeAt(...times: string[]) {
@@ -31,7 +36,12 @@ describe("the demo outbox", () => {
   it("reads back what was written, with an id and the time it was written", async () => {
     const stored = await writeToOutbox(dataDir, { ...message(1), html: "<p>Body 1</p>" });
 
-    expect(stored).toEqual({ ...message(1), html: "<p>Body 1</p>", id: expect.stringMatching(/^[0-9a-f-]{36}$/), createdAt: expect.any(String) });
+    expect(stored).toEqual({
+      ...message(1),
+      html: "<p>Body 1</p>",
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      createdAt: expect.any(String),
+    });
     expect(Date.parse(stored.createdAt)).not.toBeNaN();
     expect(await readOutbox(dataDir)).toEqual([stored]);
     expect(await fs.readdir(outboxDir(dataDir))).toEqual([expect.stringMatching(new RegExp(`_${stored.id}\\.json$`))]);

@@ -7,16 +7,33 @@ function directives(csp: string): Record<string, string> {
 
 describe("security headers", () => {
   it("gives per-request areas a nonce policy and leaves the catalog prerenderable", () => {
-    for (const path of ["/account", "/admin", "/admin/wallets/u1", "/orders/RS1", "/checkout/success", "/wallet/top-up", "/esims/1/renew", "/sign-in", "/sign-up"]) {
+    for (const path of [
+      "/account",
+      "/admin",
+      "/admin/wallets/u1",
+      "/orders/RS1",
+      "/checkout/success",
+      "/wallet/top-up",
+      "/esims/1/renew",
+      "/sign-in",
+      "/sign-up",
+    ]) {
       expect(usesNonce(path), path).toBe(true);
     }
-    for (const path of ["/", "/destinations", "/destinations/japan", "/api/health", "/accounts", "/administrator", "/no-such-page"]) expect(usesNonce(path), path).toBe(false);
+    for (const path of ["/", "/destinations", "/destinations/japan", "/api/health", "/accounts", "/administrator", "/no-such-page"])
+      expect(usesNonce(path), path).toBe(false);
   });
 
   it("allows scripts by nonce and what they load ('strict-dynamic'), never inline ones, when there is a nonce", () => {
     const csp = directives(contentSecurityPolicy({ nonce: "abc123==", dev: false, https: false }));
     expect(csp["script-src"]).toBe("'self' 'nonce-abc123==' 'strict-dynamic'");
-    expect(csp).toMatchObject({ "default-src": "'self'", "object-src": "'none'", "base-uri": "'self'", "form-action": "'self'", "frame-ancestors": "'none'" });
+    expect(csp).toMatchObject({
+      "default-src": "'self'",
+      "object-src": "'none'",
+      "base-uri": "'self'",
+      "form-action": "'self'",
+      "frame-ancestors": "'none'",
+    });
     expect(csp).not.toHaveProperty("upgrade-insecure-requests");
   });
 

@@ -26,7 +26,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {error && <Alert tone="error">{error}</Alert>}
       {confirmed.success && <Alert tone="success">Your email address is confirmed. Sign in with your password.</Alert>}
       <Card className="space-y-6">
-        <PasswordSignInForm callbackUrl={callbackUrl} email={confirmed.data} action={signInWithPassword} resendAction={resendConfirmation} />
+        <PasswordSignInForm
+          callbackUrl={callbackUrl}
+          email={confirmed.data}
+          action={signInWithPassword}
+          resendAction={resendConfirmation}
+        />
         <div className="flex items-center gap-3 text-xs text-slate-500" aria-hidden="true">
           <span className="h-px flex-1 bg-slate-200" /> or <span className="h-px flex-1 bg-slate-200" />
         </div>

@@ -11,7 +11,8 @@ export async function GET(request: NextRequest) {
   const email = EmailSchema.safeParse(params.get("email"));
   const token = params.get("token");
   const callbackUrl = safeCallbackPath(params.get("callbackUrl"));
-  const confirmed = email.success && token && (await confirmEmail(email.data, token, originFromHeaders(request.headers))) ? email.data : null;
+  const confirmed =
+    email.success && token && (await confirmEmail(email.data, token, originFromHeaders(request.headers))) ? email.data : null;
   const target = new URL("/sign-in", env().APP_URL);
   target.search = new URLSearchParams(confirmed ? { confirmed, callbackUrl } : { error: "EmailConfirmation", callbackUrl }).toString();
   return Response.redirect(target, 303);

@@ -6,7 +6,11 @@ export const metadata = { title: "Audit log" };
 
 export default async function AuditPage() {
   await requireAdmin("/admin/audit");
-  const entries = await db().auditLog.findMany({ orderBy: { createdAt: "desc" }, take: 200, include: { actor: { select: { email: true } } } });
+  const entries = await db().auditLog.findMany({
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    include: { actor: { select: { email: true } } },
+  });
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Audit log</h1>

@@ -25,7 +25,9 @@ export default async function AdminCatalogPage({ searchParams }: { searchParams:
       {runs.some((run) => run.active) && <AutoRefresh />}
       <ActionForm action={syncCatalogAction} label="Sync catalog" submitLabel="Sync catalog from providers" variant="secondary" />
       <p className="text-sm text-slate-600">
-        {schedule === "off" ? "Scheduled sync is off (CATALOG_SYNC_SCHEDULE)." : `Each provider also syncs on the schedule ${schedule} (UTC, CATALOG_SYNC_SCHEDULE).`}
+        {schedule === "off"
+          ? "Scheduled sync is off (CATALOG_SYNC_SCHEDULE)."
+          : `Each provider also syncs on the schedule ${schedule} (UTC, CATALOG_SYNC_SCHEDULE).`}
       </p>
       {runs.length > 0 && (
         <Table caption="Latest catalog sync per provider">
@@ -82,12 +84,24 @@ export default async function AdminCatalogPage({ searchParams }: { searchParams:
               <Td>{p.provider}</Td>
               <Td>{formatMoney(p.wholesaleMinor, p.currency)}</Td>
               <Td>
-                <ActionForm action={setPlanPriceAction} label={`Price of ${p.name}`} submitLabel="Save" variant="secondary" className="flex items-center gap-2">
+                <ActionForm
+                  action={setPlanPriceAction}
+                  label={`Price of ${p.name}`}
+                  submitLabel="Save"
+                  variant="secondary"
+                  className="flex items-center gap-2"
+                >
                   <input type="hidden" name="planId" value={p.id} />
                   <label className="sr-only" htmlFor={`price-${p.id}`}>
                     Price
                   </label>
-                  <input id={`price-${p.id}`} name="price" defaultValue={(p.priceMinor / 100).toFixed(2)} className={`${inputClass} w-24`} inputMode="decimal" />
+                  <input
+                    id={`price-${p.id}`}
+                    name="price"
+                    defaultValue={(p.priceMinor / 100).toFixed(2)}
+                    className={`${inputClass} w-24`}
+                    inputMode="decimal"
+                  />
                   {p.priceOverridden && <Badge tone="info">manual</Badge>}
                 </ActionForm>
               </Td>

@@ -16,7 +16,15 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
   // A search with control characters (PostgreSQL refuses NUL) lists everything instead.
   const { query: q } = searchFrom((await searchParams).q);
   const orders = await db().order.findMany({
-    where: q ? { OR: [{ otherOrderId: { contains: q } }, { user: { email: { contains: q, mode: "insensitive" } } }, { providerOrderRef: { contains: q } }] } : {},
+    where: q
+      ? {
+          OR: [
+            { otherOrderId: { contains: q } },
+            { user: { email: { contains: q, mode: "insensitive" } } },
+            { providerOrderRef: { contains: q } },
+          ],
+        }
+      : {},
     include: {
       user: { select: { email: true } },
       refunds: { orderBy: { createdAt: "asc" } },
@@ -53,7 +61,11 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
               </Td>
               <Td>
                 <OrderStatusBadge status={o.status} />
-                {o.quantity > 1 && <p className="mt-1 text-xs">{o.esims.length} of {o.quantity} eSIMs delivered</p>}
+                {o.quantity > 1 && (
+                  <p className="mt-1 text-xs">
+                    {o.esims.length} of {o.quantity} eSIMs delivered
+                  </p>
+                )}
                 {o.reviewReason && <p className="mt-1 max-w-xs text-xs text-amber-800">Needs review: {o.reviewReason}</p>}
                 {o.disputeId && (
                   <p className="mt-1 max-w-xs text-xs font-semibold text-red-700">
@@ -67,7 +79,8 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                     <ol className="mt-1 space-y-0.5">
                       {o.events.map((e) => (
                         <li key={e.id}>
-                          <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().slice(0, 19).replace("T", " ")}</time> {e.event} → {statusLabel(e.to)}
+                          <time dateTime={e.createdAt.toISOString()}>{e.createdAt.toISOString().slice(0, 19).replace("T", " ")}</time>{" "}
+                          {e.event} → {statusLabel(e.to)}
                         </li>
                       ))}
                     </ol>
@@ -86,7 +99,12 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                         {refunded && " · refunded"}
                       </span>
                       {canRefundCard(o, { delivered: !e.cancelledAt, refunded }) && (
-                        <ActionForm action={refundOrderAction} label={`Refund card ${e.iccid}`} submitLabel="Refund this card" variant="secondary">
+                        <ActionForm
+                          action={refundOrderAction}
+                          label={`Refund card ${e.iccid}`}
+                          submitLabel="Refund this card"
+                          variant="secondary"
+                        >
                           <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                           <input type="hidden" name="iccid" value={e.iccid} />
                           <label className="sr-only" htmlFor={`reason-${e.iccid}`}>
@@ -109,7 +127,12 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                   </form>
                 )}
                 {o.status === "NEEDS_REVIEW" && (
-                  <ActionForm action={placeAgainAction} label={`Place ${o.otherOrderId} again`} submitLabel="Not at provider: place again" variant="secondary">
+                  <ActionForm
+                    action={placeAgainAction}
+                    label={`Place ${o.otherOrderId} again`}
+                    submitLabel="Not at provider: place again"
+                    variant="secondary"
+                  >
                     <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                     <label className="sr-only" htmlFor={`checked-${o.otherOrderId}`}>
                       What you checked at the provider
@@ -125,7 +148,12 @@ export default async function AdminOrdersPage({ searchParams }: { searchParams: 
                   </p>
                 ))}
                 {(canRefund(o) || o.refunds.some((r) => r.status === "FAILED")) && (
-                  <ActionForm action={refundOrderAction} label={`Refund ${o.otherOrderId}`} submitLabel={o.refunds.length > 0 && canRefund(o) ? "Refund the rest" : "Refund"} variant="danger">
+                  <ActionForm
+                    action={refundOrderAction}
+                    label={`Refund ${o.otherOrderId}`}
+                    submitLabel={o.refunds.length > 0 && canRefund(o) ? "Refund the rest" : "Refund"}
+                    variant="danger"
+                  >
                     <input type="hidden" name="otherOrderId" value={o.otherOrderId} />
                     <label className="sr-only" htmlFor={`reason-${o.otherOrderId}`}>
                       Refund reason

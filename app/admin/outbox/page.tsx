@@ -13,7 +13,9 @@ export default async function OutboxPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Email outbox</h1>
       <p className="text-sm text-slate-600">
-        {SMTP_URL ? "Email is sent through SMTP; this outbox only holds mail from demo mode." : "Demo mode: email is not sent, it lands here."}
+        {SMTP_URL
+          ? "Email is sent through SMTP; this outbox only holds mail from demo mode."
+          : "Demo mode: email is not sent, it lands here."}
       </p>
       {messages.length === 0 && <p>No messages yet.</p>}
       {messages.map((m) => (

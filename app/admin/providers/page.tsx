@@ -53,7 +53,12 @@ export default async function ProvidersPage() {
               Dealer wallet: <strong>{formatMoney(meiWallet.value.balance.amountMinor, meiWallet.value.balance.currency)}</strong> · markup{" "}
               {meiWallet.value.markupPct}%
             </p>
-            <ActionForm action={meisimTopUpAction} label="Top up the MeiSIM dealer wallet" submitLabel="Top up through Stripe" className="flex items-end gap-2">
+            <ActionForm
+              action={meisimTopUpAction}
+              label="Top up the MeiSIM dealer wallet"
+              submitLabel="Top up through Stripe"
+              className="flex items-end gap-2"
+            >
               <div>
                 <label htmlFor="meisim-topup" className="block text-sm font-medium">
                   Amount (USD, $50–$10,000)
@@ -92,7 +97,14 @@ export default async function ProvidersPage() {
           </ActionForm>
           <ActionForm action={meisimVerifyOtpAction} label="Verify the MeiSIM code" submitLabel="Verify" variant="secondary">
             <p className="text-sm font-medium">2. enter the 6-digit code</p>
-            <input name="email" type="email" required placeholder="dealer email" aria-label="Dealer email for the code" className={inputClass} />
+            <input
+              name="email"
+              type="email"
+              required
+              placeholder="dealer email"
+              aria-label="Dealer email for the code"
+              className={inputClass}
+            />
             <input name="code" required inputMode="numeric" placeholder="123456" aria-label="Code" className={inputClass} />
           </ActionForm>
         </div>

@@ -19,8 +19,9 @@ export default async function ReconciliationPage() {
       <div className="space-y-2">
         <h1 className="text-2xl font-bold">Reconciliation</h1>
         <p className="max-w-3xl text-sm text-slate-700">
-          Compares our orders with each provider&apos;s own records, where the provider can be asked. A run fixes only what it can prove (an order the
-          provider holds with its install data is recorded and delivered); everything else is listed here, with a one-click fix where one is safe.
+          Compares our orders with each provider&apos;s own records, where the provider can be asked. A run fixes only what it can prove (an
+          order the provider holds with its install data is recorded and delivered); everything else is listed here, with a one-click fix
+          where one is safe.
         </p>
         <ActionForm action={runReconciliationAction} label="Run reconciliation" submitLabel="Run reconciliation" />
       </div>

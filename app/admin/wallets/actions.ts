@@ -31,9 +31,12 @@ export async function adjustWalletAction(_prev: ActionState, form: FormData): Pr
     const entry = await adjustWallet({ ...parsed.data, authorId: admin.id, origin: originFromHeaders(await headers()) });
     revalidatePath(`/admin/wallets/${parsed.data.userId}`);
     revalidatePath("/admin/wallets");
-    return { success: `Adjusted by ${formatMoney(entry.amountMinor, entry.currency)}. New balance: ${formatMoney(entry.balanceAfterMinor, entry.currency)}.` };
+    return {
+      success: `Adjusted by ${formatMoney(entry.amountMinor, entry.currency)}. New balance: ${formatMoney(entry.balanceAfterMinor, entry.currency)}.`,
+    };
   } catch (err) {
-    if (err instanceof InsufficientFundsError) return { fieldErrors: { amount: `That would make the balance negative. ${err.message}` }, values };
+    if (err instanceof InsufficientFundsError)
+      return { fieldErrors: { amount: `That would make the balance negative. ${err.message}` }, values };
     if (err instanceof WalletHeldError) return { error: "This wallet is on hold: release it before taking money out of it.", values };
     if (err instanceof UnknownCustomerError) return { error: "This customer no longer exists. Go back to the wallet list.", values };
     throw err;

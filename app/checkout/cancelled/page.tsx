@@ -11,7 +11,11 @@ import { recordIdFrom } from "@/lib/validation";
 export const metadata = { title: "Payment cancelled" };
 
 /** Stripe's cancel URL for an order: nothing was charged; the order waits, and can be paid again here. */
-export default async function PaymentCancelledPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PaymentCancelledPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser("/account");
   const orderId = recordIdFrom((await searchParams).order);
   const order = orderId ? await findOrderForUser(user.id, orderId) : null;
@@ -30,7 +34,9 @@ export default async function PaymentCancelledPage({ searchParams }: { searchPar
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className="text-2xl font-bold">Payment cancelled</h1>
-      <Alert tone="info">You left the payment page without paying, so nothing was charged. Your order is saved; pay for it whenever you’re ready.</Alert>
+      <Alert tone="info">
+        You left the payment page without paying, so nothing was charged. Your order is saved; pay for it whenever you’re ready.
+      </Alert>
       <Card className="space-y-4">
         <p>
           <strong>{order.planName}</strong> — {formatMoney(order.amountMinor, order.currency)}

@@ -30,7 +30,12 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className="text-2xl font-bold">Order payment</h1>
       {session ? (
-        <CheckoutOutcome session={session} subject="Your order" retryHref={`/checkout/cancelled?order=${encodeURIComponent(order.otherOrderId)}`} paid={`We received ${paidSummary}`} />
+        <CheckoutOutcome
+          session={session}
+          subject="Your order"
+          retryHref={`/checkout/cancelled?order=${encodeURIComponent(order.otherOrderId)}`}
+          paid={`We received ${paidSummary}`}
+        />
       ) : canPay(order) ? (
         <Alert tone="warning" title="Not paid yet">
           This order is still awaiting payment.

@@ -38,7 +38,12 @@ export default async function DestinationPage({
             <label className="sr-only" htmlFor={`quantity-${plan.id}`}>
               Number of eSIMs of {plan.name}
             </label>
-            <select id={`quantity-${plan.id}`} name="quantity" defaultValue="1" className="min-h-11 rounded-md border border-slate-300 bg-white px-2">
+            <select
+              id={`quantity-${plan.id}`}
+              name="quantity"
+              defaultValue="1"
+              className="min-h-11 rounded-md border border-slate-300 bg-white px-2"
+            >
               {Array.from({ length: Math.min(QUANTITY_CHOICES, providerById(plan.provider).maxQuantity) }, (_, i) => (
                 <option key={i + 1} value={i + 1}>
                   {i + 1}

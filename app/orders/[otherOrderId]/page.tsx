@@ -35,9 +35,19 @@ export default async function OrderPage({
   const settingUp = isSettingUp(order);
   const delivered = hasDeliveredEsims(order);
   const liveEsims = order.esims.filter((e) => !e.cancelledAt);
-  const usage = delivered ? await usageFor(order.provider, liveEsims.map((e) => e.iccid)) : null;
+  const usage = delivered
+    ? await usageFor(
+        order.provider,
+        liveEsims.map((e) => e.iccid),
+      )
+    : null;
   const renewedFrom = order.renewsIccid && delivered ? await orderDeliveringEsim(user.id, order.renewsIccid) : null;
-  const cancellable = usage?.ok === true && canCancel(order, usage.usage.map((u) => u.state));
+  const cancellable =
+    usage?.ok === true &&
+    canCancel(
+      order,
+      usage.usage.map((u) => u.state),
+    );
 
   return (
     <div className="space-y-6">
@@ -58,7 +68,8 @@ export default async function OrderPage({
           {/* Each refresh also reads usage from the provider, so it asks less often than while setting up. */}
           <AutoRefresh everyMs={5000} />
           <Alert tone="info" title="Cancellation pending">
-            The network is processing your cancellation. Your refund follows as soon as it confirms; nothing more is needed from you. This page updates by itself.
+            The network is processing your cancellation. Your refund follows as soon as it confirms; nothing more is needed from you. This
+            page updates by itself.
           </Alert>
         </>
       )}
@@ -112,7 +123,12 @@ export default async function OrderPage({
         <>
           {usage && !usage.ok && <Alert tone="warning">{usage.message}</Alert>}
           {liveEsims.map((esim) => (
-            <EsimInstall key={esim.iccid} esim={esim} orderId={order.otherOrderId} usage={usage?.ok ? (usage.usage.find((u) => u.iccid === esim.iccid) ?? null) : null} />
+            <EsimInstall
+              key={esim.iccid}
+              esim={esim}
+              orderId={order.otherOrderId}
+              usage={usage?.ok ? (usage.usage.find((u) => u.iccid === esim.iccid) ?? null) : null}
+            />
           ))}
           <div className="flex flex-wrap gap-6">
             {order.plan.renewable && order.esims[0] && (
@@ -120,7 +136,9 @@ export default async function OrderPage({
                 Add more data
               </ButtonLink>
             )}
-            {cancellable && <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} action={cancelOrderAction} />}
+            {cancellable && (
+              <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} action={cancelOrderAction} />
+            )}
           </div>
         </>
       )}

@@ -17,8 +17,8 @@ export default async function TopUpPage() {
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className="text-2xl font-bold">Add money to your wallet</h1>
       <p className="text-sm text-slate-600">
-        Your balance is {formatMoney(balanceMinor, currency)}. You pay by card on Stripe’s secure page; the credit appears once the payment is
-        confirmed.
+        Your balance is {formatMoney(balanceMinor, currency)}. You pay by card on Stripe’s secure page; the credit appears once the payment
+        is confirmed.
       </p>
       <Card>
         {/* One key per visit to this page: submitting the same form twice opens one checkout, not two. */}

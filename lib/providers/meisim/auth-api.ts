@@ -61,11 +61,19 @@ export function readPortalLogin(body: unknown, where: string): MeisimLogin {
     const n = looseNumber(v);
     return n !== undefined && n > 0 ? n : undefined;
   });
-  const expiresAt = at ? Date.parse(at) : inSeconds !== undefined ? Date.now() + inSeconds * 1000 : (jwtExpiry(token) ?? Date.now() + PORTAL_TOKEN_FALLBACK_MS);
+  const expiresAt = at
+    ? Date.parse(at)
+    : inSeconds !== undefined
+      ? Date.now() + inSeconds * 1000
+      : (jwtExpiry(token) ?? Date.now() + PORTAL_TOKEN_FALLBACK_MS);
   const user = optionalIn(ls, ["user", "dealer", "account"], (v) => (isRecord(v) ? v : undefined));
   const id = user ? looseString(pick(user, ["id", "userId"])) : undefined;
   const email = user ? looseString(pick(user, ["email"])) : undefined;
-  return { token, expiresAt, dealer: id && email ? { id, email, company: looseString(pick(user!, ["company", "companyName"])) ?? null } : null };
+  return {
+    token,
+    expiresAt,
+    dealer: id && email ? { id, email, company: looseString(pick(user!, ["company", "companyName"])) ?? null } : null,
+  };
 }
 
 function checkCredentials(email: string, password: string) {

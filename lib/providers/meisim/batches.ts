@@ -34,7 +34,15 @@ const checkBatchSchema = z.object({
 });
 
 export type CheckStatus = "pending" | "in_progress" | "available" | "used" | "invalid" | "error" | "unknown";
-const CHECK_STATUSES: readonly string[] = ["pending", "in_progress", "available", "used", "invalid", "error", "unknown"] satisfies CheckStatus[];
+const CHECK_STATUSES: readonly string[] = [
+  "pending",
+  "in_progress",
+  "available",
+  "used",
+  "invalid",
+  "error",
+  "unknown",
+] satisfies CheckStatus[];
 
 export interface CheckBatch {
   id: string;
@@ -43,7 +51,16 @@ export interface CheckBatch {
   startedAt: string | null;
   completedAt: string | null;
   paidTotal: Money;
-  progress: { total: number; pending: number; inProgress: number; used: number; available: number; invalid: number; error: number; unknown: number };
+  progress: {
+    total: number;
+    pending: number;
+    inProgress: number;
+    used: number;
+    available: number;
+    invalid: number;
+    error: number;
+    unknown: number;
+  };
   /** Every row has a verdict. */
   done: boolean;
 }
@@ -87,8 +104,15 @@ function toCheckBatch(body: z.output<typeof checkBatchSchema>): CheckBatch {
 
 function parseCheckResults(csv: string, where: string): CheckResultRow[] {
   return parseCsvRecords(csv, ["iccid", "lpa", "status", "reason", "checked_at"], where).map((r) => {
-    if (!CHECK_STATUSES.includes(r.status)) throw new ProviderResponseError("meisim", `${where}: CSV column "status" holds "${r.status}", not a known verdict`);
-    return { iccid: r.iccid || null, lpa: r.lpa, status: r.status as CheckStatus, reason: r.reason || null, checkedAt: r.checked_at || null };
+    if (!CHECK_STATUSES.includes(r.status))
+      throw new ProviderResponseError("meisim", `${where}: CSV column "status" holds "${r.status}", not a known verdict`);
+    return {
+      iccid: r.iccid || null,
+      lpa: r.lpa,
+      status: r.status as CheckStatus,
+      reason: r.reason || null,
+      checkedAt: r.checked_at || null,
+    };
   });
 }
 

@@ -55,13 +55,19 @@ function derivedRegionName(codes: readonly string[], catalog: readonly MeisimCou
 }
 
 /** Where a bundle works, from what it states or what the per-country walk found; null when nothing says. */
-export function destinationOf(bundle: MeisimBundle, derived: ReadonlySet<string> | undefined, catalog: readonly MeisimCountry[] | null): ProviderDestination | null {
+export function destinationOf(
+  bundle: MeisimBundle,
+  derived: ReadonlySet<string> | undefined,
+  catalog: readonly MeisimCountry[] | null,
+): ProviderDestination | null {
   const stated = bundle.countries;
   const codes = (stated.length > 0 ? stated.map((c) => c.iso) : [...(derived ?? [])]).sort();
-  const nameOf = (iso: string) => stated.find((c) => c.iso === iso)?.name ?? catalog?.find((c) => c.iso === iso)?.name ?? countryName(iso) ?? iso;
+  const nameOf = (iso: string) =>
+    stated.find((c) => c.iso === iso)?.name ?? catalog?.find((c) => c.iso === iso)?.name ?? countryName(iso) ?? iso;
   const [only] = codes;
   if (only && codes.length === 1) return { providerRef: only, name: nameOf(only), kind: "country", countryCodes: codes };
-  if (codes.length === 0) return bundle.region ? { providerRef: bundle.region, name: bundle.region, kind: "region", countryCodes: [] } : null;
+  if (codes.length === 0)
+    return bundle.region ? { providerRef: bundle.region, name: bundle.region, kind: "region", countryCodes: [] } : null;
   const region = bundle.region ?? derivedRegionName(codes, catalog);
   return { providerRef: region, name: region, kind: "region", countryCodes: codes };
 }
@@ -99,7 +105,10 @@ export function bundleToPlan(bundle: MeisimBundle, destination: ProviderDestinat
 export async function fetchCatalog(esim: MeisimEsimApi, log: Logger, onProgress?: ProgressFn): Promise<MeisimCatalog> {
   const walk = await esim.allBundles({}, { onProgress });
   if (walk.received > 0 && walk.bundles.length === 0) {
-    throw new ProviderResponseError("meisim", `POST /api/v1/esim/bundles: none of the ${walk.received} bundles could be read; first problem: ${walk.skipped[0]}`);
+    throw new ProviderResponseError(
+      "meisim",
+      `POST /api/v1/esim/bundles: none of the ${walk.received} bundles could be read; first problem: ${walk.skipped[0]}`,
+    );
   }
   const byName = new Map(walk.bundles.map((b) => [b.name, b]));
   const uncovered = walk.bundles.filter((b) => b.countries.length === 0);
@@ -130,7 +139,10 @@ export async function fetchCatalog(esim: MeisimEsimApi, log: Logger, onProgress?
   }
 
   if (byName.size === 0) {
-    throw new ProviderResponseError("meisim", "MeiSIM lists no bundles at all, unfiltered or per country; refusing to report an empty catalog, which would withdraw every plan");
+    throw new ProviderResponseError(
+      "meisim",
+      "MeiSIM lists no bundles at all, unfiltered or per country; refusing to report an empty catalog, which would withdraw every plan",
+    );
   }
   const plans: ProviderPlan[] = [];
   for (const bundle of byName.values()) {

@@ -138,16 +138,25 @@ export class MeisimEsimApi {
     checkIntegerRange(pageNumber, "pageNumber", 1, Number.MAX_SAFE_INTEGER);
     checkIntegerRange(pageSize, "pageSize", 1, BUNDLE_PAGE_MAX);
     const where = describeEndpoint(bundles);
-    const body = await this.http.body(bundles, { body: { countryISO, countryName: filter.countryName, region: filter.region, pageNumber, pageSize } });
+    const body = await this.http.body(bundles, {
+      body: { countryISO, countryName: filter.countryName, region: filter.region, pageNumber, pageSize },
+    });
     const refused = refusalIn(body, where);
     if (refused) throw refused;
     const list = bundleList(body);
     const filtered = countryISO !== undefined || filter.countryName !== undefined || filter.region !== undefined;
     if (!list) {
       if (!filtered) {
-        throw new ProviderResponseError("meisim", `${where} response: no bundle list found (looked for a bare list or bundles, items, data, results, list, records, rows)`, { body });
+        throw new ProviderResponseError(
+          "meisim",
+          `${where} response: no bundle list found (looked for a bare list or bundles, items, data, results, list, records, rows)`,
+          { body },
+        );
       }
-      this.http.log.warn("meisim: bundle answer for a filter holds no list; read as no bundles", { filter, body: JSON.stringify(body)?.slice(0, 200) });
+      this.http.log.warn("meisim: bundle answer for a filter holds no list; read as no bundles", {
+        filter,
+        body: JSON.stringify(body)?.slice(0, 200),
+      });
     }
     const out: MeisimBundle[] = [];
     const skipped: string[] = [];
@@ -196,7 +205,8 @@ export class MeisimEsimApi {
         repeated ||
         pageNumber >= MAX_BUNDLE_PAGES;
       if (repeated) this.http.log.warn("meisim: bundle page repeats bundles already seen; the list ends here", { filter, pageNumber });
-      else if (pageNumber >= MAX_BUNDLE_PAGES && page.received >= size) this.http.log.error("meisim: bundle list still going after the page limit; stopped", { filter, pageNumber });
+      else if (pageNumber >= MAX_BUNDLE_PAGES && page.received >= size)
+        this.http.log.error("meisim: bundle list still going after the page limit; stopped", { filter, pageNumber });
       options.onProgress?.({ done: pageNumber, total: last ? pageNumber : (totalPages ?? pageNumber + 1), note: `${byName.size} bundles` });
       this.http.log.debug("meisim: bundle page fetched", { filter, pageNumber, totalPages, bundles: byName.size });
       if (last) break;
@@ -227,16 +237,29 @@ export class MeisimEsimApi {
     let body: unknown;
     try {
       body = await this.http.body(order, {
-        body: { bundleName: input.bundleName, customerReference: reference, emailAddress: input.emailAddress, qrToCustomer: input.qrToCustomer ?? false },
+        body: {
+          bundleName: input.bundleName,
+          customerReference: reference,
+          emailAddress: input.emailAddress,
+          qrToCustomer: input.qrToCustomer ?? false,
+        },
       });
     } catch (err) {
       if (!answerLost(err)) throw err;
-      this.http.log.error("meisim: order answer lost; the order may exist", { bundleName: input.bundleName, customerReference: reference, err });
+      this.http.log.error("meisim: order answer lost; the order may exist", {
+        bundleName: input.bundleName,
+        customerReference: reference,
+        err,
+      });
       throw new OrderOutcomeUnknownError("meisim", what, err);
     }
     const status = orderStatus(body);
     if (status === undefined) {
-      const cause = new ProviderResponseError("meisim", `${where} response: Status is missing (${JSON.stringify(body)?.slice(0, 80) ?? "empty body"})`, { body });
+      const cause = new ProviderResponseError(
+        "meisim",
+        `${where} response: Status is missing (${JSON.stringify(body)?.slice(0, 80) ?? "empty body"})`,
+        { body },
+      );
       this.http.log.error("meisim: order answer unreadable; the order may exist", { customerReference: reference, err: cause });
       throw new OrderOutcomeUnknownError("meisim", what, cause);
     }

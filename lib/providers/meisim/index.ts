@@ -9,7 +9,18 @@ export * from "./errors";
 export { ORDER_HISTORY_WINDOW, type MeisimDealer, type MeisimOrderRecord } from "./account-api";
 export type { MeisimLogin } from "./auth-api";
 export type { CheckBatch, CheckResultRow, CheckStatus, PollOptions } from "./batches";
-export { BUNDLE_PAGE_MAX, MAX_BUNDLE_PAGES, type BundleFilter, type BundlePage, type BundleWalk, type EsimOrderInput, type MeisimBundle, type MeisimCountry, type MeisimEsimDetails, type MeisimEsimOrder } from "./esim-api";
+export {
+  BUNDLE_PAGE_MAX,
+  MAX_BUNDLE_PAGES,
+  type BundleFilter,
+  type BundlePage,
+  type BundleWalk,
+  type EsimOrderInput,
+  type MeisimBundle,
+  type MeisimCountry,
+  type MeisimEsimDetails,
+  type MeisimEsimOrder,
+} from "./esim-api";
 export * as meisimNormalise from "./normalise";
 export type { MeisimSku } from "./portal";
 export type { MySupplyEsim, MySupplyEsimPage, ReplacementDecision, ReplacementStatus, SupplyEsim, SupplyPurchase } from "./supply-api";

@@ -34,10 +34,30 @@ import { MeisimUpstreamError } from "./errors";
 // ── Layers: the answer and the wrappers it may nest its fields in ────────
 
 const WRAPPERS = [
-  "data", "result", "results", "payload", "response", "body",
-  "esim", "sim", "profile", "order", "details", "detail", "info",
-  "usage", "dataUsage", "attributes", "activation", "install", "installation",
-  "meta", "pagination", "paging", "pageInfo", "page",
+  "data",
+  "result",
+  "results",
+  "payload",
+  "response",
+  "body",
+  "esim",
+  "sim",
+  "profile",
+  "order",
+  "details",
+  "detail",
+  "info",
+  "usage",
+  "dataUsage",
+  "attributes",
+  "activation",
+  "install",
+  "installation",
+  "meta",
+  "pagination",
+  "paging",
+  "pageInfo",
+  "page",
 ].map(foldKey);
 
 /**
@@ -61,7 +81,11 @@ export function layers(value: unknown, depth = 2): LooseRecord[] {
 }
 
 /** `optional` over layers: the first layer where one of `names` reads. */
-export function optionalIn<T>(records: readonly LooseRecord[], names: readonly string[], read: (value: unknown) => T | undefined): T | undefined {
+export function optionalIn<T>(
+  records: readonly LooseRecord[],
+  names: readonly string[],
+  read: (value: unknown) => T | undefined,
+): T | undefined {
   for (const record of records) {
     const value = optional(record, names, read);
     if (value !== undefined) return value;
@@ -89,7 +113,8 @@ function explicitNull(records: readonly LooseRecord[], names: readonly string[])
   return records.some((r) => Object.entries(r).some(([key, value]) => value === null && wanted.includes(foldKey(key))));
 }
 
-export const text = (value: unknown): string | undefined => (isRecord(value) ? looseString(pick(value, ["name", "value", "code"])) : looseString(value));
+export const text = (value: unknown): string | undefined =>
+  isRecord(value) ? looseString(pick(value, ["name", "value", "code"])) : looseString(value);
 
 // ── Envelope status ─────────────────────────────────────────────────────
 
@@ -109,13 +134,26 @@ export function refusalIn(body: unknown, where: string): MeisimUpstreamError | u
   if (!isRecord(body)) return undefined;
   const status = looseString(pick(body, ["status"]));
   const flag = looseBoolean(pick(body, ["success", "ok"]));
-  if ((status && FAILURE_WORDS.test(status)) || flag === false) return new MeisimUpstreamError(where, status ?? "success: false", messageIn(body));
+  if ((status && FAILURE_WORDS.test(status)) || flag === false)
+    return new MeisimUpstreamError(where, status ?? "success: false", messageIn(body));
   return undefined;
 }
 
 // ── Amounts of data, durations, money, instants ─────────────────────────
 
-const UNIT_MB: Record<string, number> = { tb: 1024 * 1024, t: 1024 * 1024, gb: 1024, g: 1024, mb: 1, m: 1, kb: 1 / 1024, k: 1 / 1024, b: 1 / (1024 * 1024), bytes: 1 / (1024 * 1024), byte: 1 / (1024 * 1024) };
+const UNIT_MB: Record<string, number> = {
+  tb: 1024 * 1024,
+  t: 1024 * 1024,
+  gb: 1024,
+  g: 1024,
+  mb: 1,
+  m: 1,
+  kb: 1 / 1024,
+  k: 1 / 1024,
+  b: 1 / (1024 * 1024),
+  bytes: 1 / (1024 * 1024),
+  byte: 1 / (1024 * 1024),
+};
 const DATA_UNIT = /^(tb|gb|mb|kb|b|bytes?)$/i;
 const UNLIMITED = /^(unlimited|unlimited data|infinite|infinity|∞|no limit|nolimit|-1)\b/i;
 
@@ -155,11 +193,23 @@ export function dataMb(value: unknown, unit: "mb" | "gb" | "kb" | "bytes" = "mb"
 /** Reads a data amount over layers: names that count MB, GB or bytes, a unit beside a bare number, and flags for unlimited. */
 export function dataAmountIn(
   records: readonly LooseRecord[],
-  names: { mb: readonly string[]; gb?: readonly string[]; bytes?: readonly string[]; unit?: readonly string[]; unlimitedFlags?: readonly string[] },
+  names: {
+    mb: readonly string[];
+    gb?: readonly string[];
+    bytes?: readonly string[];
+    unit?: readonly string[];
+    unlimitedFlags?: readonly string[];
+  },
 ): { found: boolean; mb: number | null; raw: unknown } {
   if (names.unlimitedFlags && optionalIn(records, names.unlimitedFlags, looseBoolean) === true) return { found: true, mb: null, raw: true };
-  const unitWord = names.unit ? optionalIn(records, names.unit, (v) => (DATA_UNIT.test(looseString(v) ?? "") ? looseString(v) : undefined)) : undefined;
-  for (const [list, unit] of [[names.mb, "mb"], [names.gb ?? [], "gb"], [names.bytes ?? [], "bytes"]] as const) {
+  const unitWord = names.unit
+    ? optionalIn(records, names.unit, (v) => (DATA_UNIT.test(looseString(v) ?? "") ? looseString(v) : undefined))
+    : undefined;
+  for (const [list, unit] of [
+    [names.mb, "mb"],
+    [names.gb ?? [], "gb"],
+    [names.bytes ?? [], "bytes"],
+  ] as const) {
     for (const record of records) {
       const raw = pick(record, list);
       if (raw === undefined) continue;
@@ -172,7 +222,26 @@ export function dataAmountIn(
   return { found: false, mb: null, raw: undefined };
 }
 
-const DAYS_PER: Record<string, number> = { d: 1, day: 1, days: 1, w: 7, wk: 7, week: 7, weeks: 7, mo: 30, month: 30, months: 30, h: 1 / 24, hr: 1 / 24, hrs: 1 / 24, hour: 1 / 24, hours: 1 / 24, y: 365, year: 365, years: 365 };
+const DAYS_PER: Record<string, number> = {
+  d: 1,
+  day: 1,
+  days: 1,
+  w: 7,
+  wk: 7,
+  week: 7,
+  weeks: 7,
+  mo: 30,
+  month: 30,
+  months: 30,
+  h: 1 / 24,
+  hr: 1 / 24,
+  hrs: 1 / 24,
+  hour: 1 / 24,
+  hours: 1 / 24,
+  y: 365,
+  year: 365,
+  years: 365,
+};
 
 /** Whole days from a number (days, or hours when `unit` says), "30 days", "4 weeks", "1 month", "24 hours", or { value, unit }. */
 export function days(value: unknown, unit: "days" | "hours" = "days"): number | undefined {
@@ -196,15 +265,23 @@ export function days(value: unknown, unit: "days" | "hours" = "days"): number | 
 }
 
 /** Over layers: names that count days, names that count hours, and a unit word beside a bare number. */
-export function daysIn(records: readonly LooseRecord[], names: { days: readonly string[]; hours?: readonly string[]; unit?: readonly string[] }): number | undefined {
-  const unitWord = names.unit ? optionalIn(records, names.unit, (v) => (looseString(v)?.toLowerCase() ?? "") in DAYS_PER ? looseString(v) : undefined) : undefined;
+export function daysIn(
+  records: readonly LooseRecord[],
+  names: { days: readonly string[]; hours?: readonly string[]; unit?: readonly string[] },
+): number | undefined {
+  const unitWord = names.unit
+    ? optionalIn(records, names.unit, (v) => ((looseString(v)?.toLowerCase() ?? "") in DAYS_PER ? looseString(v) : undefined))
+    : undefined;
   const withUnit = (v: unknown) => (unitWord && looseNumber(v) !== undefined ? `${looseNumber(v)} ${unitWord}` : v);
-  return optionalIn(records, names.days, (v) => days(withUnit(v))) ?? (names.hours ? optionalIn(records, names.hours, (v) => days(v, "hours")) : undefined);
+  return (
+    optionalIn(records, names.days, (v) => days(withUnit(v))) ??
+    (names.hours ? optionalIn(records, names.hours, (v) => days(v, "hours")) : undefined)
+  );
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
 
-const SYMBOLS: Record<string, string> = { $: "USD", "US$": "USD", "€": "EUR", "£": "GBP" };
+const SYMBOLS: Record<string, string> = { $: "USD", US$: "USD", "€": "EUR", "£": "GBP" };
 
 /** Minor units (and a currency when the text names one) from 4.49, "4.49", "$4.49", "4.49 USD", "EUR 12", "1,234.50". */
 export function majorToMinor(value: unknown): { minor: number; currency?: string } | undefined {
@@ -217,12 +294,19 @@ export function majorToMinor(value: unknown): { minor: number; currency?: string
 }
 
 /** A price over layers: minor-unit names first, then major-unit ones (number, text or { amount, currency }); currency defaults to USD. */
-export function moneyIn(records: readonly LooseRecord[], names: { major: readonly string[]; cents?: readonly string[]; currency?: readonly string[] }): Money | undefined {
+export function moneyIn(
+  records: readonly LooseRecord[],
+  names: { major: readonly string[]; cents?: readonly string[]; currency?: readonly string[] },
+): Money | undefined {
   const currencyField = optionalIn(records, names.currency ?? ["currency", "currencyCode"], (v) => {
     const c = looseString(v)?.toUpperCase();
     return c && CURRENCY.test(c) ? c : undefined;
   });
-  const cents = names.cents ? optionalIn(records, names.cents, (v) => (looseNumber(v) !== undefined && Number.isInteger(looseNumber(v)) ? looseNumber(v) : undefined)) : undefined;
+  const cents = names.cents
+    ? optionalIn(records, names.cents, (v) =>
+        looseNumber(v) !== undefined && Number.isInteger(looseNumber(v)) ? looseNumber(v) : undefined,
+      )
+    : undefined;
   if (cents !== undefined) return { amountMinor: cents, currency: currencyField ?? "USD" };
   for (const record of records) {
     const raw = pick(record, names.major);
@@ -230,7 +314,11 @@ export function moneyIn(records: readonly LooseRecord[], names: { major: readonl
     if (isRecord(raw)) {
       const amount = majorToMinor(pick(raw, ["amount", "value", "price"]));
       const currency = looseString(pick(raw, ["currency", "currencyCode"]))?.toUpperCase();
-      if (amount !== undefined) return { amountMinor: amount.minor, currency: currency && CURRENCY.test(currency) ? currency : (amount.currency ?? currencyField ?? "USD") };
+      if (amount !== undefined)
+        return {
+          amountMinor: amount.minor,
+          currency: currency && CURRENCY.test(currency) ? currency : (amount.currency ?? currencyField ?? "USD"),
+        };
       continue;
     }
     const amount = majorToMinor(raw);
@@ -273,7 +361,8 @@ export function countryRef(value: unknown): CountryRef | undefined {
   if (!isRecord(value)) return undefined;
   const code = text(pick(value, COUNTRY_CODE_NAMES));
   const name = text(pick(value, COUNTRY_NAME_NAMES));
-  const iso = (code && normaliseAlpha2(code)) || (name && (normaliseAlpha2(name) ?? alpha2FromName(name))) || (code && alpha2FromName(code)) || null;
+  const iso =
+    (code && normaliseAlpha2(code)) || (name && (normaliseAlpha2(name) ?? alpha2FromName(name))) || (code && alpha2FromName(code)) || null;
   if (!iso) return undefined;
   const named = name && !normaliseAlpha2(name) ? name : null;
   return { iso, name: named, region: text(pick(value, REGION_NAMES)) ?? null };
@@ -293,7 +382,12 @@ export function countryRefs(value: unknown): CountryRef[] {
 /** GET /api/v1/esim/countries: "the upstream country catalog", in whatever list form it comes. */
 export function readCountries(body: unknown, where: string): { countries: CountryRef[]; unreadable: number } {
   const list = looseList(body, ["countries", "countryList", "items", "data", "results", "list", "records", "destinations", "catalog"]);
-  if (!list) throw new ProviderResponseError("meisim", `${where} response: no country list found (looked for a bare list or countries, items, data, results)`, { body });
+  if (!list)
+    throw new ProviderResponseError(
+      "meisim",
+      `${where} response: no country list found (looked for a bare list or countries, items, data, results)`,
+      { body },
+    );
   const countries: CountryRef[] = [];
   let unreadable = 0;
   for (const entry of list) {
@@ -302,7 +396,11 @@ export function readCountries(body: unknown, where: string): { countries: Countr
     else if (!countries.some((c) => c.iso === ref.iso)) countries.push(ref);
   }
   if (list.length > 0 && countries.length === 0) {
-    throw new ProviderResponseError("meisim", `${where} response: none of the ${list.length} countries has a readable ISO code or English name (looked for ${COUNTRY_CODE_NAMES.join(", ")}; ${COUNTRY_NAME_NAMES.join(", ")})`, { body });
+    throw new ProviderResponseError(
+      "meisim",
+      `${where} response: none of the ${list.length} countries has a readable ISO code or English name (looked for ${COUNTRY_CODE_NAMES.join(", ")}; ${COUNTRY_NAME_NAMES.join(", ")})`,
+      { body },
+    );
   }
   return { countries, unreadable };
 }
@@ -328,23 +426,87 @@ export const BUNDLE_FIELDS = {
   name: ["bundleName", "name", "bundle", "bundleCode", "bundleId", "code", "sku", "productCode", "planCode"],
   description: ["description", "desc", "displayName", "title", "label", "friendlyName", "planName", "productName"],
   data: {
-    mb: ["dataAllowance", "allowance", "dataAllowanceMb", "dataMb", "dataInMb", "data", "dataAmount", "dataAmountMb", "dataVolume", "volume", "dataLimit", "dataLimitMb", "dataQuota", "quota", "dataSize", "dataCapacity", "totalData", "totalDataMb"],
+    mb: [
+      "dataAllowance",
+      "allowance",
+      "dataAllowanceMb",
+      "dataMb",
+      "dataInMb",
+      "data",
+      "dataAmount",
+      "dataAmountMb",
+      "dataVolume",
+      "volume",
+      "dataLimit",
+      "dataLimitMb",
+      "dataQuota",
+      "quota",
+      "dataSize",
+      "dataCapacity",
+      "totalData",
+      "totalDataMb",
+    ],
     gb: ["dataGb", "dataAllowanceGb", "dataInGb", "dataAmountGb", "volumeGb", "gb"],
     bytes: ["dataBytes", "dataAllowanceBytes", "bytes"],
     unit: ["dataUnit", "allowanceUnit", "volumeUnit", "dataAllowanceUnit", "unit"],
     unlimitedFlags: ["unlimited", "isUnlimited", "unlimitedData"],
   },
   validity: {
-    days: ["validity", "validityDays", "validityInDays", "validDays", "validForDays", "duration", "durationDays", "durationInDays", "days", "period", "periodDays", "validityPeriod", "validFor", "lifetime"],
+    days: [
+      "validity",
+      "validityDays",
+      "validityInDays",
+      "validDays",
+      "validForDays",
+      "duration",
+      "durationDays",
+      "durationInDays",
+      "days",
+      "period",
+      "periodDays",
+      "validityPeriod",
+      "validFor",
+      "lifetime",
+    ],
     hours: ["validityHours", "durationHours", "hours"],
     unit: ["validityUnit", "durationUnit", "periodUnit"],
   },
   price: {
     cents: ["priceCents", "priceInCents", "amountCents", "costCents"],
-    major: ["price", "dealerPrice", "wholesalePrice", "netPrice", "yourPrice", "priceUsd", "cost", "costUsd", "amount", "amountUsd", "unitPrice", "rate", "fee"],
+    major: [
+      "price",
+      "dealerPrice",
+      "wholesalePrice",
+      "netPrice",
+      "yourPrice",
+      "priceUsd",
+      "cost",
+      "costUsd",
+      "amount",
+      "amountUsd",
+      "unitPrice",
+      "rate",
+      "fee",
+    ],
     currency: ["currency", "currencyCode", "priceCurrency"],
   },
-  countries: ["countries", "countryList", "countryCodes", "countryIsos", "coverage", "coverageCountries", "supportedCountries", "destinations", "countryISO", "countryIso", "countryCode", "country", "iso", "isoCode", "locations"],
+  countries: [
+    "countries",
+    "countryList",
+    "countryCodes",
+    "countryIsos",
+    "coverage",
+    "coverageCountries",
+    "supportedCountries",
+    "destinations",
+    "countryISO",
+    "countryIso",
+    "countryCode",
+    "country",
+    "iso",
+    "isoCode",
+    "locations",
+  ],
   region: ["region", "regionName", "zone", "area", "continent", "destinationRegion"],
   dayPass: ["dayPass", "isDayPass", "daily", "isDaily", "perDay", "dailyPass"],
   kind: ["type", "planType", "bundleType", "category", "kind"],
@@ -358,7 +520,10 @@ const fieldNames = (names: readonly string[]) => names.join(", ");
  * catalog skips that bundle and logs why).
  */
 export function readBundle(raw: unknown, where: string): MeisimBundle {
-  if (!isRecord(raw)) throw new ProviderResponseError("meisim", `${where} response: a bundle is not an object (${JSON.stringify(raw)?.slice(0, 60)})`, { raw });
+  if (!isRecord(raw))
+    throw new ProviderResponseError("meisim", `${where} response: a bundle is not an object (${JSON.stringify(raw)?.slice(0, 60)})`, {
+      raw,
+    });
   const record = raw;
   const F = BUNDLE_FIELDS;
   const name = required("meisim", where, record, "bundle name", F.name, looseString);
@@ -367,15 +532,27 @@ export function readBundle(raw: unknown, where: string): MeisimBundle {
   const descriptionText = optional(record, F.description, looseString);
   const mentionsUnlimited = /unlimited/i.test(`${name} ${descriptionText ?? ""}`);
   if (!data.found && !mentionsUnlimited) {
-    throw new ProviderResponseError("meisim", `${where} response: bundle ${name}: data allowance is missing or unreadable (looked for ${fieldNames([...F.data.mb, ...F.data.gb])})`, { raw });
+    throw new ProviderResponseError(
+      "meisim",
+      `${where} response: bundle ${name}: data allowance is missing or unreadable (looked for ${fieldNames([...F.data.mb, ...F.data.gb])})`,
+      { raw },
+    );
   }
   const validityDays = daysIn(own, F.validity);
   if (validityDays === undefined) {
-    throw new ProviderResponseError("meisim", `${where} response: bundle ${name}: validity is missing or unreadable (looked for ${fieldNames(F.validity.days)})`, { raw });
+    throw new ProviderResponseError(
+      "meisim",
+      `${where} response: bundle ${name}: validity is missing or unreadable (looked for ${fieldNames(F.validity.days)})`,
+      { raw },
+    );
   }
   const price = moneyIn(own, F.price);
   if (price === undefined || price.amountMinor < 0) {
-    throw new ProviderResponseError("meisim", `${where} response: bundle ${name}: price is missing or unreadable (looked for ${fieldNames(F.price.major)})`, { raw });
+    throw new ProviderResponseError(
+      "meisim",
+      `${where} response: bundle ${name}: price is missing or unreadable (looked for ${fieldNames(F.price.major)})`,
+      { raw },
+    );
   }
   // A bundle named by `bundleName` may carry a display `name` as well.
   const displayName = looseString(record[Object.keys(record).find((k) => foldKey(k) === "name") ?? ""]);
@@ -413,7 +590,11 @@ export function pageInfo(body: unknown): PageInfo {
   if (!isRecord(body)) return {};
   const ls = layers(body);
   return {
-    total: optionalIn(ls, ["totalCount", "total", "totalItems", "totalRecords", "totalResults", "totalElements", "totalBundles", "totalRows", "recordsTotal"], positiveInt),
+    total: optionalIn(
+      ls,
+      ["totalCount", "total", "totalItems", "totalRecords", "totalResults", "totalElements", "totalBundles", "totalRows", "recordsTotal"],
+      positiveInt,
+    ),
     totalPages: optionalIn(ls, ["totalPages", "pageCount", "pages", "lastPage", "numPages", "pagesTotal"], positiveInt),
     pageSize: optionalIn(ls, ["pageSize", "perPage", "limit", "size", "pageLength"], (v) => {
       const n = positiveInt(v);
@@ -438,7 +619,25 @@ export function asLpa(value: unknown): string | undefined {
   return LPA.test(t) ? `LPA:1$${t.slice(6)}` : undefined;
 }
 
-const LPA_NAMES = ["qrCode", "lpa", "lpaString", "lpaCode", "lpaUri", "activationString", "activationCodeFull", "qrCodeText", "qrText", "qrContent", "qrData", "qr", "installCode", "esimCode", "activationCode", "matchingId", "code"];
+const LPA_NAMES = [
+  "qrCode",
+  "lpa",
+  "lpaString",
+  "lpaCode",
+  "lpaUri",
+  "activationString",
+  "activationCodeFull",
+  "qrCodeText",
+  "qrText",
+  "qrContent",
+  "qrData",
+  "qr",
+  "installCode",
+  "esimCode",
+  "activationCode",
+  "matchingId",
+  "code",
+];
 const SMDP_NAMES = ["smdpAddress", "smdp", "smdpPlus", "smDpAddress", "smdpPlusAddress", "smdpServer", "smdpUrl", "sm_dp_address"];
 const CODE_NAMES = ["activationCode", "matchingId", "matchingCode", "acToken", "activationToken", "code"];
 
@@ -453,7 +652,8 @@ export function findLpa(records: readonly LooseRecord[]): string | undefined {
   for (const record of records) {
     const smdp = looseString(pick(record, SMDP_NAMES));
     const code = looseString(pick(record, CODE_NAMES));
-    if (smdp && code && !/[$\s]/.test(smdp) && !/[$\s]/.test(code)) return `LPA:1$${smdp.replace(/^https?:\/\//i, "").replace(/\/+$/, "")}$${code}`;
+    if (smdp && code && !/[$\s]/.test(smdp) && !/[$\s]/.test(code))
+      return `LPA:1$${smdp.replace(/^https?:\/\//i, "").replace(/\/+$/, "")}$${code}`;
   }
   for (const record of records) for (const value of Object.values(record)) if (asLpa(value)) return asLpa(value);
   return undefined;
@@ -462,7 +662,10 @@ export function findLpa(records: readonly LooseRecord[]): string | undefined {
 // ── eSIM details ────────────────────────────────────────────────────────
 
 const STATE_WORDS: [RegExp, EsimState][] = [
-  [/^(notinstalled|notactivated|notactive|inactive|new|released|ready|available|unused|notused|pending|created|issued|notdownloaded|downloadable|idle|unactivated|notstarted)$/, "not_installed"],
+  [
+    /^(notinstalled|notactivated|notactive|inactive|new|released|ready|available|unused|notused|pending|created|issued|notdownloaded|downloadable|idle|unactivated|notstarted)$/,
+    "not_installed",
+  ],
   [/^(installed|downloaded|onboarded)$/, "installed"],
   [/^(active|activated|inuse|enabled|live|running|ongoing|started)$/, "active"],
   [/^(depleted|exhausted|usedup|finished|consumed|dataexhausted|nodataleft|quotaexceeded)$/, "depleted"],
@@ -497,11 +700,65 @@ export interface MeisimEsimDetails {
   lpa: string | null;
 }
 
-const STATE_NAMES = ["activationState", "activationStatus", "state", "esimState", "esimStatus", "simState", "simStatus", "profileState", "profileStatus", "lifecycleState", "status"];
+const STATE_NAMES = [
+  "activationState",
+  "activationStatus",
+  "state",
+  "esimState",
+  "esimStatus",
+  "simState",
+  "simStatus",
+  "profileState",
+  "profileStatus",
+  "lifecycleState",
+  "status",
+];
 const ACTIVATED_FLAGS = ["activated", "isActivated", "active", "isActive"];
-const USED = { mb: ["dataUsed", "dataUsedMb", "usedData", "usedDataMb", "usedMb", "used", "consumed", "dataConsumed", "usedVolume", "usage", "dataUsage"], gb: ["dataUsedGb", "usedGb"], bytes: ["dataUsedBytes", "usedBytes", "bytesUsed"], unit: ["usageUnit", "dataUnit", "unit"] };
-const TOTAL = { mb: ["dataAllowance", "allowance", "dataAllowanceMb", "dataTotal", "dataTotalMb", "totalData", "totalDataMb", "total", "totalMb", "dataLimit", "limit", "quota", "data", "dataMb"], gb: ["dataAllowanceGb", "totalGb", "dataGb"], bytes: ["dataTotalBytes", "totalBytes"], unit: ["usageUnit", "dataUnit", "unit"], unlimitedFlags: ["unlimited", "isUnlimited"] };
-const REMAINING = { mb: ["dataRemaining", "remaining", "remainingData", "remainingMb", "dataLeft", "left"], gb: ["remainingGb", "dataRemainingGb"], unit: ["usageUnit", "dataUnit", "unit"] };
+const USED = {
+  mb: [
+    "dataUsed",
+    "dataUsedMb",
+    "usedData",
+    "usedDataMb",
+    "usedMb",
+    "used",
+    "consumed",
+    "dataConsumed",
+    "usedVolume",
+    "usage",
+    "dataUsage",
+  ],
+  gb: ["dataUsedGb", "usedGb"],
+  bytes: ["dataUsedBytes", "usedBytes", "bytesUsed"],
+  unit: ["usageUnit", "dataUnit", "unit"],
+};
+const TOTAL = {
+  mb: [
+    "dataAllowance",
+    "allowance",
+    "dataAllowanceMb",
+    "dataTotal",
+    "dataTotalMb",
+    "totalData",
+    "totalDataMb",
+    "total",
+    "totalMb",
+    "dataLimit",
+    "limit",
+    "quota",
+    "data",
+    "dataMb",
+  ],
+  gb: ["dataAllowanceGb", "totalGb", "dataGb"],
+  bytes: ["dataTotalBytes", "totalBytes"],
+  unit: ["usageUnit", "dataUnit", "unit"],
+  unlimitedFlags: ["unlimited", "isUnlimited"],
+};
+const REMAINING = {
+  mb: ["dataRemaining", "remaining", "remainingData", "remainingMb", "dataLeft", "left"],
+  gb: ["remainingGb", "dataRemainingGb"],
+  unit: ["usageUnit", "dataUnit", "unit"],
+};
 
 /** POST /api/v1/esim/details: "activation state, data used vs allowance, expiry" (and an LPA if the service adds one). */
 export function readDetails(body: unknown, where: string): MeisimEsimDetails {
@@ -521,7 +778,12 @@ export function readDetails(body: unknown, where: string): MeisimEsimDetails {
     const activated = optionalIn(ls, ACTIVATED_FLAGS, looseBoolean);
     if (activated !== undefined) state = { state: activated ? "active" : "not_installed", raw: activated ? "activated" : "not activated" };
   }
-  if (!state) throw new ProviderResponseError("meisim", `${where} response: activation state is missing or unreadable (looked for ${STATE_NAMES.join(", ")})`, { body });
+  if (!state)
+    throw new ProviderResponseError(
+      "meisim",
+      `${where} response: activation state is missing or unreadable (looked for ${STATE_NAMES.join(", ")})`,
+      { body },
+    );
   const used = dataAmountIn(ls, USED);
   const total = dataAmountIn(ls, TOTAL);
   const remaining = total.found ? undefined : dataAmountIn(ls, REMAINING);
@@ -533,8 +795,42 @@ export function readDetails(body: unknown, where: string): MeisimEsimDetails {
     rawState: state.raw,
     usedMb,
     totalMb,
-    activatedAt: optionalIn(ls, ["activatedAt", "activationDate", "activationTime", "activatedOn", "startedAt", "startDate", "startTime", "firstUsedAt", "installedAt"], instant) ?? null,
-    expiresAt: optionalIn(ls, ["expiresAt", "expiry", "expiryDate", "expires", "expirationDate", "expiration", "expireAt", "expireTime", "validUntil", "validTo", "endDate", "endsAt", "expiredAt"], instant) ?? null,
+    activatedAt:
+      optionalIn(
+        ls,
+        [
+          "activatedAt",
+          "activationDate",
+          "activationTime",
+          "activatedOn",
+          "startedAt",
+          "startDate",
+          "startTime",
+          "firstUsedAt",
+          "installedAt",
+        ],
+        instant,
+      ) ?? null,
+    expiresAt:
+      optionalIn(
+        ls,
+        [
+          "expiresAt",
+          "expiry",
+          "expiryDate",
+          "expires",
+          "expirationDate",
+          "expiration",
+          "expireAt",
+          "expireTime",
+          "validUntil",
+          "validTo",
+          "endDate",
+          "endsAt",
+          "expiredAt",
+        ],
+        instant,
+      ) ?? null,
     bundleName: optionalIn(ls, ["bundleName", "bundle", "planName", "plan", "package", "productName"], text) ?? null,
     lpa: findLpa(ls) ?? null,
   };
@@ -580,7 +876,12 @@ export function readPlacedEsim(body: unknown, where: string): OrderAnswer {
   return {
     iccid,
     lpa,
-    orderId: optionalIn(ls, ["orderId", "orderNo", "orderNumber", "orderRef", "orderReference", "transactionId", "id"], looseString) ?? null,
-    charged: moneyIn(ls, { major: ["price", "amount", "charged", "chargedUsd", "cost", "total", "totalPrice", "amountUsd", "debited"], cents: ["priceCents", "amountCents"] }) ?? null,
+    orderId:
+      optionalIn(ls, ["orderId", "orderNo", "orderNumber", "orderRef", "orderReference", "transactionId", "id"], looseString) ?? null,
+    charged:
+      moneyIn(ls, {
+        major: ["price", "amount", "charged", "chargedUsd", "cost", "total", "totalPrice", "amountUsd", "debited"],
+        cents: ["priceCents", "amountCents"],
+      }) ?? null,
   };
 }

@@ -24,13 +24,21 @@ export interface MeisimSku {
  */
 export function readSkus(body: unknown, where: string): MeisimSku[] {
   const list = looseList(body, ["skus", "items", "data", "results", "list", "products", "services"]);
-  if (!list) throw new ProviderResponseError("meisim", `${where} response: no SKU list found (looked for a bare list or skus, items, data, results)`, { body });
+  if (!list)
+    throw new ProviderResponseError(
+      "meisim",
+      `${where} response: no SKU list found (looked for a bare list or skus, items, data, results)`,
+      { body },
+    );
   const skus = list.flatMap((entry): MeisimSku[] => {
     if (!isRecord(entry)) return [];
     const id = text(pick(entry, ["skuId", "sku_id", "id", "uuid", "sku", "code"]));
     if (!id) return [];
     const price =
-      moneyIn([entry], { major: ["priceUsd", "price", "unitPrice", "costPerRow", "perRowUsd", "costUsd", "cost", "amount"], cents: ["priceCents", "unitPriceCents"] }) ?? null;
+      moneyIn([entry], {
+        major: ["priceUsd", "price", "unitPrice", "costPerRow", "perRowUsd", "costUsd", "cost", "amount"],
+        cents: ["priceCents", "unitPriceCents"],
+      }) ?? null;
     return [
       {
         id,
@@ -41,7 +49,8 @@ export function readSkus(body: unknown, where: string): MeisimSku[] {
       },
     ];
   });
-  if (list.length > 0 && skus.length === 0) throw new ProviderResponseError("meisim", `${where} response: no SKU has a readable id (looked for skuId, sku_id, id, uuid)`, { body });
+  if (list.length > 0 && skus.length === 0)
+    throw new ProviderResponseError("meisim", `${where} response: no SKU has a readable id (looked for skuId, sku_id, id, uuid)`, { body });
   return skus;
 }
 

@@ -22,7 +22,14 @@ import type {
 import { ORDER_HISTORY_WINDOW, type MeisimOrderRecord } from "./account-api";
 import { fetchCatalog } from "./catalog";
 import type { MeisimClient } from "./client";
-import { MeisimForbiddenError, MeisimNotConfiguredError, MeisimNotFoundError, MeisimOrderOutcomeUnknownError, MeisimPartialOrderError, MeisimUnauthorizedError } from "./errors";
+import {
+  MeisimForbiddenError,
+  MeisimNotConfiguredError,
+  MeisimNotFoundError,
+  MeisimOrderOutcomeUnknownError,
+  MeisimPartialOrderError,
+  MeisimUnauthorizedError,
+} from "./errors";
 import { installFromLpa, type MeisimEsimOrder } from "./esim-api";
 import { check, checkIntegerRange, checkNonEmpty } from "./input";
 import type { MeisimBundle } from "./normalise";
@@ -149,17 +156,31 @@ export class MeisimProvider implements EsimProvider {
     const cards: PlacedCard[] = [];
     for (const [i, itemId] of input.itemIds.entries()) {
       try {
-        const order = await this.client.esim.order({ bundleName: input.planRef, customerReference: itemId, emailAddress: input.customerEmail });
+        const order = await this.client.esim.order({
+          bundleName: input.planRef,
+          customerReference: itemId,
+          emailAddress: input.customerEmail,
+        });
         cards.push({ itemId, order });
       } catch (err) {
         const notSent = input.itemIds.slice(i + 1);
         if (err instanceof OrderOutcomeUnknownError) {
-          this.log.error("meisim: card outcome unknown", { otherOrderId: input.otherOrderId, lostItemId: itemId, placed: cards.length, notSent });
+          this.log.error("meisim: card outcome unknown", {
+            otherOrderId: input.otherOrderId,
+            lostItemId: itemId,
+            placed: cards.length,
+            notSent,
+          });
           const what = `MeiSIM order ${input.otherOrderId}, card ${i + 1} of ${input.itemIds.length} (${itemId})`;
           throw new MeisimOrderOutcomeUnknownError(what, err.cause ?? err, cards.map(delivered), itemId, notSent);
         }
         if (cards.length > 0) {
-          this.log.error("meisim: order partly placed, then refused", { otherOrderId: input.otherOrderId, placed: cards.length, refusedItemId: itemId, err });
+          this.log.error("meisim: order partly placed, then refused", {
+            otherOrderId: input.otherOrderId,
+            placed: cards.length,
+            refusedItemId: itemId,
+            err,
+          });
           throw new MeisimPartialOrderError(placedOrder(input.otherOrderId, cards), input.itemIds.slice(i), err);
         }
         throw err;
@@ -184,13 +205,17 @@ export class MeisimProvider implements EsimProvider {
     } catch (err) {
       // A failure that may pass (timeout, connection, 5xx, 429) is not an answer: the caller asks again later.
       if (!(err instanceof ProviderError) || err.retryable) throw err;
-      return { outcome: "unknown", reason: `MeiSIM's order history (GET /api/v1/orders) could not be read: ${describeProviderFailure(err)}` };
+      return {
+        outcome: "unknown",
+        reason: `MeiSIM's order history (GET /api/v1/orders) could not be read: ${describeProviderFailure(err)}`,
+      };
     }
     const live = rows.filter((r) => r.type.toLowerCase() !== "topup" && !FAILED_ROW.test(r.status.trim()));
     const matched = new Map<OtherItemId, MeisimOrderRecord>();
     for (const itemId of input.itemIds) {
       const hits = live.filter((r) => r.customerReference === itemId);
-      if (hits.length > 1) this.log.warn("meisim: several live orders carry one item id; the newest counts", { itemId, orders: hits.map((r) => r.id) });
+      if (hits.length > 1)
+        this.log.warn("meisim: several live orders carry one item id; the newest counts", { itemId, orders: hits.map((r) => r.id) });
       if (hits[0]) matched.set(itemId, hits[0]);
     }
     // Orders placed before per-card references carry our order id: oldest first, they fill the item ids in order.
@@ -219,7 +244,9 @@ export class MeisimProvider implements EsimProvider {
         }
       } catch (err) {
         if (!(err instanceof ProviderError) || err.retryable) throw err;
-        unknown.push(`MeiSIM order ${row.id} (ICCID ${row.iccid}, ${itemId}) exists, but its details could not be read: ${describeProviderFailure(err)}`);
+        unknown.push(
+          `MeiSIM order ${row.id} (ICCID ${row.iccid}, ${itemId}) exists, but its details could not be read: ${describeProviderFailure(err)}`,
+        );
       }
     }
 
@@ -234,7 +261,8 @@ export class MeisimProvider implements EsimProvider {
     }
 
     if (unknown.length > 0) {
-      const meanwhile = found.length > 0 ? `; found with install: ${found.map((f) => `${f.itemId} → ICCID ${f.row.iccid}`).join(", ")}` : "";
+      const meanwhile =
+        found.length > 0 ? `; found with install: ${found.map((f) => `${f.itemId} → ICCID ${f.row.iccid}`).join(", ")}` : "";
       return { outcome: "unknown", reason: unknown.join("; ") + meanwhile };
     }
     if (found.length === 0) return { outcome: "absent" };

@@ -69,7 +69,8 @@ export class RateLimiter {
   constructor(rules: Partial<Record<MeisimRateGroup, RateLimit | null>> = {}) {
     for (const group of Object.keys(MEISIM_RATE_LIMITS) as MeisimRateGroup[]) {
       const rule = group in rules ? rules[group] : MEISIM_RATE_LIMITS[group];
-      if (rule) this.windows.set(group, new SlidingWindow({ limit: rule.limit, windowMs: rule.windowMs + Math.min(250, rule.windowMs * 0.05) }));
+      if (rule)
+        this.windows.set(group, new SlidingWindow({ limit: rule.limit, windowMs: rule.windowMs + Math.min(250, rule.windowMs * 0.05) }));
     }
   }
 

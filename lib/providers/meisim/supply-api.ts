@@ -125,7 +125,12 @@ export class MeisimSupplyApi {
     checkIntegerRange(input.quantity, "quantity", 1, 10_000);
     const b = await this.http.json(buy, purchaseSchema, { body: { sku_id: input.skuId, quantity: input.quantity } });
     const r = b.result;
-    if (r.partial) this.http.log.warn("meisim: supply purchase partially filled", { ordered: r.quantity_ordered, filled: r.quantity_filled, usageId: b.usage_id });
+    if (r.partial)
+      this.http.log.warn("meisim: supply purchase partially filled", {
+        ordered: r.quantity_ordered,
+        filled: r.quantity_filled,
+        usageId: b.usage_id,
+      });
     return {
       usageId: b.usage_id,
       vendorOrderRef: b.vendor_order_ref,

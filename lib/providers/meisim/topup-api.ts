@@ -60,15 +60,19 @@ const currencyCode = (v: unknown) => {
   const c = looseString(v)?.toUpperCase();
   return c && /^[A-Z]{3}$/.test(c) ? c : undefined;
 };
-const localAmount = (currency: string | null) => (v: unknown): Money | undefined => {
-  const read = majorToMinor(v);
-  return read && currency ? { amountMinor: read.minor, currency: read.currency ?? currency } : undefined;
-};
+const localAmount =
+  (currency: string | null) =>
+  (v: unknown): Money | undefined => {
+    const read = majorToMinor(v);
+    return read && currency ? { amountMinor: read.minor, currency: read.currency ?? currency } : undefined;
+  };
 
-const optional = <T>(record: LooseRecord, names: readonly string[], read: (v: unknown) => T | undefined) => optionalIn([record], names, read);
+const optional = <T>(record: LooseRecord, names: readonly string[], read: (v: unknown) => T | undefined) =>
+  optionalIn([record], names, read);
 
 function readNetwork(entry: unknown): TopupNetwork | undefined {
-  if (typeof entry === "string") return entry.trim() ? { name: entry.trim(), country: null, currency: null, minTopUp: null, maxTopUp: null, bundles: [] } : undefined;
+  if (typeof entry === "string")
+    return entry.trim() ? { name: entry.trim(), country: null, currency: null, minTopUp: null, maxTopUp: null, bundles: [] } : undefined;
   if (!isRecord(entry)) return undefined;
   const own: LooseRecord[] = [entry];
   const name = optionalIn(own, NETWORK_NAMES, text);
@@ -76,28 +80,49 @@ function readNetwork(entry: unknown): TopupNetwork | undefined {
   const currency = optionalIn(own, CURRENCY_NAMES, currencyCode) ?? null;
   const countryRaw = pick(entry, ["country", "countryCode", "countryISO", "iso", "countryName"]);
   const amount = localAmount(currency);
-  const addOns = looseList(pick(entry, ["bundles", "products", "addOns", "packages", "bundleProducts", "options"]) ?? [], ["items", "list"]) ?? [];
+  const addOns =
+    looseList(pick(entry, ["bundles", "products", "addOns", "packages", "bundleProducts", "options"]) ?? [], ["items", "list"]) ?? [];
   return {
     name,
     country: countryRef(countryRaw)?.iso ?? text(countryRaw) ?? null,
     currency,
-    minTopUp: optionalIn(own, ["minTopUp", "minTopup", "min", "minimum", "minAmount", "minValue", "minimumTopUp", "minRecharge", "minimumAmount"], amount) ?? null,
-    maxTopUp: optionalIn(own, ["maxTopUp", "maxTopup", "max", "maximum", "maxAmount", "maxValue", "maximumTopUp", "maxRecharge", "maximumAmount"], amount) ?? null,
+    minTopUp:
+      optionalIn(
+        own,
+        ["minTopUp", "minTopup", "min", "minimum", "minAmount", "minValue", "minimumTopUp", "minRecharge", "minimumAmount"],
+        amount,
+      ) ?? null,
+    maxTopUp:
+      optionalIn(
+        own,
+        ["maxTopUp", "maxTopup", "max", "maximum", "maxAmount", "maxValue", "maximumTopUp", "maxRecharge", "maximumAmount"],
+        amount,
+      ) ?? null,
     bundles: addOns.flatMap((b) => {
       if (!isRecord(b)) return [];
       const productCode = text(pick(b, ["productCode", "bundleProductCode", "code", "sku", "id"]));
       if (!productCode) return [];
-      return [{ productCode, name: text(pick(b, ["name", "title", "description", "label"])) ?? null, value: optional(b, ["value", "bundleValue", "price", "amount"], amount) ?? null }];
+      return [
+        {
+          productCode,
+          name: text(pick(b, ["name", "title", "description", "label"])) ?? null,
+          value: optional(b, ["value", "bundleValue", "price", "amount"], amount) ?? null,
+        },
+      ];
     }),
   };
 }
 
-
 function checkTarget(target: TopupTarget): void {
   checkNonEmpty(target.networkName, "networkName");
   const { contactNumber, simSerialNumber } = target;
-  check((contactNumber === undefined) !== (simSerialNumber === undefined), "contactNumber", "give either contactNumber or simSerialNumber, not both");
-  if (contactNumber !== undefined) check(/^\+[1-9]\d{6,14}$/.test(contactNumber), "contactNumber", "must be in international format, e.g. +447700900000");
+  check(
+    (contactNumber === undefined) !== (simSerialNumber === undefined),
+    "contactNumber",
+    "give either contactNumber or simSerialNumber, not both",
+  );
+  if (contactNumber !== undefined)
+    check(/^\+[1-9]\d{6,14}$/.test(contactNumber), "contactNumber", "must be in international format, e.g. +447700900000");
   if (simSerialNumber !== undefined) check(/^\d{18,22}F?$/.test(simSerialNumber), "simSerialNumber", "must be an ICCID (18–22 digits)");
 }
 
@@ -123,17 +148,28 @@ export class MeisimTopupApi {
     const refused = refusalIn(body, where);
     if (refused) throw refused;
     const list = looseList(body, ["networks", "items", "data", "results", "list", "operators", "carriers"]);
-    if (!list) throw new ProviderResponseError("meisim", `${where} response: no network list found (looked for a bare list or networks, items, data, results)`, { body });
+    if (!list)
+      throw new ProviderResponseError(
+        "meisim",
+        `${where} response: no network list found (looked for a bare list or networks, items, data, results)`,
+        { body },
+      );
     const out: TopupNetwork[] = [];
     for (const entry of list) {
       const network = readNetwork(entry);
-      if (!network) this.http.log.warn("meisim: top-up network without a readable name skipped", { entry: JSON.stringify(entry)?.slice(0, 120) });
+      if (!network)
+        this.http.log.warn("meisim: top-up network without a readable name skipped", { entry: JSON.stringify(entry)?.slice(0, 120) });
       else {
         out.push(network);
         if (network.currency) this.currencies.set(network.name, network.currency);
       }
     }
-    if (list.length > 0 && out.length === 0) throw new ProviderResponseError("meisim", `${where} response: no network has a readable name (looked for ${NETWORK_NAMES.join(", ")})`, { body });
+    if (list.length > 0 && out.length === 0)
+      throw new ProviderResponseError(
+        "meisim",
+        `${where} response: no network has a readable name (looked for ${NETWORK_NAMES.join(", ")})`,
+        { body },
+      );
     return out;
   }
 
@@ -148,7 +184,9 @@ export class MeisimTopupApi {
     const body = await this.http.body(confirm, { body: { ...target } });
     const refused = refusalIn(body, where);
     if (refused) throw refused;
-    const verdict = isRecord(body) ? optionalIn(layers(body), ["confirmed", "valid", "isValid", "exists", "found", "simExists", "eligible"], looseBoolean) : undefined;
+    const verdict = isRecord(body)
+      ? optionalIn(layers(body), ["confirmed", "valid", "isValid", "exists", "found", "simExists", "eligible"], looseBoolean)
+      : undefined;
     if (verdict === false) throw new MeisimUpstreamError(where, "NotConfirmed", messageIn(body) ?? `no such SIM on ${target.networkName}`);
     const confirmation: TopupConfirmation = Object.freeze({ ...target, confirmedAt: Date.now() });
     this.issued.set(confirmation, Date.now() + this.confirmationTtlMs);
@@ -189,10 +227,26 @@ export class MeisimTopupApi {
     if (refused) throw refused;
     const ls = layers(body);
     const currency = optionalIn(ls, CURRENCY_NAMES, currencyCode) ?? this.currencies.get(confirmation.networkName) ?? null;
-    const charged = optionalIn(ls, ["chargedUsd", "charged", "amountChargedUsd", "amountCharged", "costUsd", "debitedUsd", "debited", "totalUsd", "priceUsd", "walletDebit", "dealerCost"], (v) => {
-      const read = majorToMinor(v);
-      return read ? { amountMinor: read.minor, currency: read.currency ?? "USD" } : undefined;
-    });
+    const charged = optionalIn(
+      ls,
+      [
+        "chargedUsd",
+        "charged",
+        "amountChargedUsd",
+        "amountCharged",
+        "costUsd",
+        "debitedUsd",
+        "debited",
+        "totalUsd",
+        "priceUsd",
+        "walletDebit",
+        "dealerCost",
+      ],
+      (v) => {
+        const read = majorToMinor(v);
+        return read ? { amountMinor: read.minor, currency: read.currency ?? "USD" } : undefined;
+      },
+    );
     return {
       transactionId: optionalIn(ls, ["transactionId", "txId", "rechargeId", "orderId", "reference", "id"], text) ?? null,
       networkName: optionalIn(ls, NETWORK_NAMES, text) ?? confirmation.networkName,

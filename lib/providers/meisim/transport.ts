@@ -136,7 +136,8 @@ export class MeisimTransport {
   async body(ep: Endpoint, options: CallOptions = {}): Promise<unknown> {
     const res = await this.send(ep, options, this.config.timeoutMs ?? MEISIM_DEFAULTS.timeoutMs);
     if (res.text.trim() === "") return undefined;
-    if (res.json === undefined) throw new ProviderResponseError("meisim", `${describeEndpoint(ep)}: response body is not JSON (${res.text.slice(0, 60)})`);
+    if (res.json === undefined)
+      throw new ProviderResponseError("meisim", `${describeEndpoint(ep)}: response body is not JSON (${res.text.slice(0, 60)})`);
     return res.json;
   }
 
@@ -187,7 +188,10 @@ export class MeisimTransport {
     }
   }
 
-  private async credentials(ep: Endpoint, options: CallOptions): Promise<{ headers: Record<string, string>; session?: TokenSession; token?: string }> {
+  private async credentials(
+    ep: Endpoint,
+    options: CallOptions,
+  ): Promise<{ headers: Record<string, string>; session?: TokenSession; token?: string }> {
     const key = options.dealerKey ?? this.config.dealerKey;
     const bearer = async (session: TokenSession) => {
       const token = await session.token();

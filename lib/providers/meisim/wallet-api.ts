@@ -10,7 +10,13 @@ import { describeEndpoint, type MeisimTransport } from "./transport";
 const wallet = { method: "GET", path: "/dealer/wallet", auth: "dealer", idempotent: true } as const;
 const statement = { method: "GET", path: "/dealer/statement", auth: "dealer", idempotent: true } as const;
 const topup = { method: "POST", path: "/dealer/topup", auth: "dealer", group: "walletTopup", idempotent: false } as const;
-const topupIntent = { method: "POST", path: "/dealer/topup-intent", auth: "dealer", group: "walletTopupIntent", idempotent: false } as const;
+const topupIntent = {
+  method: "POST",
+  path: "/dealer/topup-intent",
+  auth: "dealer",
+  group: "walletTopupIntent",
+  idempotent: false,
+} as const;
 const topupPreview = { method: "GET", path: "/dealer/topup/preview", auth: "dealer", idempotent: true } as const;
 const dealerOrder = { method: "POST", path: "/dealer/order", auth: "dealer", group: "order", idempotent: false } as const;
 const resendEmail = { method: "POST", path: "/dealer/resend-email/:orderId", auth: "dealer", idempotent: false } as const;
@@ -50,7 +56,6 @@ const dealerOrderSchema = z.object({
   totalUsd: usdMinor,
   newBalance: usdMinor,
 });
-
 
 const STATEMENT_COLUMNS = ["Date", "Type", "Amount USD", "Balance after USD", "Description", "Order ID", "Stripe session"] as const;
 
@@ -169,7 +174,8 @@ function checkDealerOrder(input: DealerOrderInput): void {
   checkEmail(input.customerEmail, "customerEmail");
   checkNonEmpty(input.customerName, "customerName");
   if (input.quantity !== undefined) checkIntegerRange(input.quantity, "quantity", 1, 20);
-  if (input.language !== undefined) check(/^[a-z]{2}(-[A-Za-z]{2})?$/.test(input.language), "language", "must be a language code such as en");
+  if (input.language !== undefined)
+    check(/^[a-z]{2}(-[A-Za-z]{2})?$/.test(input.language), "language", "must be a language code such as en");
   if (input.imei !== undefined) check(/^\d{15}$/.test(input.imei), "imei", "must be 15 digits");
   if (input.eid !== undefined) check(/^[0-9A-Fa-f]{32}$/.test(input.eid), "eid", "must be 32 hexadecimal characters");
   if (input.address !== undefined) checkAddress(input.address);
@@ -186,7 +192,11 @@ function checkTopupAmount(amountMinor: number): number {
   return toMajorUnits(amountMinor, "amountMinor");
 }
 
-const toFee = (b: { netAmt: number; grossAmt: number; fee: number }): StripeFee => ({ net: usd(b.netAmt), gross: usd(b.grossAmt), fee: usd(b.fee) });
+const toFee = (b: { netAmt: number; grossAmt: number; fee: number }): StripeFee => ({
+  net: usd(b.netAmt),
+  gross: usd(b.grossAmt),
+  fee: usd(b.fee),
+});
 
 const toDealerOrder = (b: z.output<typeof dealerOrderSchema>): DealerOrderResult => ({
   orderId: b.orderId,

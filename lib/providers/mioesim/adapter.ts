@@ -28,7 +28,15 @@ import type {
 } from "../types";
 import type { MioesimClient, OrderLookup as MioesimOrderKey } from "./client";
 import { MioesimApiError, MioesimHttpError, MioesimNotFoundError, MioesimSignatureError, MioesimTokenExpiredError } from "./errors";
-import type { MioesimCard, MioesimCardStatus, MioesimOrder, MioesimOrderStatus, MioesimPackage, MioesimSku, MioesimSkuPackages } from "./read";
+import type {
+  MioesimCard,
+  MioesimCardStatus,
+  MioesimOrder,
+  MioesimOrderStatus,
+  MioesimPackage,
+  MioesimSku,
+  MioesimSkuPackages,
+} from "./read";
 
 /**
  * The docs give no limit on `count` per addEsimOrder. We choose 10: enough
@@ -99,7 +107,8 @@ export class MioesimProvider implements EsimProvider {
         this.log.warn("MIOeSIM SKU skipped: its packages could not be read", { skuId: sku.skuId, problem: err.message });
       }
       if (detail) {
-        for (const entry of detail.skipped) this.log.warn("MIOeSIM package skipped: it could not be read", { skuId: sku.skuId, at: entry.at, problem: entry.problem });
+        for (const entry of detail.skipped)
+          this.log.warn("MIOeSIM package skipped: it could not be read", { skuId: sku.skuId, at: entry.at, problem: entry.problem });
         skipped += detail.skipped.length;
         plans.push(...plansOf(sku, detail));
         this.log.debug("MIOeSIM SKU listed", { skuId: sku.skuId, packages: detail.packages.length, skipped: detail.skipped.length });
@@ -124,7 +133,11 @@ export class MioesimProvider implements EsimProvider {
     try {
       await this.client.ensureSession();
     } catch (err) {
-      return { available: false, reason: err instanceof MioesimApiError ? "provider_account" : "unavailable", detail: `MIOeSIM login failed: ${describeProviderFailure(err)}` };
+      return {
+        available: false,
+        reason: err instanceof MioesimApiError ? "provider_account" : "unavailable",
+        detail: `MIOeSIM login failed: ${describeProviderFailure(err)}`,
+      };
     }
     try {
       const { enough, detail } = await this.client.verifyResource({ ...plan, count });
@@ -163,7 +176,13 @@ export class MioesimProvider implements EsimProvider {
       otherItemId: count === 1 ? input.itemIds[0] : undefined,
     });
     const placed = this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false });
-    this.log.info("MIOeSIM order placed", { otherOrderId: input.otherOrderId, orderNum: order.orderNum, status: order.status, delivered: placed.esims.length, asked: count });
+    this.log.info("MIOeSIM order placed", {
+      otherOrderId: input.otherOrderId,
+      orderNum: order.orderNum,
+      status: order.status,
+      delivered: placed.esims.length,
+      asked: count,
+    });
     return placed;
   }
 
@@ -189,7 +208,11 @@ export class MioesimProvider implements EsimProvider {
       const reason =
         `Cannot tell whether MIOeSIM holds ${asked}: an order look-up is not part of MIOeSIM's documented API ` +
         `(the store tries GET /api_esim/getOrderInfo), and it answered ${answered}. Check the order in MIOeSIM's portal.`;
-      this.log.warn("MIOeSIM order look-up inconclusive", { otherOrderId: input.otherOrderId, providerOrderRef: input.providerOrderRef ?? null, answered });
+      this.log.warn("MIOeSIM order look-up inconclusive", {
+        otherOrderId: input.otherOrderId,
+        providerOrderRef: input.providerOrderRef ?? null,
+        answered,
+      });
       return { outcome: "unknown", reason };
     };
     await this.client.ensureSession();
@@ -199,7 +222,8 @@ export class MioesimProvider implements EsimProvider {
     } catch (err) {
       if (err instanceof MioesimNotFoundError) return { outcome: "absent" };
       // A failure that may pass (timeout, connection, 5xx, 429, 99, -1) is not an answer: the caller asks again later.
-      if (err instanceof ProviderTimeoutError || err instanceof ProviderNetworkError || (err instanceof ProviderError && err.retryable)) throw err;
+      if (err instanceof ProviderTimeoutError || err instanceof ProviderNetworkError || (err instanceof ProviderError && err.retryable))
+        throw err;
       if (err instanceof MioesimHttpError) return unknown(`HTTP ${err.status}${err.status === 404 ? " (no such endpoint)" : ""}`);
       if (err instanceof MioesimApiError) return unknown(`code ${err.apiCode} (${err.message})`);
       if (err instanceof ProviderResponseError) return unknown(`something it could not read (${err.message})`);
@@ -243,10 +267,14 @@ export class MioesimProvider implements EsimProvider {
     const chosen = [...new Set(order.iccids)];
     const stranger = chosen.find((iccid) => !all.has(iccid));
     if (stranger !== undefined || (chosen.length === 0 && all.size > 0)) {
-      throw new ProviderError("mioesim", `Cannot cancel ${stranger === undefined ? "no cards" : `card ${stranger}, which is not one`} of MIOeSIM order ${order.providerOrderRef}`, {
-        code: "INVALID_CANCEL",
-        hint: "Pass the cards to cancel and every card of the order.",
-      });
+      throw new ProviderError(
+        "mioesim",
+        `Cannot cancel ${stranger === undefined ? "no cards" : `card ${stranger}, which is not one`} of MIOeSIM order ${order.providerOrderRef}`,
+        {
+          code: "INVALID_CANCEL",
+          hint: "Pass the cards to cancel and every card of the order.",
+        },
+      );
     }
     const partial = chosen.length > 0 && chosen.length < all.size;
     const refund = await this.client.refundOrder({ orderNum: order.providerOrderRef, iccids: partial ? chosen : undefined });
@@ -262,7 +290,12 @@ export class MioesimProvider implements EsimProvider {
    * "pending" and `esims` holds the cards complete so far. A renewal owes no
    * new install data: the card is already on the customer's device.
    */
-  private toProviderOrder(order: MioesimOrder, otherOrderId: string, itemIds: readonly OtherItemId[], options: { renewal: boolean }): ProviderOrder {
+  private toProviderOrder(
+    order: MioesimOrder,
+    otherOrderId: string,
+    itemIds: readonly OtherItemId[],
+    options: { renewal: boolean },
+  ): ProviderOrder {
     const matched = matchItems(order.cards, itemIds);
     const esims: DeliveredEsim[] = [];
     for (const [index, card] of order.cards.entries()) {

@@ -241,7 +241,9 @@ export class MioesimClient {
 
   /** Packages of `skuId` that can renew this card. */
   async getIccidSupportPackageInfo(iccid: string, skuId: number) {
-    const packages = await this.read("getIccidSupportPackageInfo", { iccid, skuId }, (data) => readLoosePackages(data, "getIccidSupportPackageInfo", { skuId }));
+    const packages = await this.read("getIccidSupportPackageInfo", { iccid, skuId }, (data) =>
+      readLoosePackages(data, "getIccidSupportPackageInfo", { skuId }),
+    );
     this.warnSkipped("getIccidSupportPackageInfo", packages.skipped);
     return packages;
   }
@@ -287,7 +289,11 @@ export class MioesimClient {
       return readOrderLookup(data, lookup);
     });
     if (!order) {
-      throw new ProviderResponseError("mioesim", `MIOeSIM getOrderInfo response: no order matching ${JSON.stringify(lookup)} in the answer`, { body: raw });
+      throw new ProviderResponseError(
+        "mioesim",
+        `MIOeSIM getOrderInfo response: no order matching ${JSON.stringify(lookup)} in the answer`,
+        { body: raw },
+      );
     }
     return { order, raw };
   }
@@ -398,7 +404,13 @@ export class MioesimClient {
       encoding === "query"
         ? { method: "GET", url: `${url}?${new URLSearchParams(signed)}`, timeoutMs: this.timeoutMs }
         : encoding === "form"
-          ? { method: "POST", url, body: new URLSearchParams(signed).toString(), headers: { "content-type": "application/x-www-form-urlencoded" }, timeoutMs: this.timeoutMs }
+          ? {
+              method: "POST",
+              url,
+              body: new URLSearchParams(signed).toString(),
+              headers: { "content-type": "application/x-www-form-urlencoded" },
+              timeoutMs: this.timeoutMs,
+            }
           : { method: "POST", url, body: signed, timeoutMs: this.timeoutMs };
     let response;
     try {
@@ -412,14 +424,19 @@ export class MioesimClient {
     if (response.status < 200 || response.status >= 300) throw new MioesimHttpError(response.status, url, response.text);
     const envelope = readEnvelope(response.json);
     if (!envelope) {
-      throw new ProviderResponseError("mioesim", `MIOeSIM ${path}: the response is not a code/message/data envelope: ${response.text.slice(0, 200)}`, { body: response.text });
+      throw new ProviderResponseError(
+        "mioesim",
+        `MIOeSIM ${path}: the response is not a code/message/data envelope: ${response.text.slice(0, 200)}`,
+        { body: response.text },
+      );
     }
     if (envelope.code !== successCode) throw apiErrorFor(envelope.code, envelope.message || "(no message)");
     return envelope.data;
   }
 
   private warnSkipped(endpoint: string, skipped: readonly Skipped[]): void {
-    for (const entry of skipped) this.log.warn("MIOeSIM record skipped: it could not be read", { endpoint, at: entry.at, problem: entry.problem });
+    for (const entry of skipped)
+      this.log.warn("MIOeSIM record skipped: it could not be read", { endpoint, at: entry.at, problem: entry.problem });
   }
 }
 

@@ -69,7 +69,12 @@ function usd(value: unknown): Money | undefined {
 function textList(value: unknown): string[] | undefined {
   if (Array.isArray(value)) return value.map(looseString).filter((item): item is string => item !== undefined);
   const joined = looseString(value);
-  return joined === undefined ? undefined : joined.split(",").map((item) => item.trim()).filter(Boolean);
+  return joined === undefined
+    ? undefined
+    : joined
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 
 function fail(endpoint: string, problem: string, body: unknown): never {
@@ -84,7 +89,12 @@ function recordAt(value: unknown, endpoint: string, at: string): LooseRecord {
 /** A list bare or under one of `wrappers`; fails naming `at` when there is none. */
 function listAt(value: unknown, endpoint: string, at: string, wrappers: readonly string[] = LIST_WRAPPERS): unknown[] {
   const list = looseList(value, wrappers);
-  if (!list) fail(endpoint, `${at} is ${value === undefined || value === null ? "missing" : "not a list"} (looked for a list${wrappers.length ? ` or one under ${wrappers.join(", ")}` : ""})`, value);
+  if (!list)
+    fail(
+      endpoint,
+      `${at} is ${value === undefined || value === null ? "missing" : "not a list"} (looked for a list${wrappers.length ? ` or one under ${wrappers.join(", ")}` : ""})`,
+      value,
+    );
   return list;
 }
 
@@ -177,7 +187,9 @@ export function readSkus(data: unknown, endpoint = "getSkus"): { skus: MioesimSk
 
 /** An undocumented SKU list, bare or wrapped; unreadable rows are skipped. */
 export function readLooseSkus(data: unknown, endpoint: string): { skus: MioesimSku[]; skipped: Skipped[] } {
-  const { items, skipped } = readEach(listAt(data, endpoint, "data", [...LIST_WRAPPERS, "skuList", "skus"]), "data", (item, at) => readSku(item, endpoint, at, false));
+  const { items, skipped } = readEach(listAt(data, endpoint, "data", [...LIST_WRAPPERS, "skuList", "skus"]), "data", (item, at) =>
+    readSku(item, endpoint, at, false),
+  );
   return { skus: items, skipped };
 }
 
@@ -230,7 +242,8 @@ export interface MioesimPackage {
  */
 function readPackage(value: unknown, endpoint: string, at: string, documented: boolean): MioesimPackage {
   const record = recordAt(value, endpoint, at);
-  const need = <T>(field: string, read: (v: unknown) => T | undefined) => required(PROVIDER, `MIOeSIM ${endpoint}`, record, `${at}.${field}`, [field], read);
+  const need = <T>(field: string, read: (v: unknown) => T | undefined) =>
+    required(PROVIDER, `MIOeSIM ${endpoint}`, record, `${at}.${field}`, [field], read);
   const flows = need("flows", looseNumber);
   const unit = need("unit", dataUnit);
   const flowType = documented ? need("flowType", integer) : (optional(record, ["flowType"], integer) ?? null);
@@ -391,7 +404,8 @@ function readCard(value: unknown, endpoint: string, at: string): MioesimCard {
 /** One order object (the order table's fields); orderNum and status are required, all else optional. */
 export function readOrder(value: unknown, endpoint: string, at = "data"): MioesimOrder {
   const record = recordAt(value, endpoint, at);
-  const need = <T>(field: string, read: (v: unknown) => T | undefined) => required(PROVIDER, `MIOeSIM ${endpoint}`, record, `${at}.${field}`, [field], read);
+  const need = <T>(field: string, read: (v: unknown) => T | undefined) =>
+    required(PROVIDER, `MIOeSIM ${endpoint}`, record, `${at}.${field}`, [field], read);
   const cardList = pick(record, ["cardApiDtoList"]);
   const cards = cardList === undefined ? [] : listAt(cardList, endpoint, `${at}.cardApiDtoList`);
   return {
@@ -453,7 +467,12 @@ export function readRefund(data: unknown): { status: MioesimOrderStatus | null }
   const raw = pick(order, ["status", "orderStatus"]);
   if (raw === undefined) return { status: null };
   const status = orderStatus(raw);
-  if (status === undefined) fail(endpoint, `data.status is unreadable (${JSON.stringify(raw).slice(0, 40)}; documented statuses are ${ORDER_STATUSES.join(", ")})`, data);
+  if (status === undefined)
+    fail(
+      endpoint,
+      `data.status is unreadable (${JSON.stringify(raw).slice(0, 40)}; documented statuses are ${ORDER_STATUSES.join(", ")})`,
+      data,
+    );
   return { status };
 }
 
@@ -469,11 +488,15 @@ const STOCK_COUNTS = ["stock", "inventory", "quantity", "count", "stockCount", "
  */
 export function readStock(data: unknown, count: number): { enough: boolean; detail: string } {
   const shown = JSON.stringify(data ?? null).slice(0, 120);
-  const stock = (n: number) => (n >= count ? { enough: true, detail: `stock ${n} ≥ ${count}` } : { enough: false, detail: `MIOeSIM reports ${n} in stock, ${count} wanted` });
+  const stock = (n: number) =>
+    n >= count
+      ? { enough: true, detail: `stock ${n} ≥ ${count}` }
+      : { enough: false, detail: `MIOeSIM reports ${n} in stock, ${count} wanted` };
   if (data === false) return { enough: false, detail: "MIOeSIM verifyResource answered false" };
   const bare = typeof data === "number" || typeof data === "string" ? looseNumber(data) : undefined;
   if (bare !== undefined) return stock(bare);
-  if (typeof data === "string" && looseBoolean(data) === false) return { enough: false, detail: `MIOeSIM verifyResource answered "${data}"` };
+  if (typeof data === "string" && looseBoolean(data) === false)
+    return { enough: false, detail: `MIOeSIM verifyResource answered "${data}"` };
   if (isRecord(data)) {
     for (const name of STOCK_FLAGS) {
       const raw = pick(data, [name]);
@@ -533,7 +556,9 @@ export function readEsimDetail(data: unknown): MioesimCardStatus {
 export function readCardStatuses(data: unknown): { cards: MioesimCardStatus[]; skipped: Skipped[] } {
   const endpoint = "queryIccidInformation";
   if (data === null || data === undefined) return { cards: [], skipped: [] };
-  const { items, skipped } = readEach(listAt(data, endpoint, "data", [...LIST_WRAPPERS, "cards", "iccidList"]), "data", (item, at) => readCardStatus(item, endpoint, at));
+  const { items, skipped } = readEach(listAt(data, endpoint, "data", [...LIST_WRAPPERS, "cards", "iccidList"]), "data", (item, at) =>
+    readCardStatus(item, endpoint, at),
+  );
   return { cards: items, skipped };
 }
 

@@ -144,7 +144,9 @@ describe.each(ALL_DIALECTS)("MeiSIM portal login, %s dialect", (dialect) => {
   });
 
   it("refuses wrong portal credentials and dealer keys on portal routes", async () => {
-    await expect(clientFor(sim.current.url, { portalPassword: "nope-nope" }).supply.stock()).rejects.toBeInstanceOf(MeisimUnauthorizedError);
+    await expect(clientFor(sim.current.url, { portalPassword: "nope-nope" }).supply.stock()).rejects.toBeInstanceOf(
+      MeisimUnauthorizedError,
+    );
     const res = await fetch(`${sim.current.url}/api/portal/v1/esim-supply/stock`, { headers: { "x-dealer-key": DEMO.dealerKey } });
     expect(res.status).toBe(401);
   });
@@ -170,7 +172,11 @@ describe("MeiSIM portal login answers (undocumented shape)", () => {
     const login = readPortalLogin({ token: "opaque-token" }, "POST /api/portal/v1/auth/login");
     expect(login.token).toBe("opaque-token");
     expect(Math.abs(login.expiresAt - (Date.now() + 3_600_000))).toBeLessThan(5_000);
-    expect(readPortalLogin({ data: { accessToken: "t", expiresAt: "2030-01-01T00:00:00Z" } }, "x").expiresAt).toBe(Date.parse("2030-01-01T00:00:00Z"));
-    expect(() => readPortalLogin({ ok: true }, "POST /api/portal/v1/auth/login")).toThrow(/token is missing \(looked for token, accessToken/);
+    expect(readPortalLogin({ data: { accessToken: "t", expiresAt: "2030-01-01T00:00:00Z" } }, "x").expiresAt).toBe(
+      Date.parse("2030-01-01T00:00:00Z"),
+    );
+    expect(() => readPortalLogin({ ok: true }, "POST /api/portal/v1/auth/login")).toThrow(
+      /token is missing \(looked for token, accessToken/,
+    );
   });
 });

@@ -35,9 +35,15 @@ describe("MeiSIM error statuses become typed errors", () => {
     const suspended = addDealer(sim.current, 0, { status: "suspended" });
     const outcomes: unknown[] = await Promise.all([
       client.esim.revoke(order.install.iccid).catch((e: unknown) => e),
-      clientFor(sim.current.url, { dealerKey: "dk_wrong" }).account.me().catch((e: unknown) => e),
-      clientFor(sim.current.url, { dealerKey: poor.apiKey }).esim.order({ bundleName: "esim_1gb_7days_de" }).catch((e: unknown) => e),
-      clientFor(sim.current.url, { dealerKey: suspended.apiKey }).wallet.wallet().catch((e: unknown) => e),
+      clientFor(sim.current.url, { dealerKey: "dk_wrong" })
+        .account.me()
+        .catch((e: unknown) => e),
+      clientFor(sim.current.url, { dealerKey: poor.apiKey })
+        .esim.order({ bundleName: "esim_1gb_7days_de" })
+        .catch((e: unknown) => e),
+      clientFor(sim.current.url, { dealerKey: suspended.apiKey })
+        .wallet.wallet()
+        .catch((e: unknown) => e),
       client.wallet.replace("ord_unknown").catch((e: unknown) => e),
     ]);
     sim.current.sim.faults.http500 = 1;
@@ -89,9 +95,9 @@ describe("MeiSIM retries", () => {
 
   it("never retries a request that spends money", async () => {
     sim.current.sim.faults.http500 = 1;
-    await expect(clientFor(sim.current.url).wallet.order({ productId: "p1:esim-eu-5gb-30", customerEmail: "a@test.example", customerName: "A" })).rejects.toBeInstanceOf(
-      MeisimServerError,
-    );
+    await expect(
+      clientFor(sim.current.url).wallet.order({ productId: "p1:esim-eu-5gb-30", customerEmail: "a@test.example", customerName: "A" }),
+    ).rejects.toBeInstanceOf(MeisimServerError);
     expect(calls(sim.current, "POST", "/dealer/order")).toBe(1);
   });
 });
@@ -144,7 +150,9 @@ describe("MeiSIM response validation", () => {
       const { email: _email, ...rest } = JSON.parse(text);
       return JSON.stringify(rest);
     });
-    const err = await clientFor(sim.current.url, { fetchImpl }).account.me().catch((e: unknown) => e);
+    const err = await clientFor(sim.current.url, { fetchImpl })
+      .account.me()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderResponseError);
     expect((err as Error).message).toMatch(/GET \/api\/v1\/me: response field "email"/);
   });
@@ -159,18 +167,29 @@ describe("MeiSIM response validation", () => {
   });
 
   it("tolerates unknown extra fields and numeric strings for money", async () => {
-    const fetchImpl = rewritingFetch("/dealer/wallet", (text) => JSON.stringify({ ...JSON.parse(text), balance: "500.004", newField: { x: 1 } }));
+    const fetchImpl = rewritingFetch("/dealer/wallet", (text) =>
+      JSON.stringify({ ...JSON.parse(text), balance: "500.004", newField: { x: 1 } }),
+    );
     expect((await clientFor(sim.current.url, { fetchImpl }).wallet.wallet()).balance.amountMinor).toBe(500_00);
   });
 
   it("refuses a non-JSON success body and a CSV without its columns", async () => {
-    await expect(clientFor(sim.current.url, { fetchImpl: rewritingFetch(ME, () => "<html>maintenance</html>") }).account.me()).rejects.toThrow(/not JSON/);
+    await expect(
+      clientFor(sim.current.url, { fetchImpl: rewritingFetch(ME, () => "<html>maintenance</html>") }).account.me(),
+    ).rejects.toThrow(/not JSON/);
     const noOrderColumn = rewritingFetch("/dealer/statement", (text) => text.replace("Order ID", "Order"));
-    await expect(clientFor(sim.current.url, { fetchImpl: noOrderColumn }).wallet.statement()).rejects.toThrow(/CSV column "Order ID" is missing/);
+    await expect(clientFor(sim.current.url, { fetchImpl: noOrderColumn }).wallet.statement()).rejects.toThrow(
+      /CSV column "Order ID" is missing/,
+    );
   });
 
   it("treats an upstream Status other than Success as a refusal", async () => {
-    const failed = rewritingFetch("/api/v1/esim/countries", () => JSON.stringify({ Status: "Failed", Message: "Upstream catalog unavailable" }));
-    await expect(clientFor(sim.current.url, { fetchImpl: failed }).esim.countries()).rejects.toMatchObject({ code: "UPSTREAM_FAILED", message: /catalog unavailable/ });
+    const failed = rewritingFetch("/api/v1/esim/countries", () =>
+      JSON.stringify({ Status: "Failed", Message: "Upstream catalog unavailable" }),
+    );
+    await expect(clientFor(sim.current.url, { fetchImpl: failed }).esim.countries()).rejects.toMatchObject({
+      code: "UPSTREAM_FAILED",
+      message: /catalog unavailable/,
+    });
   });
 });

@@ -89,7 +89,13 @@ describe.each(ALL_DIALECTS)("MeiSIM eSIM orders, %s dialect", (dialect) => {
     await client.esim.revoke(iccid);
     expect((await client.esim.details(iccid)).state).toBe("disabled");
     const [history] = await client.account.orders();
-    expect(history).toMatchObject({ id: upstream!.id, status: "revoked", customerReference: "ORD-1", iccid, amount: { amountMinor: upstream!.amountCents } });
+    expect(history).toMatchObject({
+      id: upstream!.id,
+      status: "revoked",
+      customerReference: "ORD-1",
+      iccid,
+      amount: { amountMinor: upstream!.amountCents },
+    });
     await expect(client.esim.revoke(iccid)).rejects.toBeInstanceOf(MeisimBadRequestError);
   });
 
@@ -99,7 +105,9 @@ describe.each(ALL_DIALECTS)("MeiSIM eSIM orders, %s dialect", (dialect) => {
     await expect(client.esim.details("8900000000000000000")).rejects.toBeInstanceOf(MeisimNotFoundError);
 
     const poor = addDealer(sim.current, 1_00);
-    const err = await clientFor(sim.current.url, { dealerKey: poor.apiKey }).esim.order({ bundleName: BUNDLE }).catch((e: unknown) => e);
+    const err = await clientFor(sim.current.url, { dealerKey: poor.apiKey })
+      .esim.order({ bundleName: BUNDLE })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MeisimInsufficientBalanceError);
     const e = err as MeisimInsufficientBalanceError;
     if (dialect === "strict") {
@@ -112,7 +120,9 @@ describe.each(ALL_DIALECTS)("MeiSIM eSIM orders, %s dialect", (dialect) => {
   });
 
   it("wants an email address when the QR goes to the customer", async () => {
-    await expect(clientFor(sim.current.url).esim.order({ bundleName: BUNDLE, qrToCustomer: true })).rejects.toBeInstanceOf(MeisimInputError);
+    await expect(clientFor(sim.current.url).esim.order({ bundleName: BUNDLE, qrToCustomer: true })).rejects.toBeInstanceOf(
+      MeisimInputError,
+    );
   });
 });
 
@@ -135,10 +145,12 @@ describe.each(ALL_DIALECTS)("MeiSIM lost order answers, %s dialect", (dialect) =
       if (String(input).endsWith(ORDER)) throw new TypeError("socket hang up");
       return res;
     };
-    await expect(clientFor(sim.current.url, { fetchImpl: dropping }).esim.order({ bundleName: BUNDLE })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
-    await expect(clientFor(sim.current.url, { fetchImpl: faultOn(sim.current, ORDER, "http500") }).esim.order({ bundleName: BUNDLE })).rejects.toBeInstanceOf(
+    await expect(clientFor(sim.current.url, { fetchImpl: dropping }).esim.order({ bundleName: BUNDLE })).rejects.toBeInstanceOf(
       OrderOutcomeUnknownError,
     );
+    await expect(
+      clientFor(sim.current.url, { fetchImpl: faultOn(sim.current, ORDER, "http500") }).esim.order({ bundleName: BUNDLE }),
+    ).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
     for (const body of ["<html>gateway</html>", "", JSON.stringify({ Iccid: "8985200000000000001" })]) {
       const garbled = clientFor(sim.current.url, { fetchImpl: answeringFetch(ORDER, () => ({ body })) });
       await expect(garbled.esim.order({ bundleName: BUNDLE })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
@@ -154,7 +166,9 @@ describe.each(ALL_DIALECTS)("MeiSIM lost order answers, %s dialect", (dialect) =
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const err = await clientFor(`http://127.0.0.1:${port}`).esim.order({ bundleName: BUNDLE }).catch((e: unknown) => e);
+    const err = await clientFor(`http://127.0.0.1:${port}`)
+      .esim.order({ bundleName: BUNDLE })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderNetworkError);
     expect(err).not.toBeInstanceOf(OrderOutcomeUnknownError);
   });
@@ -168,19 +182,34 @@ describe("MeiSIM order answers, read by the document's words", () => {
   it.each([
     ["the documented form", { Status: "Success", Iccid: ICCID, QrCode: "LPA:1$smdp.example$CODE-1" }],
     ["lower-case keys and status", { status: "success", iccid: ICCID, qrCode: "lpa:1$smdp.example$CODE-1" }],
-    ["a QR image with the LPA beside it", { Status: "SUCCESS", Iccid: ICCID, QrCode: "data:image/png;base64,iVBORw0KGgo=", Lpa: "LPA:1$smdp.example$CODE-1" }],
-    ["a QR URL with SM-DP+ address and activation code", { Status: "Success", Iccid: ICCID, QrCode: "https://qr.example/1.png", SmdpAddress: "smdp.example", ActivationCode: "CODE-1" }],
+    [
+      "a QR image with the LPA beside it",
+      { Status: "SUCCESS", Iccid: ICCID, QrCode: "data:image/png;base64,iVBORw0KGgo=", Lpa: "LPA:1$smdp.example$CODE-1" },
+    ],
+    [
+      "a QR URL with SM-DP+ address and activation code",
+      { Status: "Success", Iccid: ICCID, QrCode: "https://qr.example/1.png", SmdpAddress: "smdp.example", ActivationCode: "CODE-1" },
+    ],
     ["the eSIM nested under data", { Status: "Success", data: { esim: { iccid: ICCID, qr_code_text: "LPA:1$smdp.example$CODE-1" } } }],
   ])("reads %s", async (_form, body) => {
     const order = await answer(body).esim.order({ bundleName: BUNDLE });
-    expect(order.install).toMatchObject({ iccid: ICCID, lpa: "LPA:1$smdp.example$CODE-1", smdpAddress: "smdp.example", activationCode: "CODE-1" });
+    expect(order.install).toMatchObject({
+      iccid: ICCID,
+      lpa: "LPA:1$smdp.example$CODE-1",
+      smdpAddress: "smdp.example",
+      activationCode: "CODE-1",
+    });
   });
 
   it("refuses definitely on another Status, and leaves Success without ICCID or LPA unknown", async () => {
-    const refused = await answer({ Status: "Failed", Message: "Bundle sold out" }).esim.order({ bundleName: BUNDLE }).catch((e: unknown) => e);
+    const refused = await answer({ Status: "Failed", Message: "Bundle sold out" })
+      .esim.order({ bundleName: BUNDLE })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(MeisimUpstreamError);
     expect(refused).toMatchObject({ code: "UPSTREAM_FAILED", message: /Failed: Bundle sold out/ });
-    const noIccid = await answer({ Status: "Success", QrCode: "LPA:1$smdp.example$CODE-1" }).esim.order({ bundleName: BUNDLE }).catch((e: unknown) => e);
+    const noIccid = await answer({ Status: "Success", QrCode: "LPA:1$smdp.example$CODE-1" })
+      .esim.order({ bundleName: BUNDLE })
+      .catch((e: unknown) => e);
     expect(noIccid).toBeInstanceOf(OrderOutcomeUnknownError);
     expect((noIccid as OrderOutcomeUnknownError).cause).toBeInstanceOf(ProviderResponseError);
     expect((noIccid as Error).message).toMatch(/Iccid is missing/);

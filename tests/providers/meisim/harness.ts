@@ -1,7 +1,13 @@
 import { afterEach, beforeEach } from "vitest";
 import type { Logger } from "@/lib/log";
 import { MeisimClient, type MeisimClientConfig } from "@/lib/providers/meisim";
-import { MEISIM_DEMO_ACCOUNT, startMeisimSimulator, type MeisimDialect, type MeisimSimulator, type MeisimSimulatorOptions } from "@/simulators/meisim";
+import {
+  MEISIM_DEMO_ACCOUNT,
+  startMeisimSimulator,
+  type MeisimDialect,
+  type MeisimSimulator,
+  type MeisimSimulatorOptions,
+} from "@/simulators/meisim";
 
 export const DEMO = MEISIM_DEMO_ACCOUNT;
 
@@ -59,7 +65,11 @@ export function calls(sim: MeisimSimulator, method: string, path: string): numbe
 }
 
 /** A dealer with its own wallet, for tests that need a small balance or a fresh account. */
-export function addDealer(sim: MeisimSimulator, balanceCents: number, extra: { password?: string | null; status?: "approved" | "suspended" } = {}) {
+export function addDealer(
+  sim: MeisimSimulator,
+  balanceCents: number,
+  extra: { password?: string | null; status?: "approved" | "suspended" } = {},
+) {
   const n = sim.state.dealers.length + 1;
   return sim.state.addDealer({ email: `dealer${n}@test.example`, company: `Dealer ${n}`, balanceCents, ...extra });
 }
@@ -93,7 +103,9 @@ export function answeringFetch(path: string, answer: (original: string) => { sta
 }
 
 /** A fetch that never reaches a server: each request to a path in `routes` gets its canned JSON answer, for reading-only tests. */
-export function cannedFetch(routes: Record<string, (body: Record<string, unknown>) => unknown>): typeof fetch & { requests: { path: string; body: Record<string, unknown> }[] } {
+export function cannedFetch(
+  routes: Record<string, (body: Record<string, unknown>) => unknown>,
+): typeof fetch & { requests: { path: string; body: Record<string, unknown> }[] } {
   const requests: { path: string; body: Record<string, unknown> }[] = [];
   const impl = async (input: string | URL | Request, init?: RequestInit) => {
     const path = new URL(String(input)).pathname;
@@ -102,7 +114,10 @@ export function cannedFetch(routes: Record<string, (body: Record<string, unknown
     const route = routes[path];
     if (!route) return new Response(JSON.stringify({ error: "Not found", message: path }), { status: 404 });
     const out = route(body);
-    return new Response(out === undefined ? "" : JSON.stringify(out), { status: out === undefined ? 204 : 200, headers: { "content-type": "application/json" } });
+    return new Response(out === undefined ? "" : JSON.stringify(out), {
+      status: out === undefined ? 204 : 200,
+      headers: { "content-type": "application/json" },
+    });
   };
   return Object.assign(impl as typeof fetch, { requests });
 }

@@ -14,7 +14,13 @@ const canned = (routes: Parameters<typeof cannedFetch>[0]) => {
   const fetchImpl = cannedFetch(routes);
   return { fetchImpl, client: clientFor("http://meisim.invalid", { fetchImpl, rateLimits: { read: null } }) };
 };
-const bundle = (name: string, extra: Record<string, unknown> = {}) => ({ name, dataAllowance: "1GB", validity: "7 days", price: "1.00", ...extra });
+const bundle = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  dataAllowance: "1GB",
+  validity: "7 days",
+  price: "1.00",
+  ...extra,
+});
 
 describe("reading amounts of data, durations and money", () => {
   it.each([
@@ -79,8 +85,13 @@ describe("reading countries", () => {
   });
 
   it("reads the country catalog bare, wrapped or by name only, and fails when nothing in it is a country", () => {
-    expect(N.readCountries([{ countryISO: "JP", countryName: "Japan", region: "Asia" }], "x").countries).toEqual([{ iso: "JP", name: "Japan", region: "Asia" }]);
-    expect(N.readCountries({ data: { items: [{ Name: "Japan" }, { Name: "Nowhere" }] } }, "x")).toEqual({ countries: [{ iso: "JP", name: "Japan", region: null }], unreadable: 1 });
+    expect(N.readCountries([{ countryISO: "JP", countryName: "Japan", region: "Asia" }], "x").countries).toEqual([
+      { iso: "JP", name: "Japan", region: "Asia" },
+    ]);
+    expect(N.readCountries({ data: { items: [{ Name: "Japan" }, { Name: "Nowhere" }] } }, "x")).toEqual({
+      countries: [{ iso: "JP", name: "Japan", region: null }],
+      unreadable: 1,
+    });
     expect(N.readCountries({ Countries: ["JP", "KR"] }, "x").countries.map((c) => c.iso)).toEqual(["JP", "KR"]);
     expect(() => N.readCountries({ Countries: [{ foo: 1 }] }, "GET /api/v1/esim/countries")).toThrow(ProviderResponseError);
     expect(() => N.readCountries({ message: "ok" }, "GET /api/v1/esim/countries")).toThrow(/no country list found/);
@@ -92,34 +103,61 @@ describe("reading bundles", () => {
     ["camelCase text", { name: "b1", dataAllowance: "3 GB", validity: "15 days", price: "7.10" }],
     ["snake_case strings", { bundle_name: "b1", data_allowance: "3072", validity_days: "15", price: "7.10" }],
     ["PascalCase MB and cents", { BundleName: "b1", DataMb: 3072, ValidityDays: 15, PriceCents: 710 }],
-    ["nested units", { name: "b1", data: { amount: 3, unit: "GB" }, duration: { value: 15, unit: "days" }, price: { amount: "7.10", currency: "usd" } }],
+    [
+      "nested units",
+      { name: "b1", data: { amount: 3, unit: "GB" }, duration: { value: 15, unit: "days" }, price: { amount: "7.10", currency: "usd" } },
+    ],
     ["separate unit fields", { code: "b1", volume: 3, dataUnit: "GB", period: 15, cost: "$7.10" }],
   ])("reads %s", (_form, raw) => {
-    expect(N.readBundle(raw, WHERE)).toMatchObject({ name: "b1", dataMb: 3072, validityDays: 15, price: { amountMinor: 710, currency: "USD" } });
+    expect(N.readBundle(raw, WHERE)).toMatchObject({
+      name: "b1",
+      dataMb: 3072,
+      validityDays: 15,
+      price: { amountMinor: 710, currency: "USD" },
+    });
   });
 
   it("reads unlimited, day passes, coverage and region under natural names", () => {
     expect(N.readBundle({ Name: "u", DataMb: null, ValidityDays: 7, Price: 18 }, WHERE).dataMb).toBeNull();
     expect(N.readBundle({ name: "u", dataAllowance: "Unlimited", validity: 7, price: 18 }, WHERE).dataMb).toBeNull();
-    expect(N.readBundle({ name: "d", dataAllowance: "1GB/day", validity: 1, price: 2 }, WHERE)).toMatchObject({ dataMb: 1024, dayPass: true });
-    expect(N.readBundle({ name: "c", dataAllowance: 1024, validity: 7, price: 2, countryCodes: ["jp"] }, WHERE).countries).toEqual([{ iso: "JP", name: null }]);
-    expect(N.readBundle({ name: "c", dataAllowance: 1024, validity: 7, price: 2, coverage: [{ Code: "FR", Name: "France" }], region: { name: "Europe" } }, WHERE)).toMatchObject({
+    expect(N.readBundle({ name: "d", dataAllowance: "1GB/day", validity: 1, price: 2 }, WHERE)).toMatchObject({
+      dataMb: 1024,
+      dayPass: true,
+    });
+    expect(N.readBundle({ name: "c", dataAllowance: 1024, validity: 7, price: 2, countryCodes: ["jp"] }, WHERE).countries).toEqual([
+      { iso: "JP", name: null },
+    ]);
+    expect(
+      N.readBundle(
+        { name: "c", dataAllowance: 1024, validity: 7, price: 2, coverage: [{ Code: "FR", Name: "France" }], region: { name: "Europe" } },
+        WHERE,
+      ),
+    ).toMatchObject({
       countries: [{ iso: "FR", name: "France" }],
       region: "Europe",
     });
-    expect(N.readBundle({ bundleName: "esim_x", name: "Japan 1 GB", dataAllowance: 1024, validity: 7, price: 2 }, WHERE)).toMatchObject({ name: "esim_x", description: "Japan 1 GB" });
+    expect(N.readBundle({ bundleName: "esim_x", name: "Japan 1 GB", dataAllowance: 1024, validity: 7, price: 2 }, WHERE)).toMatchObject({
+      name: "esim_x",
+      description: "Japan 1 GB",
+    });
   });
 
   it("names the field it cannot read", () => {
     expect(() => N.readBundle({ dataAllowance: "1GB", validity: 7, price: 1 }, WHERE)).toThrow(/bundle name is missing/);
     expect(() => N.readBundle({ name: "b", validity: 7, price: 1 }, WHERE)).toThrow(/bundle b: data allowance is missing/);
     expect(() => N.readBundle({ name: "b", dataAllowance: "1GB", price: 1 }, WHERE)).toThrow(/bundle b: validity is missing/);
-    expect(() => N.readBundle({ name: "b", dataAllowance: "1GB", validity: 7, price: "ask us" }, WHERE)).toThrow(/bundle b: price is missing or unreadable/);
+    expect(() => N.readBundle({ name: "b", dataAllowance: "1GB", validity: 7, price: "ask us" }, WHERE)).toThrow(
+      /bundle b: price is missing or unreadable/,
+    );
   });
 
   it("finds paging figures wherever they are stated", () => {
     expect(N.pageInfo({ PageNumber: 1, PageSize: 100, TotalCount: 306 })).toEqual({ total: 306, totalPages: undefined, pageSize: 100 });
-    expect(N.pageInfo({ data: { items: [], pagination: { per_page: "50", total_pages: "7" } } })).toEqual({ total: undefined, totalPages: 7, pageSize: 50 });
+    expect(N.pageInfo({ data: { items: [], pagination: { per_page: "50", total_pages: "7" } } })).toEqual({
+      total: undefined,
+      totalPages: 7,
+      pageSize: 50,
+    });
     expect(N.pageInfo([])).toEqual({});
   });
 });
@@ -128,7 +166,9 @@ describe("reading installs and eSIM details", () => {
   it("finds an LPA as QrCode text, under other names, or from SM-DP+ address and code", () => {
     expect(N.findLpa(N.layers({ QrCode: "LPA:1$a.example$X" }))).toBe("LPA:1$a.example$X");
     expect(N.findLpa(N.layers({ QrCode: "https://qr/1.png", activation_code: "LPA:1$a.example$X" }))).toBe("LPA:1$a.example$X");
-    expect(N.findLpa(N.layers({ QrCode: "https://qr/1.png", smdp_address: "https://a.example/", matching_id: "X" }))).toBe("LPA:1$a.example$X");
+    expect(N.findLpa(N.layers({ QrCode: "https://qr/1.png", smdp_address: "https://a.example/", matching_id: "X" }))).toBe(
+      "LPA:1$a.example$X",
+    );
     expect(N.findLpa(N.layers({ result: { esims: [{ anything: "LPA:1$a.example$X" }] } }))).toBe("LPA:1$a.example$X");
     expect(N.findLpa(N.layers({ QrCode: "https://qr/1.png" }))).toBeUndefined();
   });
@@ -141,8 +181,17 @@ describe("reading installs and eSIM details", () => {
       expiresAt: null,
       lpa: null,
     });
-    expect(N.readDetails({ Status: "Success", State: "ACTIVE", DataUsedMb: 10, DataAllowanceMb: 1024 }, "x")).toMatchObject({ state: "active", usedMb: 10, totalMb: 1024 });
-    expect(N.readDetails({ data: { status: "Expired", usage: { used: "1.5 GB", remaining: "0.5 GB" }, expiry_date: "2026-06-01 00:00:00" } }, "x")).toMatchObject({
+    expect(N.readDetails({ Status: "Success", State: "ACTIVE", DataUsedMb: 10, DataAllowanceMb: 1024 }, "x")).toMatchObject({
+      state: "active",
+      usedMb: 10,
+      totalMb: 1024,
+    });
+    expect(
+      N.readDetails(
+        { data: { status: "Expired", usage: { used: "1.5 GB", remaining: "0.5 GB" }, expiry_date: "2026-06-01 00:00:00" } },
+        "x",
+      ),
+    ).toMatchObject({
       state: "expired",
       usedMb: 1536,
       totalMb: 2048,
@@ -168,7 +217,9 @@ describe("walking the bundle list against services that page differently", () =>
 
   it("follows a stated page size and page count rather than the one asked for", async () => {
     const { client, fetchImpl } = canned({
-      "/api/v1/esim/bundles": (body) => ({ result: { rows: page(((body.pageNumber as number) - 1) * 50, 50), meta: { perPage: 50, totalPages: 3 } } }),
+      "/api/v1/esim/bundles": (body) => ({
+        result: { rows: page(((body.pageNumber as number) - 1) * 50, 50), meta: { perPage: 50, totalPages: 3 } },
+      }),
     });
     const progress: number[] = [];
     const walk = await client.esim.allBundles({}, { onProgress: (p) => progress.push(p.total) });
@@ -178,7 +229,9 @@ describe("walking the bundle list against services that page differently", () =>
   });
 
   it("walks a bare list until an empty page", async () => {
-    const { client, fetchImpl } = canned({ "/api/v1/esim/bundles": (body) => ((body.pageNumber as number) <= 2 ? page(((body.pageNumber as number) - 1) * 100, 100) : []) });
+    const { client, fetchImpl } = canned({
+      "/api/v1/esim/bundles": (body) => ((body.pageNumber as number) <= 2 ? page(((body.pageNumber as number) - 1) * 100, 100) : []),
+    });
     expect((await client.esim.allBundles()).bundles).toHaveLength(200);
     expect(fetchImpl.requests).toHaveLength(3);
   });
@@ -191,7 +244,9 @@ describe("walking the bundle list against services that page differently", () =>
   });
 
   it("fails naming the list when the unfiltered answer holds none, and reads a filtered one without a list as empty", async () => {
-    const { client } = canned({ "/api/v1/esim/bundles": (body) => (body.countryISO ? { message: "No bundles for this country" } : { message: "ok" }) });
+    const { client } = canned({
+      "/api/v1/esim/bundles": (body) => (body.countryISO ? { message: "No bundles for this country" } : { message: "ok" }),
+    });
     await expect(client.esim.allBundles()).rejects.toThrow(/no bundle list found/);
     expect((await client.esim.allBundles({ countryISO: "AQ" })).bundles).toEqual([]);
   });
@@ -203,15 +258,30 @@ describe("walking the bundle list against services that page differently", () =>
 });
 
 describe("the catalog strategy when bundles state no coverage", () => {
-  const COUNTRY_BUNDLES: Record<string, string[]> = { JP: ["jp-1", "asia-1", "world"], KR: ["kr-1", "asia-1", "world"], FR: ["fr-1", "world", "hidden-fr"] };
+  const COUNTRY_BUNDLES: Record<string, string[]> = {
+    JP: ["jp-1", "asia-1", "world"],
+    KR: ["kr-1", "asia-1", "world"],
+    FR: ["fr-1", "world", "hidden-fr"],
+  };
 
   it("lists per country, derives coverage and region names, adds bundles only a country lists, skips what it cannot place", async () => {
     const logger = recordingLogger();
     const fetchImpl = cannedFetch({
-      "/api/v1/esim/countries": () => ({ countries: [{ name: "Japan", region: "Asia" }, { name: "South Korea", region: "Asia" }, { name: "France", region: "Europe" }] }),
+      "/api/v1/esim/countries": () => ({
+        countries: [
+          { name: "Japan", region: "Asia" },
+          { name: "South Korea", region: "Asia" },
+          { name: "France", region: "Europe" },
+        ],
+      }),
       "/api/v1/esim/bundles": (body) => {
         const iso = body.countryISO as string | undefined;
-        if (!iso) return [...["jp-1", "kr-1", "fr-1", "asia-1", "world", "orphan"].map((n) => bundle(n)), bundle("eu-only", { region: "Europe" }), { name: "broken" }];
+        if (!iso)
+          return [
+            ...["jp-1", "kr-1", "fr-1", "asia-1", "world", "orphan"].map((n) => bundle(n)),
+            bundle("eu-only", { region: "Europe" }),
+            { name: "broken" },
+          ];
         return (COUNTRY_BUNDLES[iso] ?? []).map((n) => bundle(n));
       },
     });
@@ -230,7 +300,12 @@ describe("the catalog strategy when bundles state no coverage", () => {
     expect(logger.entries.filter((e) => e.level === "warn").map((e) => e.msg)).toEqual(
       expect.arrayContaining([expect.stringMatching(/unreadable bundle skipped/), expect.stringMatching(/bundle skipped: neither/)]),
     );
-    expect(fetchImpl.requests.filter((r) => r.path === "/api/v1/esim/bundles").map((r) => r.body.countryISO)).toEqual([undefined, "JP", "KR", "FR"]);
+    expect(fetchImpl.requests.filter((r) => r.path === "/api/v1/esim/bundles").map((r) => r.body.countryISO)).toEqual([
+      undefined,
+      "JP",
+      "KR",
+      "FR",
+    ]);
     expect(progress.map((p) => `${p.done}/${p.total}`)).toEqual(["1/1", "2/4", "3/4", "4/4"]);
   });
 
@@ -238,6 +313,8 @@ describe("the catalog strategy when bundles state no coverage", () => {
     const empty = canned({ "/api/v1/esim/countries": () => [], "/api/v1/esim/bundles": () => [] });
     await expect(fetchCatalog(empty.client.esim, silentLogger)).rejects.toThrow(/refusing to report an empty catalog/);
     const unreadable = canned({ "/api/v1/esim/bundles": () => [{ name: "a" }, { name: "b" }] });
-    await expect(fetchCatalog(unreadable.client.esim, silentLogger)).rejects.toThrow(/none of the 2 bundles could be read; first problem: .*bundle a: data allowance/);
+    await expect(fetchCatalog(unreadable.client.esim, silentLogger)).rejects.toThrow(
+      /none of the 2 bundles could be read; first problem: .*bundle a: data allowance/,
+    );
   });
 });

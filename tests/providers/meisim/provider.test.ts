@@ -101,7 +101,12 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
   describe("placeOrder", () => {
     it("sends one order per item id, with the item id as customerReference, and reads no history first", async () => {
       const provider = providerFor();
-      const order = await provider.placeOrder({ planRef: PLAN, otherOrderId: "SO-100", itemIds: ["SO-100-1", "SO-100-2"], customerEmail: "buyer@test.example" });
+      const order = await provider.placeOrder({
+        planRef: PLAN,
+        otherOrderId: "SO-100",
+        itemIds: ["SO-100-1", "SO-100-2"],
+        customerEmail: "buyer@test.example",
+      });
       expect(calls(sim.current, "GET", HISTORY)).toBe(0);
       expect(calls(sim.current, "POST", ORDER)).toBe(2);
       const upstream = sim.current.state.orders;
@@ -110,11 +115,17 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
         ["SO-100-2", "buyer@test.example"],
       ]);
       expect(order).toMatchObject({ provider: "meisim", otherOrderId: "SO-100", status: "active" });
-      expect(order.esims.map((e) => [e.otherItemId, e.iccid, e.lpa])).toEqual(upstream.map((o, i) => [`SO-100-${i + 1}`, o.iccid, simLpa(o.iccid!)]));
+      expect(order.esims.map((e) => [e.otherItemId, e.iccid, e.lpa])).toEqual(
+        upstream.map((o, i) => [`SO-100-${i + 1}`, o.iccid, simLpa(o.iccid!)]),
+      );
       expect(order.esims[0]!.lpa).toBe(`LPA:1$${order.esims[0]!.smdpAddress}$${order.esims[0]!.activationCode}`);
       // The documented answer carries no order id or price: then the first ICCID stands in and the charge is unknown.
       if (dialect === "strict") expect(order).toMatchObject({ providerOrderRef: upstream[0]!.iccid, charged: null });
-      else expect(order).toMatchObject({ providerOrderRef: upstream[0]!.id, charged: { amountMinor: upstream[0]!.amountCents * 2, currency: "USD" } });
+      else
+        expect(order).toMatchObject({
+          providerOrderRef: upstream[0]!.id,
+          charged: { amountMinor: upstream[0]!.amountCents * 2, currency: "USD" },
+        });
     });
 
     it("turns a lost answer into OrderOutcomeUnknownError, with exactly one upstream order and no resend", async () => {
@@ -129,16 +140,26 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       const lookup = await provider.findOrder({ otherOrderId: "SO-200", itemIds: ["SO-200-1"], attemptedAt: ago(1_000) });
       const placed = sim.current.state.orders[0]!;
       if (detailsCarryLpa) {
-        expect(lookup).toMatchObject({ outcome: "found", order: { otherOrderId: "SO-200", providerOrderRef: placed.id, charged: { amountMinor: placed.amountCents } } });
-        expect(lookup.outcome === "found" && lookup.order.esims).toEqual([expect.objectContaining({ iccid: placed.iccid, lpa: simLpa(placed.iccid!), otherItemId: "SO-200-1" })]);
+        expect(lookup).toMatchObject({
+          outcome: "found",
+          order: { otherOrderId: "SO-200", providerOrderRef: placed.id, charged: { amountMinor: placed.amountCents } },
+        });
+        expect(lookup.outcome === "found" && lookup.order.esims).toEqual([
+          expect.objectContaining({ iccid: placed.iccid, lpa: simLpa(placed.iccid!), otherItemId: "SO-200-1" }),
+        ]);
       } else {
-        expectUnknown(lookup, new RegExp(`MeiSIM order ${placed.id} \\(ICCID ${placed.iccid}.*exists, but the documented API returns no activation code`));
+        expectUnknown(
+          lookup,
+          new RegExp(`MeiSIM order ${placed.id} \\(ICCID ${placed.iccid}.*exists, but the documented API returns no activation code`),
+        );
       }
     });
 
     it("keeps the cards placed before a lost answer, and never sends the rest", async () => {
       const provider = providerFor({ timeoutMs: 300, fetchImpl: faultOn(sim.current, ORDER, "hangAfterProcessing", 2) });
-      const err = await provider.placeOrder({ planRef: PLAN, otherOrderId: "SO-210", itemIds: ["SO-210-1", "SO-210-2", "SO-210-3"] }).catch((e: unknown) => e);
+      const err = await provider
+        .placeOrder({ planRef: PLAN, otherOrderId: "SO-210", itemIds: ["SO-210-1", "SO-210-2", "SO-210-3"] })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MeisimOrderOutcomeUnknownError);
       const lost = err as MeisimOrderOutcomeUnknownError;
       const [first, second] = sim.current.state.orders;
@@ -147,7 +168,11 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       expect(sim.current.state.orders).toHaveLength(2);
       expect(calls(sim.current, "POST", ORDER)).toBe(2);
 
-      const lookup = await provider.findOrder({ otherOrderId: "SO-210", itemIds: ["SO-210-1", "SO-210-2", "SO-210-3"], attemptedAt: ago(1_000) });
+      const lookup = await provider.findOrder({
+        otherOrderId: "SO-210",
+        itemIds: ["SO-210-1", "SO-210-2", "SO-210-3"],
+        attemptedAt: ago(1_000),
+      });
       if (detailsCarryLpa) {
         // Found cover only the items that exist; SO-210-3 is definitely absent and may be placed.
         expect(lookup.outcome === "found" && lookup.order.esims.map((e) => [e.otherItemId, e.iccid])).toEqual([
@@ -163,7 +188,9 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       const price = sim.current.state.dealerPriceCents(sim.current.state.dealerByEmail(DEMO.email)!, sim.current.state.bundle(PLAN)!);
       const poor = addDealer(sim.current, price + 1);
       const provider = providerFor({ dealerKey: poor.apiKey });
-      const err = await provider.placeOrder({ planRef: PLAN, otherOrderId: "SO-220", itemIds: ["SO-220-1", "SO-220-2", "SO-220-3"] }).catch((e: unknown) => e);
+      const err = await provider
+        .placeOrder({ planRef: PLAN, otherOrderId: "SO-220", itemIds: ["SO-220-1", "SO-220-2", "SO-220-3"] })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MeisimPartialOrderError);
       expect(err).not.toBeInstanceOf(OrderOutcomeUnknownError);
       const partial = err as MeisimPartialOrderError;
@@ -176,13 +203,15 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
 
       // Refused on the first card: the refusal itself, nothing placed.
       const broke = addDealer(sim.current, 1);
-      await expect(providerFor({ dealerKey: broke.apiKey }).placeOrder({ planRef: PLAN, otherOrderId: "SO-221", itemIds: ["SO-221-1"] })).rejects.toBeInstanceOf(
-        MeisimInsufficientBalanceError,
-      );
+      await expect(
+        providerFor({ dealerKey: broke.apiKey }).placeOrder({ planRef: PLAN, otherOrderId: "SO-221", itemIds: ["SO-221-1"] }),
+      ).rejects.toBeInstanceOf(MeisimInsufficientBalanceError);
     });
 
     it("fails definitely on a Status other than Success, and leaves a Success without an LPA unknown", async () => {
-      const failed = providerFor({ fetchImpl: answeringFetch(ORDER, () => ({ body: JSON.stringify({ Status: "Failed", Message: "Upstream out of stock" }) })) });
+      const failed = providerFor({
+        fetchImpl: answeringFetch(ORDER, () => ({ body: JSON.stringify({ Status: "Failed", Message: "Upstream out of stock" }) })),
+      });
       const refusal = await failed.placeOrder({ planRef: PLAN, otherOrderId: "SO-230", itemIds: ["SO-230-1"] }).catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(MeisimUpstreamError);
       expect(refusal).not.toBeInstanceOf(OrderOutcomeUnknownError);
@@ -214,16 +243,22 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
     it("answers absent for references never placed", async () => {
       const provider = providerFor();
       await provider.placeOrder({ planRef: PLAN, otherOrderId: "SO-300", itemIds: ["SO-300-1"] });
-      expect(await provider.findOrder({ otherOrderId: "SO-404", itemIds: ["SO-404-1", "SO-404-2"], attemptedAt: ago(1_000) })).toEqual({ outcome: "absent" });
+      expect(await provider.findOrder({ otherOrderId: "SO-404", itemIds: ["SO-404-1", "SO-404-2"], attemptedAt: ago(1_000) })).toEqual({
+        outcome: "absent",
+      });
     });
 
     it("answers unknown when the 100-order window starts after the attempt, absent when it reaches back", async () => {
       const provider = providerFor();
       const dealer = sim.current.state.dealerByEmail(DEMO.email)!;
       const bundle = sim.current.state.bundle(PLAN)!;
-      for (let i = 0; i < 100; i++) sim.current.state.placeOrder(dealer, { item: bundle.name, unitPriceCents: 1, quantity: 1, customerReference: `OTHER-${i}` });
+      for (let i = 0; i < 100; i++)
+        sim.current.state.placeOrder(dealer, { item: bundle.name, unitPriceCents: 1, quantity: 1, customerReference: `OTHER-${i}` });
       const input = { otherOrderId: "SO-310", itemIds: ["SO-310-1"] };
-      expectUnknown(await provider.findOrder({ ...input, attemptedAt: ago(60 * 60_000) }), /not among MeiSIM's last 100 orders.*100-order window/);
+      expectUnknown(
+        await provider.findOrder({ ...input, attemptedAt: ago(60 * 60_000) }),
+        /not among MeiSIM's last 100 orders.*100-order window/,
+      );
       // An attempt made after the oldest order in the window: the window covers it, so not finding it is definite.
       expect(await provider.findOrder({ ...input, attemptedAt: new Date(Date.now() + 10 * 60_000) })).toEqual({ outcome: "absent" });
     });
@@ -232,19 +267,26 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       const client = clientFor(sim.current.url, { rateLimits: { read: null } });
       const legacy = await client.esim.order({ bundleName: PLAN, customerReference: "SO-320" });
       const lookup = await providerFor().findOrder({ otherOrderId: "SO-320", itemIds: ["SO-320-1"], attemptedAt: ago(1_000) });
-      if (detailsCarryLpa) expect(lookup.outcome === "found" && lookup.order.esims).toEqual([expect.objectContaining({ iccid: legacy.install.iccid, otherItemId: "SO-320-1" })]);
+      if (detailsCarryLpa)
+        expect(lookup.outcome === "found" && lookup.order.esims).toEqual([
+          expect.objectContaining({ iccid: legacy.install.iccid, otherItemId: "SO-320-1" }),
+        ]);
       else expectUnknown(lookup, /no activation code/);
     });
 
     it("throws on a failure that may pass (HTTP 500 after retries), so the caller asks again later", async () => {
       sim.current.sim.faults.http500 = 3;
-      await expect(providerFor().findOrder({ otherOrderId: "SO-330", itemIds: ["SO-330-1"], attemptedAt: ago(1_000) })).rejects.toThrow(/HTTP 500|500/);
+      await expect(providerFor().findOrder({ otherOrderId: "SO-330", itemIds: ["SO-330-1"], attemptedAt: ago(1_000) })).rejects.toThrow(
+        /HTTP 500|500/,
+      );
     });
 
     it("answers unknown, without throwing, when the history answers something unreadable or 404", async () => {
       const garbled = providerFor({ fetchImpl: answeringFetch(HISTORY, () => ({ body: "<html>down</html>" })) });
       expectUnknown(await garbled.findOrder({ otherOrderId: "SO-330", itemIds: ["SO-330-1"], attemptedAt: ago(1_000) }), /not JSON/);
-      const notFound = providerFor({ fetchImpl: answeringFetch(HISTORY, () => ({ status: 404, body: JSON.stringify({ error: "Not found", message: "no such route" }) })) });
+      const notFound = providerFor({
+        fetchImpl: answeringFetch(HISTORY, () => ({ status: 404, body: JSON.stringify({ error: "Not found", message: "no such route" }) })),
+      });
       expectUnknown(await notFound.findOrder({ otherOrderId: "SO-330", itemIds: ["SO-330-1"], attemptedAt: ago(1_000) }), /HTTP 404/);
     });
 
@@ -271,10 +313,17 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
 
     it("says provider_funds when the wallet cannot cover wholesale × count", async () => {
       const provider = providerFor();
-      const price = sim.current.state.dealerPriceCents(sim.current.state.dealerByEmail(DEMO.email)!, sim.current.state.bundle("esim_20gb_30days_global")!);
+      const price = sim.current.state.dealerPriceCents(
+        sim.current.state.dealerByEmail(DEMO.email)!,
+        sim.current.state.bundle("esim_20gb_30days_global")!,
+      );
       const count = Math.floor(500_00 / price) + 1;
       expect(count).toBeLessThanOrEqual(20);
-      expect(await provider.checkAvailability("esim_20gb_30days_global", count)).toMatchObject({ available: false, reason: "provider_funds", detail: /needs/ });
+      expect(await provider.checkAvailability("esim_20gb_30days_global", count)).toMatchObject({
+        available: false,
+        reason: "provider_funds",
+        detail: /needs/,
+      });
       expect(await provider.checkAvailability("esim_20gb_30days_global", count - 1)).toEqual({ available: true });
     });
 
@@ -287,7 +336,11 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       const reportsPending = providerFor({
         fetchImpl: answeringFetch("/api/v1/me", (text) => ({ body: JSON.stringify({ ...JSON.parse(text), status: "pending" }) })),
       });
-      expect(await reportsPending.checkAvailability(PLAN, 1)).toMatchObject({ available: false, reason: "provider_account", detail: /pending, not approved/ });
+      expect(await reportsPending.checkAvailability(PLAN, 1)).toMatchObject({
+        available: false,
+        reason: "provider_account",
+        detail: /pending, not approved/,
+      });
     });
 
     it("says unavailable when MeiSIM cannot be reached", async () => {
@@ -319,15 +372,21 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       const placed = await provider.placeOrder({ planRef: PLAN, otherOrderId: "SO-500", itemIds: ["SO-500-1", "SO-500-2", "SO-500-3"] });
       const [a, b, c] = placed.esims.map((e) => e.iccid) as [string, string, string];
       const all = [a, b, c];
-      expect(await provider.cancel({ providerOrderRef: placed.providerOrderRef, iccids: [a], allIccids: all })).toEqual({ status: "partially_cancelled" });
+      expect(await provider.cancel({ providerOrderRef: placed.providerOrderRef, iccids: [a], allIccids: all })).toEqual({
+        status: "partially_cancelled",
+      });
       expect(sim.current.state.esims.get(a)!.state).toBe("REVOKED");
 
       sim.current.state.setEsimUsage(c, { state: "ACTIVE", usedMb: 10 });
-      await expect(provider.cancel({ providerOrderRef: placed.providerOrderRef, iccids: [b, c], allIccids: all })).rejects.toMatchObject({ code: "NOT_CANCELLABLE" });
+      await expect(provider.cancel({ providerOrderRef: placed.providerOrderRef, iccids: [b, c], allIccids: all })).rejects.toMatchObject({
+        code: "NOT_CANCELLABLE",
+      });
       expect(sim.current.state.esims.get(b)!.state).toBe("NOT_INSTALLED");
 
       // Already revoked counts as cancelled, without a second revoke.
-      expect(await provider.cancel({ providerOrderRef: placed.providerOrderRef, iccids: [a, b], allIccids: [a, b] })).toEqual({ status: "cancelled" });
+      expect(await provider.cancel({ providerOrderRef: placed.providerOrderRef, iccids: [a, b], allIccids: [a, b] })).toEqual({
+        status: "cancelled",
+      });
       expect(calls(sim.current, "POST", "/api/v1/esim/revoke")).toBe(2);
     });
 

@@ -20,7 +20,13 @@ describe.each(ALL_DIALECTS)("MeiSIM eSIM Supply, %s dialect", (dialect) => {
     expect((await client.supply.stock())["att.qr.available"]).toBe(25);
 
     const purchase = await client.supply.buy({ skuId: sku!.id, quantity: 10 });
-    expect(purchase).toMatchObject({ status: "succeeded", quantityOrdered: 10, quantityFilled: 10, partial: false, cost: { amountMinor: 40_00 } });
+    expect(purchase).toMatchObject({
+      status: "succeeded",
+      quantityOrdered: 10,
+      quantityFilled: 10,
+      partial: false,
+      cost: { amountMinor: 40_00 },
+    });
     expect(new Set(purchase.esims.map((e) => e.iccid)).size).toBe(10);
     expect(purchase.esims[0]!.lpa).toMatch(/^LPA:1\$/);
     expect(await client.supply.stock()).toMatchObject({ "att.qr.available": 15, "att.qr.sold": 10 });

@@ -52,7 +52,9 @@ describe.each(ALL_DIALECTS)("MeiSIM SIM top-ups, %s dialect", (dialect) => {
   });
 
   it("reads a 200 that says the SIM is not there as a refusal", async () => {
-    const client = clientFor(sim.current.url, { fetchImpl: answeringFetch("/api/v1/topup/confirm", () => ({ body: JSON.stringify({ exists: false, message: "Unknown SIM" }) })) });
+    const client = clientFor(sim.current.url, {
+      fetchImpl: answeringFetch("/api/v1/topup/confirm", () => ({ body: JSON.stringify({ exists: false, message: "Unknown SIM" }) })),
+    });
     await expect(client.topup.confirm(UK_SIM)).rejects.toBeInstanceOf(MeisimUpstreamError);
   });
 
@@ -74,21 +76,30 @@ describe.each(ALL_DIALECTS)("MeiSIM SIM top-ups, %s dialect", (dialect) => {
 
   it("answers 404 for a SIM that is not on the network, so nothing is recharged", async () => {
     const client = clientFor(sim.current.url);
-    await expect(client.topup.confirm({ networkName: "Vodafone-UK", contactNumber: "+447700909999" })).rejects.toBeInstanceOf(MeisimNotFoundError);
-    await expect(client.topup.confirm({ networkName: "Nowhere-Mobile", contactNumber: "+447700900000" })).rejects.toBeInstanceOf(MeisimNotFoundError);
+    await expect(client.topup.confirm({ networkName: "Vodafone-UK", contactNumber: "+447700909999" })).rejects.toBeInstanceOf(
+      MeisimNotFoundError,
+    );
+    await expect(client.topup.confirm({ networkName: "Nowhere-Mobile", contactNumber: "+447700900000" })).rejects.toBeInstanceOf(
+      MeisimNotFoundError,
+    );
   });
 
   it("wants exactly one of number or serial, in a valid format", async () => {
     const client = clientFor(sim.current.url);
     await expect(client.topup.confirm({ networkName: "Vodafone-UK" })).rejects.toBeInstanceOf(MeisimInputError);
     await expect(client.topup.confirm({ ...UK_SIM, simSerialNumber: "8944000000000000001" })).rejects.toBeInstanceOf(MeisimInputError);
-    await expect(client.topup.confirm({ networkName: "Vodafone-UK", contactNumber: "07700900000" })).rejects.toThrow(/international format/);
+    await expect(client.topup.confirm({ networkName: "Vodafone-UK", contactNumber: "07700900000" })).rejects.toThrow(
+      /international format/,
+    );
     expect(sim.current.sim.requestLog).toHaveLength(0);
   });
 
   it("relays the network's own limits as a 400", async () => {
     const client = clientFor(sim.current.url);
     const confirmation = await client.topup.confirm(UK_SIM);
-    await expect(client.topup.recharge(confirmation, { topUpMinor: 100_00 })).rejects.toMatchObject({ status: 400, message: /between 5 and 50 GBP/ });
+    await expect(client.topup.recharge(confirmation, { topUpMinor: 100_00 })).rejects.toMatchObject({
+      status: 400,
+      message: /between 5 and 50 GBP/,
+    });
   });
 });

@@ -46,7 +46,11 @@ describe("MeiSIM dealer eSIM verification", () => {
     const { batchId } = await client.verification.submit({ lpas: LPAS });
     const seen: number[] = [];
     const timer = setTimeout(() => sim.current.state.advance(10_000), 40);
-    const batch = await client.verification.waitForCompletion(batchId, { intervalMs: 10, timeoutMs: 5_000, onProgress: (p) => seen.push(p.done) });
+    const batch = await client.verification.waitForCompletion(batchId, {
+      intervalMs: 10,
+      timeoutMs: 5_000,
+      onProgress: (p) => seen.push(p.done),
+    });
     clearTimeout(timer);
     expect(batch.done).toBe(true);
     expect(seen.at(-1)).toBe(3);
@@ -56,13 +60,17 @@ describe("MeiSIM dealer eSIM verification", () => {
   it("gives up polling after the timeout", async () => {
     const client = clientFor(sim.current.url);
     const { batchId } = await client.verification.submit({ lpas: LPAS });
-    await expect(client.verification.waitForCompletion(batchId, { intervalMs: 10, timeoutMs: 50 })).rejects.toMatchObject({ code: "POLL_TIMEOUT" });
+    await expect(client.verification.waitForCompletion(batchId, { intervalMs: 10, timeoutMs: 50 })).rejects.toMatchObject({
+      code: "POLL_TIMEOUT",
+    });
   });
 
   it("validates the batch before sending", async () => {
     const client = clientFor(sim.current.url);
     await expect(client.verification.submit({ lpas: [] })).rejects.toThrow(/no LPAs/);
-    await expect(client.verification.submit({ lpas: Array.from({ length: 50_001 }, (_, i) => lpa(`C${i}`)) })).rejects.toThrow(/at most 50000/);
+    await expect(client.verification.submit({ lpas: Array.from({ length: 50_001 }, (_, i) => lpa(`C${i}`)) })).rejects.toThrow(
+      /at most 50000/,
+    );
     await expect(client.verification.submit({ lpas: [LPAS[0]!, "not-an-lpa"] })).rejects.toThrow(/lpas\[1\]/);
     await expect(client.verification.submit({ lpas: LPAS, notifyEmail: "nope" })).rejects.toBeInstanceOf(MeisimInputError);
     expect(sim.current.sim.requestLog).toHaveLength(0);
@@ -79,13 +87,17 @@ describe("MeiSIM dealer eSIM verification", () => {
 
   it("answers 402 with the figures and 404 for someone else's batch", async () => {
     const poor = addDealer(sim.current, 2_00);
-    const err = await clientFor(sim.current.url, { dealerKey: poor.apiKey }).verification.submit({ lpas: LPAS }).catch((e: unknown) => e);
+    const err = await clientFor(sim.current.url, { dealerKey: poor.apiKey })
+      .verification.submit({ lpas: LPAS })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MeisimInsufficientBalanceError);
     expect(err).toMatchObject({ balance: { amountMinor: 2_00 }, required: { amountMinor: 3_00 } });
 
     const { batchId } = await clientFor(sim.current.url).verification.submit({ lpas: LPAS });
     const other = addDealer(sim.current, 0);
-    await expect(clientFor(sim.current.url, { dealerKey: other.apiKey }).verification.batch(batchId)).rejects.toBeInstanceOf(MeisimNotFoundError);
+    await expect(clientFor(sim.current.url, { dealerKey: other.apiKey }).verification.batch(batchId)).rejects.toBeInstanceOf(
+      MeisimNotFoundError,
+    );
   });
 });
 
@@ -98,11 +110,7 @@ describe("MeiSIM portal validator", () => {
     expect(sku!.price).toEqual({ amountMinor: 15, currency: "USD" });
     sim.current.state.checks.forced.set(LPAS[2]!, "error");
 
-    const rows = [
-      { iccid: "8901410000000000001", lpa: LPAS[0]! },
-      { lpa: LPAS[1]! },
-      { iccid: "8901410000000000003", lpa: LPAS[2]! },
-    ];
+    const rows = [{ iccid: "8901410000000000001", lpa: LPAS[0]! }, { lpa: LPAS[1]! }, { iccid: "8901410000000000003", lpa: LPAS[2]! }];
     const submitted = await client.validator.submit({ skuId: sku!.id, label: "att-batch, may 12", rows });
     expect(submitted).toMatchObject({ totalRows: 3, cost: { amountMinor: 45 }, perRow: { amountMinor: 15 }, status: "executing" });
 

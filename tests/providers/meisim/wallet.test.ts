@@ -51,7 +51,12 @@ describe("MeiSIM wallet", () => {
 
     const rows = await client.wallet.statement({ from: today(), to: today() });
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatchObject({ type: "debit", amount: { amountMinor: -order.charged!.amountMinor }, orderId: order.orderId, stripeSessionId: null });
+    expect(rows[1]).toMatchObject({
+      type: "debit",
+      amount: { amountMinor: -order.charged!.amountMinor },
+      orderId: order.orderId,
+      stripeSessionId: null,
+    });
     expect(rows[2]).toMatchObject({ description: 'Goodwill, "sorry"\nsecond line', amount: { amountMinor: 250 } });
     expect(rows[2]!.balanceAfter.amountMinor).toBe(500_00 - order.charged!.amountMinor + 250);
 
@@ -119,7 +124,11 @@ describe("MeiSIM wallet orders", () => {
   });
 
   it("does not ask non-prepaid products for device details", async () => {
-    const result = await clientFor(sim.current.url).wallet.order({ productId: "p1:esim-eu-5gb-30", customerEmail: "end@test.example", customerName: "Jo" });
+    const result = await clientFor(sim.current.url).wallet.order({
+      productId: "p1:esim-eu-5gb-30",
+      customerEmail: "end@test.example",
+      customerName: "Jo",
+    });
     expect(result.total.amountMinor).toBe(12_00);
   });
 
@@ -128,7 +137,13 @@ describe("MeiSIM wallet orders", () => {
     const client = clientFor(sim.current.url, { dealerKey: poor.apiKey });
     const err = await client.wallet.order(US_PREPAID).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MeisimInsufficientBalanceError);
-    expect(err).toMatchObject({ status: 402, apiError: "INSUFFICIENT_FUNDS", balance: { amountMinor: 10_00 }, required: { amountMinor: 25_00 }, shortfall: { amountMinor: 15_00 } });
+    expect(err).toMatchObject({
+      status: 402,
+      apiError: "INSUFFICIENT_FUNDS",
+      balance: { amountMinor: 10_00 },
+      required: { amountMinor: 25_00 },
+      shortfall: { amountMinor: 15_00 },
+    });
     await expect(client.wallet.order({ ...US_PREPAID, productId: "p9:no-such-thing" })).rejects.toBeInstanceOf(MeisimNotFoundError);
   });
 });
@@ -142,7 +157,9 @@ describe.each(ALL_DIALECTS)("MeiSIM resend and replace (answers the document doe
     const resent = await client.wallet.resendEmail(order.orderId, "other@test.example");
     const usd = (amountMinor: number) => ({ amountMinor, currency: "USD" });
     expect(resent).toEqual(
-      dialect === "strict" ? { sentTo: "other@test.example", fee: null, newBalance: null } : { sentTo: "other@test.example", fee: usd(100), newBalance: usd(474_00) },
+      dialect === "strict"
+        ? { sentTo: "other@test.example", fee: null, newBalance: null }
+        : { sentTo: "other@test.example", fee: usd(100), newBalance: usd(474_00) },
     );
     expect((await client.wallet.resendEmail(order.orderId)).sentTo).toBe(dialect === "strict" ? null : US_PREPAID.customerEmail);
     expect((await client.wallet.wallet()).balance.amountMinor).toBe(473_00);

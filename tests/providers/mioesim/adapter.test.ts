@@ -50,7 +50,16 @@ describe.each(["friendly", "alternative"] as const)("MioesimProvider look-ups, %
   it("maps every documented order status", async () => {
     const { provider, state } = await startFixture({ dialect });
     const placed = await provider.placeOrder({ planRef: "26:261", otherOrderId: "S-1", itemIds: itemIdsFor("S-1") });
-    const expected: Array<[number, ProviderOrderStatus]> = [[-1, "pending"], [0, "active"], [2, "cancelled"], [3, "void"], [4, "partially_cancelled"], [5, "ended"], [6, "cancelling"], [7, "cancelling"]];
+    const expected: Array<[number, ProviderOrderStatus]> = [
+      [-1, "pending"],
+      [0, "active"],
+      [2, "cancelled"],
+      [3, "void"],
+      [4, "partially_cancelled"],
+      [5, "ended"],
+      [6, "cancelling"],
+      [7, "cancelling"],
+    ];
     for (const [code, status] of expected) {
       state.setOrderStatus(placed.providerOrderRef, code);
       const found = await provider.findOrder(lookupOf("S-1"));
@@ -61,11 +70,17 @@ describe.each(["friendly", "alternative"] as const)("MioesimProvider look-ups, %
   it("follows a cancellation through to cancelled and partially cancelled", async () => {
     const { provider, state } = await startFixture({ dialect });
     const whole = await provider.placeOrder({ planRef: "26:261", otherOrderId: "C-1", itemIds: itemIdsFor("C-1") });
-    await provider.cancel({ providerOrderRef: whole.providerOrderRef, iccids: [whole.esims[0]!.iccid], allIccids: [whole.esims[0]!.iccid] });
+    await provider.cancel({
+      providerOrderRef: whole.providerOrderRef,
+      iccids: [whole.esims[0]!.iccid],
+      allIccids: [whole.esims[0]!.iccid],
+    });
     const some = await provider.placeOrder({ planRef: "26:261", otherOrderId: "C-2", itemIds: itemIdsFor("C-2", 2) });
     const all = some.esims.map((esim) => esim.iccid);
     // Both dialects answer the refund with the order, still in process (6/7).
-    expect(await provider.cancel({ providerOrderRef: some.providerOrderRef, iccids: [all[0]!], allIccids: all })).toEqual({ status: "cancelling" });
+    expect(await provider.cancel({ providerOrderRef: some.providerOrderRef, iccids: [all[0]!], allIccids: all })).toEqual({
+      status: "cancelling",
+    });
     expect(await provider.findOrder(lookupOf("C-1"))).toMatchObject({ order: { status: "cancelling" } });
     state.settleRefunds();
     expect(await provider.findOrder(lookupOf("C-1"))).toMatchObject({ order: { status: "cancelled" } });
@@ -123,7 +138,10 @@ describe("MioesimProvider, friendly dialect", () => {
       cancellable: true,
       cancellationPolicy: "Cancellable with a full refund until the eSIM is activated on a device.",
     });
-    expect(plans.find((plan) => plan.planRef === "26:264")).toMatchObject({ cancellable: false, cancellationPolicy: "Non-refundable once purchased." });
+    expect(plans.find((plan) => plan.planRef === "26:264")).toMatchObject({
+      cancellable: false,
+      cancellationPolicy: "Non-refundable once purchased.",
+    });
   });
 
   it("satisfies the EsimProvider contract", async () => {

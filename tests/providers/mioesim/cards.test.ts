@@ -21,7 +21,13 @@ describe("MIOeSIM getESIMDetail", () => {
   it("reports usage that grows with time since activation", async () => {
     const fixture = await startFixture({ sim: { usageMbPerMinute: 5 } });
     const [iccid] = await orderCards(fixture, 1);
-    expect(await fixture.client.getESIMDetail(iccid!)).toMatchObject({ iccid, dpStatus: null, usedMb: 0, remainingMb: 1024, startDate: null });
+    expect(await fixture.client.getESIMDetail(iccid!)).toMatchObject({
+      iccid,
+      dpStatus: null,
+      usedMb: 0,
+      remainingMb: 1024,
+      startDate: null,
+    });
     fixture.state.activateCard(iccid!, Date.now() - 10 * MINUTE);
     const active = await fixture.client.getESIMDetail(iccid!);
     expect(active).toMatchObject({ dpStatus: "ACTIVE", usedMb: 50, remainingMb: 974 });

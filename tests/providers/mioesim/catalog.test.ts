@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { MioesimDpIdRequiredError, MioesimMissingParameterError, MioesimNotFoundError, MioesimOperationFailedError, MioesimQueryFailedError } from "@/lib/providers/mioesim";
+import {
+  MioesimDpIdRequiredError,
+  MioesimMissingParameterError,
+  MioesimNotFoundError,
+  MioesimOperationFailedError,
+  MioesimQueryFailedError,
+} from "@/lib/providers/mioesim";
 import { CATALOG } from "@/simulators/mioesim";
 import { JAPAN, startFixture } from "./fixtures";
 
@@ -88,7 +94,11 @@ describe("MIOeSIM catalog endpoints", () => {
   it("takes faults at run time over HTTP, as the demo does", async () => {
     const { client, url } = await startFixture();
     await client.getSkus();
-    const response = await fetch(`${url}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ forced: { outOfStock: 1 } }) });
+    const response = await fetch(`${url}/__sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ forced: { outOfStock: 1 } }),
+    });
     expect(response.ok).toBe(true);
     expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(false);
   });

@@ -17,7 +17,11 @@ const LOOKUP = "/api_esim/getOrderInfo";
 const VERIFY = "/api_esim/verifyResource";
 const REFUND = "/api_esim/refundOrder";
 
-const japan = (otherOrderId: string, count = 1, planRef = "26:261") => ({ planRef, otherOrderId, itemIds: itemIdsFor(otherOrderId, count) });
+const japan = (otherOrderId: string, count = 1, planRef = "26:261") => ({
+  planRef,
+  otherOrderId,
+  itemIds: itemIdsFor(otherOrderId, count),
+});
 
 describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => {
   describe("catalog", () => {
@@ -38,7 +42,12 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
         dayPass: false,
       });
       expect(plans.find((plan) => plan.planRef === "48:481")?.destination.countryCodes).toEqual(["AT"]);
-      expect(plans.find((plan) => plan.planRef === "156:1561")?.destination).toEqual({ providerRef: "156", name: "Africa", kind: "region", countryCodes: ["EG", "KE", "MA", "NG", "ZA"] });
+      expect(plans.find((plan) => plan.planRef === "156:1561")?.destination).toEqual({
+        providerRef: "156",
+        name: "Africa",
+        kind: "region",
+        countryCodes: ["EG", "KE", "MA", "NG", "ZA"],
+      });
       expect(plans.find((plan) => plan.planRef === "199:1991")?.destination.countryCodes).toHaveLength(40);
       expect(plans.find((plan) => plan.planRef === "26:265")).toMatchObject({ renewable: false, dataMb: 500 });
       expect(plans.find((plan) => plan.planRef === "26:266")).toMatchObject({ dayPass: true, name: "Japan 1GB/day 5 days" });
@@ -81,7 +90,8 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
     it("refuses a count outside 1..maxQuantity and an unknown plan reference without asking MIOeSIM", async () => {
       const { provider, calls } = await startFixture({ dialect });
       expect(provider.maxQuantity).toBe(10);
-      for (const count of [0, 11, 2.5]) expect(await provider.checkAvailability("26:261", count)).toMatchObject({ available: false, reason: "quantity" });
+      for (const count of [0, 11, 2.5])
+        expect(await provider.checkAvailability("26:261", count)).toMatchObject({ available: false, reason: "quantity" });
       expect(await provider.checkAvailability("26:261", 10)).toEqual({ available: true });
       expect(await provider.checkAvailability("japan-1gb", 1)).toMatchObject({ available: false, reason: "unknown_plan" });
       expect(calls(VERIFY)).toBe(1);
@@ -91,7 +101,11 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       const { provider, sim, newClient } = await startFixture({ dialect });
       await provider.client.ensureSession();
       sim.faults.http500 = 3;
-      expect(await provider.checkAvailability("26:261", 1)).toMatchObject({ available: false, reason: "unavailable", detail: expect.stringMatching(/HTTP 500/) });
+      expect(await provider.checkAvailability("26:261", 1)).toMatchObject({
+        available: false,
+        reason: "unavailable",
+        detail: expect.stringMatching(/HTTP 500/),
+      });
       const wrongSecret = new MioesimProvider(newClient({ secret: "not-the-secret" }));
       expect(await wrongSecret.checkAvailability("26:261", 1)).toMatchObject({ available: false, reason: "provider_account" });
     });
@@ -125,7 +139,9 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
     it("refuses more eSIMs than maxQuantity before sending anything", async () => {
       const { provider, calls } = await startFixture({ dialect });
       await expect(provider.placeOrder(japan("ORD-BIG", 11))).rejects.toMatchObject({ code: "INVALID_QUANTITY" });
-      await expect(provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-NONE", itemIds: [] })).rejects.toMatchObject({ code: "INVALID_QUANTITY" });
+      await expect(provider.placeOrder({ planRef: "26:261", otherOrderId: "ORD-NONE", itemIds: [] })).rejects.toMatchObject({
+        code: "INVALID_QUANTITY",
+      });
       expect(calls(ORDER)).toBe(0);
     });
 
@@ -198,7 +214,9 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
 
   describe("looking orders up", () => {
     it(
-      dialect === "strict" ? "cannot tell (getOrderInfo is not a documented endpoint: HTTP 404), without throwing" : "finds a placed order and says absent for an unknown reference",
+      dialect === "strict"
+        ? "cannot tell (getOrderInfo is not a documented endpoint: HTTP 404), without throwing"
+        : "finds a placed order and says absent for an unknown reference",
       async () => {
         const logger = capturingLogger();
         const { provider, calls } = await startFixture({ dialect, logger });
@@ -215,7 +233,10 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
           expect(calls(LOOKUP)).toBe(2);
           expect(logger.entries.some((entry) => entry.level === "warn" && /look-up inconclusive/.test(entry.message))).toBe(true);
         } else {
-          expect(byRef).toMatchObject({ outcome: "found", order: { providerOrderRef: placed.providerOrderRef, status: "active", otherOrderId: "ORD-FIND" } });
+          expect(byRef).toMatchObject({
+            outcome: "found",
+            order: { providerOrderRef: placed.providerOrderRef, status: "active", otherOrderId: "ORD-FIND" },
+          });
           expect((byRef as { order: { esims: unknown[] } }).order.esims).toEqual(placed.esims);
           expect(none).toEqual({ outcome: "absent" });
         }
@@ -253,12 +274,16 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       const { provider, state } = await startFixture({ dialect });
       const locked = await provider.placeOrder(japan("ORD-LOCKED", 1, "26:264"));
       const lockedCards = locked.esims.map((esim) => esim.iccid);
-      const refused = await provider.cancel({ providerOrderRef: locked.providerOrderRef, iccids: lockedCards, allIccids: lockedCards }).catch((err: unknown) => err);
+      const refused = await provider
+        .cancel({ providerOrderRef: locked.providerOrderRef, iccids: lockedCards, allIccids: lockedCards })
+        .catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(MioesimOperationFailedError);
       expect(refused).not.toBeInstanceOf(OrderOutcomeUnknownError);
       const used = await provider.placeOrder(japan("ORD-USED"));
       state.activateCard(used.esims[0]!.iccid);
-      const abnormal = await provider.cancel({ providerOrderRef: used.providerOrderRef, iccids: [used.esims[0]!.iccid], allIccids: [used.esims[0]!.iccid] }).catch((err: unknown) => err);
+      const abnormal = await provider
+        .cancel({ providerOrderRef: used.providerOrderRef, iccids: [used.esims[0]!.iccid], allIccids: [used.esims[0]!.iccid] })
+        .catch((err: unknown) => err);
       expect(abnormal).toBeInstanceOf(MioesimOrderStateError);
       expect(abnormal).toBeInstanceOf(ProviderError);
       expect(abnormal).toMatchObject({ code: 4 });
@@ -269,7 +294,9 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       const order = await provider.placeOrder(japan("ORD-CXL-LOST"));
       const iccids = order.esims.map((esim) => esim.iccid);
       sim.faults.forced.answerLost = 1;
-      await expect(provider.cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
+      await expect(provider.cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids })).rejects.toBeInstanceOf(
+        OrderOutcomeUnknownError,
+      );
       expect(upstream("ORD-CXL-LOST").status).toBe(6);
       expect(calls(REFUND)).toBe(1);
     });
@@ -277,7 +304,9 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
     it("refuses to cancel a card that is not on the order, before sending", async () => {
       const { provider, calls } = await startFixture({ dialect });
       const order = await provider.placeOrder(japan("ORD-WRONG"));
-      await expect(provider.cancel({ providerOrderRef: order.providerOrderRef, iccids: ["8985200999999999999"], allIccids: [order.esims[0]!.iccid] })).rejects.toMatchObject({
+      await expect(
+        provider.cancel({ providerOrderRef: order.providerOrderRef, iccids: ["8985200999999999999"], allIccids: [order.esims[0]!.iccid] }),
+      ).rejects.toMatchObject({
         code: "INVALID_CANCEL",
       });
       expect(calls(REFUND)).toBe(0);
@@ -303,7 +332,9 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       const { provider, sim, state } = await startFixture({ dialect, client: { timeoutMs: 300 } });
       const order = await provider.placeOrder(japan("ORD-R2"));
       sim.faults.forced.answerLost = 1;
-      await expect(provider.renew({ iccid: order.esims[0]!.iccid, planRef: "26:263", otherOrderId: "ORD-R2-RENEW" })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
+      await expect(
+        provider.renew({ iccid: order.esims[0]!.iccid, planRef: "26:263", otherOrderId: "ORD-R2-RENEW" }),
+      ).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
       expect(state.orderCount()).toBe(2);
     });
 

@@ -1,7 +1,13 @@
 import { afterEach } from "vitest";
 import type { Logger } from "@/lib/log";
 import { MioesimClient, MioesimProvider, type MioesimConfig } from "@/lib/providers/mioesim";
-import { MIOESIM_DEMO_ACCOUNT, startMioesimSimulator, type MioesimDialect, type MioesimSimOptions, type MioesimSimulator } from "@/simulators/mioesim";
+import {
+  MIOESIM_DEMO_ACCOUNT,
+  startMioesimSimulator,
+  type MioesimDialect,
+  type MioesimSimOptions,
+  type MioesimSimulator,
+} from "@/simulators/mioesim";
 
 /** Keeps expected warnings (lost answers, re-logins) out of the test output. */
 export const quietLogger: Logger = {
@@ -106,9 +112,12 @@ export function losingFirstRequestTo(endpoint: string, when: "before sending" | 
     const target = armed && String(input).split("?")[0]!.endsWith(`/${endpoint}`);
     if (target) armed = false;
     if (target && when === "before sending") {
-      throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }) });
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }),
+      });
     }
-    if (target && when === "reset") throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+    if (target && when === "reset")
+      throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
     const response = await fetch(input, init);
     if (!target) return response;
     return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));

@@ -23,13 +23,27 @@ describe("MIOeSIM addEsimOrder", () => {
   it("places an order and returns its cards at once (backInfo=1)", async () => {
     const { client } = await startFixture();
     const order = await client.addEsimOrder({ ...japanOneGb("SO-1", 2), otherItemId: "LINE-7" });
-    expect(order).toMatchObject({ status: 0, count: 2, price: { amountMinor: 898, currency: "USD" }, otherOrderId: "SO-1", otherItemId: "LINE-7", isRenewal: false, priceId: 261 });
+    expect(order).toMatchObject({
+      status: 0,
+      count: 2,
+      price: { amountMinor: 898, currency: "USD" },
+      otherOrderId: "SO-1",
+      otherItemId: "LINE-7",
+      isRenewal: false,
+      priceId: 261,
+    });
     expect(order.orderNum).toMatch(/^EP\d{14}$/);
     expect(order.cards).toHaveLength(2);
     const [first, second] = order.cards;
     expect(first!.iccid).toMatch(/^\d{18,20}$/);
     expect(first!.iccid).not.toBe(second!.iccid);
-    expect(first).toMatchObject({ lpa: `LPA:1$${first!.smdpAddress}$${first!.activationCode}`, apn: "mioesim", otherItemId: "LINE-7", dpStatus: null, usedMb: 0 });
+    expect(first).toMatchObject({
+      lpa: `LPA:1$${first!.smdpAddress}$${first!.activationCode}`,
+      apn: "mioesim",
+      otherItemId: "LINE-7",
+      dpStatus: null,
+      usedMb: 0,
+    });
     expect(first!.activateBefore).toMatch(/^\d{4}-\d{2}-\d{2}\(GMT\+8\)$/);
     expect(first!.pdfUrl).toMatch(/\/pdf\/\d+\.pdf$/);
   });
@@ -87,7 +101,9 @@ describe("MIOeSIM addEsimOrder", () => {
     await expect(client.addEsimOrder(physical)).rejects.toBeInstanceOf(MioesimDpIdRequiredError);
     const order = await client.addEsimOrder({ ...physical, dpId: "DP-TYO-01" });
     expect(order.cards[0]).toMatchObject({ dpId: "DP-TYO-01", lpa: null, smdpAddress: null });
-    await expect(client.addEsimOrder({ ...physical, otherOrderId: "PHYS-2", dpId: "DP-NOWHERE" })).rejects.toBeInstanceOf(MioesimNotFoundError);
+    await expect(client.addEsimOrder({ ...physical, otherOrderId: "PHYS-2", dpId: "DP-NOWHERE" })).rejects.toBeInstanceOf(
+      MioesimNotFoundError,
+    );
   });
 
   it("throws OrderOutcomeUnknownError for an order whose answer timed out, with no look-up and no resend", async () => {
@@ -182,10 +198,14 @@ describe("MIOeSIM renewals", () => {
     const { client, state } = await startFixture({ sim: { refundSettleMs: 0 } });
     const main = await client.addEsimOrder(japanOneGb("SO-M2"));
     const iccid = main.cards[0]!.iccid;
-    await expect(client.addEsimOrder({ skuId: 26, priceId: JAPAN.trial, count: 1, otherOrderId: "R-1", iccid })).rejects.toBeInstanceOf(MioesimOperationFailedError);
+    await expect(client.addEsimOrder({ skuId: 26, priceId: JAPAN.trial, count: 1, otherOrderId: "R-1", iccid })).rejects.toBeInstanceOf(
+      MioesimOperationFailedError,
+    );
     await client.refundOrder({ orderNum: main.orderNum });
     state.settleRefunds();
-    await expect(client.addEsimOrder({ skuId: 26, priceId: 261, count: 1, otherOrderId: "R-2", iccid })).rejects.toBeInstanceOf(MioesimOrderStateError);
+    await expect(client.addEsimOrder({ skuId: 26, priceId: 261, count: 1, otherOrderId: "R-2", iccid })).rejects.toBeInstanceOf(
+      MioesimOrderStateError,
+    );
   });
 });
 
@@ -234,7 +254,9 @@ describe("MIOeSIM refunds", () => {
   });
 
   it("reports a refund whose answer was lost as outcome unknown, without reading the order", async () => {
-    const { client, calls } = await startFixture({ client: { timeoutMs: 300, fetchImpl: losingFirstRequestTo("refundOrder", "after processing") } });
+    const { client, calls } = await startFixture({
+      client: { timeoutMs: 300, fetchImpl: losingFirstRequestTo("refundOrder", "after processing") },
+    });
     const order = await client.addEsimOrder(japanOneGb("SO-R7"));
     await expect(client.refundOrder({ orderNum: order.orderNum })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
     expect(calls("/api_esim/refundOrder")).toBe(1);

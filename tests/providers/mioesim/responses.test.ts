@@ -9,7 +9,14 @@ import { describe, expect, it } from "vitest";
 import type { Logger } from "@/lib/log";
 import { OrderOutcomeUnknownError, ProviderError, ProviderResponseError } from "@/lib/providers/errors";
 import * as mioesim from "@/lib/providers/mioesim";
-import { MioesimApiError, MioesimClient, MioesimHttpError, MioesimOperationFailedError, MioesimOrderStateError, MioesimProvider } from "@/lib/providers/mioesim";
+import {
+  MioesimApiError,
+  MioesimClient,
+  MioesimHttpError,
+  MioesimOperationFailedError,
+  MioesimOrderStateError,
+  MioesimProvider,
+} from "@/lib/providers/mioesim";
 import type { OrderLookupInput } from "@/lib/providers/types";
 import { capturingLogger, quietLogger } from "./fixtures";
 
@@ -64,7 +71,8 @@ const ICCID = "934801019851134300";
 const CARD = { iccid: ICCID, code: "LPA:1$smdp.test$AC1", sm_dp_address: "smdp.test", activationCode: "AC1" };
 const ORDER = { orderNum: "EP20240124000013", display: "Japan", status: 0, cardApiDtoList: [CARD] };
 const japanPackage = { flows: 1, days: 3, unit: "GB", price: 4.49, priceid: 441, flowType: 0, supportDaypass: 0, apiCode: "392-0-3-1-G" };
-const packagesOf = (...packages: object[]) => ok({ skuid: 26, displayEn: "Japan", esimPackageDtoList: packages, supportCountry: ["Japan"] });
+const packagesOf = (...packages: object[]) =>
+  ok({ skuid: 26, displayEn: "Japan", esimPackageDtoList: packages, supportCountry: ["Japan"] });
 const lookup = (otherOrderId: string, count = 1, providerOrderRef?: string): OrderLookupInput => ({
   otherOrderId,
   itemIds: Array.from({ length: count }, (_, i) => `${otherOrderId}-${i + 1}`),
@@ -80,7 +88,11 @@ describe("MIOeSIM requests on the wire", () => {
     expect(login.method).toBe("POST");
     expect(login.url.href).toBe("https://bpm.example.test/api_order/login");
     expect(login.contentType).toBe("application/json");
-    expect(JSON.parse(login.body)).toEqual({ phonenumber: "13800000000", password: "mypassword", sign: md5("password=mypasswordphonenumber=13800000000s3cret") });
+    expect(JSON.parse(login.body)).toEqual({
+      phonenumber: "13800000000",
+      password: "mypassword",
+      sign: md5("password=mypasswordphonenumber=13800000000s3cret"),
+    });
   });
 
   it("sends GET parameters, the token and a sign covering both in the query", async () => {
@@ -89,11 +101,17 @@ describe("MIOeSIM requests on the wire", () => {
     const query = sent[1]!;
     expect(query.method).toBe("GET");
     expect(query.url.pathname).toBe("/api_esim/getPackages");
-    expect(Object.fromEntries(query.url.searchParams)).toEqual({ skuId: "26", token: "29281-TOKEN", sign: md5("skuId=26token=29281-TOKENs3cret") });
+    expect(Object.fromEntries(query.url.searchParams)).toEqual({
+      skuId: "26",
+      token: "29281-TOKEN",
+      sign: md5("skuId=26token=29281-TOKENs3cret"),
+    });
   });
 
   it("sends one order form-encoded with backInfo=1, count = eSIMs wanted, otherItemId only for one card", async () => {
-    const { provider, to, form } = canned({ "/api_esim/addEsimOrder": ok({ ...ORDER, cardApiDtoList: [CARD, { ...CARD, iccid: "934801019851134301" }] }) });
+    const { provider, to, form } = canned({
+      "/api_esim/addEsimOrder": ok({ ...ORDER, cardApiDtoList: [CARD, { ...CARD, iccid: "934801019851134301" }] }),
+    });
     await provider.placeOrder({ planRef: "26:441", otherOrderId: "SO-1", itemIds: ["SO-1-1", "SO-1-2"] });
     await provider.placeOrder({ planRef: "26:441", otherOrderId: "SO-2", itemIds: ["SO-2-1"] });
     const [two, one] = to("/api_esim/addEsimOrder");
@@ -114,7 +132,14 @@ describe("MIOeSIM requests on the wire", () => {
   it("sends a renewal as addEsimOrder with the card's iccid", async () => {
     const { provider, to, form } = canned({ "/api_esim/addEsimOrder": ok({ ...ORDER, renew: 1, mainOrderNum: "EP1" }) });
     await provider.renew({ iccid: ICCID, planRef: "26:441", otherOrderId: "SO-R" });
-    expect(form(to("/api_esim/addEsimOrder")[0]!)).toMatchObject({ iccid: ICCID, count: "1", skuId: "26", priceId: "441", otherOrderId: "SO-R", backInfo: "1" });
+    expect(form(to("/api_esim/addEsimOrder")[0]!)).toMatchObject({
+      iccid: ICCID,
+      count: "1",
+      skuId: "26",
+      priceId: "441",
+      otherOrderId: "SO-R",
+      backInfo: "1",
+    });
   });
 
   it("sends refundOrder as a form POST with orderNum, and iccids only for a strict subset", async () => {
@@ -225,7 +250,9 @@ describe("MIOeSIM response envelope (strict)", () => {
 
 describe("MIOeSIM documented answers", () => {
   it("tolerates unknown fields and numbers sent as strings", async () => {
-    const { client } = canned({ "/api_esim/getPackages": packagesOf({ ...japanPackage, price: "4.49", days: "3", brandNew: { nested: true } }) });
+    const { client } = canned({
+      "/api_esim/getPackages": packagesOf({ ...japanPackage, price: "4.49", days: "3", brandNew: { nested: true } }),
+    });
     const { packages } = await client.getPackages(26);
     expect(packages[0]).toMatchObject({ priceId: 441, days: 3, price: { amountMinor: 449, currency: "USD" } });
   });
@@ -237,7 +264,9 @@ describe("MIOeSIM documented answers", () => {
 
   it("skips a package it cannot read, naming the field, and keeps the others", async () => {
     const { priceid: _dropped, ...withoutPriceId } = japanPackage;
-    const { client } = canned({ "/api_esim/getPackages": packagesOf(withoutPriceId, { ...japanPackage, unit: "PB", priceid: 442 }, { ...japanPackage, priceid: 443 }) });
+    const { client } = canned({
+      "/api_esim/getPackages": packagesOf(withoutPriceId, { ...japanPackage, unit: "PB", priceid: 442 }, { ...japanPackage, priceid: 443 }),
+    });
     const result = await client.getPackages(26);
     expect(result.packages.map((pkg) => pkg.priceId)).toEqual([443]);
     expect(result.skipped).toHaveLength(2);
@@ -252,9 +281,20 @@ describe("MIOeSIM documented answers", () => {
 
   it("skips a getSkus row without its documented countryCode", async () => {
     const logger = capturingLogger();
-    const { client } = canned({ "/api_esim/getSkus": ok([{ skuid: 26, display: "Japan" }, { skuid: 27, display: "Korea", countryCode: 410 }]) }, logger);
+    const { client } = canned(
+      {
+        "/api_esim/getSkus": ok([
+          { skuid: 26, display: "Japan" },
+          { skuid: 27, display: "Korea", countryCode: 410 },
+        ]),
+      },
+      logger,
+    );
     expect(await client.getSkus()).toEqual([{ skuId: 27, display: "Korea", countryCode: "410" }]);
-    expect(logger.entries.find((entry) => entry.level === "warn")?.fields).toMatchObject({ endpoint: "getSkus", problem: expect.stringContaining("data[0].countryCode is missing") });
+    expect(logger.entries.find((entry) => entry.level === "warn")?.fields).toMatchObject({
+      endpoint: "getSkus",
+      problem: expect.stringContaining("data[0].countryCode is missing"),
+    });
   });
 
   it("requires no field the docs do not show: no premark, price, count or purchaseDate is fine", async () => {
@@ -279,7 +319,15 @@ describe("MIOeSIM documented answers", () => {
         "/api_esim/getPackages": (_n, request) => {
           const skuId = request.url.searchParams.get("skuId");
           if (skuId === "27") return { body: ok({ skuid: 27, displayEn: "South Korea" }) };
-          if (skuId === "156") return { body: ok({ skuid: 156, displayEn: "Africa", esimPackageDtoList: [{ ...japanPackage, priceid: 1561 }], supportCountry: ["Kenya", "Egypt", "Atlantis"] }) };
+          if (skuId === "156")
+            return {
+              body: ok({
+                skuid: 156,
+                displayEn: "Africa",
+                esimPackageDtoList: [{ ...japanPackage, priceid: 1561 }],
+                supportCountry: ["Kenya", "Egypt", "Atlantis"],
+              }),
+            };
           return { body: packagesOf({ ...japanPackage, price: "free" }, japanPackage) };
         },
       },
@@ -290,20 +338,45 @@ describe("MIOeSIM documented answers", () => {
     expect(plans[1]!.destination).toEqual({ providerRef: "156", name: "Africa", kind: "region", countryCodes: ["EG", "KE"] });
     const warnings = logger.entries.filter((entry) => entry.level === "warn");
     expect(warnings.map((entry) => entry.message)).toEqual(
-      expect.arrayContaining(["MIOeSIM package skipped: it could not be read", "MIOeSIM SKU skipped: its packages could not be read", "MIOeSIM catalog listed"]),
+      expect.arrayContaining([
+        "MIOeSIM package skipped: it could not be read",
+        "MIOeSIM SKU skipped: its packages could not be read",
+        "MIOeSIM catalog listed",
+      ]),
     );
     expect(warnings.find((entry) => entry.message === "MIOeSIM catalog listed")?.fields).toMatchObject({ skus: 3, plans: 2, skipped: 2 });
   });
 
   it("still fails the catalog when MIOeSIM cannot be reached, so a sync never mistakes an outage for an empty catalog", async () => {
-    const { provider } = canned({ "/api_esim/getSkus": ok([{ skuid: 26, display: "Japan", countryCode: "392" }]), "/api_esim/getPackages": () => ({ status: 503, body: "down" }) });
+    const { provider } = canned({
+      "/api_esim/getSkus": ok([{ skuid: 26, display: "Japan", countryCode: "392" }]),
+      "/api_esim/getPackages": () => ({ status: 503, body: "down" }),
+    });
     await expect(provider.listPlans()).rejects.toBeInstanceOf(MioesimHttpError);
   });
 
   it("parses the documented order example and the order table's optional fields", async () => {
-    const { client } = canned({ "/api_esim/addEsimOrder": ok({ ...ORDER, renewOrderNum: "EP2,EP3", renew: "1", mainOrderNum: "EP1", price: "8.98", count: "1", purchaseDate: "2024-01-24 10:20:30" }) });
+    const { client } = canned({
+      "/api_esim/addEsimOrder": ok({
+        ...ORDER,
+        renewOrderNum: "EP2,EP3",
+        renew: "1",
+        mainOrderNum: "EP1",
+        price: "8.98",
+        count: "1",
+        purchaseDate: "2024-01-24 10:20:30",
+      }),
+    });
     const order = await client.addEsimOrder({ skuId: 26, priceId: 441, count: 1, otherOrderId: "SO-1" });
-    expect(order).toMatchObject({ orderNum: "EP20240124000013", status: 0, isRenewal: true, mainOrderNum: "EP1", renewOrderNums: ["EP2", "EP3"], price: { amountMinor: 898 }, count: 1 });
+    expect(order).toMatchObject({
+      orderNum: "EP20240124000013",
+      status: 0,
+      isRenewal: true,
+      mainOrderNum: "EP1",
+      renewOrderNums: ["EP2", "EP3"],
+      price: { amountMinor: 898 },
+      count: 1,
+    });
     expect(order.cards[0]).toMatchObject({ iccid: ICCID, lpa: "LPA:1$smdp.test$AC1", pdfUrl: null });
   });
 });
@@ -372,7 +445,9 @@ describe("MIOeSIM lost answers on writes", () => {
   it("reports a 99 or an HTTP 500 on refundOrder as outcome unknown", async () => {
     for (const answer of [failing(99), () => ({ status: 500, body: "oops" })]) {
       const { provider, to } = canned({ "/api_esim/refundOrder": answer });
-      await expect(provider.cancel({ providerOrderRef: "EP1", iccids: [ICCID], allIccids: [ICCID] })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
+      await expect(provider.cancel({ providerOrderRef: "EP1", iccids: [ICCID], allIccids: [ICCID] })).rejects.toBeInstanceOf(
+        OrderOutcomeUnknownError,
+      );
       expect(to("/api_esim/refundOrder")).toHaveLength(1);
     }
   });
@@ -449,9 +524,13 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
 
     it("reports an answer it cannot read as outcome unknown, and code 4 as a definite refusal", async () => {
       const unreadable = canned({ "/api_esim/refundOrder": ok({ status: 9 }) });
-      await expect(unreadable.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
+      await expect(unreadable.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all })).rejects.toBeInstanceOf(
+        OrderOutcomeUnknownError,
+      );
       const contradictory = canned({ "/api_esim/refundOrder": ok(false) });
-      await expect(contradictory.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all })).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
+      await expect(contradictory.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all })).rejects.toBeInstanceOf(
+        OrderOutcomeUnknownError,
+      );
       const abnormal = canned({ "/api_esim/refundOrder": failing(4, "Order status abnormal") });
       const error = await abnormal.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all }).catch((err: unknown) => err);
       expect(error).toBeInstanceOf(MioesimOrderStateError);
@@ -461,7 +540,12 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
 
   describe("getOrderInfo", () => {
     const ours = { ...ORDER, otherOrderId: "SO-9" };
-    const pascal = { OrderNum: ORDER.orderNum, Status: "0", OtherOrderId: "SO-9", CardApiDtoList: [{ Iccid: ICCID, Code: "LPA:1$smdp.test$AC1" }] };
+    const pascal = {
+      OrderNum: ORDER.orderNum,
+      Status: "0",
+      OtherOrderId: "SO-9",
+      CardApiDtoList: [{ Iccid: ICCID, Code: "LPA:1$smdp.test$AC1" }],
+    };
 
     it.each([
       ["the order object", ok(ours)],
@@ -473,8 +557,13 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
     ])("finds %s", async (_case, body) => {
       const { provider } = canned({ "/api_esim/getOrderInfo": body });
       const found = await provider.findOrder(lookup("SO-9"));
-      expect(found).toMatchObject({ outcome: "found", order: { providerOrderRef: ORDER.orderNum, status: "active", otherOrderId: "SO-9" } });
-      expect(found.outcome === "found" && found.order.esims.map((esim) => [esim.iccid, esim.smdpAddress, esim.activationCode, esim.otherItemId])).toEqual([[ICCID, "smdp.test", "AC1", "SO-9-1"]]);
+      expect(found).toMatchObject({
+        outcome: "found",
+        order: { providerOrderRef: ORDER.orderNum, status: "active", otherOrderId: "SO-9" },
+      });
+      expect(
+        found.outcome === "found" && found.order.esims.map((esim) => [esim.iccid, esim.smdpAddress, esim.activationCode, esim.otherItemId]),
+      ).toEqual([[ICCID, "smdp.test", "AC1", "SO-9-1"]]);
     });
 
     it.each([
@@ -536,20 +625,50 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
     it("builds install details from the LPA string alone, or from sm_dp_address and activationCode alone", async () => {
       const cards = [
         { iccid: "934801019851134301", code: "LPA:1$rsp.example$XYZ" },
-        { iccid: "934801019851134302", sm_dp_address: "rsp.example", activationCode: "ABC", apn: "internet", activateBefore: "2024-02-24(GMT+8)" },
+        {
+          iccid: "934801019851134302",
+          sm_dp_address: "rsp.example",
+          activationCode: "ABC",
+          apn: "internet",
+          activateBefore: "2024-02-24(GMT+8)",
+        },
       ];
       const { provider } = canned({ "/api_esim/getOrderInfo": ok({ ...ours, cardApiDtoList: cards }) });
       const found = await provider.findOrder(lookup("SO-9", 2));
       expect(found.outcome === "found" && found.order.esims).toEqual([
-        { iccid: cards[0]!.iccid, lpa: "LPA:1$rsp.example$XYZ", smdpAddress: "rsp.example", activationCode: "XYZ", apn: null, pdfUrl: null, activateBefore: null, otherItemId: "SO-9-1" },
-        { iccid: cards[1]!.iccid, lpa: "LPA:1$rsp.example$ABC", smdpAddress: "rsp.example", activationCode: "ABC", apn: "internet", pdfUrl: null, activateBefore: "2024-02-24T15:59:59.000Z", otherItemId: "SO-9-2" },
+        {
+          iccid: cards[0]!.iccid,
+          lpa: "LPA:1$rsp.example$XYZ",
+          smdpAddress: "rsp.example",
+          activationCode: "XYZ",
+          apn: null,
+          pdfUrl: null,
+          activateBefore: null,
+          otherItemId: "SO-9-1",
+        },
+        {
+          iccid: cards[1]!.iccid,
+          lpa: "LPA:1$rsp.example$ABC",
+          smdpAddress: "rsp.example",
+          activationCode: "ABC",
+          apn: "internet",
+          pdfUrl: null,
+          activateBefore: "2024-02-24T15:59:59.000Z",
+          otherItemId: "SO-9-2",
+        },
       ]);
     });
   });
 
   describe("catalog and card endpoints", () => {
     it("reads getSkuByGroup groups in PascalCase with wrapped lists", async () => {
-      const { client } = canned({ "/api_esim/getSkuByGroup": { code: 0, message: "", data: { Groups: [{ GroupName: "Asia", SkuList: [{ SkuId: "26", Display: "Japan", CountryCode: "392" }] }] } } });
+      const { client } = canned({
+        "/api_esim/getSkuByGroup": {
+          code: 0,
+          message: "",
+          data: { Groups: [{ GroupName: "Asia", SkuList: [{ SkuId: "26", Display: "Japan", CountryCode: "392" }] }] },
+        },
+      });
       expect(await client.getSkuByGroup()).toEqual([{ name: "Asia", skus: [{ skuId: 26, display: "Japan", countryCode: "392" }] }]);
     });
 
@@ -561,11 +680,21 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
     it("reads renewal packages as a bare list with string numbers, as renewable", async () => {
       const { provider } = canned({
         "/api_esim/getIccidSupportSku": ok([{ skuid: 26, display: "Japan", countryCode: "392" }]),
-        "/api_esim/getIccidSupportPackageInfo": ok([{ PriceId: "261", Flows: "1", Unit: "gb", Days: "7", Price: "4.49" }, { PriceId: "265", Flows: "500", Unit: "MB", Days: "1", Price: "1.80", FlowType: "1" }]),
+        "/api_esim/getIccidSupportPackageInfo": ok([
+          { PriceId: "261", Flows: "1", Unit: "gb", Days: "7", Price: "4.49" },
+          { PriceId: "265", Flows: "500", Unit: "MB", Days: "1", Price: "1.80", FlowType: "1" },
+        ]),
       });
       const plans = await provider.listRenewalPlans(ICCID);
       expect(plans).toHaveLength(1);
-      expect(plans[0]).toMatchObject({ planRef: "26:261", dataMb: 1024, days: 7, wholesale: { amountMinor: 449 }, renewable: true, destination: { countryCodes: ["JP"] } });
+      expect(plans[0]).toMatchObject({
+        planRef: "26:261",
+        dataMb: 1024,
+        days: 7,
+        wholesale: { amountMinor: 449 },
+        renewable: true,
+        destination: { countryCodes: ["JP"] },
+      });
     });
 
     it.each([
@@ -580,7 +709,9 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
 
     it("reads a card record missing its usage as zero used, total unknown", async () => {
       const { provider } = canned({ "/api_esim/queryIccidInformation": ok([{ iccid: ICCID }, { noIccid: true }]) });
-      expect(await provider.getUsage([ICCID])).toEqual([{ iccid: ICCID, state: "not_installed", usedMb: 0, totalMb: null, startedAt: null, expiresAt: null }]);
+      expect(await provider.getUsage([ICCID])).toEqual([
+        { iccid: ICCID, state: "not_installed", usedMb: 0, totalMb: null, startedAt: null, expiresAt: null },
+      ]);
     });
 
     it("reads getESIMDetail bare or wrapped", async () => {
@@ -591,16 +722,46 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
     });
 
     it("reads getHistoryDetail wrapped, with every field optional", async () => {
-      const { client } = canned({ "/api_esim/getHistoryDetail": { code: 0, message: "", data: { Items: [{ OrderNum: "EP1", Flows: "3", Unit: "GB", Days: "15", Status: "5" }, {}] } } });
+      const { client } = canned({
+        "/api_esim/getHistoryDetail": {
+          code: 0,
+          message: "",
+          data: { Items: [{ OrderNum: "EP1", Flows: "3", Unit: "GB", Days: "15", Status: "5" }, {}] },
+        },
+      });
       expect(await client.getHistoryDetail(ICCID)).toEqual([
-        { orderNum: "EP1", skuId: null, priceId: null, display: null, dataMb: 3072, days: 15, usedMb: null, startDate: null, endDate: null, status: 5 },
-        { orderNum: null, skuId: null, priceId: null, display: null, dataMb: null, days: null, usedMb: null, startDate: null, endDate: null, status: null },
+        {
+          orderNum: "EP1",
+          skuId: null,
+          priceId: null,
+          display: null,
+          dataMb: 3072,
+          days: 15,
+          usedMb: null,
+          startDate: null,
+          endDate: null,
+          status: 5,
+        },
+        {
+          orderNum: null,
+          skuId: null,
+          priceId: null,
+          display: null,
+          dataMb: null,
+          days: null,
+          usedMb: null,
+          startDate: null,
+          endDate: null,
+          status: null,
+        },
       ]);
     });
 
     it("names what it looked for when an answer holds no list", async () => {
       const { client } = canned({ "/api_esim/queryIccidInformation": ok({ nothing: "here" }) });
-      await expect(client.queryIccidInformation([ICCID])).rejects.toThrow(/queryIccidInformation response: data is not a list \(looked for a list or one under list, records/);
+      await expect(client.queryIccidInformation([ICCID])).rejects.toThrow(
+        /queryIccidInformation response: data is not a list \(looked for a list or one under list, records/,
+      );
     });
   });
 });

@@ -25,7 +25,12 @@ async function rawSession(dialect: MioesimDialect) {
     const response =
       method === "GET"
         ? await fetch(`${url}?${signed}`, { signal })
-        : await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: signed.toString(), signal });
+        : await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: signed.toString(),
+            signal,
+          });
     const text = await response.text();
     let json: { code: unknown; message: unknown; data: any } | undefined;
     try {
@@ -63,20 +68,48 @@ describe("strict dialect", () => {
     const placed = await order("RAW-2", 2);
     expect(placed.code).toBe("0");
     expect(Object.keys(placed.data).sort()).toEqual(["cardApiDtoList", "display", "orderNum", "status"]);
-    expect(Object.keys(placed.data.cardApiDtoList[0]).sort()).toEqual(["activateBefore", "activationCode", "apn", "code", "data", "iccid", "pdfUrl", "sm_dp_address", "validity"]);
+    expect(Object.keys(placed.data.cardApiDtoList[0]).sort()).toEqual([
+      "activateBefore",
+      "activationCode",
+      "apn",
+      "code",
+      "data",
+      "iccid",
+      "pdfUrl",
+      "sm_dp_address",
+      "validity",
+    ]);
     const packages = (await call("GET", "getPackages", { skuId: 26 })).json!;
     expect(Object.keys(packages.data).sort()).toEqual(["displayEn", "esimPackageDtoList", "skuid", "supportCountry"]);
-    expect(Object.keys(packages.data.esimPackageDtoList[0]).sort()).toEqual(["apiCode", "days", "flowType", "flows", "premark", "price", "priceid", "supportDaypass", "unit"]);
+    expect(Object.keys(packages.data.esimPackageDtoList[0]).sort()).toEqual([
+      "apiCode",
+      "days",
+      "flowType",
+      "flows",
+      "premark",
+      "price",
+      "priceid",
+      "supportDaypass",
+      "unit",
+    ]);
   });
 
   it("answers verifyResource with data null when stock suffices and -3 when short; refundOrder with data null", async () => {
     const { call, order, fixture } = await rawSession("strict");
-    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({ code: "0", message: "success", data: null });
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({
+      code: "0",
+      message: "success",
+      data: null,
+    });
     fixture.state.setStock(261, 0);
     expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toMatchObject({ code: -3, data: null });
     fixture.state.setStock(261, 10);
     const placed = await order("RAW-3");
-    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json).toEqual({ code: "0", message: "success", data: null });
+    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json).toEqual({
+      code: "0",
+      message: "success",
+      data: null,
+    });
   });
 
   it("answers a pending order as status -1 with an empty card list", async () => {
@@ -96,7 +129,10 @@ describe("alternative dialect", () => {
     expect(skus.code).toBe(0);
     expect(skus.data[0]).toEqual({ skuid: 26, display: "Japan", countryCode: "392" });
     const placed = await order("ALT-1");
-    expect(placed.data).toMatchObject({ status: 0, cardApiDtoList: [expect.objectContaining({ sm_dp_address: expect.any(String), code: expect.stringMatching(/^LPA:1\$/) })] });
+    expect(placed.data).toMatchObject({
+      status: 0,
+      cardApiDtoList: [expect.objectContaining({ sm_dp_address: expect.any(String), code: expect.stringMatching(/^LPA:1\$/) })],
+    });
   });
 
   it("answers the undocumented endpoints with PascalCase keys, string numbers and wrapped lists", async () => {
@@ -108,9 +144,15 @@ describe("alternative dialect", () => {
     const lookedUp = (await call("GET", "getOrderInfo", { otherOrderId: "ALT-2" })).json!.data;
     expect(lookedUp.Records[0]).toMatchObject({ OrderNum: placed.data.orderNum, Status: "0", OtherOrderId: "ALT-2" });
     expect(lookedUp.Records[0].CardApiDtoList[0]).toMatchObject({ Iccid: iccid, SmDpAddress: expect.any(String) });
-    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json!.data).toMatchObject({ OrderNum: placed.data.orderNum, Status: "6" });
+    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json!.data).toMatchObject({
+      OrderNum: placed.data.orderNum,
+      Status: "6",
+    });
     expect((await call("GET", "queryIccidInformation", { iccids: iccid })).json!.data.Rows[0]).toMatchObject({ Iccid: iccid, UsedMB: "0" });
-    expect((await call("GET", "getSkuByGroup")).json!.data.Groups[0]).toMatchObject({ GroupName: expect.any(String), SkuList: expect.any(Array) });
+    expect((await call("GET", "getSkuByGroup")).json!.data.Groups[0]).toMatchObject({
+      GroupName: expect.any(String),
+      SkuList: expect.any(Array),
+    });
     expect((await call("GET", "getHistoryDetail", { iccid })).json!.data.Items[0]).toMatchObject({ Days: "7", Unit: "GB" });
   });
 });
@@ -118,9 +160,16 @@ describe("alternative dialect", () => {
 describe("friendly dialect", () => {
   it("is the simulator as it was: string code, {available}, getOrderInfo, refund answering the order", async () => {
     const { call, order } = await rawSession("friendly");
-    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({ code: "0", message: "success", data: { available: true } });
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({
+      code: "0",
+      message: "success",
+      data: { available: true },
+    });
     const placed = await order("FR-1");
-    expect((await call("GET", "getOrderInfo", { otherOrderId: "FR-1" })).json!.data).toMatchObject({ orderNum: placed.data.orderNum, otherOrderId: "FR-1" });
+    expect((await call("GET", "getOrderInfo", { otherOrderId: "FR-1" })).json!.data).toMatchObject({
+      orderNum: placed.data.orderNum,
+      otherOrderId: "FR-1",
+    });
     expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json!.data).toMatchObject({ status: 6 });
   });
 
@@ -135,7 +184,12 @@ describe("friendly dialect", () => {
     fixture.sim.faults.forced.answerLost = 1;
     expect((await call("GET", "getSkus")).status).toBe(200);
     expect(fixture.sim.faults.forced.answerLost).toBe(1);
-    const lost = call("POST", "addEsimOrder", { skuId: 26, priceId: 261, count: 1, backInfo: 1, otherOrderId: "FR-3" }, AbortSignal.timeout(300));
+    const lost = call(
+      "POST",
+      "addEsimOrder",
+      { skuId: 26, priceId: 261, count: 1, backInfo: 1, otherOrderId: "FR-3" },
+      AbortSignal.timeout(300),
+    );
     await expect(lost).rejects.toThrow();
     expect(fixture.state.orderCount()).toBe(2);
     expect((await order("FR-4")).code).toBe("0");

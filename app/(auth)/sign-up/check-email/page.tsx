@@ -14,10 +14,12 @@ export default async function ConfirmEmailPage({ searchParams }: { searchParams:
       <Card className="space-y-4">
         <h1 className="text-xl font-bold">Confirm your email</h1>
         <p className="text-slate-600">
-          We sent a link to {email.success ? <strong>{email.data}</strong> : "your email address"}. Follow it to confirm the address, then sign in. The
-          link works once and expires in 24 hours.
+          We sent a link to {email.success ? <strong>{email.data}</strong> : "your email address"}. Follow it to confirm the address, then
+          sign in. The link works once and expires in 24 hours.
         </p>
-        {email.success && <ResendConfirmationForm email={email.data} callbackUrl={safeCallbackPath(params.callbackUrl)} action={resendConfirmation} />}
+        {email.success && (
+          <ResendConfirmationForm email={email.data} callbackUrl={safeCallbackPath(params.callbackUrl)} action={resendConfirmation} />
+        )}
       </Card>
     </div>
   );

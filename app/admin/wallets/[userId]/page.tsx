@@ -19,10 +19,7 @@ export default async function CustomerWalletPage({ params }: { params: Promise<{
   await requireAdmin(`/admin/wallets/${userId}`);
   const customer = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
   if (!customer) notFound();
-  const [summary, entries] = await Promise.all([
-    walletSummary(customer.id),
-    recentWalletEntries(customer.id, 200),
-  ]);
+  const [summary, entries] = await Promise.all([walletSummary(customer.id), recentWalletEntries(customer.id, 200)]);
   return (
     <div className="space-y-6">
       <p className="text-sm">
@@ -34,10 +31,16 @@ export default async function CustomerWalletPage({ params }: { params: Promise<{
       {summary.heldAt && (
         <Alert tone="warning" title="On hold">
           <p>
-            Held since {summary.heldAt.toISOString().slice(0, 16).replace("T", " ")}: {summary.heldReason}. Nothing can be spent from it. Once the balance
-            is zero or more, release it:
+            Held since {summary.heldAt.toISOString().slice(0, 16).replace("T", " ")}: {summary.heldReason}. Nothing can be spent from it.
+            Once the balance is zero or more, release it:
           </p>
-          <ActionForm action={releaseWalletAction} label="Release this wallet" submitLabel="Release" variant="secondary" className="mt-2 space-y-2">
+          <ActionForm
+            action={releaseWalletAction}
+            label="Release this wallet"
+            submitLabel="Release"
+            variant="secondary"
+            className="mt-2 space-y-2"
+          >
             <input type="hidden" name="userId" value={customer.id} />
             <label className="sr-only" htmlFor="release-reason">
               Why you are releasing it

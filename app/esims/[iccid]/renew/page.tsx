@@ -10,7 +10,13 @@ import { recordIdFrom } from "@/lib/validation";
 
 export const metadata = { title: "Add more data" };
 
-export default async function RenewPage({ params, searchParams }: { params: Promise<{ iccid: string }>; searchParams: Promise<{ error?: string | string[] }> }) {
+export default async function RenewPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ iccid: string }>;
+  searchParams: Promise<{ error?: string | string[] }>;
+}) {
   const iccid = recordIdFrom((await params).iccid);
   if (!iccid) notFound();
   const user = await requireUser(`/esims/${iccid}/renew`);
