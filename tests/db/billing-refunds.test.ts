@@ -237,6 +237,16 @@ async function multiCardOrderPaidByCard(unitMinor: number, quantity: number) {
   return { user, order, iccids, paymentIntentId: session.paymentIntentId! };
 }
 
+/** Refunds Stripe creates meanwhile stay pending until the test settles them. */
+async function whileStripeKeepsRefundsPending<T>(work: () => Promise<T>): Promise<T> {
+  world.fake.keepRefundsPending(true);
+  try {
+    return await work();
+  } finally {
+    world.fake.keepRefundsPending(false);
+  }
+}
+
 const statusOf = async (otherOrderId: string) => (await db().order.findUniqueOrThrow({ where: { otherOrderId } })).status;
 
 describe("refunds per card on a multi-card order", () => {
@@ -296,15 +306,12 @@ describe("refunds per card on a multi-card order", () => {
     expect(await db().refund.count({ where: { orderId: order.otherOrderId } })).toBe(0);
 
     const multi = await multiCardOrderPaidByCard(1000, 2);
-    world.fake.keepRefundsPending(true);
-    try {
+    await whileStripeKeepsRefundsPending(async () => {
       await refundOrder(multi.order.otherOrderId, { actorId: null, reason: "First card", iccid: multi.iccids[0] });
       await expect(
         refundOrder(multi.order.otherOrderId, { actorId: null, reason: "Second card", iccid: multi.iccids[1] }),
       ).rejects.toMatchObject({ code: "order_not_refundable" });
-    } finally {
-      world.fake.keepRefundsPending(false);
-    }
+    });
     expect(await db().refund.count({ where: { orderId: multi.order.otherOrderId } })).toBe(1);
   });
 });
@@ -312,13 +319,7 @@ describe("refunds per card on a multi-card order", () => {
 describe("a refund Stripe accepts but is still processing", () => {
   it("is SENT and shown pending until Stripe's refund.updated says it succeeded", async () => {
     const { order, paymentIntentId } = await orderPaidByCard(2200);
-    world.fake.keepRefundsPending(true);
-    let sent;
-    try {
-      sent = await refundOrder(order.otherOrderId, { actorId: null, reason: "Customer asked" });
-    } finally {
-      world.fake.keepRefundsPending(false);
-    }
+    const sent = await whileStripeKeepsRefundsPending(() => refundOrder(order.otherOrderId, { actorId: null, reason: "Customer asked" }));
     expect(sent).toMatchObject({ status: "SENT", stripeRefundId: expect.stringMatching(/^re_/) });
     await refundWebhooksSettled(paymentIntentId);
     expect(await statusOf(order.otherOrderId)).toBe("REFUND_PENDING");
@@ -333,13 +334,7 @@ describe("a refund Stripe accepts but is still processing", () => {
 
   it("is FAILED with an admin alert when Stripe gives up on it, and the order stays refund pending", async () => {
     const { order } = await orderPaidByCard(1300);
-    world.fake.keepRefundsPending(true);
-    let sent;
-    try {
-      sent = await refundOrder(order.otherOrderId, { actorId: null, reason: "Customer asked" });
-    } finally {
-      world.fake.keepRefundsPending(false);
-    }
+    const sent = await whileStripeKeepsRefundsPending(() => refundOrder(order.otherOrderId, { actorId: null, reason: "Customer asked" }));
 
     await world.fake.settleRefund(sent.stripeRefundId!, "failed");
 
