@@ -31,7 +31,7 @@ export const AdjustmentSchema = z.object({
     .trim()
     .min(5, { error: "Say why you are adjusting this wallet (at least 5 characters)." })
     .max(500, { error: "Keep the reason under 500 characters." })
-    .refine((reason) => isCleanText(reason), { error: "The reason contains characters we can’t accept." }),
+    .refine((reason) => isCleanText(reason, { multiline: true }), { error: "The reason contains characters we can’t accept." }),
 });
 
 export type AdjustmentInput = z.infer<typeof AdjustmentSchema>;

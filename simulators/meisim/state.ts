@@ -124,6 +124,7 @@ export class MeisimState {
   private readonly otps = new Map<string, Otp>();
   private offsetMs = 0;
   private serial = 0;
+  private readonly iccidBlock = String(randomInt(1_000_000)).padStart(6, "0");
   private readonly clock: () => number;
   private readonly options: Required<Omit<MeisimStateOptions, "clock" | "supplyStock">>;
 
@@ -370,10 +371,11 @@ export class MeisimState {
   }
 
   private issueEsim(dealer: Dealer, orderId: string, bundleName: string, dataMb: number | null, validityDays: number): SimEsim {
-    const n = String(this.esims.size + 1).padStart(11, "0");
+    const n = String(this.esims.size + 1).padStart(6, "0");
     const matchingId = `MEI-${randomBytes(6).toString("hex").toUpperCase()}`;
     const esim: SimEsim = {
-      iccid: `89852000${n}`,
+      // Unique across simulator instances, as real ICCIDs are: tests that share one database start several.
+      iccid: `8985201${this.iccidBlock}${n}`,
       lpa: `LPA:1$${SMDP}$${matchingId}`,
       smdpAddress: SMDP,
       matchingId,

@@ -4,7 +4,7 @@
  * shapes MIOeSIM sends and throw SimApiError for its error codes; routes.ts
  * does the HTTP, signing and envelope work.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { CATALOG, DISTRIBUTION_PARTNERS, type SimPackage, type SimSku } from "./catalog";
 
 export class SimApiError extends Error {
@@ -159,6 +159,7 @@ export class MioesimSimState {
   private readonly orders = new Map<string, SimOrder>();
   private readonly cards = new Map<string, SimCard>();
   private sequence = 0;
+  private readonly iccidBlock = String(randomInt(1_000_000)).padStart(6, "0");
   private readonly tokenTtlMs: number;
   private readonly refundSettleMs: number;
   private readonly usageMbPerMinute: number;
@@ -585,7 +586,8 @@ export class MioesimSimState {
 
   private issueCard(order: SimOrder, sku: SimSku, dpId: string | null): SimCard {
     const serial = ++this.sequence;
-    const iccid = `8985200${String(serial).padStart(12, "0")}`;
+    // Unique across simulator instances, as real ICCIDs are: tests that share one database start several.
+    const iccid = `8985202${this.iccidBlock}${String(serial).padStart(6, "0")}`;
     const card: SimCard = {
       iccid,
       owner: order.owner,
