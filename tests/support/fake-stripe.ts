@@ -13,7 +13,7 @@ import { PaymentMethod, Role, type User } from "@/lib/generated/prisma/client";
 import { startQueue } from "@/lib/jobs";
 import { createOrder } from "@/lib/orders/orders";
 import { startFakeStripe, type FakeEvent, type FakeStripe } from "@/simulators/stripe/index";
-import { catalogPlan, providersPerFile, type ProviderWorld, type SimulatorDialect } from "./providers";
+import { catalogPlan, disconnectWithin, providersPerFile, type ProviderWorld, type SimulatorDialect } from "./providers";
 
 export const TEST_STRIPE = { secretKey: "sk_test_billing_tests", webhookSecret: "whsec_billing_tests" } as const;
 
@@ -132,23 +132,4 @@ export async function walletState(userId: string) {
 /** Waits for what a webhook delivered in the background does, allowing for a slow, busy machine. */
 export function eventually<T>(check: () => T | Promise<T>): Promise<T> {
   return vi.waitFor(check, { timeout: 15_000, interval: 50 });
-}
-
-/**
- * Closes the database pool, but does not let teardown hang on a connection a
- * webhook handler still holds: the fake's background deliveries keep running
- * after the test's last assertion, and under a loaded CI machine one can
- * outlive the pool. Every assertion has run by then.
- */
-async function disconnectWithin(ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
-  const outcome = await Promise.race([
-    db()
-      .$disconnect()
-      .then(() => "closed" as const),
-    gaveUp,
-  ]);
-  clearTimeout(timer);
-  if (outcome === "timeout") console.warn(`database pool still busy ${ms} ms after the tests; left to close with the worker`);
 }

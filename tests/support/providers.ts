@@ -52,7 +52,7 @@ export function providersPerFile(extraEnv: Record<string, string> = {}, dialect:
     // Payments queue fulfilment jobs; the queue's connections close before the database's.
     await stopJobs({ timeoutMs: 2_000 });
     await Promise.all([world.mioesim?.close(), world.meisim?.close()]);
-    await db().$disconnect();
+    await disconnectWithin(10_000);
   });
   return world;
 }
@@ -180,4 +180,23 @@ export async function deliveredOrder(userId: string, planId: string) {
   if (order.status !== OrderStatus.FULFILLED || !iccid)
     throw new Error(`Order ${otherOrderId} was not delivered: ${order.status} ${order.failureReason ?? ""}`);
   return { order, iccid };
+}
+
+/**
+ * Closes the database pool, but does not let teardown hang on a connection a
+ * webhook handler still holds: the fake's background deliveries keep running
+ * after the test's last assertion, and under a loaded CI machine one can
+ * outlive the pool. Every assertion has run by then.
+ */
+export async function disconnectWithin(ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  const outcome = await Promise.race([
+    db()
+      .$disconnect()
+      .then(() => "closed" as const),
+    gaveUp,
+  ]);
+  clearTimeout(timer);
+  if (outcome === "timeout") console.warn(`database pool still busy ${ms} ms after the tests; left to close with the worker`);
 }
