@@ -75,9 +75,11 @@ const e = read("test-results/e2e.json");
 const checksPassed = Number(process.env.CHECKS_PASSED);
 const checksFailed = process.env.CHECKS_FAILED ? process.env.CHECKS_FAILED.split(", ") : [];
 const passed = checksPassed + (v?.numPassedTests ?? 0) + (e?.stats?.expected ?? 0);
-const failed = checksFailed.length + (v ? v.numFailedTests : 1) + (e ? e.stats.unexpected + e.stats.flaky : 1);
+// A file whose set-up or teardown failed fails no test of its own; it still counts.
+const vitestFailed = v ? Math.max(v.numFailedTests, v.numFailedTestSuites) : 1;
+const failed = checksFailed.length + vitestFailed + (e ? e.stats.unexpected + e.stats.flaky : 1);
 console.log(`\nchecks: ${checksPassed} passed, ${checksFailed.length} failed${checksFailed.length ? ` (${checksFailed.join(", ")})` : ""}`);
-console.log(`vitest: ${v?.numPassedTests ?? 0} passed, ${v ? v.numFailedTests : "no report"} failed; playwright: ${e?.stats?.expected ?? 0} passed, ${e ? e.stats.unexpected : "no report"} failed`);
+console.log(`vitest: ${v?.numPassedTests ?? 0} passed, ${v ? vitestFailed : "no report"} failed; playwright: ${e?.stats?.expected ?? 0} passed, ${e ? e.stats.unexpected : "no report"} failed`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
 JS
