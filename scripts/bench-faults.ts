@@ -17,8 +17,6 @@
  * DATABASE_URL). The last line is the summary as JSON, for the CI test.
  */
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -28,6 +26,7 @@ import { migrateDatabase } from "../lib/db/migrate";
 import { startMeisimSimulator } from "../simulators/meisim";
 import { startMioesimSimulator } from "../simulators/mioesim";
 import { startFakeStripe } from "../simulators/stripe";
+import { SILENT_LOGGER, startWebhookReceiver } from "../simulators/stripe/receiver";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
@@ -74,30 +73,12 @@ async function main() {
 
   // Stripe's webhooks reach the app's own route handler, as on a server.
   let handleWebhook: (request: Request) => Promise<Response> = async () => new Response("not ready", { status: 503 });
-  const receiver = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const response = await handleWebhook(
-      new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) }),
-    );
-    res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const receiver = await startWebhookReceiver((request) => handleWebhook(request));
   const fake = await startFakeStripe({
-    webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/webhooks/stripe`,
+    webhookUrl: receiver.url,
     webhookSecret: WEBHOOK_SECRET,
     webhookRetryDelaysMs: [200, 1_000],
-    logger: {
-      debug() {},
-      info() {},
-      warn() {},
-      error() {},
-      child() {
-        return this;
-      },
-    },
+    logger: SILENT_LOGGER,
   });
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-faults-"));
@@ -260,7 +241,7 @@ async function main() {
   await stopJobs({ timeoutMs: 5_000 });
   await db().$disconnect();
   await Promise.all([mioesim.close(), meisim.close(), fake.close()]);
-  receiver.close();
+  await receiver.close();
   await store.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);

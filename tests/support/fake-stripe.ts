@@ -3,8 +3,6 @@
  * delivered over HTTP to the app's real route handler, and small factories
  * for customers, admins and orders in the test database.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, vi } from "vitest";
 import { POST as stripeWebhookRoute } from "@/app/api/webhooks/stripe/route";
@@ -13,6 +11,7 @@ import { PaymentMethod, Role, type User } from "@/lib/generated/prisma/client";
 import { startQueue } from "@/lib/jobs";
 import { createOrder } from "@/lib/orders/orders";
 import { startFakeStripe, type FakeEvent, type FakeStripe } from "@/simulators/stripe/index";
+import { SILENT_LOGGER, startWebhookReceiver, type WebhookReceiver } from "@/simulators/stripe/receiver";
 import { catalogPlan, disconnectWithin, providersPerFile, type ProviderWorld, type SimulatorDialect } from "./providers";
 
 export const TEST_STRIPE = { secretKey: "sk_test_billing_tests", webhookSecret: "whsec_billing_tests" } as const;
@@ -33,34 +32,15 @@ export interface BillingWorld {
  */
 export function billingWorldPerFile(extraEnv: Record<string, string> = {}, dialect: SimulatorDialect = "friendly"): BillingWorld {
   const world = {} as BillingWorld;
-  let receiver: http.Server;
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
-    receiver = http.createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      const response = await stripeWebhookRoute(
-        new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) }),
-      );
-      res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    const { port } = receiver.address() as AddressInfo;
+    receiver = await startWebhookReceiver(stripeWebhookRoute);
     const fake = await startFakeStripe({
-      webhookUrl: `http://127.0.0.1:${port}/api/webhooks/stripe`,
+      webhookUrl: receiver.url,
       webhookSecret: TEST_STRIPE.webhookSecret,
       // Retried as Stripe retries, only sooner: a handler that fails once (a transient database error) gets its second chance.
       webhookRetryDelaysMs: [100, 500],
-      logger: {
-        debug() {},
-        info() {},
-        warn() {},
-        error() {},
-        child() {
-          return this;
-        },
-      },
+      logger: SILENT_LOGGER,
     });
     Object.assign(process.env, {
       STRIPE_API_BASE: fake.url,
@@ -79,8 +59,7 @@ export function billingWorldPerFile(extraEnv: Record<string, string> = {}, diale
   world.providers = providersPerFile(extraEnv, dialect);
   afterAll(async () => {
     await world.fake?.close();
-    receiver?.closeAllConnections();
-    await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+    await receiver?.close();
     await disconnectWithin(10_000);
   });
   return world;
