@@ -43,7 +43,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${E2E.dataDir} && node_modules/.bin/tsx --conditions=react-server scripts/start.ts`,
+    command: `rm -rf ${E2E.dataDir} && node_modules/.bin/tsx --import=./scripts/server-only.mjs scripts/start.ts`,
     url: `${baseURL}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -3,7 +3,6 @@ import type { ReactNode } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SiteHeader } from "@/components/layout/site-header";
 import { ToastProvider } from "@/components/ui/toast";
-import { currentUser } from "@/lib/auth/session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,11 +10,8 @@ export const metadata: Metadata = {
   description: "Buy a travel eSIM for your destination and install it in minutes.",
 };
 
-// Every page reads live data (session, stock, prices): nothing is prerendered at build.
-export const dynamic = "force-dynamic";
-
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+// The same for every visitor: catalog pages below it are prerendered (see lib/catalog/cache.ts).
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
@@ -23,7 +19,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <ToastProvider>
-          <SiteHeader user={user} signOutAction={signOutAction} />
+          <SiteHeader signOutAction={signOutAction} />
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}
           </main>

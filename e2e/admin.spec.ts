@@ -79,7 +79,9 @@ test("the admin sees both provider accounts, the MeiSIM dealer wallet, and can a
 test("the admin finds orders by reference or email", async ({ page }) => {
   await page.goto("/admin/orders");
   await expect(page.getByRole("heading", { name: "Orders" })).toBeVisible();
-  await page.getByRole("searchbox", { name: "Order reference, email or provider reference" }).fill("nobody-ordered-this@nowhere.test");
+  await page
+    .getByRole("searchbox", { name: "Order reference, provider order, ICCID, email or Stripe session" })
+    .fill("nobody-ordered-this@nowhere.test");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/q=nobody-ordered-this/);
   await expect(page.getByRole("table", { name: "Orders, newest first" }).getByRole("row")).toHaveCount(1);

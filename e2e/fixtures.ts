@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
+import type { OutboxMessage } from "../lib/email/outbox";
 import { E2E } from "../playwright.config";
 
 export { expect };
@@ -68,18 +69,18 @@ export function alertIn(page: Page) {
   return page.getByRole("main").getByRole("alert");
 }
 
-/** Reads the newest demo-mode email to `to` (with `subject`, if given) from the outbox folder, waiting for it to land. */
-export async function latestEmailTo(to: string, subject?: string, timeoutMs = 10_000): Promise<{ subject: string; text: string }> {
+/** Reads the newest demo-mode email to `to` (with `subject`, or a subject it matches, if given) from the outbox folder, waiting for it to land. */
+export async function latestEmailTo(to: string, subject?: string | RegExp, timeoutMs = 10_000): Promise<OutboxMessage> {
   return (await emailsTo(to, subject, 1, timeoutMs))[0]!;
 }
 
 /** Waits until at least `count` demo-mode emails to `to` (with `subject`, if given) are in the outbox; newest first. */
 export async function emailsTo(
   to: string,
-  subject: string | undefined,
+  subject: string | RegExp | undefined,
   count: number,
   timeoutMs = 10_000,
-): Promise<{ subject: string; text: string }[]> {
+): Promise<OutboxMessage[]> {
   const dir = path.join(E2E.dataDir, "outbox");
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -92,12 +93,24 @@ export async function emailsTo(
       } catch {
         continue; // still being written
       }
-      if (message.to === to && (subject === undefined || message.subject === subject)) found.push(message);
+      const subjectMatches =
+        subject === undefined || (typeof subject === "string" ? message.subject === subject : subject.test(message.subject));
+      if (message.to === to && subjectMatches) found.push(message);
     }
     if (found.length >= count) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`Fewer than ${count} emails to ${to}${subject ? ` ("${subject}")` : ""} in ${dir} within ${timeoutMs} ms`);
+}
+
+/**
+ * A file attached to an email, by name, as bytes: a PDF to open, or an
+ * inline image (its `cid` is what the HTML's `<img src="cid:…">` names).
+ */
+export function attachmentIn(email: OutboxMessage, filename: string | RegExp): { contentType: string; cid?: string; bytes: Buffer } {
+  const found = email.attachments?.find((a) => (typeof filename === "string" ? a.filename === filename : filename.test(a.filename)));
+  if (!found) throw new Error(`No attachment ${filename} in "${email.subject}"`);
+  return { contentType: found.contentType, cid: found.cid, bytes: Buffer.from(found.contentBase64, "base64") };
 }
 
 /** The link in an email. */

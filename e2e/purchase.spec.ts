@@ -1,5 +1,7 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { attachmentIn, emailsTo, expect, test } from "./fixtures";
 
 /** Clicks "Buy" on the first plan row of a destination that matches `row`. */
 async function buyPlan(page: Page, destination: string, row: (rows: ReturnType<Page["getByRole"]>) => ReturnType<Page["getByRole"]>) {
@@ -33,7 +35,7 @@ async function expectInstallDetails(page: Page) {
   await expect(page.getByText("APN")).toBeVisible();
 }
 
-test("a customer buys a plan by card and gets the QR code, LPA, iOS link and PDF", async ({ page, customer: _signedIn }) => {
+test("a customer buys a plan by card and gets the QR code, LPA, iOS link and PDF, on the page and by email", async ({ page, customer }) => {
   const plan = await buyPlan(page, "japan", (rows) => rows.filter({ has: page.getByRole("button", { name: /^Buy / }) }));
   const price = /for (\$[\d.]+)$/.exec(plan)![1]!;
   await page.getByRole("button", { name: `Pay ${price} by card` }).click();
@@ -53,6 +55,20 @@ test("a customer buys a plan by card and gets the QR code, LPA, iOS link and PDF
   expect(download.suggestedFilename()).toMatch(/^esim-\d+\.pdf$/);
   const bytes = Buffer.concat(await (await download.createReadStream()).toArray());
   expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+
+  // The delivery email: its inline QR code holds the LPA the page shows, and the PDF is attached; it can be sent again.
+  await page.getByRole("button", { name: "Email me the install details again" }).click();
+  await expect(page.getByText(/^Sent to the address you ordered with/)).toBeVisible();
+  const [resent, delivered] = await emailsTo(customer.email, /^Your eSIM is ready: /, 2);
+  const lpa = await page.getByTestId("lpa").textContent();
+  const iccid = download.suggestedFilename().replace(/^esim-(\d+)\.pdf$/, "$1");
+  for (const email of [delivered!, resent!]) {
+    const qr = attachmentIn(email, `qr-${iccid}.png`);
+    expect(email.html).toContain(`src="cid:${qr.cid}"`);
+    const image = PNG.sync.read(qr.bytes);
+    expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(lpa);
+    expect(attachmentIn(email, download.suggestedFilename()).bytes.subarray(0, 5).toString()).toBe("%PDF-");
+  }
 });
 
 test("a customer pays from the wallet, cancels the unused eSIM and gets the money back", async ({ page, customer: _signedIn }) => {

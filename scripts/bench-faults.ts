@@ -20,18 +20,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
-import { findFreePort, startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDatabase } from "../lib/db/migrate";
 import { startMeisimSimulator } from "../simulators/meisim";
 import { startMioesimSimulator } from "../simulators/mioesim";
 import { startFakeStripe } from "../simulators/stripe";
 import { SILENT_LOGGER, startWebhookReceiver } from "../simulators/stripe/receiver";
+import { throwawayDatabase, type Engine } from "./bench/databases";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
 const ORDERS = Number(args.get("orders") ?? 500);
-const ENGINE = args.get("engine") ?? "pglite";
+const ENGINE = (args.get("engine") ?? "pglite") as Engine;
 const SETTLE_TIMEOUT_MS = Number(args.get("timeout-ms") ?? 15 * 60_000);
 if (!Number.isInteger(ORDERS) || ORDERS < 1) throw new Error("--orders must be a whole number ≥ 1");
 if (ENGINE !== "pglite" && ENGINE !== "postgres") throw new Error("--engine must be pglite or postgres");
@@ -40,34 +39,9 @@ if (ENGINE !== "pglite" && ENGINE !== "postgres") throw new Error("--engine must
 const MEISIM_EVERY = 10;
 const WEBHOOK_SECRET = "whsec_bench_faults";
 
-async function database(): Promise<{ url: string; stop(): Promise<void> }> {
-  if (ENGINE === "pglite") {
-    const embedded = await startEmbeddedPostgres({ dataDir: null, port: await findFreePort() });
-    return { url: embedded.url, stop: () => embedded.stop() };
-  }
-  const server = process.env.TEST_POSTGRES_URL ?? process.env.DATABASE_URL;
-  if (!server) throw new Error("--engine postgres needs TEST_POSTGRES_URL or DATABASE_URL");
-  const name = `bench_faults_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async stop() {
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 async function main() {
   const started = performance.now();
-  const store = await database();
+  const store = await throwawayDatabase(ENGINE, "bench_faults");
   await migrateDatabase(store.url);
   const [mioesim, meisim] = await Promise.all([startMioesimSimulator(), startMeisimSimulator({ demoBalanceCents: 100_000_000 })]);
 

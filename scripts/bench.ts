@@ -46,12 +46,12 @@ async function main() {
   for (const provider of allProviders()) {
     await timed(
       `catalog sync: ${provider.displayName}`,
-      () => syncCatalog(provider, { markupPercent: 35 }),
+      () => syncCatalog(provider),
       (r, ms) => `${r.plans} plans, ${(r.plans / (ms / 1000)).toFixed(0)} plans/s`,
     );
     await timed(
       `catalog re-sync (no changes): ${provider.displayName}`,
-      () => syncCatalog(provider, { markupPercent: 35 }),
+      () => syncCatalog(provider),
       (r) => `${r.plans} plans`,
     );
   }

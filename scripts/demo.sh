@@ -11,4 +11,4 @@ fi
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib prisma next.config.js package-lock.json -newer .next/BUILD_ID -print -quit)" ]; then
   npm run build
 fi
-exec node_modules/.bin/tsx --conditions=react-server scripts/start.ts "$@"
+exec node_modules/.bin/tsx --import=./scripts/server-only.mjs scripts/start.ts "$@"

@@ -9,6 +9,8 @@
  *   tsx scripts/serve.ts [--dev]     (scripts/start.ts runs it; PORT as configured)
  */
 import http from "node:http";
+import { CATALOG_TAG } from "../lib/catalog/cache-tags";
+import { internalToken } from "../lib/security/internal-token";
 
 const dev = process.argv.includes("--dev");
 // As `next start` and `next dev` set it, before Next.js loads.
@@ -21,10 +23,38 @@ const app = next({ dev, port, httpServer: server });
 await app.prepare();
 const handle = app.getRequestHandler();
 
-server.on("request", (req, res) => {
+const CATALOG_CACHE_ENDPOINT = "/api/internal/catalog-cache";
+let booted = false;
+
+server.on("request", async (req, res) => {
   const peer = req.socket.remoteAddress;
   req.headers["x-forwarded-for"] = [req.headers["x-forwarded-for"], peer].filter(Boolean).join(", ");
+  if (!booted && req.url !== CATALOG_CACHE_ENDPOINT) await catalogExpired;
   void handle(req, res);
 });
 // The launcher waits for the port and logs when the storefront is ready.
 server.listen(port);
+
+/**
+ * Catalog pages prerendered by the build hold no catalog (the build reads no
+ * database), and pages cached by an earlier run may be out of date: expire
+ * them all before the first visitor is answered (see lib/catalog/cache.ts).
+ */
+async function expireCatalogOnBoot(): Promise<void> {
+  if (dev) return;
+  const res = await fetch(`http://127.0.0.1:${port}${CATALOG_CACHE_ENDPOINT}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${internalToken(process.env.AUTH_SECRET ?? "")}`, "content-type": "application/json" },
+    body: JSON.stringify({ tags: [CATALOG_TAG] }),
+  });
+  if (!res.ok) throw new Error(`expiring the catalog cache on boot failed: HTTP ${res.status}`);
+}
+const catalogExpired = new Promise<void>((resolve) => server.once("listening", resolve))
+  .then(expireCatalogOnBoot)
+  .then(() => {
+    booted = true;
+  })
+  .catch((err: Error) => {
+    console.error(JSON.stringify({ level: "error", msg: err.message, component: "serve" }));
+    process.exit(1);
+  });

@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
 import { listOrdersForUser } from "@/lib/orders/orders";
 
-export const metadata = { title: "My eSIMs" };
+export const metadata = { title: "My account" };
 
 export default async function AccountPage() {
   const user = await requireUser("/account");
@@ -13,6 +13,14 @@ export default async function AccountPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Hello, {user.name ?? user.email}</h1>
+      {orders.length > 0 && (
+        <p>
+          <Link className="font-semibold text-brand-600 underline" href="/esims">
+            My eSIMs
+          </Link>
+          : data left, days left, install details and top-ups for each eSIM.
+        </p>
+      )}
       {orders.length === 0 ? (
         <Card className="space-y-3">
           <p className="text-slate-600">You have no eSIMs yet.</p>

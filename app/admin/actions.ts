@@ -7,74 +7,26 @@ import { z } from "zod";
 import type { ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
-import { refundOrder } from "@/lib/billing/refunds";
-import type { Refund } from "@/lib/generated/prisma/client";
-import { setPlanActive, setPlanPrice } from "@/lib/catalog/admin";
+import { PriceBelowFloorError, setPlanActive, setPlanPrice } from "@/lib/catalog/admin";
 import { env } from "@/lib/config/env";
-import { parseMoneyInput } from "@/lib/money";
-import { retryFulfilment } from "@/lib/orders/fulfilment";
+import { formatMoney, parseMoneyInput } from "@/lib/money";
 import { describeProviderFailure } from "@/lib/providers/errors";
 import { meisimClient } from "@/lib/providers/registry";
-import { RecordId, textField } from "@/lib/validation";
-
-export async function retryFulfilmentAction(form: FormData): Promise<void> {
-  const admin = await requireAdmin("/admin/orders");
-  const orderId = RecordId.safeParse(form.get("otherOrderId"));
-  if (orderId.success) await retryFulfilment(orderId.data, admin.id);
-  revalidatePath("/admin/orders");
-}
-
-/** An admin action on one order that must say why. */
-function orderWithReason(form: FormData) {
-  return z
-    .object({
-      otherOrderId: RecordId,
-      reason: textField({ max: 300, label: "The reason" }).min(3, { error: "Give a reason (at least 3 characters)." }),
-    })
-    .safeParse({ otherOrderId: form.get("otherOrderId"), reason: form.get("reason") });
-}
-
-/** For an order in review: the admin checked the provider, found no such order, and has it placed again. */
-export async function placeAgainAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const admin = await requireAdmin("/admin/orders");
-  const parsed = orderWithReason(form);
-  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid request." };
-  await retryFulfilment(parsed.data.otherOrderId, admin.id, Date.now(), { reason: parsed.data.reason });
-  revalidatePath("/admin/orders");
-  return { success: `Order ${parsed.data.otherOrderId} placed again.` };
-}
-
-export async function refundOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const admin = await requireAdmin("/admin/orders");
-  const parsed = orderWithReason(form);
-  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid refund." };
-  const iccid = RecordId.optional().safeParse(form.get("iccid") ?? undefined);
-  if (!iccid.success) return { error: "That card reference is not valid." };
-  let refund: Refund;
-  try {
-    refund = await refundOrder(parsed.data.otherOrderId, {
-      actorId: admin.id,
-      reason: parsed.data.reason,
-      iccid: iccid.data,
-      origin: originFromHeaders(await headers()),
-    });
-  } catch (err) {
-    return { error: describeProviderFailure(err) };
-  }
-  revalidatePath("/admin/orders");
-  const what = iccid.data ? `Card ${iccid.data} of order ${parsed.data.otherOrderId}` : `Order ${parsed.data.otherOrderId}`;
-  return refund.status === "SUCCEEDED"
-    ? { success: `${what} refunded.` }
-    : { success: `${what}: refund ${refund.status.toLowerCase()}; it is retried until Stripe confirms it.` };
-}
+import { RecordId } from "@/lib/validation";
 
 export async function setPlanPriceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const admin = await requireAdmin("/admin/catalog");
   const planId = RecordId.safeParse(form.get("planId"));
   const price = parseMoneyInput(String(form.get("price") ?? ""), env().CURRENCY);
   if (!planId.success || price === null || price <= 0) return { error: "Enter a price like 12.99." };
-  if (!(await setPlanPrice(planId.data, price, admin.id, originFromHeaders(await headers()))))
-    return { error: "That plan no longer exists. Reload the page." };
+  try {
+    if (!(await setPlanPrice(planId.data, price, admin.id, originFromHeaders(await headers()))))
+      return { error: "That plan no longer exists. Reload the page." };
+  } catch (err) {
+    if (err instanceof PriceBelowFloorError)
+      return { error: `That is below wholesale plus the payment fee: the lowest price is ${formatMoney(err.floorMinor, env().CURRENCY)}.` };
+    throw err;
+  }
   revalidatePath("/admin/catalog");
   return { success: "Price saved." };
 }

@@ -9,6 +9,7 @@ export const ORDER_ERRORS = {
   quantity_invalid: "Choose a quantity this plan allows.",
   renewal_unavailable: "That plan could not be started. Please pick another.",
   form_invalid: "This form is missing its order. Reload the page and try again.",
+  order_not_found: "We couldn’t find that order.",
 } as const;
 
 export type OrderErrorCode = keyof typeof ORDER_ERRORS;

@@ -9,26 +9,22 @@ export interface PayOrderFormProps {
   otherOrderId: string;
   amountMinor: number;
   currency: string;
-  walletBalanceMinor: number;
   payByCardAction: FormAction;
-  payFromWalletAction: FormAction;
+  /** The customer's wallet and the action paying from it; null for a guest order, which is paid by card only. */
+  wallet: { balanceMinor: number; action: FormAction } | null;
 }
 
-/** Pay by card on Stripe, or from the wallet when it covers the order. */
-export function PayOrderForm({
-  otherOrderId,
-  amountMinor,
-  currency,
-  walletBalanceMinor,
-  payByCardAction,
-  payFromWalletAction,
-}: PayOrderFormProps) {
+/** Stands in for the wallet's action when there is no wallet; its form is then not shown, so it is never called. */
+const NO_WALLET: FormAction = async (state) => state;
+
+/** Pay by card on Stripe, or from the wallet when there is one and it covers the order. */
+export function PayOrderForm({ otherOrderId, amountMinor, currency, payByCardAction, wallet }: PayOrderFormProps) {
   const [cardState, payByCard, cardPending] = useActionState<ActionState, FormData>(payByCardAction, null);
-  const [walletState, payFromWallet, walletPending] = useActionState<ActionState, FormData>(payFromWalletAction, null);
+  const [walletState, payFromWallet, walletPending] = useActionState<ActionState, FormData>(wallet?.action ?? NO_WALLET, null);
   const pending = cardPending || walletPending;
   const error = cardState?.error ?? walletState?.error;
-  const walletCovers = walletBalanceMinor >= amountMinor;
   const amount = formatMoney(amountMinor, currency);
+  const walletCovers = wallet !== null && wallet.balanceMinor >= amountMinor;
   return (
     <div className="space-y-4">
       {error && <Alert tone="error">{error}</Alert>}
@@ -39,24 +35,26 @@ export function PayOrderForm({
             {cardPending ? "Opening secure checkout…" : `Pay ${amount} by card`}
           </Button>
         </form>
-        <form action={payFromWallet} aria-label="Pay from wallet" className="space-y-1">
-          <input type="hidden" name="otherOrderId" value={otherOrderId} />
-          <Button type="submit" variant="secondary" disabled={pending || !walletCovers}>
-            {walletPending ? "Paying…" : `Pay ${amount} from wallet`}
-          </Button>
-          <p className="text-xs text-slate-600">
-            Wallet balance: {formatMoney(walletBalanceMinor, currency)}
-            {!walletCovers && (
-              <>
-                {" "}
-                — not enough.{" "}
-                <ButtonLink href="/wallet/top-up" variant="ghost" className="px-1 py-0 text-xs">
-                  Add money
-                </ButtonLink>
-              </>
-            )}
-          </p>
-        </form>
+        {wallet && (
+          <form action={payFromWallet} aria-label="Pay from wallet" className="space-y-1">
+            <input type="hidden" name="otherOrderId" value={otherOrderId} />
+            <Button type="submit" variant="secondary" disabled={pending || !walletCovers}>
+              {walletPending ? "Paying…" : `Pay ${amount} from wallet`}
+            </Button>
+            <p className="text-xs text-slate-600">
+              Wallet balance: {formatMoney(wallet.balanceMinor, currency)}
+              {!walletCovers && (
+                <>
+                  {" "}
+                  — not enough.{" "}
+                  <ButtonLink href="/wallet/top-up" variant="ghost" className="px-1 py-0 text-xs">
+                    Add money
+                  </ButtonLink>
+                </>
+              )}
+            </p>
+          </form>
+        )}
       </div>
     </div>
   );

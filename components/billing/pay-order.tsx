@@ -1,20 +1,31 @@
+import type { FormAction } from "@/components/forms/action-state";
 import { walletSummary } from "@/lib/wallet/queries";
-import { PayOrderForm, type PayOrderFormProps } from "./pay-order-form";
+import { PayOrderForm } from "./pay-order-form";
 
-type PayOrderProps = Pick<PayOrderFormProps, "payByCardAction" | "payFromWalletAction"> & {
+/**
+ * The payment choices for an order awaiting payment, with the customer's
+ * current wallet balance. The page passes its server actions in; without a
+ * wallet action (a guest order) only the card is offered.
+ */
+export async function PayOrder({
+  order,
+  payByCardAction,
+  payFromWalletAction,
+}: {
   order: { otherOrderId: string; userId: string; amountMinor: number; currency: string };
-};
-
-/** The payment choices for an order awaiting payment, with the customer's current wallet balance. The page passes its server actions in. */
-export async function PayOrder({ order, ...actions }: PayOrderProps) {
-  const { balanceMinor } = await walletSummary(order.userId);
+  payByCardAction: FormAction;
+  payFromWalletAction?: FormAction;
+}) {
+  const wallet = payFromWalletAction
+    ? { balanceMinor: (await walletSummary(order.userId)).balanceMinor, action: payFromWalletAction }
+    : null;
   return (
     <PayOrderForm
       otherOrderId={order.otherOrderId}
       amountMinor={order.amountMinor}
       currency={order.currency}
-      walletBalanceMinor={balanceMinor}
-      {...actions}
+      payByCardAction={payByCardAction}
+      wallet={wallet}
     />
   );
 }

@@ -1,11 +1,12 @@
 import type { Esim } from "@/lib/generated/prisma/client";
+import { ORDER_ACCESS_PARAM } from "@/lib/orders/guest-access";
 import { iosInstallLink, qrCodeDataUrl } from "@/lib/orders/install";
 import type { EsimUsage } from "@/lib/providers/types";
 import { formatData, formatDate } from "@/lib/format";
 import { Card, CardTitle } from "@/components/ui";
 import { CopyButton } from "./copy-button";
 
-const stateText: Record<EsimUsage["state"], string> = {
+export const esimStateText: Record<EsimUsage["state"], string> = {
   not_installed: "Not installed yet",
   installed: "Installed, not yet used",
   active: "Active",
@@ -16,9 +17,21 @@ const stateText: Record<EsimUsage["state"], string> = {
   unknown: "Unknown",
 };
 
-export async function EsimInstall({ esim, orderId, usage }: { esim: Esim; orderId: string; usage: EsimUsage | null }) {
+export async function EsimInstall({
+  esim,
+  orderId,
+  usage,
+  accessKey = null,
+}: {
+  esim: Esim;
+  orderId: string;
+  usage: EsimUsage | null;
+  /** The key of the guest order link the page was opened with; the PDF route asks for it too. */
+  accessKey?: string | null;
+}) {
   const qr = await qrCodeDataUrl(esim.lpa);
-  const pdfHref = `/orders/${encodeURIComponent(orderId)}/esims/${encodeURIComponent(esim.iccid)}/pdf`;
+  const pdfPath = `/orders/${encodeURIComponent(orderId)}/esims/${encodeURIComponent(esim.iccid)}/pdf`;
+  const pdfHref = accessKey ? `${pdfPath}?${new URLSearchParams({ [ORDER_ACCESS_PARAM]: accessKey })}` : pdfPath;
   const percent = usage?.totalMb ? Math.min(100, Math.round((usage.usedMb / usage.totalMb) * 100)) : null;
   return (
     <Card className="space-y-4">
@@ -28,7 +41,7 @@ export async function EsimInstall({ esim, orderId, usage }: { esim: Esim; orderI
         <img src={qr} alt={`QR code to install eSIM ${esim.iccid}`} width={220} height={220} className="rounded border border-slate-200" />
         <div className="space-y-3 text-sm">
           <p>
-            <a className="inline-flex rounded-md bg-slate-900 px-4 py-2 font-semibold text-white" href={iosInstallLink(esim.lpa)}>
+            <a className="inline-flex min-h-11 items-center rounded-md bg-slate-900 px-4 py-2 font-semibold text-white" href={iosInstallLink(esim.lpa)}>
               Install on iPhone (one tap)
             </a>
           </p>
@@ -52,11 +65,11 @@ export async function EsimInstall({ esim, orderId, usage }: { esim: Esim; orderI
             )}
           </dl>
           <p className="flex flex-wrap gap-3">
-            <a className="font-semibold text-brand-600 underline" href={pdfHref}>
+            <a className="inline-flex min-h-11 items-center font-semibold text-brand-600 underline" href={pdfHref}>
               Download PDF
             </a>
             {esim.pdfUrl && (
-              <a className="text-brand-600 underline" href={esim.pdfUrl} rel="noreferrer">
+              <a className="inline-flex min-h-11 items-center text-brand-600 underline" href={esim.pdfUrl} rel="noreferrer">
                 Provider’s PDF
               </a>
             )}
@@ -66,7 +79,7 @@ export async function EsimInstall({ esim, orderId, usage }: { esim: Esim; orderI
       {usage && (
         <div className="space-y-1 text-sm" aria-label="Data usage">
           <p>
-            <span className="font-medium">Status:</span> {stateText[usage.state]}
+            <span className="font-medium">Status:</span> {esimStateText[usage.state]}
           </p>
           <p>
             <span className="font-medium">Used:</span> {formatData(usage.usedMb)}

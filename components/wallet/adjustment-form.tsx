@@ -4,14 +4,25 @@ import { useActionState } from "react";
 import type { ActionState, FormAction } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 
-/** The page passes its server action in. */
-export function AdjustmentForm({ userId, currency, action: adjust }: { userId: string; currency: string; action: FormAction }) {
+/** The page passes its server action in, and a fresh `requestKey` per rendering: a double submit of one rendering is applied once. */
+export function AdjustmentForm({
+  userId,
+  currency,
+  requestKey,
+  action: adjust,
+}: {
+  userId: string;
+  currency: string;
+  requestKey: string;
+  action: FormAction;
+}) {
   const [state, action, pending] = useActionState<ActionState, FormData>(adjust, null);
   return (
     <form action={action} className="space-y-4" aria-label="Adjust wallet" noValidate>
       {state?.error && <Alert tone="error">{state.error}</Alert>}
       {state?.success && <Alert tone="success">{state.success}</Alert>}
       <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="requestKey" value={requestKey} />
       <Field
         label={`Amount (${currency})`}
         name="amount"

@@ -85,7 +85,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
         async sendVerificationRequest({ identifier, url, request: sending }) {
           const attempt = await reserveAuthAttempt("emailLink", identifier, originFromHeaders(sending.headers).ip);
           if (!attempt.allowed) throw new TooManyEmailLinks();
-          await sendEmail({ to: identifier, ...signInLinkEmail(url) });
+          await sendEmail({ to: identifier, ...(await signInLinkEmail(url)) });
         },
       },
     ],

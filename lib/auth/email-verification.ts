@@ -29,7 +29,7 @@ export async function sendEmailConfirmation(email: string, returnTo: string, now
   ]);
   const link = new URL("/verify-email", env().APP_URL);
   link.search = new URLSearchParams({ email, token, callbackUrl: returnTo }).toString();
-  await sendEmail({ to: email, ...confirmEmailAddressEmail(link.href) });
+  await sendEmail({ to: email, ...(await confirmEmailAddressEmail(link.href)) });
 }
 
 /** Uses up a confirmation link. False when it is unknown, expired or already used. */

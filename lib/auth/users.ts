@@ -30,7 +30,9 @@ export class EmailTakenError extends Error {
 /**
  * A password sign-up. The account cannot sign in with its password until the
  * address is confirmed through the link emailed here (see email-verification.ts),
- * which comes back to `returnTo`.
+ * which comes back to `returnTo`. An address that so far only bought as a
+ * guest already has an account (see accountForGuest): the sign-up takes it
+ * over, so its orders are there once the address is confirmed.
  */
 export async function registerCustomer(
   input: z.infer<typeof SignUpSchema>,
@@ -43,9 +45,27 @@ export async function registerCustomer(
   let user: User;
   try {
     user = await db().$transaction(async (tx) => {
-      const created = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: Role.CUSTOMER } });
-      await recordAudit({ actorId: created.id, action: "user.sign_up", entityType: "User", entityId: created.id, origin }, tx);
-      return created;
+      // A guest's account: no password and the address never confirmed (every other way in confirms it).
+      const guest = await tx.user.updateMany({
+        where: { email: input.email, passwordHash: null, emailVerified: null, disabledAt: null },
+        data: { name: input.name, passwordHash },
+      });
+      const account =
+        guest.count === 1
+          ? await tx.user.findUniqueOrThrow({ where: { email: input.email } })
+          : await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: Role.CUSTOMER } });
+      await recordAudit(
+        {
+          actorId: account.id,
+          action: "user.sign_up",
+          entityType: "User",
+          entityId: account.id,
+          details: guest.count === 1 ? { tookOverGuestAccount: true } : undefined,
+          origin,
+        },
+        tx,
+      );
+      return account;
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") throw new EmailTakenError();
@@ -53,6 +73,29 @@ export async function registerCustomer(
   }
   await sendEmailConfirmation(user.email, returnTo);
   return user;
+}
+
+/**
+ * The account a guest checkout's orders belong to: the one with this email,
+ * or a new one with no password whose address is unconfirmed. Nobody signs
+ * in to a new one before proving the mailbox (an email link, or sign-up then
+ * its confirmation link), so a guest's orders reach an account only through
+ * a verified sign-in or sign-up. Null for a disabled account.
+ */
+export async function accountForGuest(email: string, origin: RequestOrigin | null): Promise<User | null> {
+  const existing = await db().user.findUnique({ where: { email } });
+  if (existing) return existing.disabledAt ? null : existing;
+  try {
+    return await db().$transaction(async (tx) => {
+      const created = await tx.user.create({ data: { email, role: Role.CUSTOMER } });
+      await recordAudit({ actorId: null, action: "user.guest_created", entityType: "User", entityId: created.id, origin }, tx);
+      return created;
+    });
+  } catch (err) {
+    // Two checkouts for a new address at once: the other one created it.
+    if ((err as { code?: string }).code === "P2002") return accountForGuest(email, origin);
+    throw err;
+  }
 }
 
 export interface DemoAdminLogin {

@@ -5,11 +5,15 @@
  */
 import "server-only";
 import type Stripe from "stripe";
+import type { RequestOrigin } from "../audit";
+import { RateLimitedError, reserveAuthAttempt } from "../auth/rate-limit";
+import { accountForGuest } from "../auth/users";
 import { env } from "../config/env";
 import { db } from "../db/client";
-import { CheckoutPurpose, CheckoutStatus } from "../generated/prisma/client";
+import { CheckoutPurpose, CheckoutStatus, PaymentMethod } from "../generated/prisma/client";
 import { formatMoney } from "../money";
-import { whyOrderCannotBeFilled } from "../orders/orders";
+import { withOrderAccess } from "../orders/guest-access";
+import { createOrder, whyOrderCannotBeFilled } from "../orders/orders";
 import { BillingError } from "./errors";
 import { assertPayable } from "./order-payment";
 import { stripe } from "./stripe";
@@ -38,7 +42,8 @@ export function topUpTerms(): { limits: TopUpLimits; fee: TopUpFee } {
 /**
  * Card checkout for one of the customer's orders awaiting payment. While the
  * order's latest session is still open on Stripe, the customer goes back to
- * it rather than getting a second one they could also pay.
+ * it rather than getting a second one they could also pay. A guest order's
+ * return pages carry its signed link, the guest's only way back to it.
  */
 export async function createOrderCheckout(userId: string, otherOrderId: string): Promise<CheckoutRedirect> {
   const order = await db().order.findFirst({ where: { otherOrderId, userId }, include: { user: { select: { email: true } } } });
@@ -61,6 +66,7 @@ export async function createOrderCheckout(userId: string, otherOrderId: string):
   const unavailable = await whyOrderCannotBeFilled(order);
   if (unavailable) throw new BillingError("plan_unavailable", unavailable);
 
+  const signed = (path: string) => (order.guestCheckout ? withOrderAccess(path, otherOrderId) : path);
   return openCheckout({
     purpose: CheckoutPurpose.ORDER,
     userId,
@@ -71,11 +77,41 @@ export async function createOrderCheckout(userId: string, otherOrderId: string):
     lineItems: [{ name: order.planName, amountMinor: order.amountMinor / order.quantity, quantity: order.quantity }],
     creditMinor: null,
     description: `Order ${otherOrderId}: ${order.planName}`,
-    successPath: ORDER_SUCCESS_PATH,
-    cancelPath: orderCancelPath(otherOrderId),
+    successPath: signed(order.guestCheckout ? `${ORDER_SUCCESS_PATH}?order=${encodeURIComponent(otherOrderId)}` : ORDER_SUCCESS_PATH),
+    cancelPath: signed(orderCancelPath(otherOrderId)),
     // One key per attempt: concurrent clicks share a session, and a new attempt after an expired one gets its own.
     idempotencyKey: `checkout:order:${otherOrderId}:${earlier.length}`,
   });
+}
+
+export interface GuestCheckoutInput {
+  /** Normalised by EmailSchema. */
+  email: string;
+  planId: string;
+  quantity: number;
+  origin: RequestOrigin | null;
+}
+
+/**
+ * Guest checkout: an order for an email address alone, paid by card on
+ * Stripe's page with that address as the customer email. Counted per email
+ * and per client address (AUTH_LIMITS.guestCheckout) before anything is
+ * created. The order belongs to the address's account (accountForGuest).
+ */
+export async function createGuestOrderCheckout(input: GuestCheckoutInput): Promise<CheckoutRedirect & { otherOrderId: string }> {
+  const attempt = await reserveAuthAttempt("guestCheckout", input.email, input.origin?.ip ?? null);
+  if (!attempt.allowed) throw new RateLimitedError(attempt.retryAfterMs);
+  const account = await accountForGuest(input.email, input.origin);
+  if (!account) throw new BillingError("guest_checkout_refused", "We can’t take an order for this email address. Please contact support.");
+  const order = await createOrder({
+    userId: account.id,
+    planId: input.planId,
+    quantity: input.quantity,
+    paymentMethod: PaymentMethod.CARD,
+    guestCheckout: true,
+    origin: input.origin,
+  });
+  return { ...(await createOrderCheckout(account.id, order.otherOrderId)), otherOrderId: order.otherOrderId };
 }
 
 /**
@@ -140,7 +176,7 @@ async function openCheckout(request: CheckoutRequest): Promise<CheckoutRedirect>
         price_data: { currency: request.currency.toLowerCase(), unit_amount: item.amountMinor, product_data: { name: item.name } },
       })),
       // Concatenated, not built with URL: the placeholder's braces must reach Stripe unencoded.
-      success_url: `${appUrl}${request.successPath}?session_id={CHECKOUT_SESSION_ID}`,
+      success_url: `${appUrl}${request.successPath}${request.successPath.includes("?") ? "&" : "?"}session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${appUrl}${request.cancelPath}`,
       client_reference_id: request.clientReferenceId,
       customer_email: request.email,

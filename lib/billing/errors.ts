@@ -13,6 +13,8 @@ export class BillingError extends Error {
       | "card_not_refundable"
       | "payment_in_progress"
       | "insufficient_funds"
+      | "card_only"
+      | "guest_checkout_refused"
       | "wallet_held"
       | "invalid_amount"
       | "plan_unavailable",

@@ -23,11 +23,13 @@ import {
 import { log } from "../log";
 import { formatMoney } from "../money";
 import { applyTransition } from "../orders/lifecycle";
+import { emailPaymentReceipt } from "../orders/notifications";
 import { whyLatePaymentIsRefused } from "../orders/unpaid";
 import { LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
 import { lockOrder, markOrderPaid, startFulfilmentIfPaid } from "./order-payment";
 import { dispatchRefund, recordRefund } from "./refunds";
 import { stripe } from "./stripe";
+import { settleTopupCheckout } from "../topup/topups";
 
 type Tx = Prisma.TransactionClient;
 
@@ -58,6 +60,8 @@ export function fulfilWalletTopUp(sessionId: string, options: FulfilOptions = {}
 export async function fulfilCheckoutSession(sessionId: string): Promise<CheckoutSession | null> {
   const row = await db().checkoutSession.findUnique({ where: { id: sessionId }, select: { purpose: true } });
   if (!row) {
+    // A mobile top-up's session lives on the top-up itself (lib/topup), which may belong to a guest.
+    if (await settleTopupCheckout(sessionId)) return null;
     // Another integration on the same Stripe account, or a session opened by a test: not ours to act on.
     log.info("checkout session not ours, ignored", { sessionId });
     return null;
@@ -111,8 +115,11 @@ async function syncCheckoutSession(
       return { applied: count === 1, orderStatus: order?.status ?? null, refund };
     }, LEDGER_TRANSACTION);
     if (applied) log.info("checkout session fulfilled", { sessionId, purpose: row.purpose, orderId: row.orderId });
-    if (refund) await dispatchRefund(refund);
+    // Fulfilment first: the eSIM is what the customer waits for, the receipt can follow.
     if (row.orderId) await startFulfilmentIfPaid(row.orderId, orderStatus);
+    if (refund) await dispatchRefund(refund);
+    // Not only when applied here: a run that died after the commit left the receipt to the next one.
+    if (row.orderId) await emailPaymentReceipt(row.orderId);
   } else if (state !== "open") {
     // Only a session not yet fulfilled can be marked failed or expired: a late or replayed event never undoes a payment.
     const status = { processing: CheckoutStatus.OPEN, failed: CheckoutStatus.FAILED, expired: CheckoutStatus.EXPIRED }[state];

@@ -26,6 +26,7 @@ import {
 import { log } from "../log";
 import { enqueue } from "../jobs";
 import { applyTransition, canRefund, canRefundCard, statusLabel, type OrderEvent } from "../orders/lifecycle";
+import { emailRefundReceipt } from "../orders/notifications";
 import { LEDGER_TRANSACTION, postWalletEntry } from "../wallet/ledger";
 import { clawBackTopUpRefund } from "./clawback";
 import { BillingError } from "./errors";
@@ -166,7 +167,11 @@ export async function dispatchRefund(
   refund: Refund,
   request: Pick<RefundRequest, "actorId" | "origin"> = { actorId: null },
 ): Promise<Refund> {
-  if (refund.status === RefundStatus.SUCCEEDED) return refund;
+  if (refund.status === RefundStatus.SUCCEEDED) {
+    // A wallet refund completes as it is recorded; card refunds are receipted when Stripe confirms them (settleStripeRefund).
+    await emailRefundReceipt(refund.id);
+    return refund;
+  }
   try {
     const sent = await sendCardRefund(refund.id, request);
     // Stripe is still processing it: its webhook confirms it, and the job looks again in case the webhook is lost.
@@ -271,6 +276,7 @@ async function settleStripeRefund(
     };
   }, LEDGER_TRANSACTION);
   if (failedNow) await alertRefundFailed(refund);
+  if (refund.status === RefundStatus.SUCCEEDED) await emailRefundReceipt(refund.id);
   return refund;
 }
 
@@ -430,13 +436,13 @@ export async function reconcileChargeRefund(charge: Stripe.Charge): Promise<void
       log.warn("partial refund made in Stripe; the order is left as it is", { ...context, amountRefunded: charge.amount_refunded });
     return;
   }
-  await db().$transaction(async (tx) => {
+  const recorded = await db().$transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (!order || !canRefund(order)) return;
+    if (!order || !canRefund(order)) return null;
     // Fully refunded in Stripe, and nothing of ours is pending: the rest was refunded in the Dashboard.
     const recorded = await tx.refund.findMany({ where: { orderId } });
     const amountMinor = order.amountMinor - sumOf(recorded);
-    if (amountMinor <= 0) return;
+    if (amountMinor <= 0) return null;
     const refund = await recordRefund(
       tx,
       order,
@@ -446,5 +452,7 @@ export async function reconcileChargeRefund(charge: Stripe.Charge): Promise<void
     );
     await completeRefund(tx, refund, null, { actorId: null });
     log.info("refund made in Stripe recorded", { ...context, orderId });
+    return refund;
   }, LEDGER_TRANSACTION);
+  if (recorded) await emailRefundReceipt(recorded.id);
 }

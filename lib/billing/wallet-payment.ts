@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "../db/client";
 import { OrderStatus, PaymentMethod, WalletEntryKind, type WalletEntry } from "../generated/prisma/client";
 import { formatMoney } from "../money";
+import { emailPaymentReceipt } from "../orders/notifications";
 import { whyOrderCannotBeFilled } from "../orders/orders";
 import { InsufficientFundsError, LEDGER_TRANSACTION, postWalletEntry, WalletHeldError } from "../wallet/ledger";
 import { BillingError } from "./errors";
@@ -19,6 +20,8 @@ export async function payOrderFromWallet(userId: string, otherOrderId: string): 
   const { debit, orderStatus } = await db().$transaction(async (tx) => {
     const order = await lockOrder(tx, otherOrderId);
     if (!order || order.userId !== userId) throw new BillingError("order_not_found", "We couldn’t find that order.");
+    // Bought with an email alone: the card is the only way it was offered to be paid.
+    if (order.guestCheckout) throw new BillingError("card_only", "This order was placed as a guest, so it is paid by card.");
     const earlier = await tx.walletEntry.findUnique({
       where: { orderId_kind: { orderId: otherOrderId, kind: WalletEntryKind.ORDER_DEBIT } },
     });
@@ -45,6 +48,8 @@ export async function payOrderFromWallet(userId: string, otherOrderId: string): 
     await markOrderPaid(tx, order, PaymentMethod.WALLET);
     return { debit, orderStatus: OrderStatus.PAID };
   }, LEDGER_TRANSACTION);
+  // Fulfilment first: the eSIM is what the customer waits for, the receipt can follow.
   await startFulfilmentIfPaid(otherOrderId, orderStatus);
+  await emailPaymentReceipt(otherOrderId);
   return debit;
 }

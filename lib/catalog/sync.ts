@@ -6,7 +6,9 @@ import { enqueue, schedule } from "../jobs";
 import { log } from "../log";
 import { allProviders, providerById } from "../providers/registry";
 import type { EsimProvider, ProviderDestination, ProviderPlan } from "../providers/types";
-import { retailPriceMinor } from "./pricing";
+import { invalidateCatalog } from "./cache";
+import { DESTINATIONS_TAG, destinationTag, planTag } from "./cache-tags";
+import { applyShapeChoices, loadPricing, priceOf, type PricingContext } from "./settings";
 
 export function destinationSlug(destination: ProviderDestination): string {
   return destination.name
@@ -30,7 +32,18 @@ export interface SyncReport {
   created: number;
   updated: number;
   deactivated: number;
+  /** The plans added, changed and withdrawn, as "destination: plan name", each list capped at CHANGES_LISTED. */
+  changes: SyncChanges;
 }
+
+export interface SyncChanges {
+  added: string[];
+  changed: string[];
+  withdrawn: string[];
+}
+
+/** How many plans of each kind of change a run's history names (the counts are exact). */
+const CHANGES_LISTED = 200;
 
 /** The catalog columns a provider's plan determines (price aside, which an admin may own). */
 function planFields(plan: ProviderPlan, slug: string) {
@@ -51,7 +64,8 @@ function planFields(plan: ProviderPlan, slug: string) {
 
 /** What the catalog should hold for a plan the provider still lists, given what an admin decided. */
 function fieldsFor(current: Plan | undefined, fields: ReturnType<typeof planFields>) {
-  return current?.withdrawnByAdmin ? { ...fields, active: false } : fields;
+  // Off sale for another provider's plan of the same shape: applyShapeChoices decides that, at the end of the run.
+  return current?.withdrawnByAdmin || current?.notChosen ? { ...fields, active: false } : fields;
 }
 
 function unchanged(existing: Plan, fields: ReturnType<typeof planFields>, priceMinor: number): boolean {
@@ -82,7 +96,7 @@ async function mergeCountryCodes(destinations: Map<string, ProviderDestination>)
  */
 export async function syncCatalog(
   provider: EsimProvider,
-  options: { markupPercent: number; onProgress?: (progress: SyncProgress) => void },
+  options: { pricing?: PricingContext; onProgress?: (progress: SyncProgress) => void } = {},
 ): Promise<SyncReport> {
   const logger = log.child({ job: "catalog.sync", provider: provider.id });
   const progress = (p: SyncProgress) => {
@@ -91,6 +105,8 @@ export async function syncCatalog(
   };
   logger.info("started");
   const plans = await provider.listPlans({ onProgress: (p) => progress({ phase: "fetch", done: p.done, total: p.total }) });
+  // The admin's pricing rules, read once for the whole run.
+  const pricing = options.pricing ?? (await loadPricing());
   const syncedAt = new Date();
   const listed = plans.flatMap((plan) => {
     const slug = destinationSlug(plan.destination);
@@ -112,28 +128,50 @@ export async function syncCatalog(
   const existing = new Map((await db().plan.findMany({ where: { provider: provider.id } })).map((p) => [p.planRef, p]));
   const toCreate = [];
   let updated = 0;
+  /** The cache tags of what this run changed, expired at the end (lib/catalog/cache.ts). */
+  const changedTags = new Set<string>();
+  const changes: SyncChanges = { added: [], changed: [], withdrawn: [] };
+  const note = (list: string[], slug: string, name: string) => {
+    if (list.length < CHANGES_LISTED) list.push(`${slug}: ${name}`);
+  };
   for (const [index, { plan, slug }] of listed.entries()) {
     const current = existing.get(plan.planRef);
     const fields = fieldsFor(current, planFields(plan, slug));
-    const priceMinor = retailPriceMinor(plan.wholesale.amountMinor, options.markupPercent);
+    const { priceMinor } = priceOf({ id: current?.id, destinationSlug: slug, wholesaleMinor: plan.wholesale.amountMinor }, pricing);
     if (!current) {
       toCreate.push({ ...fields, provider: plan.provider, planRef: plan.planRef, priceMinor, syncedAt });
+      note(changes.added, slug, plan.name);
     } else if (!unchanged(current, fields, priceMinor)) {
       await db().plan.update({ where: { id: current.id }, data: { ...fields, ...(current.priceOverridden ? {} : { priceMinor }) } });
       updated++;
+      note(changes.changed, slug, plan.name);
+      changedTags.add(planTag(current.id)).add(destinationTag(current.destinationSlug)).add(destinationTag(slug));
     }
     if ((index + 1) % 200 === 0) progress({ phase: "store", done: index + 1, total: listed.length });
   }
   await db().plan.createMany({ data: toCreate, skipDuplicates: true });
+  for (const created of toCreate) changedTags.add(destinationTag(created.destinationSlug));
   // One statement marks every listed plan as seen; whatever was not seen is withdrawn.
   await db().plan.updateMany({ where: { provider: provider.id, planRef: { in: listed.map((l) => l.plan.planRef) } }, data: { syncedAt } });
-  const { count: deactivated } = await db().plan.updateMany({
-    where: { provider: provider.id, active: true, syncedAt: { lt: syncedAt } },
-    data: { active: false },
+  const unlisted = await db().plan.findMany({
+    where: { provider: provider.id, OR: [{ active: true }, { notChosen: true }], syncedAt: { lt: syncedAt } },
+    select: { id: true, destinationSlug: true, name: true },
   });
-  const report = { provider: provider.id, plans: listed.length, created: toCreate.length, updated, deactivated };
+  // A withdrawn plan is no longer anyone's choice either, so another provider's plan of its shape can take its place.
+  const { count: deactivated } = await db().plan.updateMany({
+    where: { id: { in: unlisted.map((p) => p.id) }, OR: [{ active: true }, { notChosen: true }] },
+    data: { active: false, notChosen: false },
+  });
+  for (const plan of unlisted) {
+    changedTags.add(planTag(plan.id)).add(destinationTag(plan.destinationSlug));
+    note(changes.withdrawn, plan.destinationSlug, plan.name);
+  }
+  for (const tag of (await applyShapeChoices(pricing.store.autoCheapest)).tags) changedTags.add(tag);
+  // Any change may move a destination's "from" price or add or empty a destination.
+  if (changedTags.size > 0) await invalidateCatalog([DESTINATIONS_TAG, ...changedTags]);
+  const report = { provider: provider.id, plans: listed.length, created: toCreate.length, updated, deactivated, changes };
   progress({ phase: "store", done: listed.length, total: listed.length });
-  logger.info("finished", { ...report });
+  logger.info("finished", { plans: report.plans, created: report.created, updated: report.updated, deactivated: report.deactivated });
   return report;
 }
 
@@ -174,12 +212,12 @@ export async function runCatalogSync(
       );
   };
   try {
-    const report = await syncCatalog(providerById(providerId), { markupPercent: env().CATALOG_MARKUP_PERCENT, onProgress });
+    const report = await syncCatalog(providerById(providerId), { onProgress });
     await writes;
-    const { plans, created, updated, deactivated } = report;
+    const { plans, created, updated, deactivated, changes } = report;
     await db().catalogSyncRun.update({
       where: { id },
-      data: { status: CatalogSyncStatus.SUCCEEDED, finishedAt: new Date(), plans, created, updated, deactivated },
+      data: { status: CatalogSyncStatus.SUCCEEDED, finishedAt: new Date(), plans, created, updated, deactivated, changes: { ...changes } },
     });
     return report;
   } catch (err) {
@@ -237,4 +275,20 @@ export async function latestCatalogSyncRuns(now = Date.now()): Promise<SyncRunVi
     views.push({ ...run, displayName: provider.displayName, active: inProgress && now - run.updatedAt.getTime() < STALLED_AFTER_MS });
   }
   return views;
+}
+
+export interface SyncHistoryRow extends CatalogSyncRun {
+  displayName: string;
+  changeLists: SyncChanges | null;
+}
+
+/** The latest finished runs of every provider, newest first, with what each added, changed and withdrew. */
+export async function catalogSyncHistory(take = 20): Promise<SyncHistoryRow[]> {
+  const runs = await db().catalogSyncRun.findMany({
+    where: { status: { in: [CatalogSyncStatus.SUCCEEDED, CatalogSyncStatus.FAILED] } },
+    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+    take,
+  });
+  const names = new Map<string, string>(allProviders().map((p) => [p.id, p.displayName]));
+  return runs.map((run) => ({ ...run, displayName: names.get(run.provider) ?? run.provider, changeLists: run.changes as SyncChanges | null }));
 }

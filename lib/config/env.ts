@@ -85,6 +85,26 @@ const EnvSchema = z
       .default("USD"),
     /** Retail price = wholesale × (1 + markup%), rounded up to the next .99. */
     CATALOG_MARKUP_PERCENT: z.coerce.number().min(0).max(1000).default(35),
+    /**
+     * What the card processor keeps of each sale (Stripe's standard card
+     * rate: 2.9 % + 30¢). No catalog price is ever set below wholesale plus
+     * this fee, and the admin pricing page and dashboard count margins after it.
+     */
+    PAYMENT_FEE_PERCENT: z.coerce.number().min(0).max(50).default(2.9),
+    PAYMENT_FEE_FIXED_MINOR: minorUnits.default(30),
+    /** Mobile top-ups: retail price = expected MeiSIM charge × (1 + markup%), rounded up to the next .99. */
+    TOPUP_MARKUP_PERCENT: z.coerce.number().min(0).max(1000).default(10),
+    /**
+     * USD per unit of each top-up network's currency ("GBP=1.27,EUR=1.08"):
+     * MeiSIM's documents name the face value's currency but no rate. A network
+     * whose currency is not listed is not offered. Set them a little above the
+     * market so the dealer wallet is never charged more than the quote expects.
+     */
+    TOPUP_USD_RATES: z
+      .string()
+      .trim()
+      .regex(/^([A-Za-z]{3}=\d+(\.\d+)?)(\s*,\s*[A-Za-z]{3}=\d+(\.\d+)?)*$/, { error: 'must look like "GBP=1.27,EUR=1.08"' })
+      .default("USD=1,GBP=1.27,EUR=1.08,MXN=0.058"),
 
     MIOESIM_BASE_URL: url("MIOeSIM (real service: https://bpm.mioesim.com)").default(DEMO.mioesim.baseUrl),
     MIOESIM_PHONE: z.string().min(1).default(DEMO.mioesim.phone),
@@ -160,6 +180,18 @@ const EnvSchema = z
       .trim()
       .regex(/^(off|(\S+\s+){4}\S+)$/, { error: 'must be a five-field cron expression such as "0 3 * * *" (daily at 03:00 UTC), or "off"' })
       .default("0 3 * * *"),
+    /**
+     * When the esims.remind job reads usage from the providers and emails
+     * customers at 80% of data used and 3 days before expiry: a five-field
+     * cron expression (UTC), or "off".
+     */
+    USAGE_REMINDER_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(/^(off|(\S+\s+){4}\S+)$/, {
+        error: 'must be a five-field cron expression such as "30 * * * *" (hourly at half past), or "off"',
+      })
+      .default("30 * * * *"),
 
     /**
      * How long an order may wait for payment before it expires. A card

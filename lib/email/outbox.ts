@@ -7,6 +7,17 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import type { EmailAttachment } from "./send";
+
+/** An attachment as the outbox keeps it: the bytes in base64, so a test (or an admin) can open the PDF or decode the inline image. */
+export const OutboxAttachmentSchema = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  /** Set for an image the HTML shows inline as `<img src="cid:…">`. */
+  cid: z.string().optional(),
+  contentBase64: z.string(),
+});
+export type OutboxAttachment = z.infer<typeof OutboxAttachmentSchema>;
 
 export const OutboxMessageSchema = z.object({
   id: z.string(),
@@ -16,8 +27,12 @@ export const OutboxMessageSchema = z.object({
   subject: z.string(),
   text: z.string(),
   html: z.string().optional(),
+  attachments: z.array(OutboxAttachmentSchema).optional(),
 });
 export type OutboxMessage = z.infer<typeof OutboxMessageSchema>;
+
+/** What is written: the message with its attachments' bytes as sent. */
+export type OutboxDraft = Omit<OutboxMessage, "id" | "createdAt" | "attachments"> & { attachments?: EmailAttachment[] };
 
 export function outboxDir(dataDir: string): string {
   return path.join(dataDir, "outbox");
@@ -30,13 +45,27 @@ export function outboxDir(dataDir: string): string {
  */
 export async function writeToOutbox(
   dataDir: string,
-  message: Omit<OutboxMessage, "id" | "createdAt">,
+  { attachments, ...message }: OutboxDraft,
   identity?: { id: string; createdAt: Date },
 ): Promise<OutboxMessage> {
   const dir = outboxDir(dataDir);
   await fs.mkdir(dir, { recursive: true });
   const createdAt = (identity?.createdAt ?? new Date()).toISOString();
-  const stored: OutboxMessage = { id: identity?.id ?? randomUUID(), createdAt, ...message };
+  const stored: OutboxMessage = {
+    id: identity?.id ?? randomUUID(),
+    createdAt,
+    ...message,
+    ...(attachments && attachments.length > 0
+      ? {
+          attachments: attachments.map(({ filename, contentType, cid, content }) => ({
+            filename,
+            contentType,
+            ...(cid ? { cid } : {}),
+            contentBase64: Buffer.from(content).toString("base64"),
+          })),
+        }
+      : {}),
+  };
   // The timestamp prefix keeps a directory listing in send order.
   const file = path.join(dir, `${createdAt.replace(/[:.]/g, "-")}_${stored.id}.json`);
   // Written aside, then linked into place: the link appears whole or not at all, and fails if the file exists.

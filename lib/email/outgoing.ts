@@ -12,6 +12,10 @@
  * per message. The one window left is a crash after the SMTP server took the
  * message and before the row was marked: the retry sends it again with the
  * same Message-ID.
+ *
+ * Attachments (an order's PDFs, inline QR images) are recorded with the
+ * message, so every attempt sends the same files, and are deleted with the
+ * body once it is sent.
  */
 import "server-only";
 import { randomUUID } from "node:crypto";
@@ -36,7 +40,7 @@ export interface SendLaterOptions {
  */
 export async function sendEmailLater(kind: string, email: Email, options: SendLaterOptions = {}): Promise<string> {
   const dedupeKey = options.dedupeKey ?? `${kind}:${randomUUID()}`;
-  const data = { kind, dedupeKey, to: email.to, subject: email.subject, text: email.text, html: email.html ?? null };
+  const data = emailMessageData(kind, email, dedupeKey);
   let message;
   try {
     message = await db().emailMessage.create({ data });
@@ -50,16 +54,55 @@ export async function sendEmailLater(kind: string, email: Email, options: SendLa
 }
 
 /**
+ * The EmailMessage row for an email, for a caller that records it in its own
+ * transaction (with the record that says it was sent, say) and queues the
+ * email.send job after the commit; sweepUnsentEmails queues it if that is lost.
+ */
+export function emailMessageData(kind: string, email: Email, dedupeKey: string) {
+  const attachments = email.attachments?.map(({ filename, contentType, cid, content }, position) => ({
+    filename,
+    contentType,
+    cid: cid ?? null,
+    content: Uint8Array.from(content),
+    position,
+  }));
+  return {
+    kind,
+    dedupeKey,
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html ?? null,
+    ...(attachments?.length ? { attachments: { create: attachments } } : {}),
+  };
+}
+
+/**
  * The email.send job: sends a recorded message unless it was sent already.
  * A failure is recorded on the message and thrown for the job's retry; on
  * the last attempt the message is marked FAILED.
  */
 export async function sendRecordedEmail(emailId: string, lastAttempt: boolean): Promise<void> {
-  const message = await db().emailMessage.findUnique({ where: { id: emailId } });
+  const message = await db().emailMessage.findUnique({
+    where: { id: emailId },
+    include: { attachments: { orderBy: { position: "asc" } } },
+  });
   if (!message || message.status !== EmailStatus.QUEUED || message.text === null) return;
+  const attachments = message.attachments.map(({ filename, contentType, cid, content }) => ({
+    filename,
+    contentType,
+    content,
+    ...(cid ? { cid } : {}),
+  }));
   try {
     await sendEmail(
-      { to: message.to, subject: message.subject, text: message.text, ...(message.html ? { html: message.html } : {}) },
+      {
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.html ? { html: message.html } : {}),
+        ...(attachments.length ? { attachments } : {}),
+      },
       message,
     );
   } catch (err) {
@@ -71,11 +114,14 @@ export async function sendRecordedEmail(emailId: string, lastAttempt: boolean): 
     if (lastAttempt) log.error("email not sent; giving up", { emailId, kind: message.kind, to: message.to, error: lastError });
     throw err;
   }
-  // The body goes once it is sent: it may hold a sign-in link.
-  await db().emailMessage.updateMany({
-    where: { id: emailId, status: EmailStatus.QUEUED },
-    data: { status: EmailStatus.SENT, sentAt: new Date(), attempts: { increment: 1 }, lastError: null, text: null, html: null },
-  });
+  // The body and the files go once it is sent: it may hold a sign-in link, and the database need not keep PDFs.
+  await db().$transaction([
+    db().emailMessage.updateMany({
+      where: { id: emailId, status: EmailStatus.QUEUED },
+      data: { status: EmailStatus.SENT, sentAt: new Date(), attempts: { increment: 1 }, lastError: null, text: null, html: null },
+    }),
+    db().emailAttachment.deleteMany({ where: { emailId } }),
+  ]);
 }
 
 /**

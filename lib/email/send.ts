@@ -9,6 +9,15 @@ export interface Email {
   subject: string;
   text: string;
   html?: string;
+  attachments?: EmailAttachment[];
+}
+
+/** A file sent with an email. With a `cid`, the HTML shows it inline as `<img src="cid:…">` (mail clients block data: URLs). */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+  cid?: string;
 }
 
 /** A recorded message's identity (EmailMessage id and time), which makes sending it again harmless. */
@@ -35,6 +44,12 @@ export async function sendEmail(email: Email, identity?: EmailIdentity): Promise
   }
   transport ??= nodemailer.createTransport(SMTP_URL);
   const messageId = identity ? `<${identity.id}@${new URL(APP_URL).hostname}>` : undefined;
-  await transport.sendMail({ from: EMAIL_FROM, ...email, ...(messageId ? { messageId } : {}) });
+  const attachments = email.attachments?.map(({ filename, contentType, content, cid }) => ({
+    filename,
+    contentType,
+    content: Buffer.from(content),
+    ...(cid ? { cid, contentDisposition: "inline" as const } : {}),
+  }));
+  await transport.sendMail({ from: EMAIL_FROM, ...email, attachments, ...(messageId ? { messageId } : {}) });
   log.info("email.smtp", { to: email.to, subject: email.subject, messageId });
 }

@@ -54,3 +54,39 @@ export function normaliseAlpha2(code: string): string | null {
 export function countryName(alpha2: string): string | null {
   return countries.getName(alpha2.toUpperCase(), "en") ?? null;
 }
+
+/**
+ * Names travellers type that ISO's data set does not list for a country
+ * ("America", "Holland"); ISO's own alternatives (USA, UK, UAE, Czechia…)
+ * come from the data set itself.
+ */
+const EXTRA_ALIASES: Record<string, string[]> = {
+  US: ["America"],
+  GB: ["Britain", "England", "Scotland", "Wales"],
+  AE: ["Emirates", "Dubai", "Abu Dhabi"],
+  KR: ["Korea"],
+  NL: ["Holland"],
+  MO: ["Macau"],
+  CN: ["Mainland China"],
+};
+
+/**
+ * What people call a country besides its short name: ISO's alternative
+ * names, the provider spellings above, its alpha-3 code, and common
+ * aliases. The alpha-2 code itself is not included (callers have it).
+ */
+export function countryAliases(alpha2: string): string[] {
+  const code = alpha2.toUpperCase();
+  const iso = countries.getNames("en", { select: "all" })[code] ?? [];
+  const variants = Object.entries(NAME_VARIANTS).flatMap(([name, target]) => (target === code ? [name] : []));
+  const alpha3 = countries.alpha2ToAlpha3(code);
+  const all = [...iso, ...variants, ...(EXTRA_ALIASES[code] ?? []), ...(alpha3 ? [alpha3] : [])];
+  const short = countryName(code)?.toLowerCase();
+  const seen = new Set<string>();
+  return all.filter((name) => {
+    const key = name.toLowerCase();
+    if (key === short || key === code.toLowerCase() || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -43,6 +43,26 @@ export const JOBS = {
   "order.poll": job({ payload: z.object({ otherOrderId }), key: (p) => p.otherOrderId }),
   /** Follow a cancellation the provider is still processing (CANCEL_PENDING) until it confirms, then refund. Same retry settings as order.poll. */
   "order.cancel-poll": job({ payload: z.object({ otherOrderId }), key: (p) => p.otherOrderId }),
+  /**
+   * Recharge a paid mobile top-up (lib/topup/recharge.ts). One per top-up
+   * queued or running; a run that finds the recharge may have been sent
+   * inspects MeiSIM's history instead of sending it again.
+   */
+  "topup.recharge": job({
+    payload: z.object({ topupId: z.string().min(1).max(64) }),
+    key: (p) => p.topupId,
+    retryLimit: 5,
+    retryDelaySeconds: 10,
+    retryDelayMaxSeconds: 600,
+  }),
+  /** Send a mobile top-up's card refund to Stripe again, or look at one Stripe is still processing; FAILED with an alert after the last attempt. */
+  "topup.refund": job({
+    payload: z.object({ topupId: z.string().min(1).max(64) }),
+    key: (p) => p.topupId,
+    retryLimit: 6,
+    retryDelaySeconds: 30,
+    retryDelayMaxSeconds: 3600,
+  }),
   /** Send one recorded EmailMessage; a retry finds it marked sent and sends nothing. */
   "email.send": job({
     payload: z.object({ emailId: z.string().min(1).max(64) }),
@@ -73,6 +93,20 @@ export const JOBS = {
     payload: z.object({ runId: z.string().min(1).max(64).optional() }),
     key: (p) => p.runId ?? "scheduled",
     retryLimit: 0,
+    concurrency: 1,
+  }),
+  /**
+   * Read one provider's live eSIMs' usage in batches and email the 80% data
+   * and 3-days-left reminders (lib/esims/reminders.ts), on
+   * USAGE_REMINDER_SCHEDULE. One per provider queued or running; each
+   * reminder is claimed once, so an overlap sends nothing twice. Not
+   * retried: the next occurrence reads again.
+   */
+  "esims.remind": job({
+    payload: z.object({ provider: z.string().min(1).max(32) }),
+    key: (p) => p.provider,
+    retryLimit: 0,
+    expireInSeconds: 3600,
     concurrency: 1,
   }),
 };

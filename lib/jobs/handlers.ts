@@ -11,10 +11,13 @@ import { RefundStatus } from "../generated/prisma/client";
 import { log } from "../log";
 import { runCatalogSync, scheduleCatalogSync, type SyncTrigger } from "../catalog/sync";
 import { sendRecordedEmail, sweepUnsentEmails } from "../email/outgoing";
+import { scheduleUsageReminders, sendUsageReminders } from "../esims/reminders";
 import { followCancellation } from "../orders/after-sale";
 import { fulfilPaidOrder, pollPendingOrder, requeueAfterTransientFailure } from "../orders/fulfilment";
 import { reconcileJob } from "../orders/reconciliation";
 import { sweepStrandedOrders } from "../orders/recovery";
+import { rechargeTopup, sweepStrandedTopups } from "../topup/recharge";
+import { markTopupRefundFailed, sendTopupCardRefund, TopupRefundStillProcessingError } from "../topup/refund";
 import { expireUnpaidOrders } from "../orders/unpaid";
 import { env } from "../config/env";
 import { registerHandlers, RetryLater, schedule, startWorker, type StoreJobHandlers } from "./index";
@@ -41,6 +44,9 @@ export const handlers: StoreJobHandlers = {
   "orders.reconcile": async ({ runId }) => {
     await reconcileJob(runId);
   },
+  "esims.remind": async ({ provider }) => {
+    await sendUsageReminders(provider);
+  },
   "order.poll": async ({ otherOrderId }, job) => {
     const { awaitingProvider } = await pollPendingOrder(otherOrderId, job.attempt > job.retryLimit);
     if (awaitingProvider) throw new RetryLater(`Order ${otherOrderId}: the provider is still processing it`);
@@ -48,6 +54,23 @@ export const handlers: StoreJobHandlers = {
   "order.cancel-poll": async ({ otherOrderId }, job) => {
     const outcome = await followCancellation(otherOrderId, job.attempt > job.retryLimit);
     if (outcome === "pending") throw new RetryLater(`Order ${otherOrderId}: the provider is still processing the cancellation`);
+  },
+  "topup.recharge": async ({ topupId }, job) => {
+    const { transient } = await rechargeTopup(topupId, job.attempt > job.retryLimit);
+    if (transient) throw new RetryLater(`Mobile top-up ${topupId}: MeiSIM could not be reached; trying again after backoff`);
+  },
+  "topup.refund": async ({ topupId }, job) => {
+    let status;
+    try {
+      status = await sendTopupCardRefund(topupId);
+    } catch (err) {
+      if (job.attempt > job.retryLimit) await markTopupRefundFailed(topupId);
+      throw err;
+    }
+    if (status === RefundStatus.SENT) {
+      if (job.attempt > job.retryLimit) await markTopupRefundFailed(topupId);
+      throw new TopupRefundStillProcessingError(topupId);
+    }
   },
   "email.send": async ({ emailId }, job) => {
     await sendRecordedEmail(emailId, job.attempt > job.retryLimit);
@@ -73,12 +96,15 @@ export async function startStoreWorker(instanceName: string, startAttempts = 1):
   await schedule("orders.reconcile", RECONCILE_SCHEDULE === "off" ? null : RECONCILE_SCHEDULE, {}).catch((error: unknown) =>
     log.error("could not schedule reconciliation; check RECONCILE_SCHEDULE", { schedule: RECONCILE_SCHEDULE, error }),
   );
+  await scheduleUsageReminders().catch((error: unknown) =>
+    log.error("could not schedule usage reminders; check USAGE_REMINDER_SCHEDULE", { schedule: env().USAGE_REMINDER_SCHEDULE, error }),
+  );
   await scheduleCatalogSync().catch((error: unknown) =>
     log.error("could not schedule the catalog sync; check CATALOG_SYNC_SCHEDULE", { schedule: env().CATALOG_SYNC_SCHEDULE, error }),
   );
   const sweep = () =>
     Promise.all(
-      [sweepStrandedOrders, sweepUnsentRefunds, expireUnpaidOrders, sweepUnsentEmails].map((task) =>
+      [sweepStrandedOrders, sweepUnsentRefunds, expireUnpaidOrders, sweepUnsentEmails, sweepStrandedTopups].map((task) =>
         task().catch((error: unknown) => log.error("sweep failed", { task: task.name, error })),
       ),
     );

@@ -109,7 +109,8 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
   const log = (options.logger ?? rootLog).child({ component: "jobs", schema });
   const handlers = new Map<string, (payload: unknown, job: Parameters<JobHandlers<D>[JobName<D>]>[1]) => Promise<void>>();
-  const working = new Set<string>();
+  /** Job names this process works, with pg-boss's worker id once it runs. */
+  const working = new Map<string, string | null>();
   let starting: Promise<PgBoss> | null = null;
   let engine: Engine | null = null;
   let workerRunning = false;
@@ -218,10 +219,10 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
 
   async function workOn(boss: PgBoss, name: string) {
     if (working.has(name)) return;
-    working.add(name);
+    working.set(name, null);
     const concurrency = definitionOf(name).concurrency ?? DEFAULTS.concurrency;
     try {
-      await boss.work(
+      const workerId = await boss.work(
         name,
         {
           // One fetch claims up to `concurrency` jobs; they run side by side and settle one by one.
@@ -236,6 +237,7 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
         },
         (jobs) => Promise.all(jobs.map((job) => runOne(name, job))),
       );
+      working.set(name, workerId);
     } catch (err) {
       working.delete(name);
       throw err;
@@ -271,6 +273,10 @@ export function createJobQueue<D extends JobDefinitions>(definitions: D, options
       const jobId = await boss.send(name, data, sendOptions);
       if (jobId === null) log.info("job not enqueued: one with the same key is pending", { job: name, singletonKey });
       else log.debug("job enqueued", { job: name, id: jobId, singletonKey: singletonKey === id ? undefined : singletonKey });
+      // A worker of this process starts on it now instead of at its next poll: without LISTEN/NOTIFY (the
+      // embedded database) a paid order would otherwise wait up to a polling interval before placement.
+      const localWorker = working.get(name);
+      if (jobId !== null && localWorker && enqueueOptions.startAfter === undefined) boss.notifyWorker(localWorker);
       return jobId;
     },
 

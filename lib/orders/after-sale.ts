@@ -44,9 +44,16 @@ export class AfterSaleError extends Error {
  * When the provider is still processing the cancellation (or its answer was
  * lost), the order waits in CANCEL_PENDING, the order.cancel-poll job
  * follows it, and the refund waits with it: the request never waits on the
- * provider. Running it twice refunds once.
+ * provider. Running it twice refunds once. An admin cancels for the
+ * customer (`userId` is the owner) with their own id and reason.
  */
-export async function cancelOrder(userId: string, otherOrderId: string, origin: RequestOrigin | null): Promise<"cancelled" | "pending"> {
+export async function cancelOrder(
+  userId: string,
+  otherOrderId: string,
+  origin: RequestOrigin | null,
+  byAdmin: { actorId: string; reason: string } | null = null,
+): Promise<"cancelled" | "pending"> {
+  const actorId = byAdmin?.actorId ?? userId;
   const order = await db().order.findFirst({ where: { otherOrderId, userId }, include: { esims: true, plan: true, refunds: true } });
   if (!order) throw new AfterSaleError("Order not found.");
   if (order.refunds.some((r) => r.esimIccid === null)) return "cancelled";
@@ -72,7 +79,7 @@ export async function cancelOrder(userId: string, otherOrderId: string, origin: 
     ({ status } = await providerById(order.provider).cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids }));
   } catch (err) {
     if (err instanceof OrderOutcomeUnknownError) {
-      await awaitCancellation(otherOrderId, { actorId: userId, origin, details: { iccids, reason: describeProviderFailure(err) } });
+      await awaitCancellation(otherOrderId, { actorId, origin, details: { iccids, reason: describeProviderFailure(err) } });
       return "pending";
     }
     if (err instanceof ProviderError) {
@@ -82,10 +89,10 @@ export async function cancelOrder(userId: string, otherOrderId: string, origin: 
     throw err;
   }
   if (status !== "cancelled" && status !== "partially_cancelled") {
-    await awaitCancellation(otherOrderId, { actorId: userId, origin, details: { iccids, providerStatus: status } });
+    await awaitCancellation(otherOrderId, { actorId, origin, details: { iccids, providerStatus: status } });
     return "pending";
   }
-  await completeCancellation(otherOrderId, iccids, status, { actorId: userId, origin });
+  await completeCancellation(otherOrderId, iccids, status, { actorId, origin, reason: byAdmin?.reason });
   return "cancelled";
 }
 
@@ -102,7 +109,11 @@ async function completeCancellation(
   otherOrderId: string,
   iccids: string[],
   providerStatus: CancelResult["status"],
-  { actorId, origin }: { actorId: string | null; origin: RequestOrigin | null },
+  {
+    actorId,
+    origin,
+    reason = "Cancelled by the customer before activation",
+  }: { actorId: string | null; origin: RequestOrigin | null; reason?: string },
 ): Promise<void> {
   await db().esim.updateMany({ where: { iccid: { in: iccids } }, data: { cancelledAt: new Date() } });
   await recordAudit({
@@ -113,7 +124,7 @@ async function completeCancellation(
     details: { iccids, providerStatus },
     origin,
   });
-  await refundOrder(otherOrderId, { actorId, reason: "Cancelled by the customer before activation", origin });
+  await refundOrder(otherOrderId, { actorId, reason, origin });
   await emailCancellation(otherOrderId).catch((error: unknown) =>
     log.error("could not queue the cancellation email", { otherOrderId, error }),
   );

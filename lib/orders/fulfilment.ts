@@ -31,6 +31,7 @@ import { providerById } from "../providers/registry";
 import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
 import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
 import { emailDelivery } from "./notifications";
+import { failureBody, recordProviderAnswer, type ProviderOperation } from "./provider-answers";
 
 /** Our line reference for each eSIM of an order: "<otherOrderId>-1" … "-<quantity>". */
 export function itemIdsOf(order: Pick<Order, "otherOrderId" | "quantity">): string[] {
@@ -263,8 +264,14 @@ class PlacementRun {
         ? await this.provider.renew({ iccid: renewsIccid, planRef, otherOrderId })
         : await this.provider.placeOrder({ planRef, otherOrderId, itemIds, customerEmail: this.order.user.email });
       this.log.info("placed", { providerOrderRef: placed.providerOrderRef, status: placed.status, esims: placed.esims.length });
+      await this.keepAnswer(renewsIccid ? "renew" : "place", placed.status, placed);
       return { step: { outcome: "found", order: placed }, sentAt };
     } catch (err) {
+      await this.keepAnswer(
+        renewsIccid ? "renew" : "place",
+        err instanceof OrderOutcomeUnknownError ? "lost" : "refused",
+        failureBody(err),
+      );
       await this.save(partialOf(err), null);
       if (err instanceof OrderOutcomeUnknownError) {
         this.log.warn("the order request's answer was lost; looking it up", { reason: describeProviderFailure(err) });
@@ -290,8 +297,10 @@ class PlacementRun {
         attemptedAt,
       });
       this.log.info("looked up", { outcome: found.outcome });
+      await this.keepAnswer("look-up", found.outcome, found.outcome === "found" ? (found.raw ?? found.order) : found);
       return found;
     } catch (err) {
+      await this.keepAnswer("look-up", "failed", failureBody(err));
       this.transient = true;
       return { outcome: "unknown", reason: `The look-up failed: ${describeProviderFailure(err)}` };
     }
@@ -352,6 +361,10 @@ class PlacementRun {
         this.log.error("could not queue the delivery email", { error }),
       );
     }
+  }
+
+  private keepAnswer(operation: ProviderOperation, outcome: string, body: unknown): Promise<void> {
+    return recordProviderAnswer({ orderId: this.order.otherOrderId, provider: this.order.provider, operation, outcome, body });
   }
 
   private async save(esims: readonly DeliveredEsim[], providerOrderRef: string | null): Promise<void> {

@@ -20,8 +20,15 @@ export function iosInstallLink(lpa: string): string {
   return `https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=${encodeURIComponent(lpa)}`;
 }
 
+const QR_OPTIONS = { errorCorrectionLevel: "M", margin: 1, width: 280 } as const;
+
 export function qrCodeDataUrl(lpa: string): Promise<string> {
-  return QRCode.toDataURL(lpa, { errorCorrectionLevel: "M", margin: 1, width: 280 });
+  return QRCode.toDataURL(lpa, QR_OPTIONS);
+}
+
+/** The same QR code as a PNG, for email (as an inline attachment: mail clients block data: URLs). */
+export function qrCodePng(lpa: string): Promise<Buffer> {
+  return QRCode.toBuffer(lpa, QR_OPTIONS);
 }
 
 /** A one-page A4 PDF with the QR code and every manual-install field. */

@@ -7,6 +7,7 @@ import { log } from "../log";
 import { describeProviderFailure } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { Availability } from "../providers/types";
+import { isOrderAccessKey } from "./guest-access";
 
 /**
  * Our order reference, passed upstream as otherOrderId / customerReference.
@@ -68,7 +69,15 @@ export interface CreateOrderInput {
   quantity?: number;
   /** When topping up an eSIM the customer already has. */
   renewsIccid?: string;
+  /** Placed by email alone, without signing in (see guest-access.ts). */
+  guestCheckout?: boolean;
   origin?: RequestOrigin | null;
+}
+
+/** A plan on sale, with its destination and how many of it one order may hold, for the guest checkout page; null when not on sale. */
+export async function planForCheckout(planId: string) {
+  const plan = await db().plan.findUnique({ where: { id: planId }, include: { destination: true } });
+  return plan?.active ? { ...plan, maxQuantity: providerById(plan.provider).maxQuantity } : null;
 }
 
 /** A new order awaiting payment, priced from the catalog (never from the browser). */
@@ -92,6 +101,7 @@ export async function createOrder(input: CreateOrderInput) {
         quantity,
         paymentMethod: input.paymentMethod,
         renewsIccid: input.renewsIccid ?? null,
+        guestCheckout: input.guestCheckout ?? false,
         status: OrderStatus.PENDING_PAYMENT,
       },
     });
@@ -107,6 +117,7 @@ export async function createOrder(input: CreateOrderInput) {
           amountMinor: order.amountMinor,
           currency: order.currency,
           paymentMethod: order.paymentMethod,
+          guestCheckout: order.guestCheckout,
         },
         origin: input.origin,
       },
@@ -124,12 +135,45 @@ export function listOrdersForUser(userId: string) {
   });
 }
 
-/** An order only its owner can see; null otherwise (callers answer 404, not 403, to avoid leaking ids). */
-export function findOrderForUser(userId: string, otherOrderId: string) {
-  return db().order.findFirst({
-    where: { otherOrderId, userId },
-    include: { esims: true, plan: { include: { destination: true } }, refunds: { orderBy: { createdAt: "asc" } } },
+/** Who asks for an order: the signed-in user, if any, and the key from a guest order's link, if any. */
+export interface OrderViewer {
+  userId: string | null;
+  accessKey?: unknown;
+}
+
+/** The order is the viewer's own, or it was placed as a guest and they hold its signed link. */
+export function mayAccessOrder(viewer: OrderViewer, order: Pick<Order, "otherOrderId" | "userId" | "guestCheckout">): boolean {
+  if (viewer.userId !== null && order.userId === viewer.userId) return true;
+  return order.guestCheckout && isOrderAccessKey(order.otherOrderId, viewer.accessKey);
+}
+
+/** An order the viewer may see; null otherwise (callers answer 404, not 403, to avoid leaking ids). */
+export async function findOrderForViewer(viewer: OrderViewer, otherOrderId: string) {
+  const order = await db().order.findUnique({
+    where: { otherOrderId },
+    include: {
+      user: { select: { email: true } },
+      esims: true,
+      plan: { include: { destination: true } },
+      refunds: { orderBy: { createdAt: "asc" } },
+    },
   });
+  return order && mayAccessOrder(viewer, order) ? order : null;
+}
+
+/** An order only its owner can see; null otherwise. */
+export function findOrderForUser(userId: string, otherOrderId: string) {
+  return findOrderForViewer({ userId }, otherOrderId);
+}
+
+/**
+ * The account an order action runs for (the order's owner) when the viewer
+ * may act on the order; null otherwise, which callers answer as for an order
+ * that does not exist.
+ */
+export async function orderOwnerForViewer(viewer: OrderViewer, otherOrderId: string): Promise<string | null> {
+  const order = await db().order.findUnique({ where: { otherOrderId }, select: { otherOrderId: true, userId: true, guestCheckout: true } });
+  return order && mayAccessOrder(viewer, order) ? order.userId : null;
 }
 
 /** The order that delivered an eSIM, for a renewal's page to point back to; null if it is not this user's. */

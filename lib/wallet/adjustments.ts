@@ -6,7 +6,7 @@ import { db } from "../db/client";
 import { WalletEntryKind, type WalletEntry } from "../generated/prisma/client";
 import { parseMoneyInput } from "../money";
 import { isCleanText } from "../validation";
-import { LEDGER_TRANSACTION, postWalletEntry } from "./ledger";
+import { LEDGER_TRANSACTION, lockWallet, postWalletEntry } from "./ledger";
 
 /** A typo should not mint a fortune, and balances are 32-bit integers in the database. */
 export const ADJUSTMENT_LIMIT_MINOR = 10_000_000;
@@ -46,13 +46,24 @@ export class UnknownCustomerError extends Error {
 /**
  * Throws InsufficientFundsError when a debit exceeds the balance, and
  * UnknownCustomerError for a user id that names no one, changing nothing.
+ * With a `requestKey` (one per rendering of the admin's form), a second
+ * submission with the same key posts nothing and returns the first entry,
+ * marked `replayed`.
  */
-export async function adjustWallet(input: AdjustmentInput & { authorId: string; origin?: RequestOrigin | null }): Promise<WalletEntry> {
+export async function adjustWallet(
+  input: AdjustmentInput & { authorId: string; origin?: RequestOrigin | null; requestKey?: string },
+): Promise<WalletEntry & { replayed: boolean }> {
   const adjustment = AdjustmentSchema.parse(input);
   return db().$transaction(async (tx) => {
     if (!(await tx.user.findUnique({ where: { id: adjustment.userId }, select: { id: true } })))
       throw new UnknownCustomerError(adjustment.userId);
-    const entry = await postWalletEntry(tx, {
+    if (input.requestKey) {
+      // The wallet's row lock queues a double submit behind the first, which has committed its entry by the time this reads.
+      await lockWallet(tx, adjustment.userId);
+      const earlier = await tx.walletEntry.findUnique({ where: { requestKey: input.requestKey } });
+      if (earlier) return { ...earlier, replayed: true };
+    }
+    const posted = await postWalletEntry(tx, {
       userId: adjustment.userId,
       kind: WalletEntryKind.ADJUSTMENT,
       amountMinor: adjustment.amountMinor,
@@ -60,6 +71,10 @@ export async function adjustWallet(input: AdjustmentInput & { authorId: string; 
       reason: adjustment.reason,
       authorId: input.authorId,
     });
+    // The key is unique in the database too: a submission that got past the check above cannot commit a second entry.
+    const entry = input.requestKey
+      ? await tx.walletEntry.update({ where: { id: posted.id }, data: { requestKey: input.requestKey } })
+      : posted;
     await recordAudit(
       {
         actorId: input.authorId,
@@ -77,7 +92,7 @@ export async function adjustWallet(input: AdjustmentInput & { authorId: string; 
       },
       tx,
     );
-    return entry;
+    return { ...entry, replayed: false };
   }, LEDGER_TRANSACTION);
 }
 

@@ -165,6 +165,23 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, di
   api("GET", "queryIccidInformation", (account, f) => forms.iccidStatuses(state.queryIccids(account, f.list("iccids"))));
   api("GET", "getHistoryDetail", (account, f) => forms.history(state.historyOf(account, f.text("iccid"))));
 
+  // Test and demo controls (never faulted): simulator time, and a card's data use.
+  sim.route("POST", "/__sim/advance", (req) => {
+    const ms = Number(req.body.ms);
+    if (!Number.isFinite(ms) || ms < 0)
+      return { status: 400, body: { error: "Invalid request", message: "ms must be a non-negative number" } };
+    state.advance(ms);
+    return { body: { now: new Date(state.now()).toISOString() } };
+  });
+  sim.route("POST", "/__sim/cards/:iccid/usage", (req) => {
+    const usedMb = Number(req.body.usedMb);
+    if (!Number.isInteger(usedMb) || usedMb < 0)
+      return { status: 400, body: { error: "Invalid request", message: "usedMb must be a non-negative integer" } };
+    if (!state.installText(req.params.iccid!)) return { status: 404, body: { error: "Not found", message: `No eSIM ${req.params.iccid}` } };
+    state.setUsage(req.params.iccid!, usedMb);
+    return { body: { ok: true } };
+  });
+
   sim.route("GET", "/pdf/:file", (req) => {
     const iccid = req.params.file?.replace(/\.pdf$/, "") ?? "";
     const lpa = state.installText(iccid);

@@ -52,8 +52,10 @@ export interface MioesimSimOptions {
   tokenTtlSeconds?: number;
   /** How long a refund stays "in process" (status 6/7) before it settles to 2/4. */
   refundSettleMs?: number;
-  /** Data an active card uses per minute, so usage moves in a demo. */
+  /** Data an active card uses per minute, so usage moves in a demo; 0 leaves usage to the test hooks. */
   usageMbPerMinute?: number;
+  /** Where the simulator's time comes from; `advance()` moves it on from there. Default Date.now. */
+  clock?: () => number;
   /** How many getOrderInfo look-ups still see a `pendingOrder` unpaid (-1) before it is delivered. Default 1. */
   pendingLookups?: number;
   /** Extra accounts besides the demo one (for 22 and the getESIMDetail refusals). */
@@ -164,6 +166,8 @@ export class MioesimSimState {
   private readonly refundSettleMs: number;
   private readonly usageMbPerMinute: number;
   private readonly pendingLookups: number;
+  private readonly clock: () => number;
+  private offsetMs = 0;
 
   constructor(
     options: MioesimSimOptions = {},
@@ -174,8 +178,21 @@ export class MioesimSimState {
     this.refundSettleMs = options.refundSettleMs ?? 3_000;
     this.usageMbPerMinute = options.usageMbPerMinute ?? 5;
     this.pendingLookups = options.pendingLookups ?? 1;
+    this.clock = options.clock ?? Date.now;
     for (const account of [{ ...DEMO_ACCOUNT, dpIds: [...DISTRIBUTION_PARTNERS.keys()] }, ...(options.accounts ?? [])])
       this.addAccount(account);
+  }
+
+  // ---- time
+
+  /** The simulator's time: every expiry, plan end and time-based usage is measured against it. */
+  now(): number {
+    return this.clock() + this.offsetMs;
+  }
+
+  /** Test hook (also POST /__sim/advance): moves simulator time forward; plans run out and tokens lapse as if it had passed. */
+  advance(ms: number): void {
+    this.offsetMs += ms;
   }
 
   // ---- accounts and tokens
@@ -195,14 +212,14 @@ export class MioesimSimState {
   issueToken(account: SimAccount): string {
     const serial = ++this.sequence;
     const token = `${10_000 + serial}-${md5(`${account.phone}:${serial}`).toUpperCase()}`;
-    this.tokens.set(token, { phone: account.phone, expiresAt: Date.now() + this.tokenTtlMs });
+    this.tokens.set(token, { phone: account.phone, expiresAt: this.now() + this.tokenTtlMs });
     return token;
   }
 
   /** The account a live token belongs to; undefined when unknown or expired. */
   accountForToken(token: string): SimAccount | undefined {
     const session = this.tokens.get(token);
-    if (!session || session.expiresAt <= Date.now()) return undefined;
+    if (!session || session.expiresAt <= this.now()) return undefined;
     return this.accounts.get(session.phone);
   }
 
@@ -278,7 +295,7 @@ export class MioesimSimState {
     if (this.takeForced("outOfStock") || (!renewing && left < request.count))
       throw new SimApiError(-3, "Insufficient card inventory for this package");
 
-    const now = Date.now();
+    const now = this.now();
     // Unpaid: MIOeSIM has not allocated cards yet (docs, status -1).
     const unpaid = !renewing && this.takeForced("pendingOrder");
     const order: SimOrder = {
@@ -380,7 +397,7 @@ export class MioesimSimState {
     }
     const whole = chosen.length === remaining.length;
     order.status = whole ? 6 : 7;
-    order.settling = { status: whole ? 2 : 4, at: Date.now() + this.refundSettleMs };
+    order.settling = { status: whole ? 2 : 4, at: this.now() + this.refundSettleMs };
     return this.orderRow(order, true);
   }
 
@@ -479,7 +496,7 @@ export class MioesimSimState {
   }
 
   /** Test hook: the plan starts on the network; usage then grows with time. */
-  activateCard(iccid: string, at: number = Date.now()): void {
+  activateCard(iccid: string, at: number = this.now()): void {
     const card = this.requireCard(iccid);
     if (!card.eid) this.installCard(iccid);
     card.dpStatus = "ACTIVE";
@@ -489,6 +506,13 @@ export class MioesimSimState {
   /** Test hook: data used on top of the time-based usage. */
   addUsage(iccid: string, mb: number): void {
     this.requireCard(iccid).extraUsageMb += mb;
+  }
+
+  /** Test hook (also POST /__sim/cards/:iccid/usage): the card's plan has used `mb`, time-based usage included; a card not yet active is activated now. */
+  setUsage(iccid: string, mb: number): void {
+    const card = this.requireCard(iccid);
+    if (card.activatedAt === null) this.activateCard(iccid);
+    card.extraUsageMb = mb - this.usageByTimeMb(card);
   }
 
   /** Test hook. */
@@ -567,7 +591,7 @@ export class MioesimSimState {
 
   /** The simulator starts a renewal at once: the running plan ends and goes to history. */
   private startRenewal(card: SimCard, order: SimOrder, pkg: SimPackage): void {
-    const now = Date.now();
+    const now = this.now();
     const current = this.usage(card);
     card.history.push({
       orderNum: card.orderNum,
@@ -617,13 +641,22 @@ export class MioesimSimState {
     const pkg = this.packageOf(card.skuId, card.priceId);
     const totalMb = dataMbOf(pkg);
     if (card.activatedAt === null) return { usedMb: 0, totalMb, endsAt: null };
-    const byTime = Math.floor(((Date.now() - card.activatedAt) / 60_000) * this.usageMbPerMinute);
-    return { usedMb: Math.min(totalMb, card.extraUsageMb + Math.max(0, byTime)), totalMb, endsAt: card.activatedAt + pkg.days * DAY_MS };
+    return {
+      usedMb: Math.min(totalMb, Math.max(0, card.extraUsageMb + this.usageByTimeMb(card))),
+      totalMb,
+      endsAt: card.activatedAt + pkg.days * DAY_MS,
+    };
+  }
+
+  /** The demo's steady use since activation (usageMbPerMinute). */
+  private usageByTimeMb(card: SimCard): number {
+    if (card.activatedAt === null) return 0;
+    return Math.max(0, Math.floor(((this.now() - card.activatedAt) / 60_000) * this.usageMbPerMinute));
   }
 
   /** Applies what time has done: refunds settle, and an order whose plans are all over is Ended (5). */
   private refreshed(order: SimOrder): SimOrder {
-    const now = Date.now();
+    const now = this.now();
     if (order.settling && order.settling.at <= now) {
       order.status = order.settling.status;
       order.settling = null;

@@ -17,7 +17,7 @@ function run(command: string, args: string[], env: Record<string, string>) {
 
 describe("start-up with a malformed setting", () => {
   it("the launcher exits 1 with a one-line explanation", () => {
-    const { status, stderr } = run(tsx, ["--conditions=react-server", "scripts/start.ts"], {
+    const { status, stderr } = run(tsx, ["--import=./scripts/server-only.mjs", "scripts/start.ts"], {
       DATABASE_URL: "nonsense",
       DATA_DIR: ".data/test-startup",
     });

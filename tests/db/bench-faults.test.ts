@@ -16,7 +16,7 @@ describe("the fault benchmark", () => {
     const engine = inject("engine");
     const run = spawnSync(
       path.join(ROOT, "node_modules/.bin/tsx"),
-      ["--conditions=react-server", "scripts/bench-faults.ts", "--orders", "60", "--engine", engine, "--timeout-ms", "240000"],
+      ["--import=./scripts/server-only.mjs", "scripts/bench-faults.ts", "--orders", "60", "--engine", engine, "--timeout-ms", "240000"],
       {
         cwd: ROOT,
         encoding: "utf8",

@@ -209,7 +209,9 @@ describe("a card refund when Stripe fails", () => {
 
 /** A delivered order of several cards, as fulfilment leaves it (the cards written directly: this file is about money, not provisioning). */
 async function deliveredCards(order: { otherOrderId: string }, count: number) {
-  const iccids = Array.from({ length: count }, (_, n) => `8988${order.otherOrderId.replace(/\D/g, "").slice(-10)}${n}`);
+  // 19 digits, as real ICCIDs: other files' jobs (usage reminders) send every live card to the provider simulator, which refuses malformed ones.
+  const digits = order.otherOrderId.replace(/\D/g, "").slice(-10).padStart(10, "0");
+  const iccids = Array.from({ length: count }, (_, n) => `8988${digits}${String(n).padStart(5, "0")}`);
   await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { status: "FULFILLED", fulfilledAt: new Date() } });
   for (const [n, iccid] of iccids.entries()) {
     await db().esim.create({

@@ -6,9 +6,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setPlanActive, setPlanPrice } from "@/lib/catalog/admin";
 import { retailPriceMinor } from "@/lib/catalog/pricing";
-import { getDestinationWithPlans, listDestinations } from "@/lib/catalog/queries";
+import { buildSearchIndex, readDestinationPage, readDestinations, readPlanPage } from "@/lib/catalog/queries";
 import { syncCatalog, type SyncProgress, type SyncReport } from "@/lib/catalog/sync";
 import { db } from "@/lib/db/client";
+import { searchDestinations } from "@/lib/geo/search";
 import { Role } from "@/lib/generated/prisma/client";
 import { providerById } from "@/lib/providers/registry";
 import type { ProviderId } from "@/lib/providers/types";
@@ -20,7 +21,7 @@ providersPerFile();
 
 const MARKUP = 35;
 const sync = (provider: ProviderId, onProgress?: (p: SyncProgress) => void) =>
-  syncCatalog(providerById(provider), { markupPercent: MARKUP, onProgress });
+  syncCatalog(providerById(provider), { onProgress });
 
 /** What each simulator sells: MIOeSIM's eSIM SKUs × packages (physical SIMs are not listed), MeiSIM's bundles. */
 const LISTED = {
@@ -155,19 +156,24 @@ describe("syncing the catalog", () => {
 });
 
 describe("the store's catalog queries", () => {
-  it("finds destinations by name, case-insensitively, or by ISO code", async () => {
-    for (const query of ["jap", "JAPAN", "  japan  ", "jp", "JP"]) {
-      expect(
-        (await listDestinations(query)).map((d) => d.slug),
-        query,
-      ).toContain("japan");
-    }
-    expect((await listDestinations("jap")).every((d) => /jap/i.test(d.name) || d.slug === "japan")).toBe(true);
-    expect(await listDestinations("no-such-place-xyz")).toEqual([]);
+  it("finds destinations by name, case-insensitively, by ISO code or alias, and by the regions covering them", async () => {
+    const index = buildSearchIndex(await readDestinations());
+    const slugs = (query: string) => searchDestinations(index, query).map((d) => d.slug);
+    for (const query of ["jap", "JAPAN", "  japan  ", "jp", "JP", "JPN"]) expect(slugs(query)[0], query).toBe("japan");
+    expect(slugs("usa")[0]).toBe("united-states");
+    expect(slugs("uk")[0]).toBe("united-kingdom");
+    expect(slugs("uae")[0]).toBe("united-arab-emirates");
+    expect(slugs("korea")).toContain("south-korea");
+    expect(slugs("türkiye")).toContain("turkey");
+    // A region first, then the countries it covers.
+    expect(slugs("europe")[0]).toBe("europe");
+    expect(slugs("europe")).toContain("france");
+    expect(slugs("jap").every((slug) => slug === "japan")).toBe(true);
+    expect(slugs("no-such-place-xyz")).toEqual([]);
   });
 
   it("lists countries before regions, each from its cheapest active plan", async () => {
-    const all = await listDestinations();
+    const all = await readDestinations();
     const kinds = all.map((d) => d.kind);
     expect(kinds.indexOf("REGION")).toBeGreaterThan(kinds.lastIndexOf("COUNTRY"));
     const japan = all.find((d) => d.slug === "japan")!;
@@ -176,12 +182,44 @@ describe("the store's catalog queries", () => {
       planCount: japanPlans.length,
       fromPriceMinor: Math.min(...japanPlans.map((p) => p.priceMinor)),
       currency: "USD",
+      countryCodes: ["JP"],
     });
 
-    const page = await getDestinationWithPlans("japan");
+    const page = await readDestinationPage("japan");
     expect(page!.plans.map((p) => p.id).sort()).toEqual(japanPlans.map((p) => p.id).sort());
     const prices = page!.plans.map((p) => p.priceMinor);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    // What customers see never carries what the store pays.
+    expect(page!.plans[0]).not.toHaveProperty("wholesaleMinor");
+  });
+
+  it("shows a country's page the regional and global plans covering it, and a region's page its countries", async () => {
+    const japan = await readDestinationPage("japan");
+    const covering = new Set(japan!.coveringPlans.map((p) => p.destinationSlug));
+    expect(covering).toContain("asia-30");
+    expect(covering).toContain("global");
+    expect(covering).not.toContain("europe");
+    expect(japan!.coveringPlans.every((p) => p.destinationKind === "REGION")).toBe(true);
+
+    const europe = await readDestinationPage("europe");
+    expect(europe!.coveringPlans).toEqual([]);
+    expect(europe!.countries.map((c) => c.code)).toEqual(expect.arrayContaining(["FR", "DE", "GB"]));
+    expect(europe!.countries.find((c) => c.code === "FR")).toMatchObject({ name: "France", slug: "france" });
+  });
+
+  it("gives a plan's page its coverage and the look-alike plans of its destination, and nothing for a withdrawn plan", async () => {
+    const plan = await db().plan.findFirstOrThrow({ where: { destinationSlug: "japan", active: true }, orderBy: { priceMinor: "asc" } });
+    const page = await readPlanPage(plan.id);
+    expect(page!.plan).toMatchObject({ id: plan.id, destinationName: "Japan", maxQuantity: expect.any(Number) });
+    expect(page!.countries).toEqual([{ code: "JP", name: "Japan", slug: "japan" }]);
+    for (const other of page!.lookalikes) expect(other).toMatchObject({ dataMb: plan.dataMb, days: plan.days, dayPass: plan.dayPass });
+
+    await db().plan.update({ where: { id: plan.id }, data: { active: false } });
+    try {
+      expect(await readPlanPage(plan.id)).toBeNull();
+    } finally {
+      await db().plan.update({ where: { id: plan.id }, data: { active: true } });
+    }
   });
 });
 

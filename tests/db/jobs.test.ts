@@ -272,7 +272,7 @@ function startWorkerProcess(schema: string) {
       (error) => { console.error(error); process.exit(1); },
     );
   `;
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "-e", code], {
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["--import=./scripts/server-only.mjs", "-e", code], {
     cwd: root,
     env: { ...process.env, JOBS_TEST_URL: url, JOBS_TEST_SCHEMA: schema, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],

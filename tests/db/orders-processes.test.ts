@@ -43,7 +43,7 @@ function childEnv(): NodeJS.ProcessEnv {
  * Run as package.json's scripts run lib/: under the react-server condition, which `import "server-only"` needs outside Next.
  */
 function spawnTsx(args: string[]): ChildProcess {
-  const child = spawn(TSX, ["--conditions=react-server", ...args], {
+  const child = spawn(TSX, ["--import=./scripts/server-only.mjs", ...args], {
     cwd: ROOT,
     env: childEnv(),
     stdio: ["ignore", "ignore", "inherit"],

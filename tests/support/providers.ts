@@ -18,7 +18,7 @@ import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
 import { createOrder } from "@/lib/orders/orders";
 import type { Faults } from "@/simulators/shared/server";
 import { MEISIM_DEMO_ACCOUNT, startMeisimSimulator, type MeisimSimulator } from "@/simulators/meisim";
-import { MIOESIM_DEMO_ACCOUNT, startMioesimSimulator, type MioesimSimulator } from "@/simulators/mioesim";
+import { MIOESIM_DEMO_ACCOUNT, startMioesimSimulator, type MioesimSimOptions, type MioesimSimulator } from "@/simulators/mioesim";
 
 export interface ProviderWorld {
   mioesim: MioesimSimulator;
@@ -30,12 +30,20 @@ export type SimulatorDialect = "friendly" | "strict" | "alternative";
 /**
  * Starts both simulators for the file, in the given dialect ("strict" serves
  * only what the provider documents), and wires MIOESIM_BASE_URL /
- * MEISIM_BASE_URL to them; faults never leak between tests.
+ * MEISIM_BASE_URL to them; faults never leak between tests. `mioesim`
+ * options change the MIOeSIM simulator (e.g. no time-based usage).
  */
-export function providersPerFile(extraEnv: Record<string, string> = {}, dialect: SimulatorDialect = "friendly"): ProviderWorld {
+export function providersPerFile(
+  extraEnv: Record<string, string> = {},
+  dialect: SimulatorDialect = "friendly",
+  simulators: { mioesim?: MioesimSimOptions } = {},
+): ProviderWorld {
   const world = {} as ProviderWorld;
   beforeAll(async () => {
-    [world.mioesim, world.meisim] = await Promise.all([startMioesimSimulator({ dialect }), startMeisimSimulator({ dialect })]);
+    [world.mioesim, world.meisim] = await Promise.all([
+      startMioesimSimulator({ dialect, ...simulators.mioesim }),
+      startMeisimSimulator({ dialect }),
+    ]);
     Object.assign(process.env, { MIOESIM_BASE_URL: world.mioesim.url, MEISIM_BASE_URL: world.meisim.url, LOG_LEVEL: "error", ...extraEnv });
     // Fails loudly instead of letting the registry order from whatever listens on the demo ports.
     if (env().MIOESIM_BASE_URL !== world.mioesim.url || env().MEISIM_BASE_URL !== world.meisim.url) {

@@ -93,6 +93,26 @@ describe("sending email through SMTP", () => {
     expect(fs.existsSync(path.join(dataDir, "outbox"))).toBe(false);
   });
 
+  it("sends an inline image as a related part named by its Content-ID, and a file as an attachment", async () => {
+    const { sendEmail } = await import("@/lib/email/send");
+    await sendEmail({
+      to: "traveller@example.test",
+      subject: "Your eSIM is ready",
+      text: "Scan the QR code.",
+      html: '<p><img src="cid:qr-1@store" alt="QR"></p>',
+      attachments: [
+        { filename: "qr.png", contentType: "image/png", cid: "qr-1@store", content: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) },
+        { filename: "esim.pdf", contentType: "application/pdf", content: new TextEncoder().encode("%PDF-1.7") },
+      ],
+    });
+
+    const data = smtp.messages.at(-1)!.data;
+    expect(data).toMatch(/^Content-Type: multipart\/related/im);
+    expect(data).toMatch(/^Content-ID: <qr-1@store>$/im);
+    expect(data).toMatch(/^Content-Disposition: inline; filename=qr\.png$/im);
+    expect(data).toMatch(/^Content-Disposition: attachment; filename=esim\.pdf$/im);
+  });
+
   it("gives a recorded message the same Message-ID on every send, so a receiver can drop a repeat", async () => {
     const { sendEmail } = await import("@/lib/email/send");
     const identity = { id: "cm-recorded-2", createdAt: new Date() };

@@ -47,6 +47,28 @@ describe("the demo outbox", () => {
     expect(await fs.readdir(outboxDir(dataDir))).toEqual([expect.stringMatching(new RegExp(`_${stored.id}\\.json$`))]);
   });
 
+  it("keeps attachments' bytes, and the content id of an inline image, so a reader can open them", async () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 255]);
+    const pdf = new TextEncoder().encode("%PDF-1.7 test");
+
+    const stored = await writeToOutbox(dataDir, {
+      ...message(1),
+      attachments: [
+        { filename: "qr.png", contentType: "image/png", cid: "qr-1@store", content: png },
+        { filename: "esim.pdf", contentType: "application/pdf", content: pdf },
+      ],
+    });
+
+    const [read] = await readOutbox(dataDir);
+    expect(read).toEqual(stored);
+    expect(read?.attachments).toEqual([
+      { filename: "qr.png", contentType: "image/png", cid: "qr-1@store", contentBase64: expect.any(String) },
+      { filename: "esim.pdf", contentType: "application/pdf", contentBase64: expect.any(String) },
+    ]);
+    expect(Buffer.from(read!.attachments![0]!.contentBase64, "base64")).toEqual(Buffer.from(png));
+    expect(Buffer.from(read!.attachments![1]!.contentBase64, "base64").toString()).toBe("%PDF-1.7 test");
+  });
+
   it("lists the newest first, up to the limit", async () => {
     const [first, second, third] = await writeAt("2024-05-01T09:00:00.000Z", "2024-05-01T09:00:00.001Z", "2024-05-02T08:00:00.000Z");
 

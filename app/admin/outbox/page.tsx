@@ -24,6 +24,30 @@ export default async function OutboxPage() {
           <h2 className="font-semibold">{m.subject}</h2>
           <p className="text-sm text-slate-600">To: {m.to}</p>
           <pre className="mt-2 whitespace-pre-wrap break-all text-sm">{m.text}</pre>
+          {m.attachments && (
+            <div className="mt-3 space-y-2 border-t border-slate-200 pt-3">
+              <h3 className="text-sm font-semibold">Attachments</h3>
+              <ul className="flex flex-wrap gap-4 text-sm">
+                {m.attachments.map((a) => (
+                  <li key={a.filename} className="space-y-1">
+                    {/* Inline images (the QR codes) as the HTML part shows them; other files by name and size. */}
+                    {a.cid && a.contentType.startsWith("image/") && (
+                      // eslint-disable-next-line @next/next/no-img-element -- a data: URL of the stored bytes, nothing to optimise
+                      <img
+                        src={`data:${a.contentType};base64,${a.contentBase64}`}
+                        alt={`Inline image ${a.filename}`}
+                        width={120}
+                        height={120}
+                      />
+                    )}
+                    <p>
+                      {a.filename} · {a.contentType} · {Math.ceil((a.contentBase64.length * 3) / 4 / 1024)} KB{a.cid && " · inline"}
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </Card>
       ))}
     </div>

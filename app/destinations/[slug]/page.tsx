@@ -1,61 +1,73 @@
+import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { startPurchase } from "@/app/orders/actions";
-import { orderErrorMessage } from "@/app/orders/errors";
-import { PlanTable } from "@/components/catalog/plan-table";
-import { Alert, Button } from "@/components/ui";
-import { getDestinationWithPlans } from "@/lib/catalog/queries";
-import { formatMoney } from "@/lib/money";
-import { providerById } from "@/lib/providers/registry";
+import { DestinationFlag, flagOf } from "@/components/catalog/flag";
+import { PlanBrowser } from "@/components/catalog/plan-browser";
+import { getDestinationPage } from "@/lib/catalog/queries";
 import { recordIdFrom } from "@/lib/validation";
+import { PurchaseError } from "../purchase-error";
 
-/** The quantity picker offers up to this many, within the provider's own limit. */
-const QUANTITY_CHOICES = 10;
+/**
+ * The build reads no database, so no destination is prerendered there: each
+ * is rendered on its first visit, then kept until its tags are invalidated
+ * (lib/catalog/cache.ts).
+ */
+export function generateStaticParams(): { slug: string }[] {
+  return [];
+}
 
-export default async function DestinationPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ slug: string }>;
-  searchParams: Promise<{ error?: string | string[] }>;
-}) {
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   const slug = recordIdFrom((await params).slug);
-  const destination = slug ? await getDestinationWithPlans(slug) : null;
+  const destination = slug ? await getDestinationPage(slug) : null;
+  return { title: destination ? `eSIM plans for ${destination.name}` : "Destination not found" };
+}
+
+export default async function DestinationPage({ params }: { params: Promise<{ slug: string }> }) {
+  const slug = recordIdFrom((await params).slug);
+  const destination = slug ? await getDestinationPage(slug) : null;
   if (!destination) notFound();
-  const error = orderErrorMessage((await searchParams).error);
+  const isRegion = destination.kind === "REGION";
   return (
     <div className="space-y-6">
       <div>
-        <p className="text-sm uppercase tracking-wide text-slate-500">{destination.kind === "REGION" ? "Region" : "Country"}</p>
-        <h1 className="text-3xl font-bold">{destination.name}</h1>
+        <p className="text-sm uppercase tracking-wide text-slate-600">{isRegion ? "Region" : "Country"}</p>
+        <h1 className="flex items-center gap-3 text-3xl font-bold">
+          <DestinationFlag flag={flagOf(destination)} />
+          {destination.name}
+        </h1>
       </div>
-      {error && <Alert tone="warning">{error}</Alert>}
-      <PlanTable
-        caption={`Data plans for ${destination.name}`}
+      <Suspense fallback={null}>
+        <PurchaseError />
+      </Suspense>
+      {isRegion && destination.countries.length > 0 && (
+        <details className="rounded-lg border border-slate-200 bg-white p-4">
+          <summary className="min-h-11 cursor-pointer content-center font-semibold">
+            Works in {destination.countries.length} {destination.countries.length === 1 ? "country" : "countries"}
+          </summary>
+          <ul className="mt-3 grid gap-x-4 gap-y-1 sm:grid-cols-2 lg:grid-cols-4" aria-label={`Countries ${destination.name} covers`}>
+            {destination.countries.map((country) => (
+              <li key={country.code} className="flex min-h-11 items-center gap-2">
+                <DestinationFlag flag={country.code.toLowerCase()} />
+                {country.slug ? (
+                  <Link href={`/destinations/${country.slug}`} className="text-brand-700 underline-offset-2 hover:underline">
+                    {country.name}
+                  </Link>
+                ) : (
+                  country.name
+                )}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <PlanBrowser
+        destinationName={destination.name}
         plans={destination.plans}
-        action={(plan) => (
-          <form action={startPurchase} className="flex items-center gap-2">
-            <input type="hidden" name="planId" value={plan.id} />
-            <label className="sr-only" htmlFor={`quantity-${plan.id}`}>
-              Number of eSIMs of {plan.name}
-            </label>
-            <select
-              id={`quantity-${plan.id}`}
-              name="quantity"
-              defaultValue="1"
-              className="min-h-11 rounded-md border border-slate-300 bg-white px-2"
-            >
-              {Array.from({ length: Math.min(QUANTITY_CHOICES, providerById(plan.provider).maxQuantity) }, (_, i) => (
-                <option key={i + 1} value={i + 1}>
-                  {i + 1}
-                </option>
-              ))}
-            </select>
-            <input type="hidden" name="returnTo" value={`/destinations/${destination.slug}`} />
-            <Button type="submit" aria-label={`Buy ${plan.name} for ${formatMoney(plan.priceMinor, plan.currency)}`}>
-              Buy
-            </Button>
-          </form>
-        )}
+        coveringPlans={destination.coveringPlans}
+        buyAction={startPurchase}
+        returnTo={`/destinations/${destination.slug}`}
       />
     </div>
   );

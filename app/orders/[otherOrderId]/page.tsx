@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { cancelOrderAction, cancelUnpaidOrderAction } from "@/app/orders/actions";
+import { cancelOrderAction, cancelUnpaidOrderAction, resendDeliveryEmailAction } from "@/app/orders/actions";
 import { notFound } from "next/navigation";
 import { payOrderByCard, payOrderWithWallet } from "@/app/checkout/actions";
 import { PayOrder } from "@/components/billing/pay-order";
@@ -8,13 +8,15 @@ import { CancelOrderForm, CancelUnpaidOrderForm } from "@/components/orders/canc
 import { EsimInstall } from "@/components/orders/esim-install";
 import { OrderStatusBadge } from "@/components/orders/order-status";
 import { RefundNotices } from "@/components/orders/refund-notices";
+import { ResendEmailForm } from "@/components/orders/resend-email-form";
 import { Alert, ButtonLink, Card } from "@/components/ui";
-import { requireUser } from "@/lib/auth/session";
+import { orderViewer } from "@/app/orders/order-viewer";
 import { formatData, formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { usageFor } from "@/lib/orders/after-sale";
 import { canCancel, canPay, hasDeliveredEsims, isSettingUp } from "@/lib/orders/lifecycle";
-import { findOrderForUser, orderDeliveringEsim } from "@/lib/orders/orders";
+import { ORDER_ACCESS_PARAM } from "@/lib/orders/guest-access";
+import { findOrderForViewer, orderDeliveringEsim } from "@/lib/orders/orders";
 import { recordIdFrom } from "@/lib/validation";
 
 export const metadata = { title: "Order" };
@@ -28,10 +30,14 @@ export default async function OrderPage({
 }) {
   const otherOrderId = recordIdFrom((await params).otherOrderId);
   if (!otherOrderId) notFound();
-  const user = await requireUser(`/orders/${otherOrderId}`);
-  const order = await findOrderForUser(user.id, otherOrderId);
-  if (!order) notFound();
   const query = await searchParams;
+  // Signed in, or holding a guest order's signed link (see lib/orders/guest-access.ts).
+  const { user, viewer } = await orderViewer(query[ORDER_ACCESS_PARAM], `/orders/${otherOrderId}`);
+  const order = await findOrderForViewer(viewer, otherOrderId);
+  if (!order) notFound();
+  const isOwner = user?.id === order.userId;
+  // Not the owner, so the link let them in: the forms and PDF links carry its key.
+  const accessKey = isOwner ? null : viewer.accessKey;
   const settingUp = isSettingUp(order);
   const delivered = hasDeliveredEsims(order);
   const liveEsims = order.esims.filter((e) => !e.cancelledAt);
@@ -41,7 +47,7 @@ export default async function OrderPage({
         liveEsims.map((e) => e.iccid),
       )
     : null;
-  const renewedFrom = order.renewsIccid && delivered ? await orderDeliveringEsim(user.id, order.renewsIccid) : null;
+  const renewedFrom = order.renewsIccid && delivered ? await orderDeliveringEsim(order.userId, order.renewsIccid) : null;
   const cancellable =
     usage?.ok === true &&
     canCancel(
@@ -83,8 +89,12 @@ export default async function OrderPage({
       {canPay(order) && (
         <Card className="space-y-4">
           <h2 className="text-lg font-semibold">Pay for your eSIM</h2>
-          <PayOrder order={order} payByCardAction={payOrderByCard} payFromWalletAction={payOrderWithWallet} />
-          <CancelUnpaidOrderForm otherOrderId={order.otherOrderId} action={cancelUnpaidOrderAction} />
+          <PayOrder
+            order={order}
+            payByCardAction={payOrderByCard.bind(null, accessKey)}
+            payFromWalletAction={order.guestCheckout ? undefined : payOrderWithWallet}
+          />
+          <CancelUnpaidOrderForm otherOrderId={order.otherOrderId} action={cancelUnpaidOrderAction.bind(null, accessKey)} />
         </Card>
       )}
       {settingUp && (
@@ -128,23 +138,39 @@ export default async function OrderPage({
               esim={esim}
               orderId={order.otherOrderId}
               usage={usage?.ok ? (usage.usage.find((u) => u.iccid === esim.iccid) ?? null) : null}
+              accessKey={accessKey}
             />
           ))}
           <div className="flex flex-wrap gap-6">
-            {order.plan.renewable && order.esims[0] && (
+            {order.plan.renewable && order.esims[0] && isOwner && (
               <ButtonLink href={`/esims/${encodeURIComponent(order.esims[0].iccid)}/renew`} variant="secondary">
                 Add more data
               </ButtonLink>
             )}
+            <ResendEmailForm otherOrderId={order.otherOrderId} action={resendDeliveryEmailAction.bind(null, accessKey)} />
             {cancellable && (
-              <CancelOrderForm otherOrderId={order.otherOrderId} policy={order.plan.cancellationPolicy} action={cancelOrderAction} />
+              <CancelOrderForm
+                otherOrderId={order.otherOrderId}
+                policy={order.plan.cancellationPolicy}
+                action={cancelOrderAction.bind(null, accessKey)}
+              />
             )}
           </div>
         </>
       )}
-      <Link href="/account" className="text-sm text-brand-600 underline">
-        All my eSIMs
-      </Link>
+      {isOwner ? (
+        <Link href="/account" className="text-sm text-brand-600 underline">
+          All my eSIMs
+        </Link>
+      ) : (
+        <p className="text-sm text-slate-600">
+          Keep the link to this page: it opens your order without an account.{" "}
+          <Link href={`/sign-in?callbackUrl=${encodeURIComponent(`/orders/${order.otherOrderId}`)}`} className="text-brand-600 underline">
+            Sign in with the email address you ordered with
+          </Link>{" "}
+          to see all your eSIMs in one place{order.plan.renewable ? " and add more data" : ""}.
+        </p>
+      )}
     </div>
   );
 }

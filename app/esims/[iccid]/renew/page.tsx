@@ -38,7 +38,7 @@ export default async function RenewPage({
               <input type="hidden" name="iccid" value={iccid} />
               <input type="hidden" name="planId" value={plan.id} />
               <Button type="submit" aria-label={`Renew with ${formatData(plan.dataMb)} for ${plan.days} days`}>
-                Choose
+                Renew
               </Button>
             </form>
           )}

@@ -1,0 +1,141 @@
+"use server";
+
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { ActionState } from "@/components/forms/action-state";
+import { originFromHeaders } from "@/lib/audit";
+import { requireAdmin } from "@/lib/auth/session";
+import { refundOrder } from "@/lib/billing/refunds";
+import { db } from "@/lib/db/client";
+import type { Refund } from "@/lib/generated/prisma/client";
+import { addOrderNote, auditDeskAction, NOTE_MAX_LENGTH, refreshFromProvider, type DeskActor } from "@/lib/orders/admin-desk";
+import { AfterSaleError, cancelOrder } from "@/lib/orders/after-sale";
+import { retryFulfilment } from "@/lib/orders/fulfilment";
+import { canCancelUnpaid, canRetry } from "@/lib/orders/lifecycle";
+import { resendDeliveryEmail } from "@/lib/orders/notifications";
+import { cancelUnpaidOrder } from "@/lib/orders/unpaid";
+import { describeProviderFailure } from "@/lib/providers/errors";
+import { RecordId, textField } from "@/lib/validation";
+
+const Reason = textField({ max: 300, label: "The reason" }).min(3, { error: "Give a reason (at least 3 characters)." });
+
+/** Every desk action names its order and says why; `extra` adds the action's own fields. */
+async function deskRequest<T extends z.ZodRawShape>(
+  form: FormData,
+  extra: T = {} as T,
+): Promise<
+  { ok: true; data: { otherOrderId: string; reason: string } & z.infer<z.ZodObject<T>>; actor: DeskActor } | { ok: false; error: string }
+> {
+  const orderId = RecordId.safeParse(form.get("otherOrderId"));
+  const admin = await requireAdmin(orderId.success ? `/admin/orders/${orderId.data}` : "/admin/orders");
+  const fields = Object.fromEntries(Object.keys({ otherOrderId: 0, reason: 0, ...extra }).map((k) => [k, form.get(k) ?? undefined]));
+  const parsed = z.object({ otherOrderId: RecordId, reason: Reason, ...extra }).safeParse(fields);
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request." };
+  const data = parsed.data as { otherOrderId: string; reason: string } & z.infer<z.ZodObject<T>>;
+  return { ok: true, data, actor: { actorId: admin.id, reason: data.reason, origin: originFromHeaders(await headers()) } };
+}
+
+function refreshPages(otherOrderId: string): void {
+  revalidatePath(`/admin/orders/${otherOrderId}`);
+  revalidatePath("/admin/orders");
+}
+
+const NO_ORDER: ActionState = { error: "There is no such order. Reload the page." };
+
+/** Refunds the whole order (or what earlier card refunds left), or one card of it, to where the money came from. */
+export async function refundOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form, { iccid: RecordId.optional() });
+  if (!request.ok) return { error: request.error };
+  const { otherOrderId, iccid } = request.data;
+  let refund: Refund;
+  try {
+    refund = await refundOrder(otherOrderId, { ...request.actor, iccid });
+  } catch (err) {
+    return { error: describeProviderFailure(err) };
+  }
+  await auditDeskAction(otherOrderId, "refund", request.actor, { refundId: refund.id, iccid: iccid ?? null, status: refund.status });
+  refreshPages(otherOrderId);
+  const what = iccid ? `Card ${iccid} of order ${otherOrderId}` : `Order ${otherOrderId}`;
+  return refund.status === "SUCCEEDED"
+    ? { success: `${what} refunded.` }
+    : { success: `${what}: refund ${refund.status.toLowerCase()}; it is retried until Stripe confirms it.` };
+}
+
+/**
+ * Fulfilment again, through the lifecycle's retry. With `confirmedAbsent`
+ * (an order in review) the admin states they checked the provider and it has
+ * no such order, so it is placed afresh instead of looked up.
+ */
+export async function retryOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form, { confirmedAbsent: z.literal("yes").optional() });
+  if (!request.ok) return { error: request.error };
+  const { otherOrderId, reason, confirmedAbsent } = request.data;
+  const order = await db().order.findUnique({ where: { otherOrderId } });
+  if (!order) return NO_ORDER;
+  if (!canRetry(order)) return { error: "This order cannot be retried in its current state." };
+  await auditDeskAction(otherOrderId, "retry", request.actor, { confirmedAbsent: Boolean(confirmedAbsent), from: order.status });
+  await retryFulfilment(otherOrderId, request.actor.actorId, Date.now(), confirmedAbsent ? { reason } : null);
+  refreshPages(otherOrderId);
+  const after = await db().order.findUniqueOrThrow({ where: { otherOrderId }, select: { status: true } });
+  return { success: `Retried: the order is now ${after.status.toLowerCase().replaceAll("_", " ")}.` };
+}
+
+/** Calls off an unpaid order, or cancels a delivered one at the provider (policy and unused cards permitting) and refunds it. */
+export async function cancelOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form);
+  if (!request.ok) return { error: request.error };
+  const { otherOrderId, reason } = request.data;
+  const order = await db().order.findUnique({ where: { otherOrderId }, select: { userId: true, status: true } });
+  if (!order) return NO_ORDER;
+  const { actorId, origin } = request.actor;
+  if (canCancelUnpaid(order)) {
+    const cancelled = await cancelUnpaidOrder(otherOrderId, { userId: actorId, isAdmin: true }, origin ?? null);
+    await auditDeskAction(otherOrderId, "cancel", request.actor, { outcome: cancelled ? "cancelled" : "not_cancelled", unpaid: true });
+    refreshPages(otherOrderId);
+    return cancelled ? { success: "The unpaid order is cancelled." } : { error: "The order is no longer awaiting payment." };
+  }
+  let outcome: "cancelled" | "pending";
+  try {
+    outcome = await cancelOrder(order.userId, otherOrderId, origin ?? null, { actorId, reason });
+  } catch (err) {
+    return { error: err instanceof AfterSaleError ? err.message : describeProviderFailure(err) };
+  }
+  await auditDeskAction(otherOrderId, "cancel", request.actor, { outcome });
+  refreshPages(otherOrderId);
+  return outcome === "cancelled"
+    ? { success: "Cancelled at the provider and refunded." }
+    : { success: "The provider is processing the cancellation; the refund follows once it confirms." };
+}
+
+export async function resendDeliveryAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form);
+  if (!request.ok) return { error: request.error };
+  const { otherOrderId } = request.data;
+  if (!(await db().order.findUnique({ where: { otherOrderId }, select: { otherOrderId: true } }))) return NO_ORDER;
+  const outcome = await resendDeliveryEmail(otherOrderId);
+  await auditDeskAction(otherOrderId, "resend_delivery_email", request.actor, { outcome: outcome.sent ? "sent" : outcome.reason });
+  if (outcome.sent) return { success: "The delivery email is on its way." };
+  if (outcome.reason === "not_delivered") return { error: "Nothing was delivered on this order yet." };
+  return { error: `Sent too often; try again in ${Math.ceil(outcome.retryAfterMs / 60_000)} min.` };
+}
+
+export async function refreshOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form);
+  if (!request.ok) return { error: request.error };
+  const summary = await refreshFromProvider(request.data.otherOrderId, request.actor);
+  if (summary === null) return NO_ORDER;
+  refreshPages(request.data.otherOrderId);
+  return { success: summary };
+}
+
+export async function addNoteAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const orderId = RecordId.safeParse(form.get("otherOrderId"));
+  const admin = await requireAdmin(orderId.success ? `/admin/orders/${orderId.data}` : "/admin/orders");
+  const note = textField({ min: 1, max: NOTE_MAX_LENGTH, multiline: true, label: "The note" }).safeParse(form.get("note") ?? undefined);
+  if (!orderId.success) return { error: orderId.error.issues[0]?.message ?? "Invalid request." };
+  if (!note.success) return { error: note.error.issues[0]?.message ?? "Write a note." };
+  if (!(await addOrderNote(orderId.data, note.data, { actorId: admin.id, origin: originFromHeaders(await headers()) }))) return NO_ORDER;
+  revalidatePath(`/admin/orders/${orderId.data}`);
+  return { success: "Note added." };
+}
