@@ -71,7 +71,14 @@ async function load(label: string, targets: { url: string; headers?: Record<stri
   );
   const seconds = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { label, rps: requests / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
+  return {
+    label,
+    rps: requests / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+  };
 }
 
 async function text(url: string, headers: Record<string, string> = {}): Promise<string> {
@@ -155,7 +162,9 @@ async function catalogBenchmark(server: BenchServer): Promise<void> {
     "",
     String(staticResult.errors),
   ]);
-  console.log(`\nCatalog pages, ${CONNECTIONS} connections × ${DURATION_S} s each (first-load JS baseline: not-found page, ${kb(baselineJs)} gzip)\n`);
+  console.log(
+    `\nCatalog pages, ${CONNECTIONS} connections × ${DURATION_S} s each (first-load JS baseline: not-found page, ${kb(baselineJs)} gzip)\n`,
+  );
   printTable(["page", "req/s", "p50", "p95", "p99", "vs static", "first-load JS", "vs smallest", "errors"], rows);
 }
 
@@ -252,7 +261,9 @@ async function main() {
     ["--orders", "20"],
     ["--spends", "200"],
   ]) {
-    const run = spawnSync("node_modules/.bin/tsx", ["--import=./scripts/server-only.mjs", "scripts/bench/fulfilment.ts", ...part], { stdio: "inherit" });
+    const run = spawnSync("node_modules/.bin/tsx", ["--import=./scripts/server-only.mjs", "scripts/bench/fulfilment.ts", ...part], {
+      stdio: "inherit",
+    });
     if (run.status !== 0) throw new Error(`scripts/bench/fulfilment.ts ${part.join(" ")} failed`);
   }
 }

@@ -290,5 +290,9 @@ export async function catalogSyncHistory(take = 20): Promise<SyncHistoryRow[]> {
     take,
   });
   const names = new Map<string, string>(allProviders().map((p) => [p.id, p.displayName]));
-  return runs.map((run) => ({ ...run, displayName: names.get(run.provider) ?? run.provider, changeLists: run.changes as SyncChanges | null }));
+  return runs.map((run) => ({
+    ...run,
+    displayName: names.get(run.provider) ?? run.provider,
+    changeLists: run.changes as SyncChanges | null,
+  }));
 }

@@ -26,7 +26,7 @@
  */
 
 /** Path prefixes that always render per request: each response gets a fresh nonce. */
-const NONCE_AREAS = ["/account", "/admin", "/checkout", "/esims", "/orders", "/sign-in", "/sign-up", "/wallet"];
+const NONCE_AREAS = ["/account", "/admin", "/checkout", "/esims", "/orders", "/search", "/sign-in", "/sign-up", "/top-up", "/wallet"];
 
 /** Whether the page at this path is served with the nonce policy. */
 export function usesNonce(pathname: string): boolean {

@@ -150,7 +150,13 @@ async function fulfilmentOverhead(): Promise<void> {
       const delivered = events.find((e) => e.event === "delivered")?.createdAt.getTime();
       if (paid === undefined || delivered === undefined) throw new Error(`order ${order.otherOrderId} was not delivered within 60 s`);
       const provider = spans.filter((s) => s.start >= paid && s.end <= delivered).reduce((sum, s) => sum + (s.end - s.start), 0);
-      if (process.env.BENCH_DEBUG) console.log(JSON.stringify({ events: events.map((e) => [e.event, e.createdAt.getTime() - paid]), spans: spans.filter((s) => s.start >= paid - 2000).map((s) => [s.start - paid, s.end - paid]) }));
+      if (process.env.BENCH_DEBUG)
+        console.log(
+          JSON.stringify({
+            events: events.map((e) => [e.event, e.createdAt.getTime() - paid]),
+            spans: spans.filter((s) => s.start >= paid - 2000).map((s) => [s.start - paid, s.end - paid]),
+          }),
+        );
       totals.push(delivered - paid);
       providerTimes.push(provider);
       overheads.push(delivered - paid - provider);
@@ -159,7 +165,9 @@ async function fulfilmentOverhead(): Promise<void> {
       const sorted = [...values].sort((a, b) => a - b);
       return `${label.padEnd(34)} p50 ${String(percentile(sorted, 50)).padStart(5)} ms   p95 ${String(percentile(sorted, 95)).padStart(5)} ms   max ${String(sorted.at(-1)).padStart(5)} ms`;
     };
-    console.log(`\nCard paid → eSIM shown, ${ORDERS} orders one after another (embedded PGlite; simulators answer after ${PROVIDER_LATENCY_MS} ms)\n`);
+    console.log(
+      `\nCard paid → eSIM shown, ${ORDERS} orders one after another (embedded PGlite; simulators answer after ${PROVIDER_LATENCY_MS} ms)\n`,
+    );
     console.log(row("paid → delivered", totals));
     console.log(row("inside provider requests", providerTimes));
     console.log(row("our overhead (the difference)", overheads));
@@ -192,7 +200,11 @@ async function concurrentSpends(): Promise<void> {
     const succeeded = results.filter((r) => r.status === "fulfilled").length;
     const wallet = await db().wallet.findUniqueOrThrow({ where: { userId: w.customer.id } });
     const ledger = await db().walletEntry.aggregate({ where: { userId: w.customer.id }, _sum: { amountMinor: true } });
-    const debitsPerOrder = await db().walletEntry.groupBy({ by: ["orderId"], where: { userId: w.customer.id, orderId: { not: null } }, _count: { _all: true } });
+    const debitsPerOrder = await db().walletEntry.groupBy({
+      by: ["orderId"],
+      where: { userId: w.customer.id, orderId: { not: null } },
+      _count: { _all: true },
+    });
     const anomalies = {
       successesOtherThanFunded: Math.abs(succeeded - affordable),
       balanceMismatch: wallet.balanceMinor === funds - succeeded * price ? 0 : 1,
@@ -211,7 +223,7 @@ async function concurrentSpends(): Promise<void> {
 
 async function main() {
   // One per process: the app's modules keep their database and configuration for the process's life.
-  if ((ORDERS > 0) === (SPENDS > 0)) throw new Error("give one of --orders N or --spends N");
+  if (ORDERS > 0 === SPENDS > 0) throw new Error("give one of --orders N or --spends N");
   if (ORDERS > 0) await fulfilmentOverhead();
   else await concurrentSpends();
 }
