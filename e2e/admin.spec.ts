@@ -44,6 +44,8 @@ test("the admin syncs the catalog in the background and the page follows each pr
 
   await page.getByRole("button", { name: "Sync catalog from providers" }).click();
   await expect(page.getByText("MIOeSIM: sync queued · MeiSIM: sync queued")).toBeVisible();
+  // Between the click and the end, the rows show where each run is.
+  await expect(runs).toContainText(/Waiting to start|Reading the provider|Saving plans/);
   for (const provider of ["MIOeSIM", "MeiSIM"]) {
     const row = runs.getByRole("row").filter({ hasText: provider });
     await expect(row).toContainText("admin");
@@ -51,6 +53,10 @@ test("the admin syncs the catalog in the background and the page follows each pr
     await expect(row).toContainText("done", { timeout: 60_000 });
     await expect(row).toContainText(/\d+ plans: 0 new/);
   }
+  // The history keeps each finished run with what it added, changed and withdrew.
+  const history = page.getByRole("table", { name: "Sync history (latest 20 runs)" });
+  for (const provider of ["MIOeSIM", "MeiSIM"])
+    await expect(history.getByRole("row").filter({ hasText: provider }).filter({ hasText: "admin" }).first()).toBeVisible();
 });
 
 test("the admin sees both provider accounts, the MeiSIM dealer wallet, and can ask for a dealer key", async ({ page }) => {
@@ -59,11 +65,14 @@ test("the admin sees both provider accounts, the MeiSIM dealer wallet, and can a
   await expect(page.getByText(/Dealer wallet: \$[\d,]+\.\d\d/)).toBeVisible();
   await expect(page.getByRole("table", { name: "Recent dealer wallet transactions" })).toBeVisible();
 
+  await page.getByRole("link", { name: "MeiSIM tools" }).click();
   const topUp = page.getByRole("form", { name: "Top up the MeiSIM dealer wallet" });
   await topUp.getByLabel("Amount (USD, $50–$10,000)").fill("20");
+  await topUp.getByLabel("Reason").fill("Monthly float");
   await topUp.getByRole("button", { name: "Top up through Stripe" }).click();
   await expect(topUp.getByRole("alert")).toHaveText("MeiSIM top-ups are $50 to $10,000.");
 
+  await page.goto("/admin/providers/meisim/account");
   const send = page.getByRole("form", { name: "Send a MeiSIM sign-in code" });
   await send.getByLabel("Dealer email").fill("dealer@demo.test");
   await send.getByRole("button", { name: "Send code" }).click();
@@ -72,6 +81,7 @@ test("the admin sees both provider accounts, the MeiSIM dealer wallet, and can a
   const verify = page.getByRole("form", { name: "Verify the MeiSIM code" });
   await verify.getByLabel("Dealer email for the code").fill("dealer@demo.test");
   await verify.getByLabel("Code", { exact: true }).fill("000000");
+  await verify.getByLabel("Reason").fill("Key rotation");
   await verify.getByRole("button", { name: "Verify" }).click();
   await expect(verify.getByRole("alert")).toBeVisible();
 });

@@ -33,13 +33,22 @@ test("a guest finds Japan, compares plans, buys two eSIMs and installs them from
 
   // Two plans sold by the eSIM (MeiSIM's titles read "<destination> <data>, <days>"), so more than one can be bought at once.
   const multi = plans.getByRole("row").filter({ hasText: /Japan \d+ GB, \d+ days/ });
-  await multi.nth(0).getByRole("checkbox", { name: /^Compare / }).check();
-  await multi.nth(1).getByRole("checkbox", { name: /^Compare / }).check();
+  await multi
+    .nth(0)
+    .getByRole("checkbox", { name: /^Compare / })
+    .check();
+  await multi
+    .nth(1)
+    .getByRole("checkbox", { name: /^Compare / })
+    .check();
   const comparison = page.getByRole("region", { name: "Comparing 2 plans" });
   await expect(comparison.getByRole("table", { name: "Plans side by side" }).getByRole("columnheader")).toHaveCount(2);
   await expect(comparison.getByRole("rowheader", { name: "Price per GB" })).toBeVisible();
 
-  await comparison.getByLabel(/^Number of eSIMs/).first().selectOption("2");
+  await comparison
+    .getByLabel(/^Number of eSIMs/)
+    .first()
+    .selectOption("2");
   await comparison.getByRole("button", { name: /^Buy / }).first().click();
   await expect(page.getByRole("heading", { name: "Checkout" })).toBeVisible();
   const email = `guest-journey-${Date.now().toString(36)}@e2e.test`;

@@ -24,12 +24,13 @@ async function phoneProblems(page: Page): Promise<string[]> {
       if (control instanceof HTMLInputElement && control.type === "hidden") continue;
       if ((control as HTMLButtonElement).disabled) continue;
       // A box is tapped through its label; a link inside a sentence is exempt (WCAG 2.5.8, "inline").
-      const target = control instanceof HTMLInputElement && ["checkbox", "radio"].includes(control.type) ? control.closest("label") : control;
+      const target =
+        control instanceof HTMLInputElement && ["checkbox", "radio"].includes(control.type) ? control.closest("label") : control;
       const box = (target ?? control).getBoundingClientRect();
       if (box.width === 0 || box.height === 0 || control.closest(".sr-only")) continue;
       const inSentence =
         getComputedStyle(control).display === "inline" &&
-        (control.parentElement?.textContent ?? "").trim().length > (control.textContent ?? "").trim().length;
+        [...(control.parentElement?.childNodes ?? [])].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
       if (!inSentence && box.height < 44) problems.push(`${describe(control)} is ${Math.round(box.height)} px tall`);
     }
     return problems;

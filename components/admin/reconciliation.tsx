@@ -124,7 +124,7 @@ function Upstream({ finding }: { finding: ReconciliationFinding }) {
 
 function Subject({ finding }: { finding: ReconciliationFinding }) {
   return finding.orderId ? (
-    <Link href={`/admin/orders?q=${encodeURIComponent(finding.orderId)}`} className="font-mono text-xs underline">
+    <Link href={`/admin/orders/${encodeURIComponent(finding.orderId)}`} className="font-mono text-xs underline">
       {finding.orderId}
     </Link>
   ) : (

@@ -35,7 +35,13 @@ export function StorePricingForm({
           <label htmlFor="store-markup" className="block text-sm font-medium">
             Markup (%)
           </label>
-          <input id="store-markup" name="markup" defaultValue={current.markupPercent} inputMode="decimal" className={`${inputClass} w-28`} />
+          <input
+            id="store-markup"
+            name="markup"
+            defaultValue={current.markupPercent}
+            inputMode="decimal"
+            className={`${inputClass} w-28`}
+          />
         </div>
         <div className="space-y-1">
           <label htmlFor="store-step" className="block text-sm font-medium">

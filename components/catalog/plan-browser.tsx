@@ -230,7 +230,10 @@ function Check({ label, checked, onChange }: { label: string; checked: boolean; 
 function PlanSummary({ plan, notes }: { plan: PlanOffer; notes: string[] | undefined }) {
   return (
     <div className="space-y-1">
-      <Link href={`/plans/${plan.id}`} className="inline-flex min-h-11 items-center font-medium text-brand-700 underline-offset-2 hover:underline">
+      <Link
+        href={`/plans/${plan.id}`}
+        className="inline-flex min-h-11 items-center font-medium text-brand-700 underline-offset-2 hover:underline"
+      >
         {plan.name}
       </Link>
       <div className="flex flex-wrap gap-1">

@@ -8,7 +8,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
     <button
       type="button"
       aria-label={label}
-      className="rounded border border-slate-300 px-2 py-0.5 text-xs text-slate-700 hover:bg-slate-50"
+      className="min-h-11 shrink-0 rounded border border-slate-300 px-3 text-xs text-slate-700 hover:bg-slate-50"
       onClick={() =>
         navigator.clipboard.writeText(value).then(
           () => toast("Copied"),

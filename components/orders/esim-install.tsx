@@ -41,7 +41,10 @@ export async function EsimInstall({
         <img src={qr} alt={`QR code to install eSIM ${esim.iccid}`} width={220} height={220} className="rounded border border-slate-200" />
         <div className="space-y-3 text-sm">
           <p>
-            <a className="inline-flex min-h-11 items-center rounded-md bg-slate-900 px-4 py-2 font-semibold text-white" href={iosInstallLink(esim.lpa)}>
+            <a
+              className="inline-flex min-h-11 items-center rounded-md bg-slate-900 px-4 py-2 font-semibold text-white"
+              href={iosInstallLink(esim.lpa)}
+            >
               Install on iPhone (one tap)
             </a>
           </p>

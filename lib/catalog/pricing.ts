@@ -74,7 +74,11 @@ export interface PriceQuote {
 }
 
 /** The store's price for a plan under these rules: the marked-up price, never below the floor, rounded to the step. */
-export function storePriceMinor(wholesaleMinor: number, markupBasisPoints: number, rules: Omit<PricingRules, "markupBasisPoints">): PriceQuote {
+export function storePriceMinor(
+  wholesaleMinor: number,
+  markupBasisPoints: number,
+  rules: Omit<PricingRules, "markupBasisPoints">,
+): PriceQuote {
   checkWholesale(wholesaleMinor);
   const marked = roundUpToStep(markedUpMinor(wholesaleMinor, markupBasisPoints), rules.roundingStepMinor);
   const floor = roundUpToStep(floorPriceMinor(wholesaleMinor, rules.fee), rules.roundingStepMinor);

@@ -124,7 +124,11 @@ export interface PricingPreview {
 export async function previewStorePricing(change: StorePricingInput, take = 50): Promise<PricingPreview> {
   const current = await loadPricing();
   const proposed = contextOf({ ...current.store, ...change, fromEnvironment: false }, [
-    ...[...current.destinationMarkups].map(([destinationSlug, markupBasisPoints]) => ({ destinationSlug, planId: null, markupBasisPoints })),
+    ...[...current.destinationMarkups].map(([destinationSlug, markupBasisPoints]) => ({
+      destinationSlug,
+      planId: null,
+      markupBasisPoints,
+    })),
     ...[...current.planMarkups].map(([planId, markupBasisPoints]) => ({ destinationSlug: null, planId, markupBasisPoints })),
   ]);
   const plans = await db().plan.findMany({
@@ -184,7 +188,14 @@ export async function saveStorePricing(input: StorePricingInput, actorId: string
       update: { ...input, updatedById: actorId },
     });
     await recordAudit(
-      { actorId, action: "pricing.store_set", entityType: "StoreSettings", entityId: String(SETTINGS_ID), details: { from: pick(before), to: { ...input } }, origin },
+      {
+        actorId,
+        action: "pricing.store_set",
+        entityType: "StoreSettings",
+        entityId: String(SETTINGS_ID),
+        details: { from: pick(before), to: { ...input } },
+        origin,
+      },
       tx,
     );
   });
@@ -328,8 +339,9 @@ export async function applyShapeChoices(autoCheapest?: boolean): Promise<{ switc
     const provider = sellingProvider(group, chosen.get(`${group[0]!.destinationSlug}\n${shapeKey(group[0]!)}`), auto);
     for (const plan of group) {
       const onSale = provider === null || plan.provider === provider;
-      if (onSale && plan.notChosen) sell.push(plan.id);
-      else if (!onSale && !plan.notChosen) drop.push(plan.id);
+      // Only plans whose flags differ from what they should be are written.
+      if (onSale && (!plan.active || plan.notChosen)) sell.push(plan.id);
+      else if (!onSale && (plan.active || !plan.notChosen)) drop.push(plan.id);
       else continue;
       tags.add(planTag(plan.id)).add(destinationTag(plan.destinationSlug));
     }
@@ -391,7 +403,14 @@ export async function chooseShapeProvider(
         update: { provider: choice.provider, updatedById: actorId },
       });
     await recordAudit(
-      { actorId, action: "pricing.provider_chosen", entityType: "Destination", entityId: choice.destinationSlug, details: { ...choice }, origin },
+      {
+        actorId,
+        action: "pricing.provider_chosen",
+        entityType: "Destination",
+        entityId: choice.destinationSlug,
+        details: { ...choice },
+        origin,
+      },
       tx,
     );
   });

@@ -12,7 +12,14 @@ import { z } from "zod";
 
 /** Demo credentials shared with the simulators (see README). Not secrets. */
 export const DEMO = {
-  mioesim: { baseUrl: "http://127.0.0.1:4010", phone: "13800000000", password: "demo-password", secret: "demo-mioesim-secret" },
+  mioesim: {
+    baseUrl: "http://127.0.0.1:4010",
+    phone: "13800000000",
+    password: "demo-password",
+    secret: "demo-mioesim-secret",
+    /** The simulator's distribution partner for physical SIMs. */
+    dpId: "DP-TYO-01",
+  },
   meisim: {
     baseUrl: "http://127.0.0.1:4020",
     dealerKey: "dk_demo_meisim_0001",
@@ -110,11 +117,21 @@ const EnvSchema = z
     MIOESIM_PHONE: z.string().min(1).default(DEMO.mioesim.phone),
     MIOESIM_PASSWORD: z.string().min(1).default(DEMO.mioesim.password),
     MIOESIM_SECRET: z.string().min(1).default(DEMO.mioesim.secret),
+    /** The distribution partner (dpId, from MIOeSIM) physical SIM orders are placed for; "off" hides the physical SIM tools. */
+    MIOESIM_DP_ID: z
+      .string()
+      .trim()
+      .regex(/^(off|[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/, {
+        error: 'must be the dpId MIOeSIM gave you (letters, digits, "-", "_", ".") or "off"',
+      })
+      .default(DEMO.mioesim.dpId),
 
     MEISIM_BASE_URL: url("MeiSIM (real service: https://meisimusa.com)").default(DEMO.meisim.baseUrl),
     MEISIM_DEALER_KEY: z.string().min(1).default(DEMO.meisim.dealerKey),
     MEISIM_PORTAL_EMAIL: z.email({ error: "must be an email address" }).default(DEMO.meisim.portalEmail),
     MEISIM_PORTAL_PASSWORD: z.string().min(1).default(DEMO.meisim.portalPassword),
+    /** The provider health panel warns when the MeiSIM dealer wallet holds less than this (US cents). */
+    MEISIM_WALLET_LOW_BALANCE_MINOR: minorUnits.default(100_00),
 
     STRIPE_SECRET_KEY: z
       .string()

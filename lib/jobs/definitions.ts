@@ -109,6 +109,18 @@ export const JOBS = {
     expireInSeconds: 3600,
     concurrency: 1,
   }),
+  /**
+   * Read the status of an admin's list of MIOeSIM cards, 100 per call
+   * (lib/admin/mioesim-tools.ts), recording progress on its IccidQueryRun.
+   * A retry resumes after the ICCIDs already answered.
+   */
+  "mioesim.iccid-query": job({
+    payload: z.object({ runId: z.string().min(1).max(64) }),
+    key: (p) => p.runId,
+    retryLimit: 2,
+    retryDelaySeconds: 10,
+    concurrency: 2,
+  }),
 };
 
 /** The longest wait between two look-ups of a polling job. */

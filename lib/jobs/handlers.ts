@@ -6,6 +6,7 @@
  * an attempt whose worker died mid-way is retried.
  */
 import "server-only";
+import { runIccidQuery } from "../admin/mioesim-tools";
 import { markRefundFailed, RefundStillProcessingError, sendCardRefund, sweepUnsentRefunds } from "../billing/refunds";
 import { RefundStatus } from "../generated/prisma/client";
 import { log } from "../log";
@@ -78,6 +79,9 @@ export const handlers: StoreJobHandlers = {
   "catalog.sync": async ({ provider, runId }, job) => {
     const trigger: SyncTrigger = runId ? "admin" : "schedule";
     await runCatalogSync(provider, { runId, trigger }, job.attempt > job.retryLimit);
+  },
+  "mioesim.iccid-query": async ({ runId }, job) => {
+    await runIccidQuery(runId, job.attempt > job.retryLimit);
   },
 };
 

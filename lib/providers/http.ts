@@ -8,6 +8,12 @@ export interface HttpRequest {
   /** Sent as-is (string) or JSON-encoded (object). */
   body?: string | object;
   timeoutMs: number;
+  /**
+   * The caller records the call's outcome itself (recordProviderOutcome),
+   * because the provider reports errors inside an HTTP 200 (MIOeSIM's code).
+   * Otherwise a 2xx/3xx status counts as success and any other as an error.
+   */
+  callerJudgesOutcome?: boolean;
 }
 
 export interface HttpResponse {
@@ -42,10 +48,15 @@ export async function httpRequest(provider: ProviderId, req: HttpRequest, fetchI
     } catch {
       json = undefined;
     }
+    if (!req.callerJudgesOutcome)
+      recordProviderOutcome(provider, res.status < 400 ? null : `HTTP ${res.status} from ${req.method} ${pathOf(req.url)}`);
     return { status: res.status, headers: res.headers, text, json };
   } catch (err) {
-    if (controller.signal.aborted) throw new ProviderTimeoutError(provider, req.url, req.timeoutMs);
-    throw new ProviderNetworkError(provider, req.url, err);
+    const failure = controller.signal.aborted
+      ? new ProviderTimeoutError(provider, req.url, req.timeoutMs)
+      : new ProviderNetworkError(provider, req.url, err);
+    recordProviderOutcome(provider, `${failure.name} on ${req.method} ${pathOf(req.url)}`);
+    throw failure;
   } finally {
     clearTimeout(timer);
   }
@@ -101,4 +112,50 @@ export function toMinorUnits(amount: number | string, fractionDigits = 2): numbe
   let minor = Number(whole) * 10 ** fractionDigits + Number(padded.slice(0, fractionDigits));
   if (Number(padded[fractionDigits]) >= 5) minor += 1; // half-up on the next digit
   return negative ? -minor : minor;
+}
+
+// ---------------------------------------------------------------- call health (admin provider panel)
+
+/**
+ * The latest outcomes of each provider's calls, kept in memory by the process
+ * that made them (a web server and a separate worker each see their own), and
+ * reset on restart: cheap enough to record on every call.
+ */
+export interface ProviderCallHealth {
+  lastSuccessAt: Date | null;
+  lastErrorAt: Date | null;
+  /** What went wrong, without URLs' query strings (they carry tokens and signatures). */
+  lastError: string | null;
+  calls: number;
+  errors: number;
+}
+
+const globalForHealth = globalThis as unknown as { __providerHealth?: Map<ProviderId, ProviderCallHealth> };
+const healthByProvider = (globalForHealth.__providerHealth ??= new Map());
+
+/** Records one call: null for success, or what went wrong. */
+export function recordProviderOutcome(provider: ProviderId, error: string | null, at = new Date()): void {
+  const entry = healthByProvider.get(provider) ?? { lastSuccessAt: null, lastErrorAt: null, lastError: null, calls: 0, errors: 0 };
+  entry.calls += 1;
+  if (error === null) entry.lastSuccessAt = at;
+  else {
+    entry.errors += 1;
+    entry.lastErrorAt = at;
+    entry.lastError = error.slice(0, 300);
+  }
+  healthByProvider.set(provider, entry);
+}
+
+/** A copy of what this process has seen of the provider's calls. */
+export function providerCallHealth(provider: ProviderId): ProviderCallHealth {
+  const entry = healthByProvider.get(provider);
+  return entry ? { ...entry } : { lastSuccessAt: null, lastErrorAt: null, lastError: null, calls: 0, errors: 0 };
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "(bad URL)";
+  }
 }

@@ -43,7 +43,8 @@ describe("the floor: wholesale plus the payment fee", () => {
     const wrong: number[] = [];
     for (let wholesale = 0; wholesale <= 5_000; wholesale++) {
       const floor = floorPriceMinor(wholesale, STRIPE);
-      if (floor - paymentFeeMinor(floor, STRIPE) < wholesale || floor - 1 - paymentFeeMinor(floor - 1, STRIPE) >= wholesale) wrong.push(wholesale);
+      if (floor - paymentFeeMinor(floor, STRIPE) < wholesale || floor - 1 - paymentFeeMinor(floor - 1, STRIPE) >= wholesale)
+        wrong.push(wholesale);
     }
     expect(wrong).toEqual([]);
   });

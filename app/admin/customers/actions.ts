@@ -79,7 +79,8 @@ export async function setAccountDisabledAction(_prev: ActionState, form: FormDat
   const parsed = z
     .object({ userId: RecordId, reason: ReasonSchema(disabled ? "disabling this account" : "enabling this account") })
     .safeParse({ userId: form.get("userId"), reason: form.get("reason") });
-  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid request.", values: { reason: String(form.get("reason") ?? "") } };
+  if (!parsed.success)
+    return { error: parsed.error.issues[0]?.message ?? "Invalid request.", values: { reason: String(form.get("reason") ?? "") } };
   const { change, sessionsEnded } = await setAccountDisabled({
     ...parsed.data,
     disabled,

@@ -8,7 +8,13 @@ import type { StorePricingState } from "@/components/admin/store-pricing-form";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
 import { parsePercentInput, ROUNDING_STEPS } from "@/lib/catalog/pricing";
-import { chooseShapeProvider, previewStorePricing, saveStorePricing, setMarkupOverride, type StorePricingInput } from "@/lib/catalog/settings";
+import {
+  chooseShapeProvider,
+  previewStorePricing,
+  saveStorePricing,
+  setMarkupOverride,
+  type StorePricingInput,
+} from "@/lib/catalog/settings";
 import { allProviders } from "@/lib/providers/registry";
 import { RecordId } from "@/lib/validation";
 
@@ -28,7 +34,9 @@ export async function storePricingAction(_prev: StorePricingState, form: FormDat
   if (form.get("intent") !== "save") return { preview: await previewStorePricing(input), input };
   const { repriced, switched } = await saveStorePricing(input, admin.id, originFromHeaders(await headers()));
   revalidatePath("/admin/pricing");
-  return { success: `Saved. ${repriced} ${repriced === 1 ? "price" : "prices"} changed${switched ? `; ${switched} plans switched provider` : ""}.` };
+  return {
+    success: `Saved. ${repriced} ${repriced === 1 ? "price" : "prices"} changed${switched ? `; ${switched} plans switched provider` : ""}.`,
+  };
 }
 
 const OverrideSchema = z.discriminatedUnion("target", [
@@ -52,7 +60,9 @@ export async function markupOverrideAction(_prev: ActionState, form: FormData): 
   );
   if (!done) return { error: "That destination or plan no longer exists. Reload the page." };
   revalidatePath("/admin/pricing");
-  return { success: `${markup === null ? "Markup removed" : "Markup saved"}; ${done.repriced} ${done.repriced === 1 ? "price" : "prices"} changed.` };
+  return {
+    success: `${markup === null ? "Markup removed" : "Markup saved"}; ${done.repriced} ${done.repriced === 1 ? "price" : "prices"} changed.`,
+  };
 }
 
 /** Which provider sells a destination's plan shape that both offer; "auto" follows the store-wide rule. */
@@ -67,7 +77,11 @@ export async function chooseProviderAction(_prev: ActionState, form: FormData): 
     .safeParse({ destinationSlug: form.get("destinationSlug"), shapeKey: form.get("shapeKey"), provider: form.get("provider") });
   if (!parsed.success) return { error: "Choose a provider from the list." };
   const { provider, ...shape } = parsed.data;
-  const { switched } = await chooseShapeProvider({ ...shape, provider: provider === "auto" ? null : provider }, admin.id, originFromHeaders(await headers()));
+  const { switched } = await chooseShapeProvider(
+    { ...shape, provider: provider === "auto" ? null : provider },
+    admin.id,
+    originFromHeaders(await headers()),
+  );
   revalidatePath("/admin/pricing");
   return { success: `Saved; ${switched} ${switched === 1 ? "plan" : "plans"} put on or taken off sale.` };
 }

@@ -36,8 +36,8 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
         <CardTitle id="store-pricing-heading">Store-wide</CardTitle>
         <p className="text-sm text-slate-600">
           Retail = wholesale plus the markup, rounded up; never below wholesale plus the payment fee ({formatPercent(fee.basisPoints)} % +{" "}
-          {formatMoney(fee.fixedMinor, currency)}, PAYMENT_FEE_PERCENT / PAYMENT_FEE_FIXED_MINOR). Prices set by hand on the Catalog page are
-          kept.{" "}
+          {formatMoney(fee.fixedMinor, currency)}, PAYMENT_FEE_PERCENT / PAYMENT_FEE_FIXED_MINOR). Prices set by hand on the Catalog page
+          are kept.{" "}
           {store.fromEnvironment
             ? `Not saved yet: the markup is the environment's CATALOG_MARKUP_PERCENT (${formatPercent(store.markupBasisPoints)} %).`
             : ""}
@@ -52,7 +52,9 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
 
       <Card className="space-y-3" aria-labelledby="destination-markups-heading">
         <CardTitle id="destination-markups-heading">Destination markups</CardTitle>
-        <p className="text-sm text-slate-600">A destination&apos;s own markup replaces the store-wide one for its plans (a plan&apos;s own wins over both).</p>
+        <p className="text-sm text-slate-600">
+          A destination&apos;s own markup replaces the store-wide one for its plans (a plan&apos;s own wins over both).
+        </p>
         {pricing.destinationMarkups.size > 0 && (
           <Table caption="Destinations with their own markup">
             <thead>
@@ -73,7 +75,13 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
             </tbody>
           </Table>
         )}
-        <ActionForm action={markupOverrideAction} label="Add a destination markup" submitLabel="Save" variant="secondary" className="flex flex-wrap items-end gap-2">
+        <ActionForm
+          action={markupOverrideAction}
+          label="Add a destination markup"
+          submitLabel="Save"
+          variant="secondary"
+          className="flex flex-wrap items-end gap-2"
+        >
           <input type="hidden" name="target" value="destination" />
           <label className="text-sm" htmlFor="new-destination">
             Destination
@@ -137,8 +145,8 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
       <Card className="space-y-3" aria-labelledby="providers-heading">
         <CardTitle id="providers-heading">Same plan from both providers</CardTitle>
         <p className="text-sm text-slate-600">
-          Destinations where both providers sell the same data and days. &quot;Automatic&quot; sells {store.autoCheapest ? "only the cheaper" : "both"}{" "}
-          (the store-wide setting above).
+          Destinations where both providers sell the same data and days. &quot;Automatic&quot; sells{" "}
+          {store.autoCheapest ? "only the cheaper" : "both"} (the store-wide setting above).
         </p>
         {conflicts.length === 0 ? (
           <p className="text-sm text-slate-600">None: no destination has the same plan from both providers.</p>
@@ -160,7 +168,8 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                       {c.plans.map((p) => (
                         <li key={p.id}>
                           {providerName.get(p.provider) ?? p.provider}: {p.name}, {formatMoney(p.priceMinor, p.currency)} (cost{" "}
-                          {formatMoney(p.wholesaleMinor, p.currency)}) {p.active ? <Badge tone="good">on sale</Badge> : <Badge>not sold</Badge>}
+                          {formatMoney(p.wholesaleMinor, p.currency)}){" "}
+                          {p.active ? <Badge tone="good">on sale</Badge> : <Badge>not sold</Badge>}
                         </li>
                       ))}
                     </ul>
@@ -178,7 +187,12 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                       <label className="sr-only" htmlFor={`choice-${c.destinationSlug}-${c.shapeKey}`}>
                         Sold from
                       </label>
-                      <select id={`choice-${c.destinationSlug}-${c.shapeKey}`} name="provider" defaultValue={c.chosen ?? "auto"} className={inputClass}>
+                      <select
+                        id={`choice-${c.destinationSlug}-${c.shapeKey}`}
+                        name="provider"
+                        defaultValue={c.chosen ?? "auto"}
+                        className={inputClass}
+                      >
                         <option value="auto">Automatic</option>
                         {[...new Set(c.plans.map((p) => p.provider))].map((id) => (
                           <option key={id} value={id}>
@@ -198,9 +212,25 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
   );
 }
 
-function OverrideForm({ target, id, label, basisPoints }: { target: "destination" | "plan"; id: string; label: string; basisPoints?: number }) {
+function OverrideForm({
+  target,
+  id,
+  label,
+  basisPoints,
+}: {
+  target: "destination" | "plan";
+  id: string;
+  label: string;
+  basisPoints?: number;
+}) {
   return (
-    <ActionForm action={markupOverrideAction} label={`Markup of ${label}`} submitLabel="Save" variant="secondary" className="flex items-center gap-2">
+    <ActionForm
+      action={markupOverrideAction}
+      label={`Markup of ${label}`}
+      submitLabel="Save"
+      variant="secondary"
+      className="flex items-center gap-2"
+    >
       <input type="hidden" name="target" value={target} />
       <input type="hidden" name="id" value={id} />
       <label className="sr-only" htmlFor={`markup-${target}-${id}`}>

@@ -1,9 +1,11 @@
-import { meisimSendOtpAction, meisimTopUpAction, meisimVerifyOtpAction } from "@/app/admin/actions";
-import { ActionForm } from "@/components/admin/action-form";
-import { Alert, Card, CardTitle, inputClass, Table, Td, Th } from "@/components/ui";
+import Link from "next/link";
+import { ProviderHealthTable } from "@/components/admin/provider-health";
+import { Alert, Card, CardTitle, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
+import { env } from "@/lib/config/env";
 import { describeProviderFailure } from "@/lib/providers/errors";
+import { providerCallHealth } from "@/lib/providers/http";
 import { meisimClient, mioesimClient } from "@/lib/providers/registry";
 
 export const metadata = { title: "Provider accounts" };
@@ -23,11 +25,43 @@ export default async function ProvidersPage() {
     attempt(() => meisimClient().account.me()),
     attempt(() => meisimClient().wallet.wallet()),
   ]);
+  const tokenRefreshAt = mioesimClient().tokenRefreshAt();
+  const lowBalanceMinor = env().MEISIM_WALLET_LOW_BALANCE_MINOR;
+  // Read after the calls above, so the panel includes them. In memory, per server process.
+  const health = [
+    {
+      name: "MIOeSIM",
+      health: providerCallHealth("mioesim"),
+      session: tokenRefreshAt
+        ? `Token renewed at ${tokenRefreshAt.toISOString().replace("T", " ").slice(0, 19)} UTC (tokens last 2 hours)`
+        : "Not signed in yet",
+      rateLimit: "Not documented by MIOeSIM (no limits, no headers)",
+    },
+    {
+      name: "MeiSIM",
+      health: providerCallHealth("meisim"),
+      session: "Dealer key (no expiry)",
+      rateLimit: "Documented per minute (60 reads, 30 orders); the client paces itself; no headers",
+    },
+  ];
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Provider accounts</h1>
+      <ProviderHealthTable rows={health} />
+      {meiWallet.ok && meiWallet.value.balance.amountMinor < lowBalanceMinor && (
+        <Alert tone="warning" title="MeiSIM dealer wallet is low">
+          {formatMoney(meiWallet.value.balance.amountMinor, meiWallet.value.balance.currency)} is below the alert level of{" "}
+          {formatMoney(lowBalanceMinor, "USD")} (MEISIM_WALLET_LOW_BALANCE_MINOR).
+        </Alert>
+      )}
       <Card className="space-y-2">
         <CardTitle>MIOeSIM</CardTitle>
+        <p className="text-sm">
+          <Link href="/admin/providers/mioesim" className="text-sky-700 underline">
+            MIOeSIM tools
+          </Link>
+          : batch card status with CSV, card history and renewals, physical SIM products.
+        </p>
         {mioSkus.ok ? (
           <Alert tone="success">Signed in; {mioSkus.value.length} products available.</Alert>
         ) : (
@@ -53,19 +87,6 @@ export default async function ProvidersPage() {
               Dealer wallet: <strong>{formatMoney(meiWallet.value.balance.amountMinor, meiWallet.value.balance.currency)}</strong> · markup{" "}
               {meiWallet.value.markupPct}%
             </p>
-            <ActionForm
-              action={meisimTopUpAction}
-              label="Top up the MeiSIM dealer wallet"
-              submitLabel="Top up through Stripe"
-              className="flex items-end gap-2"
-            >
-              <div>
-                <label htmlFor="meisim-topup" className="block text-sm font-medium">
-                  Amount (USD, $50–$10,000)
-                </label>
-                <input id="meisim-topup" name="amount" required inputMode="decimal" className={`${inputClass} w-40`} />
-              </div>
-            </ActionForm>
             <Table caption="Recent dealer wallet transactions">
               <thead>
                 <tr>
@@ -90,24 +111,12 @@ export default async function ProvidersPage() {
             </Table>
           </>
         )}
-        <div className="grid gap-4 md:grid-cols-2">
-          <ActionForm action={meisimSendOtpAction} label="Send a MeiSIM sign-in code" submitLabel="Send code" variant="secondary">
-            <p className="text-sm font-medium">Get a dealer API key: 1. send a code</p>
-            <input name="email" type="email" required placeholder="dealer email" aria-label="Dealer email" className={inputClass} />
-          </ActionForm>
-          <ActionForm action={meisimVerifyOtpAction} label="Verify the MeiSIM code" submitLabel="Verify" variant="secondary">
-            <p className="text-sm font-medium">2. enter the 6-digit code</p>
-            <input
-              name="email"
-              type="email"
-              required
-              placeholder="dealer email"
-              aria-label="Dealer email for the code"
-              className={inputClass}
-            />
-            <input name="code" required inputMode="numeric" placeholder="123456" aria-label="Code" className={inputClass} />
-          </ActionForm>
-        </div>
+        <p className="text-sm">
+          <Link href="/admin/providers/meisim" className="text-sky-700 underline">
+            MeiSIM tools
+          </Link>
+          : wallet top-up and statement, eSIM verification, eSIM Supply, the Validator, SIM top-ups, the dealer key.
+        </p>
       </Card>
     </div>
   );

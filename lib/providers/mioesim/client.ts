@@ -93,7 +93,7 @@
 import "server-only";
 import { log as rootLog, type Logger } from "../../log";
 import { OrderOutcomeUnknownError, ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
-import { chunk, httpRequest, withRetry, type HttpRequest, type RetryPolicy } from "../http";
+import { chunk, httpRequest, recordProviderOutcome, withRetry, type HttpRequest, type RetryPolicy } from "../http";
 import type { ProgressFn } from "../types";
 import { MioesimApiError, MioesimHttpError, MioesimTokenExpiredError, apiErrorFor, isDocumentedCode } from "./errors";
 import {
@@ -195,6 +195,11 @@ export class MioesimClient {
     this.fetchImpl = config.fetchImpl ?? fetch;
     this.log = config.logger ?? rootLog.child({ provider: "mioesim" });
     this.session = new TokenSession(() => this.login(), config.tokenTtlMs ?? TWO_HOURS_MS);
+  }
+
+  /** When the cached session token stops being used (refreshed a little before MIOeSIM's 2 hours); null before the first login. */
+  tokenRefreshAt(): Date | null {
+    return this.session.refreshAt();
   }
 
   /** Logs in unless a live token is cached; callers use it to tell a login failure from the call after it. */
@@ -400,9 +405,10 @@ export class MioesimClient {
     const fields = withoutEmpty(params);
     const signed = { ...fields, sign: signParams(fields, this.config.secret) };
     const url = `${this.baseUrl}${path}`;
+    // Errors come inside HTTP 200 (the envelope's code), so the outcome is recorded below, once read.
     const request: HttpRequest =
       encoding === "query"
-        ? { method: "GET", url: `${url}?${new URLSearchParams(signed)}`, timeoutMs: this.timeoutMs }
+        ? { method: "GET", url: `${url}?${new URLSearchParams(signed)}`, timeoutMs: this.timeoutMs, callerJudgesOutcome: true }
         : encoding === "form"
           ? {
               method: "POST",
@@ -410,8 +416,9 @@ export class MioesimClient {
               body: new URLSearchParams(signed).toString(),
               headers: { "content-type": "application/x-www-form-urlencoded" },
               timeoutMs: this.timeoutMs,
+              callerJudgesOutcome: true,
             }
-          : { method: "POST", url, body: signed, timeoutMs: this.timeoutMs };
+          : { method: "POST", url, body: signed, timeoutMs: this.timeoutMs, callerJudgesOutcome: true };
     let response;
     try {
       response = await httpRequest("mioesim", request, this.fetchImpl);
@@ -421,8 +428,19 @@ export class MioesimClient {
       if (err instanceof ProviderNetworkError) throw new ProviderNetworkError("mioesim", url, err.cause);
       throw err;
     }
-    if (response.status < 200 || response.status >= 300) throw new MioesimHttpError(response.status, url, response.text);
+    if (response.status < 200 || response.status >= 300) {
+      recordProviderOutcome("mioesim", `HTTP ${response.status} from ${path}`);
+      throw new MioesimHttpError(response.status, url, response.text);
+    }
     const envelope = readEnvelope(response.json);
+    recordProviderOutcome(
+      "mioesim",
+      !envelope
+        ? `${path}: not a code/message/data envelope`
+        : envelope.code !== successCode
+          ? `${path}: code ${envelope.code} ${envelope.message}`
+          : null,
+    );
     if (!envelope) {
       throw new ProviderResponseError(
         "mioesim",

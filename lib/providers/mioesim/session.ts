@@ -26,6 +26,11 @@ export class TokenSession {
     return this.pending;
   }
 
+  /** When the current token will be replaced by a new login; null when there is none. */
+  refreshAt(): Date | null {
+    return this.current ? new Date(this.current.refreshAt) : null;
+  }
+
   /**
    * Forgets `token` after MIOeSIM rejected it — unless a concurrent request
    * already replaced it, so a burst of -1 answers causes one login, not many.

@@ -78,10 +78,16 @@ export default async function CustomerPage({ params }: { params: Promise<{ userI
       {summary.heldAt && (
         <Alert tone="warning" title="On hold">
           <p>
-            Held since {day(summary.heldAt)}: {summary.heldReason}. Nothing can be spent from it. Once the balance is zero or more,
-            release it:
+            Held since {day(summary.heldAt)}: {summary.heldReason}. Nothing can be spent from it. Once the balance is zero or more, release
+            it:
           </p>
-          <ActionForm action={releaseWalletAction} label="Release this wallet" submitLabel="Release" variant="secondary" className="mt-2 space-y-2">
+          <ActionForm
+            action={releaseWalletAction}
+            label="Release this wallet"
+            submitLabel="Release"
+            variant="secondary"
+            className="mt-2 space-y-2"
+          >
             <input type="hidden" name="userId" value={customer.id} />
             <label className="sr-only" htmlFor="release-reason">
               Why you are releasing it

@@ -1,0 +1,46 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { ActionState } from "@/components/forms/action-state";
+import { ICCID_PATTERN, iccidListProblem, parseIccidList, requestIccidQuery } from "@/lib/admin/mioesim-tools";
+import { originFromHeaders } from "@/lib/audit";
+import { requireAdmin } from "@/lib/auth/session";
+
+/** The largest CSV file the batch form reads (about 45,000 ICCIDs with line breaks; more than a batch takes). */
+const CSV_MAX_BYTES = 1_000_000;
+
+const BatchForm = z.object({
+  iccids: z.string().max(CSV_MAX_BYTES, { error: "The pasted list is too long; upload a CSV file instead." }),
+  file: z
+    .instanceof(File)
+    .refine((file) => file.size <= CSV_MAX_BYTES, { error: "The CSV file is larger than 1 MB." })
+    .nullable(),
+});
+
+/** Checks the pasted list and/or CSV file, records the run and queues its job, then opens the run's page. */
+export async function startIccidQueryAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const admin = await requireAdmin("/admin/providers/mioesim/iccids");
+  const file = form.get("file");
+  const parsed = BatchForm.safeParse({
+    iccids: form.get("iccids") ?? "",
+    file: file instanceof File && file.size > 0 ? file : null,
+  });
+  const pasted = typeof form.get("iccids") === "string" ? String(form.get("iccids")) : "";
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Check the list.", values: { iccids: pasted.slice(0, 20_000) } };
+  const text = [parsed.data.iccids, parsed.data.file ? await parsed.data.file.text() : ""].join("\n");
+  const list = parseIccidList(text);
+  const problem = iccidListProblem(list);
+  if (problem) return { error: problem, values: { iccids: pasted.slice(0, 20_000) } };
+  const run = await requestIccidQuery(list.iccids, admin.id, originFromHeaders(await headers()));
+  redirect(`/admin/providers/mioesim/iccids/${run.id}${list.duplicates ? `?duplicates=${list.duplicates}` : ""}`);
+}
+
+/** Opens one card's history and renewal options. */
+export async function openCardAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  await requireAdmin("/admin/providers/mioesim");
+  const iccid = z.string().trim().regex(ICCID_PATTERN).safeParse(form.get("iccid"));
+  if (!iccid.success) return { error: "An ICCID is 18 to 20 digits.", values: { iccid: String(form.get("iccid") ?? "").slice(0, 40) } };
+  redirect(`/admin/providers/mioesim/cards/${iccid.data}`);
+}
