@@ -21,7 +21,9 @@ test("the admin submits a MeiSIM verification batch, watches it finish and downl
   await form.getByRole("button", { name: "Submit batch" }).click();
   await expect(form.getByRole("alert")).toContainText('line 2: "not-an-lpa" is not an LPA');
 
+  // React resets a form after its action runs, so the fields are filled again.
   await form.getByLabel(/LPAs, one per line/).fill(lpas.join("\n"));
+  await form.getByLabel("Reason").fill("Check returned stock");
   await form.getByRole("button", { name: "Submit batch" }).click();
   await expect(page).toHaveURL(/\/admin\/providers\/meisim\/batches\/[\w-]+$/);
   // No reload: the page refreshes itself while the batch runs.

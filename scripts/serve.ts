@@ -4,13 +4,15 @@
  * `next start` fills that header in only when the client sent none, so the
  * client could name any address; with the peer always last,
  * clientAddress() in lib/audit counts TRUSTED_PROXY_HOPS from the right and
- * never mistakes what the client wrote for where it came from.
+ * never mistakes what the client wrote for where it came from. Prerendered
+ * catalog pages are answered from the shared page cache (page-cache.ts).
  *
  *   tsx scripts/serve.ts [--dev]     (scripts/start.ts runs it; PORT as configured)
  */
 import http from "node:http";
-import { CATALOG_TAG } from "../lib/catalog/cache-tags";
+import { CATALOG_INVALIDATED_EVENT, CATALOG_TAG } from "../lib/catalog/cache-tags";
 import { internalToken } from "../lib/security/internal-token";
+import { PageCache } from "./page-cache";
 
 const dev = process.argv.includes("--dev");
 // As `next start` and `next dev` set it, before Next.js loads.
@@ -25,11 +27,16 @@ const handle = app.getRequestHandler();
 
 const CATALOG_CACHE_ENDPOINT = "/api/internal/catalog-cache";
 let booted = false;
+const pages = new PageCache();
+process.on(CATALOG_INVALIDATED_EVENT, () => pages.clear());
 
 server.on("request", async (req, res) => {
   const peer = req.socket.remoteAddress;
   req.headers["x-forwarded-for"] = [req.headers["x-forwarded-for"], peer].filter(Boolean).join(", ");
   if (!booted && req.url !== CATALOG_CACHE_ENDPOINT) await catalogExpired;
+  const key = dev ? null : pages.keyOf(req);
+  if (key && pages.serve(key, res)) return;
+  if (key) pages.record(key, res);
   void handle(req, res);
 });
 // The launcher waits for the port and logs when the storefront is ready.

@@ -378,7 +378,7 @@ function Comparison({
                   type="button"
                   onClick={() => onRemove(p.id)}
                   className="min-h-11 text-sm text-slate-700 underline"
-                  aria-label={`Stop comparing ${p.name}`}
+                  aria-label={`Remove ${p.name} from the comparison`}
                 >
                   Remove
                 </button>

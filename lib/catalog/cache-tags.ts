@@ -19,3 +19,6 @@ export function destinationTag(slug: string): string {
 export function planTag(planId: string): string {
   return `catalog:plan:${planId}`;
 }
+
+/** Emitted on `process` after catalog tags were expired in it, for the shared page cache in front of Next.js (scripts/page-cache.ts). */
+export const CATALOG_INVALIDATED_EVENT = "roamsim:catalog-invalidated";

@@ -19,10 +19,12 @@
  * answers anyone, so the first view of each page renders from the database.
  */
 import "server-only";
+import type { EventEmitter } from "node:events";
 import { revalidateTag } from "next/cache";
 import { env } from "../config/env";
 import { createLogger } from "../log";
 import { internalToken } from "../security/internal-token";
+import { CATALOG_INVALIDATED_EVENT } from "./cache-tags";
 
 const log = createLogger({ component: "catalog-cache" });
 
@@ -46,6 +48,8 @@ export async function invalidateCatalog(tags: readonly string[]): Promise<void> 
 export function expireInThisServer(tags: readonly string[]): boolean {
   try {
     for (const tag of tags) revalidateTag(tag, { expire: 0 });
+    // The shared page cache in front of Next.js (scripts/page-cache.ts) empties itself on this.
+    (process as EventEmitter).emit(CATALOG_INVALIDATED_EVENT, tags);
     return true;
   } catch (err) {
     // Next.js's own words when there is no request to attach the revalidation to.

@@ -1,0 +1,94 @@
+/**
+ * The shared page cache in front of Next.js (scripts/page-cache.ts), on a
+ * real HTTP server standing in for Next.js: it keeps only what is marked
+ * shareable, answers repeats from memory, keeps compressed and plain copies
+ * apart, and empties on a catalog invalidation.
+ */
+import type { EventEmitter } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CATALOG_INVALIDATED_EVENT } from "@/lib/catalog/cache-tags";
+import { PageCache } from "../../scripts/page-cache";
+
+const rendered: string[] = [];
+const pages = new PageCache();
+(process as EventEmitter).on(CATALOG_INVALIDATED_EVENT, () => pages.clear());
+let base = "";
+let server: http.Server;
+
+/** Stands in for Next.js: each path answers as one kind of response, numbered by how often it was rendered. */
+function render(req: http.IncomingMessage, res: http.ServerResponse): void {
+  rendered.push(req.url!);
+  const n = rendered.filter((u) => u === req.url).length;
+  if (req.url === "/shared") {
+    res.writeHead(200, { "Cache-Control": "s-maxage=60, stale-while-revalidate=600", "Content-Type": "text/html" });
+    res.write("render ");
+    res.end(String(n));
+  } else if (req.url === "/private") {
+    res.setHeader("cache-control", "private, no-store");
+    res.end(`private ${n}`);
+  } else if (req.url === "/cookie") {
+    res.setHeader("cache-control", "s-maxage=60");
+    res.setHeader("set-cookie", "a=b");
+    res.end(`cookie ${n}`);
+  } else {
+    res.statusCode = 404;
+    res.setHeader("cache-control", "s-maxage=60");
+    res.end(`missing ${n}`);
+  }
+}
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const key = pages.keyOf(req);
+    if (key && pages.serve(key, res)) return;
+    if (key) pages.record(key, res);
+    render(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const get = async (path: string, headers: Record<string, string> = {}) => {
+  // fetch asks for gzip unless told otherwise; the plain copy is the default here.
+  const res = await fetch(`${base}${path}`, { headers: { "accept-encoding": "identity", ...headers } });
+  return { body: await res.text(), cache: res.headers.get("x-roamsim-cache"), cacheControl: res.headers.get("cache-control") };
+};
+
+describe("the shared page cache", () => {
+  it("answers a repeat of a shareable page from memory, with the same headers and body", async () => {
+    expect(await get("/shared")).toEqual({ body: "render 1", cache: null, cacheControl: "s-maxage=60, stale-while-revalidate=600" });
+    expect(await get("/shared")).toEqual({ body: "render 1", cache: "HIT", cacheControl: "s-maxage=60, stale-while-revalidate=600" });
+    expect(rendered.filter((u) => u === "/shared")).toHaveLength(1);
+  });
+
+  it("never keeps private answers, answers that set a cookie, errors, or router and action requests", async () => {
+    for (const path of ["/private", "/cookie", "/missing"]) {
+      const first = await get(path);
+      const second = await get(path);
+      expect(second.cache, path).toBeNull();
+      expect(second.body, path).not.toBe(first.body);
+    }
+    await get("/shared", { rsc: "1" });
+    await get("/shared", { "next-action": "abc" });
+    expect(rendered.filter((u) => u === "/shared")).toHaveLength(3);
+  });
+
+  it("keeps what it gives gzip clients apart from the plain copy", async () => {
+    const before = pages.size;
+    await get("/shared", { "accept-encoding": "gzip" });
+    expect(pages.size).toBe(before + 1);
+    expect((await get("/shared", { "accept-encoding": "gzip" })).cache).toBe("HIT");
+  });
+
+  it("empties when catalog tags are expired in this process", async () => {
+    expect(pages.size).toBeGreaterThan(0);
+    (process as EventEmitter).emit(CATALOG_INVALIDATED_EVENT, ["catalog:plan:x"]);
+    expect(pages.size).toBe(0);
+    const after = await get("/shared");
+    expect(after.cache).toBeNull();
+    expect(after.body).not.toBe("render 1");
+  });
+});
