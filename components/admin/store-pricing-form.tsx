@@ -26,28 +26,24 @@ export function StorePricingForm({
   const [state, formAction, pending] = useActionState<StorePricingState, FormData>(action, null);
   const money = (minor: number) => formatMoney(minor, currency);
   const preview = state?.preview;
+  // React resets a form after its action; the fields then show what was last previewed or saved, not the page's first values.
+  const shown = state?.input ? { ...state.input, markupPercent: String(state.input.markupBasisPoints / 100) } : current;
   return (
     <form action={formAction} aria-label="Store-wide pricing" className="space-y-4">
       {state?.error && <Alert tone="error">{state.error}</Alert>}
       {state?.success && <Alert tone="success">{state.success}</Alert>}
-      <div className="flex flex-wrap items-end gap-4">
+      <div key={JSON.stringify(shown)} className="flex flex-wrap items-end gap-4">
         <div className="space-y-1">
           <label htmlFor="store-markup" className="block text-sm font-medium">
             Markup (%)
           </label>
-          <input
-            id="store-markup"
-            name="markup"
-            defaultValue={current.markupPercent}
-            inputMode="decimal"
-            className={`${inputClass} w-28`}
-          />
+          <input id="store-markup" name="markup" defaultValue={shown.markupPercent} inputMode="decimal" className={`${inputClass} w-28`} />
         </div>
         <div className="space-y-1">
           <label htmlFor="store-step" className="block text-sm font-medium">
             Round up to
           </label>
-          <select id="store-step" name="roundingStep" defaultValue={current.roundingStepMinor} className={`${inputClass} w-56`}>
+          <select id="store-step" name="roundingStep" defaultValue={shown.roundingStepMinor} className={`${inputClass} w-56`}>
             {steps.map((step) => (
               <option key={step.value} value={step.value}>
                 {step.label}
@@ -56,7 +52,7 @@ export function StorePricingForm({
           </select>
         </div>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="autoCheapest" defaultChecked={current.autoCheapest} />
+          <input type="checkbox" name="autoCheapest" defaultChecked={shown.autoCheapest} />
           Where both providers sell the same plan, sell only the cheaper (unless chosen below)
         </label>
       </div>

@@ -71,7 +71,10 @@ async function askRunningServer(tags: string[]): Promise<void> {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     log.info("catalog cache invalidated through the server", { tags });
   } catch (err) {
-    // No server running means no cached page to expire; a server that starts later invalidates everything on boot.
-    log.warn("catalog cache: the server could not be asked to invalidate", { tags, endpoint, error: err });
+    // No server running (the launcher's first sync, tests) means no cached page to expire; a server that
+    // starts later expires everything on boot. Anything else is worth a warning.
+    const refused = (err as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED";
+    if (refused) log.info("catalog cache: no server running, nothing cached to expire", { tags, endpoint });
+    else log.warn("catalog cache: the server could not be asked to invalidate", { tags, endpoint, error: err });
   }
 }

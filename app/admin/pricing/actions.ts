@@ -35,6 +35,7 @@ export async function storePricingAction(_prev: StorePricingState, form: FormDat
   const { repriced, switched } = await saveStorePricing(input, admin.id, originFromHeaders(await headers()));
   revalidatePath("/admin/pricing");
   return {
+    input,
     success: `Saved. ${repriced} ${repriced === 1 ? "price" : "prices"} changed${switched ? `; ${switched} plans switched provider` : ""}.`,
   };
 }
