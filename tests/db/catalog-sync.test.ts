@@ -20,8 +20,7 @@ import { catalogPlan, createCustomer, providersPerFile, unique } from "../suppor
 providersPerFile();
 
 const MARKUP = 35;
-const sync = (provider: ProviderId, onProgress?: (p: SyncProgress) => void) =>
-  syncCatalog(providerById(provider), { onProgress });
+const sync = (provider: ProviderId, onProgress?: (p: SyncProgress) => void) => syncCatalog(providerById(provider), { onProgress });
 
 /** What each simulator sells: MIOeSIM's eSIM SKUs × packages (physical SIMs are not listed), MeiSIM's bundles. */
 const LISTED = {
