@@ -40,7 +40,7 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /**
  * Each child leads its own process group, so a kill reaches tsx's own node process under it too.
- * Run as package.json's scripts run lib/: under the react-server condition, which `import "server-only"` needs outside Next.
+ * Run as package.json's scripts run lib/: with scripts/server-only.mjs preloaded, which `import "server-only"` needs outside Next.
  */
 function spawnTsx(args: string[]): ChildProcess {
   const child = spawn(TSX, ["--import=./scripts/server-only.mjs", ...args], {
