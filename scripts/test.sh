@@ -51,11 +51,20 @@ check() {
   fi
 }
 
-step "Type check"
-check "type check" node_modules/.bin/tsc --noEmit
-
-step "Lint (ESLint, Prettier)"
-check "lint" npm run --silent lint
+step "Type check and lint (ESLint, Prettier), side by side"
+# finished PID LOG: waits for a background check and shows what it printed.
+finished() {
+  wait "$1"
+  local rc=$?
+  cat "$2"
+  return $rc
+}
+node_modules/.bin/tsc --noEmit >test-results/typecheck.log 2>&1 &
+typecheck_pid=$!
+npm run --silent lint >test-results/lint.log 2>&1 &
+lint_pid=$!
+check "type check" finished $typecheck_pid test-results/typecheck.log
+check "lint" finished $lint_pid test-results/lint.log
 
 step "Production build"
 build() { npm run build >test-results/build.log 2>&1 || { tail -40 test-results/build.log; return 1; }; }
