@@ -39,8 +39,9 @@ test("the admin withdraws a plan and it leaves the store, then puts it back", as
 test("the admin syncs the catalog in the background and the page follows each provider's run until it is done", async ({ page }) => {
   await page.goto("/admin/catalog");
   const runs = page.getByRole("table", { name: "Latest catalog sync per provider" });
-  // The launcher filled the catalog on first start, as a recorded run.
-  await expect(runs.getByRole("row").filter({ hasText: "MIOeSIM" })).toContainText("startup");
+  const history = page.getByRole("table", { name: "Sync history (latest 20 runs)" });
+  // The launcher filled the catalog on first start, as a recorded run (other journeys may have synced since).
+  await expect(history.getByRole("row").filter({ hasText: "MIOeSIM" }).filter({ hasText: "startup" }).first()).toBeVisible();
 
   await page.getByRole("button", { name: "Sync catalog from providers" }).click();
   await expect(page.getByText("MIOeSIM: sync queued · MeiSIM: sync queued")).toBeVisible();
@@ -54,7 +55,6 @@ test("the admin syncs the catalog in the background and the page follows each pr
     await expect(row).toContainText(/\d+ plans: 0 new/);
   }
   // The history keeps each finished run with what it added, changed and withdrew.
-  const history = page.getByRole("table", { name: "Sync history (latest 20 runs)" });
   for (const provider of ["MIOeSIM", "MeiSIM"])
     await expect(history.getByRole("row").filter({ hasText: provider }).filter({ hasText: "admin" }).first()).toBeVisible();
 });

@@ -34,9 +34,12 @@ interface Entry {
 
 export class PageCache {
   private readonly entries = new Map<string, Entry>();
+  /** Bumped by every clear: an answer rendered across a clear may show the state before it, so it is not kept. */
+  private generation = 0;
 
   clear(): void {
     this.entries.clear();
+    this.generation++;
   }
 
   get size(): number {
@@ -68,6 +71,7 @@ export class PageCache {
   /** Lets Next.js answer, and keeps the answer when Next.js marked it shareable. */
   record(key: string, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
+    const generation = this.generation;
     // Headers given to writeHead() without setHeader() never show in getHeaders(), so they are kept from the call.
     let headers: http.OutgoingHttpHeaders | null = null;
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
@@ -95,7 +99,7 @@ export class PageCache {
     res.once("finish", () => {
       const sent = headers ?? res.getHeaders();
       const maxAge = sharedMaxAge(res.statusCode, sent);
-      if (maxAge === null) return;
+      if (maxAge === null || generation !== this.generation) return;
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, {
         status: res.statusCode,
@@ -120,6 +124,8 @@ function headersFrom(given: unknown): http.OutgoingHttpHeaders {
 /** The s-maxage of a response any visitor may be given, or null when it must not be shared. */
 function sharedMaxAge(status: number, headers: http.OutgoingHttpHeaders): number | null {
   if (status !== 200 || headers["set-cookie"] !== undefined) return null;
+  // A stale copy Next.js answered while it renders a fresh one must not outlive that render here.
+  if (!["HIT", "MISS"].includes(String(headers["x-nextjs-cache"] ?? "").toUpperCase())) return null;
   const cacheControl = String(headers["cache-control"] ?? "");
   if (/\b(private|no-store|no-cache)\b/.test(cacheControl)) return null;
   const maxAge = /\bs-maxage=(\d+)/.exec(cacheControl)?.[1];

@@ -22,9 +22,16 @@ function render(req: http.IncomingMessage, res: http.ServerResponse): void {
   rendered.push(req.url!);
   const n = rendered.filter((u) => u === req.url).length;
   if (req.url === "/shared") {
-    res.writeHead(200, { "Cache-Control": "s-maxage=60, stale-while-revalidate=600", "Content-Type": "text/html" });
+    res.writeHead(200, {
+      "Cache-Control": "s-maxage=60, stale-while-revalidate=600",
+      "Content-Type": "text/html",
+      "x-nextjs-cache": "MISS",
+    });
     res.write("render ");
     res.end(String(n));
+  } else if (req.url === "/stale") {
+    res.writeHead(200, { "Cache-Control": "s-maxage=60", "x-nextjs-cache": "STALE" });
+    res.end(`stale ${n}`);
   } else if (req.url === "/private") {
     res.setHeader("cache-control", "private, no-store");
     res.end(`private ${n}`);
@@ -64,8 +71,8 @@ describe("the shared page cache", () => {
     expect(rendered.filter((u) => u === "/shared")).toHaveLength(1);
   });
 
-  it("never keeps private answers, answers that set a cookie, errors, or router and action requests", async () => {
-    for (const path of ["/private", "/cookie", "/missing"]) {
+  it("never keeps stale or private answers, answers that set a cookie, errors, or router and action requests", async () => {
+    for (const path of ["/stale", "/private", "/cookie", "/missing"]) {
       const first = await get(path);
       const second = await get(path);
       expect(second.cache, path).toBeNull();
