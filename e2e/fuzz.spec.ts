@@ -242,7 +242,8 @@ test("no input gives a 5xx, and no rejected request changes a row", async ({ bro
   const stats = { requests: 0, fiveXX: 0, rowsChangedByRejected: 0 };
   const failures: string[] = [];
   const rejectedWrites: string[] = [];
-  async function send(url: string, init: RequestInit & { headers: Record<string, string> }): Promise<Outcome> {
+  /** One request, with what it wrote to the app's tables. */
+  async function attempt(url: string, init: RequestInit & { headers: Record<string, string> }) {
     await rows.settle();
     stats.requests += 1;
     let status = 0;
@@ -260,7 +261,17 @@ test("no input gives a 5xx, and no rejected request changes a row", async ({ bro
       // No answer at all counts with the 5xx.
     }
     const change = await rows.changes();
-    const rowsChanged = [...change.rows.values()].reduce((sum, n) => sum + n, 0);
+    return { status, rejected, change, rowsChanged: [...change.rows.values()].reduce((sum, n) => sum + n, 0) };
+  }
+  async function send(url: string, init: RequestInit & { headers: Record<string, string> }): Promise<Outcome> {
+    let outcome = await attempt(url, init);
+    // Background work (the workers' sweeps, a webhook, a scheduled job) may write while a rejected request is
+    // in flight: the write counts against the request only if, sent again once the database is quiet, it writes again.
+    if (outcome.rejected && outcome.rowsChanged > 0) {
+      await rows.quiesce();
+      outcome = await attempt(url, init);
+    }
+    const { status, rejected, change, rowsChanged } = outcome;
     if (status === 0 || status >= 500) stats.fiveXX += 1;
     if (rejected && rowsChanged > 0) {
       stats.rowsChangedByRejected += rowsChanged;

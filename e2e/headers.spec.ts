@@ -98,7 +98,7 @@ test("every kind of response carries the security headers, with a fresh nonce wh
 
   const admin = await (await browser.newContext({ baseURL })).newPage();
   await signInWithPassword(admin, E2E.adminEmail, E2E.adminPassword);
-  for (const path of ["/admin", "/admin/orders", "/admin/wallets", "/admin/catalog?q=Japan"])
+  for (const path of ["/admin", "/admin/orders", "/admin/customers", "/admin/catalog?q=Japan"])
     await expectSecurityHeaders(admin.request, path, "nonce", 200);
 });
 
