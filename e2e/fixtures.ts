@@ -49,7 +49,7 @@ export async function signUp(page: Page, customer: Customer): Promise<void> {
 
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
 }
 
 export async function signInWithPassword(page: Page, email: string, password: string): Promise<void> {

@@ -64,7 +64,7 @@ test("at 360 and 390 px nothing is wider than the screen and every control is 44
     for (const path of ["/", "/destinations/japan", planPath, checkoutPath, orderPath]) {
       await page.goto(path);
       // The header's account links come last (asked of /api/me once the page runs): then the page is whole.
-      await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+      await expect(page.getByRole("banner").getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
       checked.push(`${width} px ${path}`);
       problems.push(...(await phoneProblems(page)).map((p) => `${width} px ${path}: ${p}`));
     }
