@@ -16,13 +16,27 @@ export const E2E = {
 };
 const baseURL = `http://localhost:${E2E.port}`;
 
+/**
+ * Specs that change what every other spec sees: prices, markup, withdrawn
+ * plans, catalog syncs, the simulators' stock and faults, or that need a
+ * quiet database (the fuzzer counts every row a rejected request changes).
+ * They run one at a time after the journeys, which run two at a time.
+ */
+const STORE_WIDE = /\/(admin|admin-business|admin-meisim|admin-mioesim|catalog-cache|reconciliation|fuzz)\.spec\.ts$/;
+
 export default defineConfig({
   testDir: "e2e",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
+  projects: [
+    { name: "journeys", testIgnore: STORE_WIDE },
+    // After the journeys, on the same server. Playwright skips it when a journey failed; the test
+    // command counts what did not run as failed. Run a store-wide spec alone with --no-deps.
+    { name: "store-wide", testMatch: STORE_WIDE, workers: 1, dependencies: ["journeys"] },
+  ],
   // Playwright empties its outputDir on start; the JSON report lives beside it, not in it.
   outputDir: "test-results/playwright",
   reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
