@@ -22,7 +22,8 @@ const baseURL = `http://localhost:${E2E.port}`;
  * quiet database (the fuzzer counts every row a rejected request changes).
  * They run one at a time after the journeys, which run two at a time.
  */
-const STORE_WIDE = /\/(admin|admin-business|admin-meisim|admin-mioesim|catalog-cache|reconciliation|fuzz)\.spec\.ts$/;
+const STORE_WIDE =
+  /\/(admin|admin-business|dealer-products|admin-meisim|admin-mioesim|admin-physical-sims|catalog-cache|reconciliation|fuzz)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "e2e",

@@ -16,19 +16,11 @@
  * The postgres engine makes a throw-away database on TEST_POSTGRES_URL (or
  * DATABASE_URL). The last line is the summary as JSON, for the CI test.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { migrateDatabase } from "../lib/db/migrate";
-import { startMeisimSimulator } from "../simulators/meisim";
-import { startMioesimSimulator } from "../simulators/mioesim";
-import { startFakeStripe } from "../simulators/stripe";
-import { SILENT_LOGGER, startWebhookReceiver } from "../simulators/stripe/receiver";
-import { throwawayDatabase, type Engine } from "./bench/databases";
+import type { Engine } from "./bench/databases";
+import { cliArgs, startBenchWorld } from "./bench/world";
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
+const args = cliArgs();
 const ORDERS = Number(args.get("orders") ?? 500);
 const ENGINE = (args.get("engine") ?? "pglite") as Engine;
 const SETTLE_TIMEOUT_MS = Number(args.get("timeout-ms") ?? 15 * 60_000);
@@ -37,42 +29,16 @@ if (ENGINE !== "pglite" && ENGINE !== "postgres") throw new Error("--engine must
 
 /** Every tenth order goes to MeiSIM, whose client paces orders under the documented 30 a minute. */
 const MEISIM_EVERY = 10;
-const WEBHOOK_SECRET = "whsec_bench_faults";
 
 async function main() {
   const started = performance.now();
-  const store = await throwawayDatabase(ENGINE, "bench_faults");
-  await migrateDatabase(store.url);
-  const [mioesim, meisim] = await Promise.all([startMioesimSimulator(), startMeisimSimulator({ demoBalanceCents: 100_000_000 })]);
-
-  // Stripe's webhooks reach the app's own route handler, as on a server.
-  let handleWebhook: (request: Request) => Promise<Response> = async () => new Response("not ready", { status: 503 });
-  const receiver = await startWebhookReceiver((request) => handleWebhook(request));
-  const fake = await startFakeStripe({
-    webhookUrl: receiver.url,
-    webhookSecret: WEBHOOK_SECRET,
+  const world = await startBenchWorld({
+    engine: ENGINE,
+    name: "bench-faults",
     webhookRetryDelaysMs: [200, 1_000],
-    logger: SILENT_LOGGER,
+    env: { PROVIDER_TIMEOUT_MS: "500", PROVIDER_POLL_INTERVAL_MS: "100", FULFILMENT_LEASE_MS: "3000" },
   });
-
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-faults-"));
-  Object.assign(process.env, {
-    DATABASE_URL: store.url,
-    DATABASE_POOL_SIZE: ENGINE === "pglite" ? "1" : "10",
-    AUTH_SECRET: "bench-faults-secret-bench-faults-secret",
-    APP_URL: "http://shop.bench",
-    MIOESIM_BASE_URL: mioesim.url,
-    MEISIM_BASE_URL: meisim.url,
-    STRIPE_API_BASE: fake.url,
-    STRIPE_SECRET_KEY: "sk_test_bench_faults",
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    // The delivery emails the worker sends land in an outbox of the run's own, not the demo's.
-    DATA_DIR: dataDir,
-    PROVIDER_TIMEOUT_MS: "500",
-    PROVIDER_POLL_INTERVAL_MS: "100",
-    FULFILMENT_LEASE_MS: "3000",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
-  });
+  const { mioesim, meisim, fake, customer, admin } = world;
   const { db } = await import("../lib/db/client");
   const { createOrderCheckout } = await import("../lib/billing/checkout");
   const { fulfilOrderCheckout } = await import("../lib/billing/fulfil");
@@ -80,33 +46,9 @@ async function main() {
   const { createOrder } = await import("../lib/orders/orders");
   const { adjustWallet } = await import("../lib/wallet/adjustments");
   const { startStoreWorker } = await import("../lib/jobs/handlers");
-  const { stopJobs } = await import("../lib/jobs");
   const { isSettled } = await import("../lib/orders/lifecycle");
-  handleWebhook = (await import("../app/api/webhooks/stripe/route")).POST;
 
-  // A catalog of one plan per provider, a funded customer, and an admin to fund them.
-  await db().destination.create({ data: { slug: "japan", name: "Japan", kind: "COUNTRY", countryCodes: ["JP"] } });
-  const plan = (provider: string, planRef: string) =>
-    db().plan.create({
-      data: {
-        provider,
-        planRef,
-        destinationSlug: "japan",
-        name: `Japan ${planRef}`,
-        dataMb: 1024,
-        days: 7,
-        wholesaleMinor: 449,
-        priceMinor: 699,
-        currency: "USD",
-        renewable: false,
-        dayPass: false,
-        cancellable: false,
-        syncedAt: new Date(),
-      },
-    });
-  const [mioPlan, meiPlan] = await Promise.all([plan("mioesim", "26:261"), plan("meisim", "esim_1gb_7days_jp")]);
-  const admin = await db().user.create({ data: { email: "admin@bench.test", role: "ADMIN" } });
-  const customer = await db().user.create({ data: { email: "customer@bench.test" } });
+  const { mioesim: mioPlan, meisim: meiPlan } = world.plans;
   await adjustWallet({ userId: customer.id, amountMinor: ORDERS * 699, reason: "Bench funding", authorId: admin.id });
 
   await startStoreWorker("bench-faults");
@@ -212,12 +154,7 @@ async function main() {
   console.log(`  run time                           ${(runMs / 1000).toFixed(1)} s (payments done at ${(paidAllMs / 1000).toFixed(1)} s)`);
   console.log(JSON.stringify({ benchFaults: summary }));
 
-  await stopJobs({ timeoutMs: 5_000 });
-  await db().$disconnect();
-  await Promise.all([mioesim.close(), meisim.close(), fake.close()]);
-  await receiver.close();
-  await store.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await world.stop();
   process.exit(0);
 }
 

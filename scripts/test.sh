@@ -93,21 +93,26 @@ node_modules/.bin/playwright test || status=1
 CHECKS_PASSED=$checks_passed CHECKS_FAILED=$failed_checks node - <<'JS'
 const fs = require("node:fs");
 const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
-// The two vitest processes' reports, summed; a missing report counts as a failure.
+// The two vitest processes' reports, summed; a missing report counts as a failure. A file that
+// failed without a failing test of its own (its set-up or teardown failed) counts as one failure.
 const halves = ["embedded", "server"].map((name) => read(`test-results/vitest-${name}.json`));
 const v = halves.every(Boolean)
-  ? halves.reduce((sum, h) => ({
-      numPassedTests: sum.numPassedTests + h.numPassedTests,
-      numFailedTests: sum.numFailedTests + h.numFailedTests,
-      numFailedTestSuites: sum.numFailedTestSuites + h.numFailedTestSuites,
-    }), { numPassedTests: 0, numFailedTests: 0, numFailedTestSuites: 0 })
+  ? halves.reduce(
+      (sum, h) => ({
+        numPassedTests: sum.numPassedTests + h.numPassedTests,
+        failed:
+          sum.failed +
+          h.numFailedTests +
+          h.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((t) => t.status === "failed")).length,
+      }),
+      { numPassedTests: 0, failed: 0 },
+    )
   : null;
 const e = read("test-results/e2e.json");
 const checksPassed = Number(process.env.CHECKS_PASSED);
 const checksFailed = process.env.CHECKS_FAILED ? process.env.CHECKS_FAILED.split(", ") : [];
 const passed = checksPassed + (v?.numPassedTests ?? 0) + (e?.stats?.expected ?? 0);
-// A file whose set-up or teardown failed fails no test of its own; it still counts.
-const vitestFailed = v ? Math.max(v.numFailedTests, v.numFailedTestSuites) : 1;
+const vitestFailed = v ? v.failed : 1;
 // Store-wide specs are skipped when a journey failed (playwright.config.ts); what did not run did not pass.
 const failed = checksFailed.length + vitestFailed + (e ? e.stats.unexpected + e.stats.flaky + e.stats.skipped : 1);
 console.log(`\nchecks: ${checksPassed} passed, ${checksFailed.length} failed${checksFailed.length ? ` (${checksFailed.join(", ")})` : ""}`);

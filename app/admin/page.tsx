@@ -1,27 +1,17 @@
 import Link from "next/link";
 import { DashboardCharts } from "@/components/admin/dashboard-charts";
+import { LowBalanceAlert } from "@/components/admin/low-balance-alert";
 import { Alert, Card, CardTitle, Table, Td, Th } from "@/components/ui";
 import { dashboardFigures } from "@/lib/admin/dashboard";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
-import { describeProviderFailure } from "@/lib/providers/errors";
-import { meisimClient } from "@/lib/providers/registry";
+import { dealerWalletStatus } from "@/lib/providers/health";
 
 export const metadata = { title: "Admin" };
 
-/** The MeiSIM dealer wallet, or why it could not be read. MIOeSIM's documents offer no balance call. */
-async function meisimBalance(): Promise<{ ok: true; text: string } | { ok: false; text: string }> {
-  try {
-    const { balance } = await meisimClient().wallet.wallet();
-    return { ok: true, text: formatMoney(balance.amountMinor, balance.currency) };
-  } catch (err) {
-    return { ok: false, text: describeProviderFailure(err) };
-  }
-}
-
 export default async function AdminHome() {
   await requireAdmin("/admin");
-  const [figures, meisim] = await Promise.all([dashboardFigures({ days: 30 }), meisimBalance()]);
+  const [figures, meisim] = await Promise.all([dashboardFigures({ days: 30 }), dealerWalletStatus()]);
   const money = (minor: number) => formatMoney(minor, figures.currency);
   const { totals, attention } = figures;
   const stats = [
@@ -34,6 +24,7 @@ export default async function AdminHome() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Store admin</h1>
+      {meisim.ok && meisim.low && <LowBalanceAlert balance={meisim.balance} alertMinor={meisim.alertMinor} />}
       <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
         {stats.map((s) => (
           <Card key={s.label} aria-label={s.label}>
@@ -53,7 +44,13 @@ export default async function AdminHome() {
           <CardTitle id="balances-heading">Provider balances</CardTitle>
           <dl className="grid grid-cols-2 gap-y-1 text-sm">
             <dt>MeiSIM dealer wallet</dt>
-            <dd className="tabular-nums">{meisim.ok ? meisim.text : <span className="text-red-700">Not readable: {meisim.text}</span>}</dd>
+            <dd className="tabular-nums">
+              {meisim.ok ? (
+                formatMoney(meisim.balance.amountMinor, meisim.balance.currency)
+              ) : (
+                <span className="text-red-700">Not readable: {meisim.message}</span>
+              )}
+            </dd>
             <dt>MIOeSIM</dt>
             <dd className="text-slate-600">Its API documents no balance call; check the MIOeSIM portal.</dd>
           </dl>
@@ -79,43 +76,54 @@ export default async function AdminHome() {
       </div>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Table caption="Top destinations, last 30 days">
-          <thead>
-            <tr>
-              <Th>Destination</Th>
-              <Th className="text-right">Orders</Th>
-              <Th className="text-right">Revenue</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {figures.topDestinations.map((d) => (
-              <tr key={d.slug}>
-                <Td>{d.name}</Td>
-                <Td className="text-right tabular-nums">{d.orders}</Td>
-                <Td className="text-right tabular-nums">{money(d.revenueMinor)}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-        <Table caption="Payment mix, last 30 days">
-          <thead>
-            <tr>
-              <Th>Method</Th>
-              <Th className="text-right">Orders</Th>
-              <Th className="text-right">Revenue</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {figures.paymentMix.map((m) => (
-              <tr key={m.method}>
-                <Td>{m.method.toLowerCase()}</Td>
-                <Td className="text-right tabular-nums">{m.orders}</Td>
-                <Td className="text-right tabular-nums">{money(m.revenueMinor)}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <BreakdownTable
+          caption="Top destinations, last 30 days"
+          heading="Destination"
+          rows={figures.topDestinations.map((d) => ({ key: d.slug, label: d.name, orders: d.orders, revenue: money(d.revenueMinor) }))}
+        />
+        <BreakdownTable
+          caption="Payment mix, last 30 days"
+          heading="Method"
+          rows={figures.paymentMix.map((m) => ({
+            key: m.method,
+            label: m.method.toLowerCase(),
+            orders: m.orders,
+            revenue: money(m.revenueMinor),
+          }))}
+        />
       </div>
     </div>
+  );
+}
+
+/** Orders and revenue per destination, payment method…: the figures behind a dashboard chart. */
+function BreakdownTable({
+  caption,
+  heading,
+  rows,
+}: {
+  caption: string;
+  heading: string;
+  rows: { key: string; label: string; orders: number; revenue: string }[];
+}) {
+  return (
+    <Table caption={caption}>
+      <thead>
+        <tr>
+          <Th>{heading}</Th>
+          <Th className="text-right">Orders</Th>
+          <Th className="text-right">Revenue</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100 bg-white">
+        {rows.map((row) => (
+          <tr key={row.key}>
+            <Td>{row.label}</Td>
+            <Td className="text-right tabular-nums">{row.orders}</Td>
+            <Td className="text-right tabular-nums">{row.revenue}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
   );
 }

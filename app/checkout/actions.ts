@@ -12,7 +12,10 @@ import { EmailSchema } from "@/lib/auth/users";
 import { createGuestOrderCheckout, createOrderCheckout } from "@/lib/billing/checkout";
 import { paymentFailureMessage } from "@/lib/billing/errors";
 import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
-import { orderOwnerForViewer, PlanUnavailableError, QuantityError } from "@/lib/orders/orders";
+import { dealerProductOfPlan } from "@/lib/catalog/dealer-products";
+import { PaymentMethod } from "@/lib/generated/prisma/client";
+import { parseActivationDetails, type ActivationParse } from "@/lib/orders/activation-details";
+import { ActivationDetailsMissingError, createOrder, orderOwnerForViewer, PlanUnavailableError, QuantityError } from "@/lib/orders/orders";
 import { RecordId } from "@/lib/validation";
 
 /** Reads the order reference, or says why the form is unusable. */
@@ -63,22 +66,69 @@ const GuestCheckoutForm = z.object({
   quantity: z.coerce.number().int().min(1).max(100),
 });
 
+/** A dealer product's activation details from the form (checked before the order exists); `ok` with none for any other plan. */
+async function activationFor(planId: unknown, form: FormData): Promise<ActivationParse | { ok: true; details: undefined }> {
+  const id = RecordId.safeParse(planId);
+  const product = id.success ? await dealerProductOfPlan(id.data) : null;
+  return product ? parseActivationDetails(form, product.usPrepaid) : { ok: true, details: undefined };
+}
+
 /** Guest checkout: an order for the email address given, then Stripe's payment page. */
 export async function startGuestCheckout(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = { email: String(form.get("email") ?? "") };
+  const email = { email: String(form.get("email") ?? "") };
   const parsed = GuestCheckoutForm.safeParse({ email: form.get("email"), planId: form.get("planId"), quantity: form.get("quantity") });
-  if (!parsed.success) {
-    return parsed.error.issues.some((issue) => issue.path[0] === "email")
-      ? { fieldErrors: { email: "Enter a valid email address." }, values }
-      : { error: "This checkout form is missing its plan. Go back to the plan and choose Buy again.", values };
+  const activation = await activationFor(form.get("planId"), form);
+  const values = { ...email, ...(activation.ok ? {} : activation.values) };
+  const emailInvalid = !parsed.success && parsed.error.issues.some((issue) => issue.path[0] === "email");
+  if (emailInvalid || !activation.ok) {
+    const activationErrors = activation.ok ? {} : activation.fieldErrors;
+    return { fieldErrors: { ...(emailInvalid ? { email: "Enter a valid email address." } : {}), ...activationErrors }, values };
   }
+  if (!parsed.success) return { error: "This checkout form is missing its plan. Go back to the plan and choose Buy again.", values };
   let url: string;
   try {
-    ({ url } = await createGuestOrderCheckout({ ...parsed.data, origin: originFromHeaders(await headers()) }));
+    ({ url } = await createGuestOrderCheckout({
+      ...parsed.data,
+      activationDetails: activation.details,
+      origin: originFromHeaders(await headers()),
+    }));
   } catch (err) {
     if (err instanceof RateLimitedError) return { error: "Too many orders from here or for this email. Try again in an hour.", values };
-    if (err instanceof PlanUnavailableError || err instanceof QuantityError) return { error: err.message, values };
+    if (err instanceof PlanUnavailableError || err instanceof QuantityError || err instanceof ActivationDetailsMissingError)
+      return { error: err.message, values };
     return { error: paymentFailureMessage(err), values };
   }
   redirect(url);
+}
+
+const ActivationCheckoutForm = z.object({ planId: RecordId, quantity: z.coerce.number().int().min(1).max(100) });
+
+/**
+ * A signed-in customer's order of a MeiSIM dealer product: the activation
+ * details are checked, then the order is created and its page offers card
+ * or wallet payment (the wallet check before payment runs there).
+ */
+export async function startActivationCheckout(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const user = await requireUser("/destinations");
+  const parsed = ActivationCheckoutForm.safeParse({ planId: form.get("planId"), quantity: form.get("quantity") });
+  if (!parsed.success) return { error: "This checkout form is missing its plan. Go back to the plan and choose Buy again." };
+  const activation = await activationFor(parsed.data.planId, form);
+  if (!activation.ok) return { fieldErrors: activation.fieldErrors, values: activation.values };
+  let orderId: string;
+  try {
+    const order = await createOrder({
+      userId: user.id,
+      planId: parsed.data.planId,
+      quantity: parsed.data.quantity,
+      paymentMethod: PaymentMethod.CARD,
+      activationDetails: activation.details,
+      origin: originFromHeaders(await headers()),
+    });
+    orderId = order.otherOrderId;
+  } catch (err) {
+    if (err instanceof PlanUnavailableError || err instanceof QuantityError || err instanceof ActivationDetailsMissingError)
+      return { error: err.message };
+    throw err;
+  }
+  redirect(`/orders/${orderId}`);
 }

@@ -1,7 +1,8 @@
 import Link from "next/link";
-import { startGuestCheckout } from "@/app/checkout/actions";
+import { startActivationCheckout, startGuestCheckout } from "@/app/checkout/actions";
 import { startPurchase } from "@/app/orders/actions";
 import { ORDER_ERRORS } from "@/app/orders/errors";
+import { ActivationCheckoutForm } from "@/components/billing/activation-checkout-form";
 import { GuestCheckoutForm } from "@/components/billing/guest-checkout-form";
 import { Alert, Button, Card } from "@/components/ui";
 import { currentUser } from "@/lib/auth/session";
@@ -32,6 +33,7 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
   const quantityValid = Number.isInteger(quantity) && quantity >= 1 && quantity <= plan.maxQuantity;
   const total = formatMoney(plan.priceMinor * (quantityValid ? quantity : 1), plan.currency);
   const user = await currentUser();
+  const activation = plan.dealerProduct ? { usPrepaid: plan.dealerProduct.usPrepaid } : undefined;
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className="text-2xl font-bold">Checkout</h1>
@@ -49,6 +51,12 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
           <dt className="font-semibold">Total</dt>
           <dd className="font-semibold">{total}</dd>
         </dl>
+        {activation && (
+          <p className="text-sm text-slate-600">
+            {activation.usPrepaid ? "US prepaid plan: " : ""}MeiSIM activates this plan and emails the activation to you; we show your
+            MeiSIM order number once it is placed.
+          </p>
+        )}
       </Card>
       {!quantityValid ? (
         <Alert tone="warning">
@@ -57,6 +65,10 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
             Back to the plans
           </Link>
         </Alert>
+      ) : user && activation ? (
+        <Card>
+          <ActivationCheckoutForm planId={plan.id} quantity={quantity} usPrepaid={activation.usPrepaid} action={startActivationCheckout} />
+        </Card>
       ) : user ? (
         // Signed in after all (another tab): the order is theirs, and may be paid from their wallet too.
         <form action={startPurchase}>
@@ -76,7 +88,7 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
             </Link>{" "}
             to pay from your wallet instead.
           </p>
-          <GuestCheckoutForm planId={plan.id} quantity={quantity} total={total} action={startGuestCheckout} />
+          <GuestCheckoutForm planId={plan.id} quantity={quantity} total={total} activation={activation} action={startGuestCheckout} />
         </Card>
       )}
     </div>

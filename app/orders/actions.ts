@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { currentUser, requireUser, safeCallbackPath } from "@/lib/auth/session";
+import { dealerProductOfPlan } from "@/lib/catalog/dealer-products";
 import { PaymentMethod } from "@/lib/generated/prisma/client";
 import { AfterSaleError, cancelOrder, startRenewal } from "@/lib/orders/after-sale";
 import { createOrder, orderOwnerForViewer, PlanUnavailableError, QuantityError } from "@/lib/orders/orders";
@@ -32,7 +33,9 @@ export async function startPurchase(form: FormData): Promise<void> {
   const quantity = Quantity.safeParse(form.get("quantity") ?? undefined);
   if (!quantity.success) redirect(withOrderError(back, "quantity_invalid"));
   const user = await currentUser();
-  if (!user) redirect(`/checkout?${new URLSearchParams({ plan: planId.data, quantity: String(quantity.data) })}`);
+  // A MeiSIM dealer product needs activation details first, which the checkout page asks for.
+  if (!user || (await dealerProductOfPlan(planId.data)))
+    redirect(`/checkout?${new URLSearchParams({ plan: planId.data, quantity: String(quantity.data) })}`);
   let orderId: string;
   try {
     const order = await createOrder({

@@ -15,6 +15,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import type { ReactElement } from "react";
 import type { DashboardFigures } from "@/lib/admin/dashboard";
 import { formatMoney } from "@/lib/money";
 
@@ -28,58 +29,58 @@ export function DashboardCharts({ figures }: { figures: DashboardFigures }) {
   const days = figures.days.map((d) => ({ ...d, label: d.date.slice(5), revenue: d.revenueMinor / 100, margin: d.marginMinor / 100 }));
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <figure className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Orders per day">
-        <figcaption className="mb-2 text-sm font-semibold">Orders per day</figcaption>
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={days}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" fontSize={11} />
-            <YAxis allowDecimals={false} fontSize={11} width={32} />
-            <Tooltip />
-            <Bar dataKey="orders" name="Orders" fill={BRAND} />
-          </BarChart>
-        </ResponsiveContainer>
-      </figure>
-      <figure className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Revenue and gross margin per day">
-        <figcaption className="mb-2 text-sm font-semibold">Revenue and gross margin per day</figcaption>
-        <ResponsiveContainer width="100%" height={220}>
-          <LineChart data={days}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" fontSize={11} />
-            <YAxis fontSize={11} width={48} />
-            <Tooltip formatter={(value) => money(Math.round(Number(value) * 100))} />
-            <Legend />
-            <Line type="monotone" dataKey="revenue" name="Revenue" stroke={BRAND} dot={false} />
-            <Line type="monotone" dataKey="margin" name="Gross margin" stroke={MARGIN} dot={false} />
-          </LineChart>
-        </ResponsiveContainer>
-      </figure>
-      <figure className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Top destinations">
-        <figcaption className="mb-2 text-sm font-semibold">Top destinations (orders)</figcaption>
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={figures.topDestinations} layout="vertical">
-            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" allowDecimals={false} fontSize={11} />
-            <YAxis type="category" dataKey="name" width={110} fontSize={11} />
-            <Tooltip />
-            <Bar dataKey="orders" name="Orders" fill={BRAND} />
-          </BarChart>
-        </ResponsiveContainer>
-      </figure>
-      <figure className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Payment mix">
-        <figcaption className="mb-2 text-sm font-semibold">Payment mix (orders)</figcaption>
-        <ResponsiveContainer width="100%" height={220}>
-          <PieChart>
-            <Pie data={figures.paymentMix} dataKey="orders" nameKey="method" outerRadius={80} label>
-              {figures.paymentMix.map((entry, index) => (
-                <Cell key={entry.method} fill={PIE[index % PIE.length]} />
-              ))}
-            </Pie>
-            <Tooltip />
-            <Legend />
-          </PieChart>
-        </ResponsiveContainer>
-      </figure>
+      <ChartCard title="Orders per day">
+        <BarChart data={days}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" fontSize={11} />
+          <YAxis allowDecimals={false} fontSize={11} width={32} />
+          <Tooltip />
+          <Bar dataKey="orders" name="Orders" fill={BRAND} />
+        </BarChart>
+      </ChartCard>
+      <ChartCard title="Revenue and gross margin per day">
+        <LineChart data={days}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" fontSize={11} />
+          <YAxis fontSize={11} width={48} />
+          <Tooltip formatter={(value) => money(Math.round(Number(value) * 100))} />
+          <Legend />
+          <Line type="monotone" dataKey="revenue" name="Revenue" stroke={BRAND} dot={false} />
+          <Line type="monotone" dataKey="margin" name="Gross margin" stroke={MARGIN} dot={false} />
+        </LineChart>
+      </ChartCard>
+      <ChartCard title="Top destinations (orders)">
+        <BarChart data={figures.topDestinations} layout="vertical">
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} fontSize={11} />
+          <YAxis type="category" dataKey="name" width={110} fontSize={11} />
+          <Tooltip />
+          <Bar dataKey="orders" name="Orders" fill={BRAND} />
+        </BarChart>
+      </ChartCard>
+      <ChartCard title="Payment mix (orders)">
+        <PieChart>
+          <Pie data={figures.paymentMix} dataKey="orders" nameKey="method" outerRadius={80} label>
+            {figures.paymentMix.map((entry, index) => (
+              <Cell key={entry.method} fill={PIE[index % PIE.length]} />
+            ))}
+          </Pie>
+          <Tooltip />
+          <Legend />
+        </PieChart>
+      </ChartCard>
     </div>
+  );
+}
+
+/** A chart in a captioned card; the caption also names the figure for screen readers. */
+function ChartCard({ title, children }: { title: string; children: ReactElement }) {
+  return (
+    <figure className="rounded-lg border border-slate-200 bg-white p-4">
+      <figcaption className="mb-2 text-sm font-semibold">{title}</figcaption>
+      <ResponsiveContainer width="100%" height={220}>
+        {children}
+      </ResponsiveContainer>
+    </figure>
   );
 }

@@ -6,6 +6,7 @@ const LINKS = [
   ["/supply", "eSIM Supply"],
   ["/validator", "Validator"],
   ["/topups", "SIM top-ups"],
+  ["/dealer-products", "Dealer products"],
   ["/account", "Dealer key & login"],
 ] as const;
 

@@ -8,12 +8,25 @@ export interface MeisimOrderActionsProps {
   iccids: string[];
   /** The server actions from app/admin/providers/meisim/actions.ts, passed in by the page. */
   actions: { resendEmail: FormAction; replace: FormAction; revoke: FormAction };
+  /** Made afresh for each rendering: a second submit of the same action from it is not sent to MeiSIM again. */
+  requestKey: string;
 }
 
-function CardFields({ otherOrderId, iccids, idPrefix }: { otherOrderId: string; iccids: string[]; idPrefix: string }) {
+function CardFields({
+  otherOrderId,
+  iccids,
+  idPrefix,
+  requestKey,
+}: {
+  otherOrderId: string;
+  iccids: string[];
+  idPrefix: string;
+  requestKey: string;
+}) {
   return (
     <>
       <input type="hidden" name="otherOrderId" value={otherOrderId} />
+      <input type="hidden" name="requestKey" value={requestKey} />
       <label htmlFor={`${idPrefix}-iccid`} className="block text-sm font-medium">
         Card
       </label>
@@ -33,7 +46,7 @@ function CardFields({ otherOrderId, iccids, idPrefix }: { otherOrderId: string; 
 }
 
 /** MeiSIM's own after-sale actions on one card of a MeiSIM order: resend the activation email, replace, revoke. */
-export function MeisimOrderActions({ otherOrderId, iccids, actions }: MeisimOrderActionsProps) {
+export function MeisimOrderActions({ otherOrderId, iccids, actions, requestKey }: MeisimOrderActionsProps) {
   if (iccids.length === 0) return null;
   return (
     <div className="grid gap-4 md:grid-cols-3">
@@ -43,7 +56,7 @@ export function MeisimOrderActions({ otherOrderId, iccids, actions }: MeisimOrde
         submitLabel="Resend email (fee ~$1)"
         variant="secondary"
       >
-        <CardFields otherOrderId={otherOrderId} iccids={iccids} idPrefix="meisim-resend" />
+        <CardFields otherOrderId={otherOrderId} iccids={iccids} idPrefix="meisim-resend" requestKey={requestKey} />
         <label htmlFor="meisim-resend-email" className="block text-sm font-medium">
           To another address (optional)
         </label>
@@ -55,10 +68,10 @@ export function MeisimOrderActions({ otherOrderId, iccids, actions }: MeisimOrde
         submitLabel="Replace (paid from dealer wallet)"
         variant="secondary"
       >
-        <CardFields otherOrderId={otherOrderId} iccids={iccids} idPrefix="meisim-replace" />
+        <CardFields otherOrderId={otherOrderId} iccids={iccids} idPrefix="meisim-replace" requestKey={requestKey} />
       </ActionForm>
       <ActionForm action={actions.revoke} label="Revoke the MeiSIM eSIM" submitLabel="Revoke" variant="danger">
-        <CardFields otherOrderId={otherOrderId} iccids={iccids} idPrefix="meisim-revoke" />
+        <CardFields otherOrderId={otherOrderId} iccids={iccids} idPrefix="meisim-revoke" requestKey={requestKey} />
       </ActionForm>
     </div>
   );

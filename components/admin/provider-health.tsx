@@ -1,14 +1,10 @@
 import { Badge, Table, Td, Th } from "@/components/ui";
-import type { ProviderCallHealth } from "@/lib/providers/http";
+import type { ProviderHealthRow } from "@/lib/providers/health";
 
 const when = (at: Date | null) => (at ? `${at.toISOString().replace("T", " ").slice(0, 19)} UTC` : "none yet");
 
 /** What this server process has seen of each provider's calls, and each session's expiry. */
-export function ProviderHealthTable({
-  rows,
-}: {
-  rows: { name: string; health: ProviderCallHealth; session: string; rateLimit: string }[];
-}) {
+export function ProviderHealthTable({ rows }: { rows: ProviderHealthRow[] }) {
   return (
     <Table caption="Provider health (calls made by this server process since it started)">
       <thead>
@@ -45,7 +41,19 @@ export function ProviderHealthTable({
               </span>
             </Td>
             <Td>{session}</Td>
-            <Td>{rateLimit}</Td>
+            <Td>
+              {typeof rateLimit === "string" ? (
+                rateLimit
+              ) : (
+                <ul className="text-xs" aria-label={`${name} rate-limit headroom`}>
+                  {rateLimit.map((r) => (
+                    <li key={r.group}>
+                      {r.label}: {r.remaining} of {r.limit} left per {r.windowMinutes} min
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Td>
           </tr>
         ))}
       </tbody>

@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
-import { Badge, Table, Td, Th } from "@/components/ui";
 import {
   MAX_COMPARED,
   NO_FILTER,
@@ -16,9 +15,10 @@ import {
   type PlanSort,
 } from "@/lib/catalog/plan-choice";
 import type { PlanOffer } from "@/lib/catalog/queries";
-import { formatData, formatDays } from "@/lib/format";
+import { formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { BuyForm, type BuyAction } from "./buy-form";
+import { PlanList, allowance, type PlanAction } from "./plan-list";
 
 const DATA_CHOICES = [
   { label: "Any amount", mb: null },
@@ -74,7 +74,11 @@ export function PlanBrowser({
   const shown = groups.reduce((n, g) => n + g.plans.length, 0);
   const set = (change: Partial<PlanFilter>) => setFilter((current) => ({ ...current, ...change }));
   const comparedPlans = compared.flatMap((id) => everyPlan.filter((p) => p.id === id));
-  const row = { notes, compared, onCompare: (id: string) => setCompared((c) => toggleCompared(c, id)), buyAction, returnTo };
+  const onCompare = (id: string) => setCompared((c) => toggleCompared(c, id));
+  const actions: PlanAction<PlanOffer>[] = [
+    { header: "Compare", cell: (plan) => <CompareBox plan={plan} compared={compared} onCompare={onCompare} /> },
+    { header: <span className="sr-only">Buy</span>, cell: (plan) => <BuyForm plan={plan} action={buyAction} returnTo={returnTo} /> },
+  ];
 
   return (
     <div className="space-y-6">
@@ -144,7 +148,7 @@ export function PlanBrowser({
         Showing {shown} of {everyPlan.length} plans. Tick up to {MAX_COMPARED} to compare them side by side.
       </p>
 
-      {comparedPlans.length > 0 && <Comparison plans={comparedPlans} onRemove={row.onCompare} buyAction={buyAction} returnTo={returnTo} />}
+      {comparedPlans.length > 0 && <Comparison plans={comparedPlans} onRemove={onCompare} buyAction={buyAction} returnTo={returnTo} />}
 
       {groups.map((group) => (
         <section key={group.id} aria-labelledby={`${group.id}-title`} className="space-y-3">
@@ -154,56 +158,12 @@ export function PlanBrowser({
           {group.plans.length === 0 ? (
             <p className="text-slate-600">No plan here matches these filters.</p>
           ) : (
-            <>
-              <ul className="space-y-3 sm:hidden" aria-label={group.title}>
-                {group.plans.map((plan) => (
-                  <PlanCard key={plan.id} plan={plan} {...row} />
-                ))}
-              </ul>
-              <Table caption={group.title} className="hidden sm:block">
-                <thead>
-                  <tr>
-                    <Th>Data</Th>
-                    <Th>Days</Th>
-                    <Th>Plan</Th>
-                    <Th>Price</Th>
-                    <Th>Compare</Th>
-                    <Th>
-                      <span className="sr-only">Buy</span>
-                    </Th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100 bg-white">
-                  {group.plans.map((plan) => (
-                    <tr key={plan.id}>
-                      <Td className="font-semibold whitespace-nowrap">{allowance(plan)}</Td>
-                      <Td>{plan.days}</Td>
-                      <Td>
-                        <PlanSummary plan={plan} notes={notes.get(plan.id)} />
-                      </Td>
-                      <Td className="whitespace-nowrap">
-                        <Price plan={plan} />
-                      </Td>
-                      <Td>
-                        <CompareBox plan={plan} compared={compared} onCompare={row.onCompare} />
-                      </Td>
-                      <Td>
-                        <BuyForm plan={plan} action={buyAction} returnTo={returnTo} />
-                      </Td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            </>
+            <PlanList caption={group.title} plans={group.plans} notes={notes} actions={actions} />
           )}
         </section>
       ))}
     </div>
   );
-}
-
-function allowance(plan: PlanOffer): string {
-  return `${formatData(plan.dataMb)}${plan.dayPass ? " / day" : ""}`;
 }
 
 function Labelled({ label, children }: { label: string; children: (id: string) => ReactNode }) {
@@ -227,38 +187,6 @@ function Check({ label, checked, onChange }: { label: string; checked: boolean; 
   );
 }
 
-function PlanSummary({ plan, notes }: { plan: PlanOffer; notes: string[] | undefined }) {
-  return (
-    <div className="space-y-1">
-      <Link
-        href={`/plans/${plan.id}`}
-        className="inline-flex min-h-11 items-center font-medium text-brand-700 underline-offset-2 hover:underline"
-      >
-        {plan.name}
-      </Link>
-      <div className="flex flex-wrap gap-1">
-        {plan.renewable && <Badge tone="info">Top-up available</Badge>}
-        {!plan.cancellable && <Badge tone="warn">Non-refundable</Badge>}
-        {plan.dayPass && <Badge>Day pass</Badge>}
-        {plan.destinationKind === "REGION" && <Badge>{plan.destinationName}</Badge>}
-      </div>
-      {notes && <p className="text-xs text-slate-700">{notes.join(" · ")}</p>}
-    </div>
-  );
-}
-
-function Price({ plan }: { plan: PlanOffer }) {
-  const perGb = pricePerGbMinor(plan);
-  return (
-    <>
-      <span className="block font-semibold">{formatMoney(plan.priceMinor, plan.currency)}</span>
-      <span className="block text-xs text-slate-600">
-        {perGb === null ? "unlimited data" : `${formatMoney(perGb, plan.currency)} per GB`}
-      </span>
-    </>
-  );
-}
-
 function CompareBox({ plan, compared, onCompare }: { plan: PlanOffer; compared: string[]; onCompare: (id: string) => void }) {
   const checked = compared.includes(plan.id);
   return (
@@ -273,40 +201,6 @@ function CompareBox({ plan, compared, onCompare }: { plan: PlanOffer; compared: 
       />
       <span aria-hidden="true">Compare</span>
     </label>
-  );
-}
-
-function PlanCard({
-  plan,
-  notes,
-  compared,
-  onCompare,
-  buyAction,
-  returnTo,
-}: {
-  plan: PlanOffer;
-  notes: Map<string, string[]>;
-  compared: string[];
-  onCompare: (id: string) => void;
-  buyAction: BuyAction;
-  returnTo: string;
-}) {
-  return (
-    <li className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <div className="flex items-baseline justify-between gap-3">
-        <p className="text-lg font-semibold">
-          {allowance(plan)} · {formatDays(plan.days)}
-        </p>
-        <div className="text-right">
-          <Price plan={plan} />
-        </div>
-      </div>
-      <PlanSummary plan={plan} notes={notes.get(plan.id)} />
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <CompareBox plan={plan} compared={compared} onCompare={onCompare} />
-        <BuyForm plan={plan} action={buyAction} returnTo={returnTo} />
-      </div>
-    </li>
   );
 }
 

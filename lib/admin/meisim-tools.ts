@@ -6,10 +6,8 @@
  * reason; input is checked as MeiSIM's document says before any call.
  */
 import "server-only";
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
 import { recordAudit, type RequestOrigin } from "../audit";
-import { env } from "../config/env";
 import { db } from "../db/client";
 import { MeisimCheckKind, type MeisimCheckBatch, type MeisimSupplyReplacement } from "../generated/prisma/client";
 import { log } from "../log";
@@ -25,6 +23,7 @@ import type {
 import { parseCsv } from "../providers/meisim/csv";
 import { LPA_PATTERN } from "../providers/meisim/input";
 import { MAX_VERIFY_LPAS } from "../providers/meisim/verification-api";
+import { DEALER_KEY, forgetCachedDealerKey, sealSecret } from "../providers/credential-store";
 import { meisimClient } from "../providers/registry";
 import { parseFaceValue, parseTarget, type Parsed, type TargetKind } from "../topup/input";
 import { offeredNetworks } from "../topup/topups";
@@ -351,7 +350,7 @@ async function meisimCard(otherOrderId: string, iccid: string): Promise<{ dealer
 export async function resendMeisimEmail(input: { otherOrderId: string; iccid: string; email?: string }, actor: AdminActor) {
   const { dealerOrderId } = await meisimCard(input.otherOrderId, input.iccid);
   const result = await meisimClient().wallet.resendEmail(dealerOrderId, input.email);
-  await audit(actor, "meisim.order.resend-email", "order", input.otherOrderId, {
+  await audit(actor, "meisim.order.resend-email", "Order", input.otherOrderId, {
     iccid: input.iccid,
     dealerOrderId,
     sentTo: result.sentTo,
@@ -363,7 +362,7 @@ export async function resendMeisimEmail(input: { otherOrderId: string; iccid: st
 export async function replaceMeisimCard(input: { otherOrderId: string; iccid: string }, actor: AdminActor) {
   const { dealerOrderId } = await meisimCard(input.otherOrderId, input.iccid);
   const result = await meisimClient().wallet.replace(dealerOrderId);
-  await audit(actor, "meisim.order.replace", "order", input.otherOrderId, {
+  await audit(actor, "meisim.order.replace", "Order", input.otherOrderId, {
     iccid: input.iccid,
     dealerOrderId,
     replacementOrderId: result.orderId,
@@ -375,31 +374,10 @@ export async function replaceMeisimCard(input: { otherOrderId: string; iccid: st
 export async function revokeMeisimCard(input: { otherOrderId: string; iccid: string }, actor: AdminActor): Promise<void> {
   await meisimCard(input.otherOrderId, input.iccid);
   await meisimClient().esim.revoke(input.iccid);
-  await audit(actor, "meisim.order.revoke", "order", input.otherOrderId, { iccid: input.iccid });
+  await audit(actor, "meisim.order.revoke", "Order", input.otherOrderId, { iccid: input.iccid });
 }
 
 // ── Dealer key (OTP) and JWT login ─────────────────────────────────────
-
-export const DEALER_KEY = "dealer-key";
-
-function credentialKey(): Buffer {
-  return Buffer.from(hkdfSync("sha256", env().AUTH_SECRET, "roamsim", "meisim-credential", 32));
-}
-
-/** AES-256-GCM; the result is base64url of iv ‖ ciphertext ‖ tag. */
-export function sealSecret(plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", credentialKey(), iv);
-  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
-}
-
-export function openSecret(sealed: string): string {
-  const bytes = Buffer.from(sealed, "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", credentialKey(), bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString("utf8");
-}
 
 export function sendDealerOtp(email: string): Promise<void> {
   return meisimClient().auth.sendOtp(email);
@@ -428,17 +406,8 @@ export async function verifyDealerOtp(input: { email: string; code: string }, ac
       tx,
     );
   });
+  forgetCachedDealerKey();
   return { apiKey };
-}
-
-/** The dealer key obtained here, decrypted; null when none was stored. */
-export async function storedDealerKey(): Promise<string | null> {
-  const row = await db().meisimCredential.findUnique({ where: { name: DEALER_KEY } });
-  return row ? openSecret(row.sealed) : null;
-}
-
-export async function dealerKeyIssuedAt(): Promise<Date | null> {
-  return (await db().meisimCredential.findUnique({ where: { name: DEALER_KEY }, select: { updatedAt: true } }))?.updatedAt ?? null;
 }
 
 /** Dealer password login: proves the credentials and reports the JWT's expiry (the token is not kept or shown). */

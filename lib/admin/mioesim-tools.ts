@@ -1,8 +1,8 @@
 /**
  * The admin's MIOeSIM tools: batch status queries of any number of cards
  * (run as the mioesim.iccid-query job, 100 ICCIDs per call as the documents
- * allow), one card's plan history and renewal options, and the physical SIM
- * products of the configured distribution partner (MIOESIM_DP_ID).
+ * allow), one card's plan history and renewal options, and the configured
+ * distribution partner (MIOESIM_DP_ID; its orders: lib/orders/physical.ts).
  */
 import "server-only";
 import { Readable } from "node:stream";
@@ -252,9 +252,4 @@ export async function cardHistoryAndRenewals(iccid: string) {
 export function configuredDpId(): string | null {
   const dpId = env().MIOESIM_DP_ID;
   return dpId === "off" ? null : dpId;
-}
-
-/** The physical SIM products the distribution partner may order (getDpSupportSkuInfo). */
-export async function distributionPartnerSkus(dpId: string) {
-  return mioesimClient().getDpSupportSkuInfo(dpId);
 }

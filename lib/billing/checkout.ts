@@ -12,6 +12,7 @@ import { env } from "../config/env";
 import { db } from "../db/client";
 import { CheckoutPurpose, CheckoutStatus, PaymentMethod } from "../generated/prisma/client";
 import { formatMoney } from "../money";
+import type { ActivationDetails } from "../orders/activation-details";
 import { withOrderAccess } from "../orders/guest-access";
 import { createOrder, whyOrderCannotBeFilled } from "../orders/orders";
 import { BillingError } from "./errors";
@@ -89,6 +90,8 @@ export interface GuestCheckoutInput {
   email: string;
   planId: string;
   quantity: number;
+  /** For a MeiSIM dealer product (see CreateOrderInput). */
+  activationDetails?: ActivationDetails;
   origin: RequestOrigin | null;
 }
 
@@ -109,6 +112,7 @@ export async function createGuestOrderCheckout(input: GuestCheckoutInput): Promi
     quantity: input.quantity,
     paymentMethod: PaymentMethod.CARD,
     guestCheckout: true,
+    activationDetails: input.activationDetails,
     origin: input.origin,
   });
   return { ...(await createOrderCheckout(account.id, order.otherOrderId)), otherOrderId: order.otherOrderId };

@@ -66,6 +66,13 @@ export async function refundOrder(otherOrderId: string, request: RefundRequest):
         `Order ${otherOrderId} is ${statusLabel(order.status).toLowerCase()}; only paid orders can be refunded.`,
       );
     }
+    if (order.paymentMethod === PaymentMethod.PARTNER_INVOICE) {
+      // No card or wallet took the money: the partner's invoice is corrected outside the store.
+      throw new BillingError(
+        "order_not_refundable",
+        `Order ${otherOrderId} is billed to the distribution partner; correct the invoice instead.`,
+      );
+    }
     const earlier = await tx.refund.findMany({ where: { orderId: otherOrderId } });
     const amountMinor = request.iccid ? await cardAmount(tx, order, request.iccid) : order.amountMinor - sumOf(earlier);
     if (amountMinor <= 0) throw new BillingError("order_not_refundable", `Order ${otherOrderId} has nothing left to refund.`);

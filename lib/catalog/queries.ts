@@ -80,7 +80,9 @@ const POPULAR_COUNT = 8;
 
 const planOrder = [{ priceMinor: "asc" as const }, { days: "asc" as const }, { id: "asc" as const }];
 
-function toOffer(plan: Plan & { destination: { name: string; kind: DestinationKind } }): PlanOffer {
+function toOffer(
+  plan: Plan & { destination: { name: string; kind: DestinationKind }; dealerProduct: { usPrepaid: boolean } | null },
+): PlanOffer {
   const provider = providerById(plan.provider);
   return {
     id: plan.id,
@@ -95,14 +97,18 @@ function toOffer(plan: Plan & { destination: { name: string; kind: DestinationKi
     dayPass: plan.dayPass,
     cancellable: plan.cancellable,
     cancellationPolicy: plan.cancellationPolicy,
-    maxQuantity: provider.maxQuantity,
+    // A US prepaid dealer product's order carries one device's IMEI and EID.
+    maxQuantity: plan.dealerProduct?.usPrepaid ? 1 : provider.maxQuantity,
     destinationSlug: plan.destinationSlug,
     destinationName: plan.destination.name,
     destinationKind: plan.destination.kind,
   };
 }
 
-const withDestination = { destination: { select: { name: true, kind: true } } } as const;
+const withDestination = {
+  destination: { select: { name: true, kind: true } },
+  dealerProduct: { select: { usPrepaid: true } },
+} as const;
 
 // ---------------------------------------------------------------- uncached reads
 
@@ -164,7 +170,10 @@ export async function readDestinationPage(slug: string): Promise<DestinationPage
 }
 
 export async function readPlanPage(id: string): Promise<PlanPage | null> {
-  const plan = await db().plan.findUnique({ where: { id }, include: { destination: true } });
+  const plan = await db().plan.findUnique({
+    where: { id },
+    include: { destination: true, dealerProduct: { select: { usPrepaid: true } } },
+  });
   if (!plan || !plan.active) return null;
   const lookalikes = await db().plan.findMany({
     where: {

@@ -293,7 +293,8 @@ export function shapeKey(plan: Pick<ShapedPlan, "dataMb" | "days" | "dayPass">):
 /** Sellable plans (on sale, or off sale only because another provider's is chosen), grouped by destination and shape. */
 async function shapeGroups() {
   const plans = await db().plan.findMany({
-    where: { withdrawnByAdmin: false, OR: [{ active: true }, { notChosen: true }] },
+    // A MeiSIM dealer product is the admin's own listing: it is sold as added, never swapped for another provider's plan.
+    where: { withdrawnByAdmin: false, dealerProduct: null, OR: [{ active: true }, { notChosen: true }] },
     select: {
       id: true,
       provider: true,

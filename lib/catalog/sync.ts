@@ -46,7 +46,7 @@ export interface SyncChanges {
 const CHANGES_LISTED = 200;
 
 /** The catalog columns a provider's plan determines (price aside, which an admin may own). */
-function planFields(plan: ProviderPlan, slug: string) {
+export function planFields(plan: ProviderPlan, slug: string) {
   return {
     destinationSlug: slug,
     name: plan.name,
@@ -154,7 +154,8 @@ export async function syncCatalog(
   // One statement marks every listed plan as seen; whatever was not seen is withdrawn.
   await db().plan.updateMany({ where: { provider: provider.id, planRef: { in: listed.map((l) => l.plan.planRef) } }, data: { syncedAt } });
   const unlisted = await db().plan.findMany({
-    where: { provider: provider.id, OR: [{ active: true }, { notChosen: true }], syncedAt: { lt: syncedAt } },
+    // Dealer products are added by an admin, not listed by the provider: a sync never withdraws them.
+    where: { provider: provider.id, dealerProduct: null, OR: [{ active: true }, { notChosen: true }], syncedAt: { lt: syncedAt } },
     select: { id: true, destinationSlug: true, name: true },
   });
   // A withdrawn plan is no longer anyone's choice either, so another provider's plan of its shape can take its place.

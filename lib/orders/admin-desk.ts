@@ -314,6 +314,8 @@ export async function refreshFromProvider(otherOrderId: string, actor: DeskActor
         itemIds: itemIdsOf(order),
         providerOrderRef: order.providerOrderRef,
         attemptedAt: order.placementSentAt ?? order.paidAt ?? order.createdAt,
+        dpId: order.dpId,
+        planRef: order.planRef,
       });
       await keep("look-up", found.outcome, found.outcome === "found" ? (found.raw ?? found.order) : found);
       summary =

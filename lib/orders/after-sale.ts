@@ -14,7 +14,7 @@ import { providerById } from "../providers/registry";
 import type { CancelResult, EsimUsage } from "../providers/types";
 import { env } from "../config/env";
 import { itemIdsOf } from "./fulfilment";
-import { applyTransition, canCancel, canTransition, type TransitionOptions } from "./lifecycle";
+import { applyTransition, canCancel, canCancelCard, canTransition, type TransitionOptions } from "./lifecycle";
 import { emailCancellation } from "./notifications";
 import { createOrder } from "./orders";
 
@@ -94,6 +94,102 @@ export async function cancelOrder(
   }
   await completeCancellation(otherOrderId, iccids, status, { actorId, origin, reason: byAdmin?.reason });
   return "cancelled";
+}
+
+/**
+ * An admin cancels one card of a multi-card order at the provider, then
+ * refunds that card, as the lifecycle's canCancelCard allows. The order's
+ * other cards stay live, so the order never enters CANCEL_PENDING for one
+ * card: when the provider is still processing it or its answer was lost,
+ * nothing is refunded and the attempt is audited. Sent again after such an
+ * attempt, it does not cancel again but asks the provider how the order
+ * stands, and completes the card once the provider reports the order
+ * (partly) cancelled. Sent again after the card was cancelled, it does
+ * nothing.
+ */
+export async function cancelCard(
+  otherOrderId: string,
+  iccid: string,
+  byAdmin: { actorId: string; reason: string; origin?: RequestOrigin | null },
+): Promise<"cancelled" | "pending"> {
+  const { actorId, reason } = byAdmin;
+  const origin = byAdmin.origin ?? null;
+  const order = await db().order.findUnique({ where: { otherOrderId }, include: { esims: true, plan: true, refunds: true } });
+  if (!order) throw new AfterSaleError("Order not found.");
+  const card = order.esims.find((e) => e.iccid === iccid);
+  if (!card) throw new AfterSaleError("That card is not on this order.");
+  const refunded = order.refunds.some((r) => r.esimIccid === iccid);
+  // Cancelled already (this card here, or the whole order), and refunded with it.
+  if (card.cancelledAt) return "cancelled";
+  if (!order.plan.cancellable) throw new AfterSaleError("This plan cannot be cancelled under its policy.");
+  if (order.quantity < 2) throw new AfterSaleError("A one-card order is cancelled as a whole.");
+  const providerOrderRef = order.providerOrderRef;
+  if (!providerOrderRef) throw new AfterSaleError("This order has no eSIM to cancel.");
+  const provider = providerById(order.provider);
+
+  const audit = (action: string, details: Record<string, unknown>) =>
+    recordAudit({ actorId, action, entityType: "Order", entityId: otherOrderId, details: { reason, iccid, ...details }, origin });
+  const complete = async (providerStatus: CancelResult["status"]) => {
+    // Refunded while the card still counts as delivered (the refund rules refuse a cancelled card), then marked.
+    await refundOrder(otherOrderId, { actorId, reason, origin, iccid });
+    await db().esim.updateMany({ where: { iccid, cancelledAt: null }, data: { cancelledAt: new Date() } });
+    await audit("order.card_cancelled", { providerStatus });
+    return "cancelled" as const;
+  };
+
+  const unconfirmed = await db().auditLog.findFirst({
+    where: {
+      entityType: "Order",
+      entityId: otherOrderId,
+      action: "order.card_cancel_unconfirmed",
+      details: { path: ["iccid"], equals: iccid },
+    },
+  });
+  if (unconfirmed) {
+    const found = await provider
+      .findOrder({ otherOrderId, itemIds: itemIdsOf(order), providerOrderRef, attemptedAt: order.paidAt ?? order.createdAt })
+      .catch((err: unknown) => ({ outcome: "unknown" as const, reason: describeProviderFailure(err) }));
+    if (found.outcome === "found" && (found.order.status === "cancelled" || found.order.status === "partially_cancelled"))
+      return complete(found.order.status);
+    if (found.outcome === "found" && found.order.status === "cancelling") return "pending";
+    throw new AfterSaleError(
+      "The provider has not confirmed the earlier cancellation of this card; check it with the provider, then refund the card.",
+    );
+  }
+
+  const usage = await usageFor(order.provider, [iccid]);
+  if (!usage.ok) throw new AfterSaleError(usage.message);
+  const state = usage.usage.find((u) => u.iccid === iccid)?.state ?? null;
+  if (!canCancelCard(order, { refunded, delivered: true, state }))
+    throw new AfterSaleError(
+      refunded
+        ? "This card was refunded already."
+        : "This card cannot be cancelled now: it is in use, or the order's state does not allow it.",
+    );
+
+  let status: CancelResult["status"];
+  try {
+    ({ status } = await provider.cancel({
+      providerOrderRef,
+      iccids: [iccid],
+      allIccids: order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid),
+    }));
+  } catch (err) {
+    if (err instanceof OrderOutcomeUnknownError) {
+      await audit("order.card_cancel_unconfirmed", { answer: describeProviderFailure(err) });
+      return "pending";
+    }
+    if (err instanceof ProviderError) {
+      log.warn("provider refused a card cancellation", { otherOrderId, iccid, reason: describeProviderFailure(err) });
+      throw new AfterSaleError(`The provider would not cancel this card: ${describeProviderFailure(err)}`);
+    }
+    throw err;
+  }
+  if (status !== "cancelled" && status !== "partially_cancelled") {
+    await audit("order.card_cancel_unconfirmed", { providerStatus: status });
+    return "pending";
+  }
+  return complete(status);
 }
 
 /** The order waits in CANCEL_PENDING, and the order.cancel-poll job follows the cancellation. */

@@ -26,9 +26,11 @@ import { randomUUID } from "node:crypto";
 import { OrderStatus, type Order } from "../generated/prisma/client";
 import { enqueue, POLL_MAX_DELAY_SECONDS, providerPollRetries } from "../jobs";
 import { log, type Logger } from "../log";
-import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../providers/errors";
+import { refundOrder } from "../billing/refunds";
+import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError, ProviderFundsError } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
+import { storedActivationDetails } from "./activation-details";
 import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
 import { emailDelivery } from "./notifications";
 import { failureBody, recordProviderAnswer, type ProviderOperation } from "./provider-answers";
@@ -189,6 +191,8 @@ class PlacementRun {
   transient = false;
   /** Set when the run handed the order to the order.poll job. */
   awaitingProvider = false;
+  /** The provider refused because our account there cannot pay (ProviderFundsError): nothing was placed, so the customer gets their money back. */
+  private refundOnFailure = false;
 
   constructor(
     private readonly order: FulfilmentOrder,
@@ -226,6 +230,16 @@ class PlacementRun {
       }
       // Found: keep what was delivered, then see what is still owed.
       await this.save(step.order.esims, step.order.providerOrderRef);
+      if (step.order.emailedByProvider) {
+        // No install details come back: the provider emails the activation, so placed is delivered.
+        return this.finish("delivered", {
+          providerOrderRef: step.order.providerOrderRef,
+          providerShortRef: step.order.providerShortRef ?? null,
+          fulfilledAt: new Date(),
+          failureReason: null,
+          reviewReason: null,
+        });
+      }
       if (step.order.status === "pending") {
         this.providerHasOrder = true;
         if (this.pollsLeft === 0) return this.awaitProvider(sentAt, "The provider still reports the order pending (no installable eSIM).");
@@ -262,7 +276,14 @@ class PlacementRun {
     try {
       const placed = renewsIccid
         ? await this.provider.renew({ iccid: renewsIccid, planRef, otherOrderId })
-        : await this.provider.placeOrder({ planRef, otherOrderId, itemIds, customerEmail: this.order.user.email });
+        : await this.provider.placeOrder({
+            planRef,
+            otherOrderId,
+            itemIds,
+            customerEmail: this.order.user.email,
+            customer: storedActivationDetails(this.order.activationDetails) ?? undefined,
+            dpId: this.order.dpId,
+          });
       this.log.info("placed", { providerOrderRef: placed.providerOrderRef, status: placed.status, esims: placed.esims.length });
       await this.keepAnswer(renewsIccid ? "renew" : "place", placed.status, placed);
       return { step: { outcome: "found", order: placed }, sentAt };
@@ -279,6 +300,7 @@ class PlacementRun {
       }
       const reason = describeProviderFailure(err);
       this.transient = err instanceof ProviderError && err.retryable;
+      this.refundOnFailure = err instanceof ProviderFundsError;
       this.log.error("the provider refused the order", { reason, retryable: this.transient });
       return { step: { outcome: "refused", reason }, sentAt };
     }
@@ -295,6 +317,8 @@ class PlacementRun {
         itemIds: this.itemIds,
         providerOrderRef: current.providerOrderRef,
         attemptedAt,
+        planRef: this.order.planRef,
+        dpId: this.order.dpId,
       });
       this.log.info("looked up", { outcome: found.outcome });
       await this.keepAnswer("look-up", found.outcome, found.outcome === "found" ? (found.raw ?? found.order) : found);
@@ -339,7 +363,27 @@ class PlacementRun {
       return this.finish("partially_delivered", { failureReason: reason.slice(0, 500), fulfilledAt: new Date() }, reason);
     }
     // Nothing reached the provider, so a retry may place the order afresh.
-    return this.finish("placement_failed", { failureReason: reason.slice(0, 500), placementSentAt: null }, reason);
+    await this.finish("placement_failed", { failureReason: reason.slice(0, 500), placementSentAt: null }, reason);
+    if (this.refundOnFailure) await this.refundUnplaced(reason);
+  }
+
+  /**
+   * The provider could not be paid from our account there (the wallet ran
+   * short after the check before payment): nothing was placed, so the
+   * customer is refunded at once; admins see it on the order and in the log.
+   * refundOrder is idempotent per order, so a second run refunds nothing more.
+   */
+  private async refundUnplaced(reason: string): Promise<void> {
+    this.log.error("provider account short at placement; refunding the customer", { reason });
+    try {
+      await refundOrder(this.order.otherOrderId, {
+        actorId: null,
+        reason: `Not placed: ${this.provider.displayName} account could not pay (${reason})`.slice(0, 500),
+      });
+    } catch (error) {
+      // The order stays in delivery failed, where an admin can refund it.
+      this.log.error("could not refund the unplaced order", { error });
+    }
   }
 
   private async finish(event: OrderEvent, data: TransitionOptions["data"], reason?: string): Promise<void> {

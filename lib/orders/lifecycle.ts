@@ -174,6 +174,15 @@ export function isSettingUp(order: StatusOf): boolean {
   return order.status === PAID || order.status === FULFILLING;
 }
 
+/**
+ * A physical SIM order for a distribution partner (MIOeSIM dpId): plastic
+ * cards shipped through the partner. Pages show each card's distribution
+ * status instead of a QR code or LPA, and no install email or PDF exists.
+ */
+export function isPhysical(order: { dpId: string | null }): boolean {
+  return order.dpId !== null;
+}
+
 /** At least one eSIM was delivered and can be installed. */
 export function hasDeliveredEsims(order: StatusOf): boolean {
   return (
@@ -213,6 +222,26 @@ function isUnusedEsimState(state: string): boolean {
 export function canCancel(order: StatusOf & { plan: { cancellable: boolean } }, esimStates: readonly string[]): boolean {
   return (
     order.plan.cancellable && canTransition(order.status, "cancel_pending") && esimStates.length > 0 && esimStates.every(isUnusedEsimState)
+  );
+}
+
+/**
+ * One card of a multi-card order may be cancelled upstream on its own, then
+ * refunded on its own: the plan's policy allows cancelling, the order holds
+ * delivered cards and no whole-order cancellation is under way, the card
+ * could be refunded on its own, and the provider reports it unused.
+ */
+export function canCancelCard(
+  order: StatusOf & { quantity: number; plan: { cancellable: boolean } },
+  card: { refunded: boolean; delivered: boolean; state: string | null },
+): boolean {
+  return (
+    order.plan.cancellable &&
+    hasDeliveredEsims(order) &&
+    order.status !== CANCEL_PENDING &&
+    canRefundCard(order, card) &&
+    card.state !== null &&
+    isUnusedEsimState(card.state)
   );
 }
 

@@ -13,6 +13,8 @@ import { renderEmail } from "../email/render";
 import type { Email, EmailAttachment } from "../email/send";
 import { CancellationEmail } from "../email/templates/cancellation";
 import { DataAddedEmail, DeliveryEmail, type DeliveredEsimDetails } from "../email/templates/delivery";
+import { providerById } from "../providers/registry";
+import { ProviderActivationEmail } from "../email/templates/provider-activation";
 import { ReceiptEmail } from "../email/templates/receipt";
 import { formatDate } from "../format";
 import { RefundMethod, RefundStatus } from "../generated/prisma/client";
@@ -20,7 +22,7 @@ import { log } from "../log";
 import { formatMoney } from "../money";
 import { orderAccessUrl } from "./guest-access";
 import { installPdf, iosInstallLink, qrCodePng } from "./install";
-import { hasDeliveredEsims } from "./lifecycle";
+import { hasDeliveredEsims, isPhysical } from "./lifecycle";
 
 async function orderForEmail(otherOrderId: string) {
   const order = await db().order.findUniqueOrThrow({
@@ -52,7 +54,10 @@ async function sendOnce(kind: string, dedupeKey: string, build: () => Promise<Em
  * was added. Sent once per order, whoever calls it and however often.
  */
 export async function emailDelivery(otherOrderId: string): Promise<void> {
-  await sendOnce("order.delivered", `order.delivered:${otherOrderId}`, async () => deliveryMessage(await orderForEmail(otherOrderId)));
+  const found = await orderForEmail(otherOrderId);
+  // Physical SIM cards have no QR code, LPA or PDF to send: the distribution partner hands them out.
+  if (isPhysical(found.order)) return;
+  await sendOnce("order.delivered", `order.delivered:${otherOrderId}`, async () => deliveryMessage(found));
 }
 
 /** Resends to one order: a customer may lose the email, but not use the store to flood an inbox. */
@@ -68,7 +73,7 @@ export type ResendOutcome =
  */
 export async function resendDeliveryEmail(otherOrderId: string, now = Date.now()): Promise<ResendOutcome> {
   const found = await orderForEmail(otherOrderId);
-  if (!hasDeliveredEsims(found.order) || (found.order.esims.length === 0 && !found.order.renewsIccid)) {
+  if (!hasDeliveredEsims(found.order) || isPhysical(found.order) || (found.order.esims.length === 0 && !found.order.renewsIccid)) {
     return { sent: false, reason: "not_delivered" };
   }
   const { windowMs, perOrder } = DELIVERY_RESEND_LIMIT;
@@ -91,6 +96,23 @@ async function deliveryMessage({ order, link }: OrderForEmail): Promise<Email> {
       <DataAddedEmail otherOrderId={order.otherOrderId} planName={order.planName} iccid={order.renewsIccid} orderUrl={link} />,
     );
     return { to, subject: `Data added to your eSIM: ${order.planName}`, ...rendered };
+  }
+  if (order._count.esims === 0) {
+    // The provider emails the activation itself (MeiSIM /dealer/order): no QR code or install details to send.
+    const rendered = await renderEmail(
+      <ProviderActivationEmail
+        otherOrderId={order.otherOrderId}
+        planName={order.planName}
+        providerName={providerById(order.provider).displayName}
+        providerShortRef={order.providerShortRef}
+        orderUrl={link}
+      />,
+    );
+    return {
+      to,
+      subject: `Ordered: ${order.planName} (activation by email from ${providerById(order.provider).displayName})`,
+      ...rendered,
+    };
   }
   const destination = order.plan.destination.name;
   const attachments: EmailAttachment[] = [];

@@ -7,6 +7,7 @@ import { log } from "../log";
 import { describeProviderFailure } from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { Availability } from "../providers/types";
+import type { ActivationDetails } from "./activation-details";
 import { isOrderAccessKey } from "./guest-access";
 
 /**
@@ -31,17 +32,21 @@ export class PlanUnavailableError extends Error {
  * Returns a message for the customer, or null when the order can go ahead.
  */
 export async function whyOrderCannotBeFilled(
-  order: Pick<Order, "otherOrderId" | "provider" | "planRef" | "quantity">,
+  order: Pick<Order, "otherOrderId" | "provider" | "planId" | "planRef" | "quantity">,
 ): Promise<string | null> {
   const provider = providerById(order.provider);
   let answer: Availability;
   try {
-    answer = await provider.checkAvailability(order.planRef, order.quantity);
+    // Our catalog's cost: the only one there is for a MeiSIM dealer product, whose price no provider answer gives.
+    const plan = await db().plan.findUnique({ where: { id: order.planId }, select: { wholesaleMinor: true, currency: true } });
+    const wholesale = plan ? { amountMinor: plan.wholesaleMinor, currency: plan.currency } : undefined;
+    answer = await provider.checkAvailability(order.planRef, order.quantity, wholesale);
   } catch (err) {
     answer = { available: false, reason: "unavailable", detail: describeProviderFailure(err) };
   }
   if (answer.available) return null;
-  log.warn("order refused before payment", {
+  // A short provider wallet stops sales until an admin tops it up: logged as an error for the alerting that reads the log.
+  (answer.reason === "provider_funds" ? log.error : log.warn)("order refused before payment", {
     otherOrderId: order.otherOrderId,
     provider: order.provider,
     reason: answer.reason,
@@ -61,6 +66,14 @@ export class QuantityError extends Error {
   }
 }
 
+/** A dealer product ordered without the details /dealer/order needs (the checkout form collects them). */
+export class ActivationDetailsMissingError extends Error {
+  constructor() {
+    super("This plan needs your name (and for US prepaid plans the phone's IMEI, EID and a US address). Please fill in the checkout form.");
+    this.name = "ActivationDetailsMissingError";
+  }
+}
+
 export interface CreateOrderInput {
   userId: string;
   planId: string;
@@ -71,21 +84,33 @@ export interface CreateOrderInput {
   renewsIccid?: string;
   /** Placed by email alone, without signing in (see guest-access.ts). */
   guestCheckout?: boolean;
+  /** For a MeiSIM dealer product: what /dealer/order needs, validated by parseActivationDetails. */
+  activationDetails?: ActivationDetails;
   origin?: RequestOrigin | null;
+}
+
+/** One order's most eSIMs: the provider's limit; one for a US prepaid product, whose request carries one device's IMEI and EID. */
+function maxQuantityOf(plan: { provider: string; dealerProduct: { usPrepaid: boolean } | null }): number {
+  return plan.dealerProduct?.usPrepaid ? 1 : providerById(plan.provider).maxQuantity;
 }
 
 /** A plan on sale, with its destination and how many of it one order may hold, for the guest checkout page; null when not on sale. */
 export async function planForCheckout(planId: string) {
-  const plan = await db().plan.findUnique({ where: { id: planId }, include: { destination: true } });
-  return plan?.active ? { ...plan, maxQuantity: providerById(plan.provider).maxQuantity } : null;
+  const plan = await db().plan.findUnique({
+    where: { id: planId },
+    include: { destination: true, dealerProduct: { select: { usPrepaid: true } } },
+  });
+  return plan?.active ? { ...plan, maxQuantity: maxQuantityOf(plan) } : null;
 }
 
 /** A new order awaiting payment, priced from the catalog (never from the browser). */
 export async function createOrder(input: CreateOrderInput) {
-  const plan = await db().plan.findUnique({ where: { id: input.planId } });
+  const plan = await db().plan.findUnique({ where: { id: input.planId }, include: { dealerProduct: { select: { usPrepaid: true } } } });
   if (!plan?.active) throw new PlanUnavailableError();
+  const details = plan.dealerProduct ? input.activationDetails : undefined;
+  if (plan.dealerProduct && (!details || (plan.dealerProduct.usPrepaid && !details.address))) throw new ActivationDetailsMissingError();
   const quantity = input.quantity ?? 1;
-  const maxQuantity = input.renewsIccid ? 1 : providerById(plan.provider).maxQuantity;
+  const maxQuantity = input.renewsIccid ? 1 : maxQuantityOf(plan);
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > maxQuantity) throw new QuantityError(maxQuantity);
   return db().$transaction(async (tx) => {
     const order = await tx.order.create({
@@ -102,6 +127,7 @@ export async function createOrder(input: CreateOrderInput) {
         paymentMethod: input.paymentMethod,
         renewsIccid: input.renewsIccid ?? null,
         guestCheckout: input.guestCheckout ?? false,
+        ...(details ? { activationDetails: details } : {}),
         status: OrderStatus.PENDING_PAYMENT,
       },
     });

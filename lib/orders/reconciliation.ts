@@ -453,6 +453,8 @@ async function deliverFromUpstream(
       itemIds,
       providerOrderRef: order.providerOrderRef,
       attemptedAt: order.placementSentAt ?? order.paidAt ?? order.createdAt,
+      dpId: order.dpId,
+      planRef: order.planRef,
     });
   } catch (err) {
     return { done: false, why: `the look-up failed (${describeProviderFailure(err)}).` };

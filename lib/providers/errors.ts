@@ -25,6 +25,14 @@ export class ProviderError extends Error {
   }
 }
 
+/** The provider refused an order because our account there cannot pay for it (a wallet short): nothing was placed. */
+export class ProviderFundsError extends ProviderError {
+  constructor(provider: ProviderId, message: string, cause?: unknown) {
+    super(provider, message, { code: "PROVIDER_FUNDS", hint: "Top up the provider account; the customer is refunded.", cause });
+    this.name = "ProviderFundsError";
+  }
+}
+
 /** The request got no answer in time; the upstream state is unknown. */
 export class ProviderTimeoutError extends ProviderError {
   constructor(provider: ProviderId, url: string, timeoutMs: number) {

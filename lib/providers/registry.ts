@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { env } from "../config/env";
+import { currentDealerKey } from "./credential-store";
 import { MeisimClient, MeisimProvider } from "./meisim";
 import { MioesimProvider, MioesimClient } from "./mioesim";
 import type { EsimProvider, ProviderId } from "./types";
@@ -34,6 +35,7 @@ function registry(): Registry {
         new MeisimClient({
           baseUrl: e.MEISIM_BASE_URL,
           dealerKey: e.MEISIM_DEALER_KEY,
+          storedDealerKey: currentDealerKey,
           portalEmail: e.MEISIM_PORTAL_EMAIL,
           portalPassword: e.MEISIM_PORTAL_PASSWORD,
           timeoutMs: e.PROVIDER_TIMEOUT_MS,

@@ -79,6 +79,14 @@ export interface ProviderOrder {
   esims: DeliveredEsim[];
   /** What the provider charged us, when it says. */
   charged: Money | null;
+  /**
+   * The provider emails the activation to the customer itself and gives us
+   * no install details (MeiSIM /dealer/order): `esims` stays empty and the
+   * order is delivered once placed.
+   */
+  emailedByProvider?: boolean;
+  /** The provider's short order id for the customer to quote (MeiSIM's shortId). */
+  providerShortRef?: string | null;
 }
 
 export type EsimState = "not_installed" | "installed" | "active" | "depleted" | "expired" | "disabled" | "deleted" | "unknown";
@@ -107,11 +115,39 @@ export interface PlaceOrderInput {
    */
   itemIds: OtherItemId[];
   customerEmail?: string;
+  /** The end customer's details, for a provider that needs them (MeiSIM /dealer/order). */
+  customer?: CustomerDetails;
+  /**
+   * A physical SIM order for this distribution partner (MIOeSIM dpId): the
+   * cards are plastic, so a card counts as delivered without install data.
+   */
+  dpId?: string | null;
+}
+
+/** A US activation address, with the field names MeiSIM's /dealer/order documents. */
+export interface UsActivationAddress {
+  first_name: string;
+  last_name: string;
+  address_line_1: string;
+  city: string;
+  state: string;
+  zip_code: string;
+  phone: string;
+}
+
+/** The end customer as a provider may need them: always a name; for US prepaid products the device and address. */
+export interface CustomerDetails {
+  customerName: string;
+  imei?: string;
+  eid?: string;
+  address?: UsActivationAddress;
 }
 
 /** An installable eSIM as delivered, with the line item it fills when the provider says. */
 export interface DeliveredEsim extends EsimInstall {
   otherItemId: OtherItemId | null;
+  /** A physical SIM's card status as the provider reported it (MIOeSIM dpStatus); its install fields are empty. */
+  dpStatus?: string | null;
 }
 
 export interface RenewInput {
@@ -136,6 +172,10 @@ export interface OrderLookupInput {
   providerOrderRef?: string | null;
   /** When the first attempt was sent; bounds what a look-up window must cover. */
   attemptedAt: Date;
+  /** Set for a physical SIM order (see PlaceOrderInput.dpId). */
+  dpId?: string | null;
+  /** The plan ordered, when known: some plans' orders carry no reference of ours and cannot be looked up. */
+  planRef?: string;
 }
 
 /**
@@ -184,8 +224,12 @@ export interface EsimProvider {
   readonly maxQuantity: number;
   /** The whole sellable catalog (all pages / all SKUs). */
   listPlans(options?: { onProgress?: ProgressFn }): Promise<ProviderPlan[]>;
-  /** Stock and the provider account's ability to fill `count` of this plan right now. */
-  checkAvailability(planRef: string, count: number): Promise<Availability>;
+  /**
+   * Stock and the provider account's ability to fill `count` of this plan
+   * right now. `catalogWholesale` is our catalog's unit cost, for plans whose
+   * price the provider publishes nowhere (MeiSIM dealer products).
+   */
+  checkAvailability(planRef: string, count: number, catalogWholesale?: Money): Promise<Availability>;
   /**
    * Orders the eSIMs, one attempt, no look-up first. Throws
    * OrderOutcomeUnknownError when a request was sent and its answer was lost

@@ -18,85 +18,15 @@
  *   tsx --import=./scripts/server-only.mjs scripts/bench/fulfilment.ts --orders 20
  *   tsx --import=./scripts/server-only.mjs scripts/bench/fulfilment.ts --spends 200
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { migrateDatabase } from "../../lib/db/migrate";
-import { startMeisimSimulator } from "../../simulators/meisim";
-import { startMioesimSimulator } from "../../simulators/mioesim";
-import { startFakeStripe } from "../../simulators/stripe";
-import { SILENT_LOGGER, startWebhookReceiver } from "../../simulators/stripe/receiver";
-import { percentile, postgresServerUrl, throwawayDatabase, type Engine } from "./databases";
+import { percentile, postgresServerUrl } from "./databases";
+import { cliArgs, startBenchWorld } from "./world";
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ""), process.argv[i + 1] ?? "");
+const args = cliArgs();
 const ORDERS = Number(args.get("orders") ?? 0);
 const SPENDS = Number(args.get("spends") ?? 0);
 /** The simulators answer after this long, standing in for a provider's own time. */
 const PROVIDER_LATENCY_MS = 25;
-const WEBHOOK_SECRET = "whsec_bench_fulfilment";
-
-async function world(engine: Engine) {
-  const store = await throwawayDatabase(engine, "bench_fulfilment");
-  await migrateDatabase(store.url);
-  const [mioesim, meisim] = await Promise.all([startMioesimSimulator(), startMeisimSimulator({ demoBalanceCents: 100_000_000 })]);
-  let handleWebhook: (request: Request) => Promise<Response> = async () => new Response("not ready", { status: 503 });
-  const receiver = await startWebhookReceiver((request) => handleWebhook(request));
-  const fake = await startFakeStripe({ webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET, logger: SILENT_LOGGER });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-fulfilment-"));
-  Object.assign(process.env, {
-    DATABASE_URL: store.url,
-    DATABASE_POOL_SIZE: engine === "pglite" ? "1" : "10",
-    AUTH_SECRET: "bench-fulfilment-secret-bench-fulfilment",
-    APP_URL: "http://shop.bench",
-    MIOESIM_BASE_URL: mioesim.url,
-    MEISIM_BASE_URL: meisim.url,
-    STRIPE_API_BASE: fake.url,
-    STRIPE_SECRET_KEY: "sk_test_bench_fulfilment",
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
-  });
-  handleWebhook = (await import("../../app/api/webhooks/stripe/route")).POST;
-  const { db } = await import("../../lib/db/client");
-  await db().destination.create({ data: { slug: "japan", name: "Japan", kind: "COUNTRY", countryCodes: ["JP"] } });
-  const plan = await db().plan.create({
-    data: {
-      provider: "mioesim",
-      planRef: "26:261",
-      destinationSlug: "japan",
-      name: "Japan 1 GB 7 days",
-      dataMb: 1024,
-      days: 7,
-      wholesaleMinor: 449,
-      priceMinor: 699,
-      currency: "USD",
-      renewable: false,
-      dayPass: false,
-      cancellable: false,
-      syncedAt: new Date(),
-    },
-  });
-  const customer = await db().user.create({ data: { email: "customer@bench.test", emailVerified: new Date() } });
-  const admin = await db().user.create({ data: { email: "admin@bench.test", role: "ADMIN" } });
-  return {
-    mioesim,
-    meisim,
-    fake,
-    plan,
-    customer,
-    admin,
-    async stop() {
-      const { stopJobs } = await import("../../lib/jobs");
-      await stopJobs();
-      await db().$disconnect();
-      await Promise.all([mioesim.close(), meisim.close(), fake.close(), receiver.close()]);
-      await store.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /**
  * Every request to a provider simulator, timed from this side. Installed
@@ -122,7 +52,7 @@ function timeProviderRequests(providerUrls: string[]): { start: number; end: num
 async function fulfilmentOverhead(): Promise<void> {
   const providerUrls: string[] = [];
   const spans = timeProviderRequests(providerUrls);
-  const w = await world("pglite");
+  const w = await startBenchWorld({ engine: "pglite", name: "bench-fulfilment" });
   providerUrls.push(w.mioesim.url, w.meisim.url);
   try {
     const { db } = await import("../../lib/db/client");
@@ -136,7 +66,7 @@ async function fulfilmentOverhead(): Promise<void> {
     const providerTimes: number[] = [];
     const overheads: number[] = [];
     for (let i = 0; i < ORDERS; i++) {
-      const order = await createOrder({ userId: w.customer.id, planId: w.plan.id, paymentMethod: "CARD" });
+      const order = await createOrder({ userId: w.customer.id, planId: w.plans.mioesim.id, paymentMethod: "CARD" });
       const checkout = await createOrderCheckout(w.customer.id, order.otherOrderId);
       await w.fake.completeSession(checkout.sessionId);
       const deadline = Date.now() + 60_000;
@@ -181,18 +111,19 @@ async function concurrentSpends(): Promise<void> {
     console.log("\nWallet spends: skipped, set TEST_POSTGRES_URL to a PostgreSQL server");
     return;
   }
-  const w = await world("postgres");
+  const w = await startBenchWorld({ engine: "postgres", name: "bench-fulfilment" });
   try {
     const { db } = await import("../../lib/db/client");
     const { createOrder } = await import("../../lib/orders/orders");
     const { payOrderFromWallet } = await import("../../lib/billing/wallet-payment");
     const { adjustWallet } = await import("../../lib/wallet/adjustments");
-    const price = w.plan.priceMinor;
+    const price = w.plans.mioesim.priceMinor;
     const affordable = Math.floor((SPENDS * 3) / 4);
     const funds = affordable * price;
     await adjustWallet({ userId: w.customer.id, amountMinor: funds, reason: "Bench funding", authorId: w.admin.id });
     const orders = [];
-    for (let i = 0; i < SPENDS; i++) orders.push(await createOrder({ userId: w.customer.id, planId: w.plan.id, paymentMethod: "WALLET" }));
+    for (let i = 0; i < SPENDS; i++)
+      orders.push(await createOrder({ userId: w.customer.id, planId: w.plans.mioesim.id, paymentMethod: "WALLET" }));
 
     const started = performance.now();
     const results = await Promise.allSettled(orders.map((o) => payOrderFromWallet(w.customer.id, o.otherOrderId)));

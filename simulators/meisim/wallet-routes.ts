@@ -45,11 +45,17 @@ function ownOrder(state: MeisimState, dealer: Dealer, orderId: string): OrderRec
 }
 
 /** US prepaid activations need the device and an address; refused with 400 like MeiSIM. */
-function checkUsPrepaid(body: Record<string, unknown>): void {
+/** imei (15 digits) and eid (hex; an EID's 32 digits) are malformed whenever given, whatever the product. */
+function checkDevice(body: Record<string, unknown>): void {
   const imei = optionalString(body, "imei");
   const eid = optionalString(body, "eid");
-  if (!imei || !/^\d{15}$/.test(imei)) throw badRequest("imei is required for US prepaid (15 digits)");
-  if (!eid || !/^[0-9A-Fa-f]{32}$/.test(eid)) throw badRequest("eid is required for US prepaid (32 hex characters)");
+  if (imei !== undefined && !/^\d{15}$/.test(imei)) throw badRequest("imei must be 15 digits");
+  if (eid !== undefined && !/^[0-9A-Fa-f]{32}$/.test(eid)) throw badRequest("eid must be hex (32 characters)");
+}
+
+function checkUsPrepaid(body: Record<string, unknown>): void {
+  if (!optionalString(body, "imei")) throw badRequest("imei is required for US prepaid (15 digits)");
+  if (!optionalString(body, "eid")) throw badRequest("eid is required for US prepaid (hex)");
   const address = body.address;
   if (typeof address !== "object" || address === null) throw badRequest("address is required for US prepaid");
   for (const field of ["first_name", "last_name", "address_line_1", "city", "state", "zip_code", "phone"]) {
@@ -141,6 +147,7 @@ export function walletRoutes(router: MeisimRouter, state: MeisimState, views: Me
     requiredString(req.body, "customerName");
     const quantity = optionalNumber(req.body, "quantity") ?? 1;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > 20) throw badRequest("quantity must be between 1 and 20");
+    checkDevice(req.body);
     const product = PRODUCTS.find((p) => p.id === productId);
     if (!product) throw notFound(`Product ${productId} not found`);
     if (product.usPrepaid) checkUsPrepaid(req.body);

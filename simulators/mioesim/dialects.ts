@@ -82,6 +82,8 @@ const FRIENDLY: DialectForms = {
 /** The fields of the docs' examples, and no others. */
 const EXAMPLE_ORDER_FIELDS = ["orderNum", "display", "status", "cardApiDtoList"];
 const EXAMPLE_CARD_FIELDS = ["iccid", "sm_dp_address", "activationCode", "code", "activateBefore", "data", "validity", "pdfUrl", "apn"];
+/** The card table's fields that it says are "present on physical SIM orders" (dpStatus is the card's status). */
+const PHYSICAL_CARD_FIELDS = [...EXAMPLE_CARD_FIELDS, "dpId", "dpStatus"];
 const EXAMPLE_PACKAGES_FIELDS = ["skuid", "displayEn", "esimPackageDtoList", "supportCountry"];
 /** The example's package fields, plus `premark`, which the cancellation section names as "the premark field of the package". */
 const EXAMPLE_PACKAGE_FIELDS = ["flows", "days", "unit", "price", "priceid", "flowType", "supportDaypass", "apiCode", "premark"];
@@ -101,7 +103,7 @@ const STRICT: DialectForms = {
     const cards = row.cardApiDtoList as Row[] | undefined;
     return {
       ...only(row, EXAMPLE_ORDER_FIELDS),
-      ...(cards ? { cardApiDtoList: cards.map((card) => only(card, EXAMPLE_CARD_FIELDS)) } : {}),
+      ...(cards ? { cardApiDtoList: cards.map((card) => only(card, card.dpId ? PHYSICAL_CARD_FIELDS : EXAMPLE_CARD_FIELDS)) } : {}),
     };
   },
   stock: ({ enough }) => {

@@ -18,6 +18,7 @@ export {
   type EsimDetailAccess,
   type DpStatus,
   type MioesimForcedFault,
+  type PlaceOrderRequest,
 } from "./state";
 
 /** The account the simulator always has; the app's env defaults use the same values. */

@@ -624,7 +624,8 @@ export class MioesimSimState {
       activationCode: md5(`activation:${iccid}`).slice(0, 16).toUpperCase(),
       mobileNumber: `+8526${String(serial).padStart(7, "0")}`,
       dpId,
-      dpStatus: null,
+      // A plastic card carries its profile from the start: "Enable" (plan not started) until it is used.
+      dpStatus: sku.physical ? "Enable" : null,
       eid: null,
       activatedAt: null,
       extraUsageMb: 0,

@@ -11,16 +11,13 @@ import {
   dealerStatementCsv,
   MeisimCheckKind,
   MeisimOrderActionError,
-  openSecret,
   parseLpaList,
   refreshPendingReplacements,
   replaceMeisimCard,
   requestSupplyReplacement,
   resendMeisimEmail,
   revokeMeisimCard,
-  sealSecret,
   sendDealerOtp,
-  storedDealerKey,
   submitValidatorBatch,
   submitVerificationBatch,
   supplySkus,
@@ -30,6 +27,7 @@ import {
 } from "@/lib/admin/meisim-tools";
 import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/client";
+import { openSecret, sealSecret, storedDealerKey } from "@/lib/providers/credential-store";
 import { parseCsv } from "@/lib/providers/meisim";
 import { meisimClient } from "@/lib/providers/registry";
 import { billingWorldPerFile } from "../support/fake-stripe";
@@ -176,7 +174,7 @@ describe("actions on a MeiSIM order", () => {
     expect(meisimDemoDealer(sim()).balanceCents).toBeLessThan(balanceBefore - 1_00);
     await revokeMeisimCard({ otherOrderId: order.otherOrderId, iccid }, actor);
 
-    const actions = await db().auditLog.findMany({ where: { entityType: "order", entityId: order.otherOrderId, actorId: actor.actorId } });
+    const actions = await db().auditLog.findMany({ where: { entityType: "Order", entityId: order.otherOrderId, actorId: actor.actorId } });
     expect(actions.map((a) => a.action).sort()).toEqual(["meisim.order.replace", "meisim.order.resend-email", "meisim.order.revoke"]);
   });
 

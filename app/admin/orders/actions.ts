@@ -10,7 +10,7 @@ import { refundOrder } from "@/lib/billing/refunds";
 import { db } from "@/lib/db/client";
 import type { Refund } from "@/lib/generated/prisma/client";
 import { addOrderNote, auditDeskAction, NOTE_MAX_LENGTH, refreshFromProvider, type DeskActor } from "@/lib/orders/admin-desk";
-import { AfterSaleError, cancelOrder } from "@/lib/orders/after-sale";
+import { AfterSaleError, cancelCard, cancelOrder } from "@/lib/orders/after-sale";
 import { retryFulfilment } from "@/lib/orders/fulfilment";
 import { canCancelUnpaid, canRetry } from "@/lib/orders/lifecycle";
 import { resendDeliveryEmail } from "@/lib/orders/notifications";
@@ -81,11 +81,16 @@ export async function retryOrderAction(_prev: ActionState, form: FormData): Prom
   return { success: `Retried: the order is now ${after.status.toLowerCase().replaceAll("_", " ")}.` };
 }
 
-/** Calls off an unpaid order, or cancels a delivered one at the provider (policy and unused cards permitting) and refunds it. */
+/**
+ * Calls off an unpaid order, or cancels a delivered one at the provider
+ * (policy and unused cards permitting) and refunds it; with `iccid`, cancels
+ * and refunds that one card of a multi-card order.
+ */
 export async function cancelOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const request = await deskRequest(form);
+  const request = await deskRequest(form, { iccid: RecordId.optional() });
   if (!request.ok) return { error: request.error };
-  const { otherOrderId, reason } = request.data;
+  const { otherOrderId, reason, iccid } = request.data;
+  if (iccid) return cancelCardOf(otherOrderId, iccid, request.actor);
   const order = await db().order.findUnique({ where: { otherOrderId }, select: { userId: true, status: true } });
   if (!order) return NO_ORDER;
   const { actorId, origin } = request.actor;
@@ -106,6 +111,22 @@ export async function cancelOrderAction(_prev: ActionState, form: FormData): Pro
   return outcome === "cancelled"
     ? { success: "Cancelled at the provider and refunded." }
     : { success: "The provider is processing the cancellation; the refund follows once it confirms." };
+}
+
+async function cancelCardOf(otherOrderId: string, iccid: string, actor: DeskActor): Promise<ActionState> {
+  let outcome: "cancelled" | "pending";
+  try {
+    outcome = await cancelCard(otherOrderId, iccid, actor);
+  } catch (err) {
+    return { error: err instanceof AfterSaleError ? err.message : describeProviderFailure(err) };
+  }
+  await auditDeskAction(otherOrderId, "cancel", actor, { outcome, iccid });
+  refreshPages(otherOrderId);
+  return outcome === "cancelled"
+    ? { success: `Card ${iccid} cancelled at the provider and refunded.` }
+    : {
+        success: `The provider is processing the cancellation of card ${iccid}; send this form again later to refund the card.`,
+      };
 }
 
 export async function resendDeliveryAction(_prev: ActionState, form: FormData): Promise<ActionState> {

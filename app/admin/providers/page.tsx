@@ -1,11 +1,14 @@
 import Link from "next/link";
+import { setLowBalanceAlertAction } from "./actions";
+import { ActionForm } from "@/components/admin/action-form";
+import { LedgerTable } from "@/components/admin/ledger-table";
+import { LowBalanceAlert } from "@/components/admin/low-balance-alert";
 import { ProviderHealthTable } from "@/components/admin/provider-health";
-import { Alert, Card, CardTitle, Table, Td, Th } from "@/components/ui";
+import { Alert, Card, CardTitle, inputClass } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
-import { env } from "@/lib/config/env";
 import { describeProviderFailure } from "@/lib/providers/errors";
-import { providerCallHealth } from "@/lib/providers/http";
+import { isLowBalance, lowBalanceAlertMinor, providerHealthRows } from "@/lib/providers/health";
 import { meisimClient, mioesimClient } from "@/lib/providers/registry";
 
 export const metadata = { title: "Provider accounts" };
@@ -25,34 +28,15 @@ export default async function ProvidersPage() {
     attempt(() => meisimClient().account.me()),
     attempt(() => meisimClient().wallet.wallet()),
   ]);
-  const tokenRefreshAt = mioesimClient().tokenRefreshAt();
-  const lowBalanceMinor = env().MEISIM_WALLET_LOW_BALANCE_MINOR;
+  const alertLevel = await lowBalanceAlertMinor();
   // Read after the calls above, so the panel includes them. In memory, per server process.
-  const health = [
-    {
-      name: "MIOeSIM",
-      health: providerCallHealth("mioesim"),
-      session: tokenRefreshAt
-        ? `Token renewed at ${tokenRefreshAt.toISOString().replace("T", " ").slice(0, 19)} UTC (tokens last 2 hours)`
-        : "Not signed in yet",
-      rateLimit: "Not documented by MIOeSIM (no limits, no headers)",
-    },
-    {
-      name: "MeiSIM",
-      health: providerCallHealth("meisim"),
-      session: "Dealer key (no expiry)",
-      rateLimit: "Documented per minute (60 reads, 30 orders); the client paces itself; no headers",
-    },
-  ];
+  const health = await providerHealthRows();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Provider accounts</h1>
       <ProviderHealthTable rows={health} />
-      {meiWallet.ok && meiWallet.value.balance.amountMinor < lowBalanceMinor && (
-        <Alert tone="warning" title="MeiSIM dealer wallet is low">
-          {formatMoney(meiWallet.value.balance.amountMinor, meiWallet.value.balance.currency)} is below the alert level of{" "}
-          {formatMoney(lowBalanceMinor, "USD")} (MEISIM_WALLET_LOW_BALANCE_MINOR).
-        </Alert>
+      {meiWallet.ok && isLowBalance(meiWallet.value.balance.amountMinor, alertLevel.minor) && (
+        <LowBalanceAlert balance={meiWallet.value.balance} alertMinor={alertLevel.minor} />
       )}
       <Card className="space-y-2">
         <CardTitle>MIOeSIM</CardTitle>
@@ -87,30 +71,34 @@ export default async function ProvidersPage() {
               Dealer wallet: <strong>{formatMoney(meiWallet.value.balance.amountMinor, meiWallet.value.balance.currency)}</strong> · markup{" "}
               {meiWallet.value.markupPct}%
             </p>
-            <Table caption="Recent dealer wallet transactions">
-              <thead>
-                <tr>
-                  <Th>When</Th>
-                  <Th>Type</Th>
-                  <Th>Amount</Th>
-                  <Th>Balance after</Th>
-                  <Th>Description</Th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {meiWallet.value.transactions.slice(0, 20).map((t) => (
-                  <tr key={t.id}>
-                    <Td>{t.createdAt.slice(0, 19).replace("T", " ")}</Td>
-                    <Td>{t.type}</Td>
-                    <Td>{formatMoney(t.amount.amountMinor, t.amount.currency)}</Td>
-                    <Td>{formatMoney(t.balanceAfter.amountMinor, t.balanceAfter.currency)}</Td>
-                    <Td>{t.description}</Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <LedgerTable
+              caption="Recent dealer wallet transactions"
+              rows={meiWallet.value.transactions.slice(0, 20).map((t) => ({
+                id: t.id,
+                at: t.createdAt,
+                kind: t.type,
+                amountMinor: t.amount.amountMinor,
+                balanceAfterMinor: t.balanceAfter.amountMinor,
+                currency: t.amount.currency,
+                description: t.description,
+              }))}
+            />
           </>
         )}
+        <ActionForm action={setLowBalanceAlertAction} label="Low-balance alert" submitLabel="Save alert level" variant="secondary">
+          <p className="text-sm">
+            Alert when the dealer wallet is under <strong>{formatMoney(alertLevel.minor, "USD")}</strong>
+            {alertLevel.source === "environment" ? " (MEISIM_WALLET_LOW_BALANCE_MINOR until saved here)" : ""}.
+          </p>
+          <label htmlFor="low-balance-amount" className="block text-sm font-medium">
+            New alert level (USD)
+          </label>
+          <input id="low-balance-amount" name="amount" required inputMode="decimal" placeholder="100.00" className={inputClass} />
+          <label htmlFor="low-balance-reason" className="block text-sm font-medium">
+            Reason
+          </label>
+          <input id="low-balance-reason" name="reason" required minLength={3} maxLength={300} className={inputClass} />
+        </ActionForm>
         <p className="text-sm">
           <Link href="/admin/providers/meisim" className="text-sky-700 underline">
             MeiSIM tools

@@ -2,8 +2,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EsimSummary } from "@/components/esims/esim-summary";
 import { EsimInstall } from "@/components/orders/esim-install";
+import { PhysicalSimCard } from "@/components/orders/physical-sim";
 import { Alert } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
+import { isPhysical } from "@/lib/orders/lifecycle";
 import { findEsimForUser, readUsage } from "@/lib/esims/my-esims";
 import { recordIdFrom } from "@/lib/validation";
 
@@ -21,7 +23,12 @@ export default async function EsimPage({ params }: { params: Promise<{ iccid: st
     <div className="space-y-6">
       {usage.unavailable && <Alert tone="warning">{usage.unavailable}</Alert>}
       <EsimSummary item={item} usage={usage.byIccid.get(iccid) ?? null} now={now} headingLevel="h1" detailsLink={false} />
-      {item.live && <EsimInstall esim={item.esim} orderId={item.esim.orderId} usage={null} />}
+      {item.live &&
+        (isPhysical(item.esim.order) ? (
+          <PhysicalSimCard esim={item.esim} usage={usage.byIccid.get(iccid) ?? null} />
+        ) : (
+          <EsimInstall esim={item.esim} orderId={item.esim.orderId} usage={null} />
+        ))}
       <Link href="/esims" className="text-sm text-brand-600 underline">
         All my eSIMs
       </Link>

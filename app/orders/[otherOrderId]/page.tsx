@@ -6,6 +6,7 @@ import { PayOrder } from "@/components/billing/pay-order";
 import { AutoRefresh } from "@/components/orders/auto-refresh";
 import { CancelOrderForm, CancelUnpaidOrderForm } from "@/components/orders/cancel-order-form";
 import { EsimInstall } from "@/components/orders/esim-install";
+import { PhysicalSimCard } from "@/components/orders/physical-sim";
 import { OrderStatusBadge } from "@/components/orders/order-status";
 import { RefundNotices } from "@/components/orders/refund-notices";
 import { ResendEmailForm } from "@/components/orders/resend-email-form";
@@ -14,7 +15,7 @@ import { orderViewer } from "@/app/orders/order-viewer";
 import { formatData, formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { usageFor } from "@/lib/orders/after-sale";
-import { canCancel, canPay, hasDeliveredEsims, isSettingUp } from "@/lib/orders/lifecycle";
+import { canCancel, canPay, hasDeliveredEsims, isPhysical, isSettingUp } from "@/lib/orders/lifecycle";
 import { ORDER_ACCESS_PARAM } from "@/lib/orders/guest-access";
 import { findOrderForViewer, orderDeliveringEsim } from "@/lib/orders/orders";
 import { recordIdFrom } from "@/lib/validation";
@@ -41,6 +42,8 @@ export default async function OrderPage({
   const settingUp = isSettingUp(order);
   const delivered = hasDeliveredEsims(order);
   const liveEsims = order.esims.filter((e) => !e.cancelledAt);
+  // Delivered with no eSIM of ours: the provider emails the activation itself (MeiSIM dealer products), so there is no QR code to show.
+  const emailedByProvider = delivered && !order.renewsIccid && order.esims.length === 0 && !isPhysical(order);
   const usage = delivered
     ? await usageFor(
         order.provider,
@@ -129,7 +132,31 @@ export default async function OrderPage({
           </Link>
         </Alert>
       )}
-      {delivered && (
+      {delivered && isPhysical(order) && (
+        <>
+          {usage && !usage.ok && <Alert tone="warning">{usage.message}</Alert>}
+          {liveEsims.map((esim) => (
+            <PhysicalSimCard
+              key={esim.iccid}
+              esim={esim}
+              usage={usage?.ok ? (usage.usage.find((u) => u.iccid === esim.iccid) ?? null) : null}
+            />
+          ))}
+        </>
+      )}
+      {emailedByProvider && (
+        <Alert tone="success" title="Activation sent by email">
+          Your plan is ordered with MeiSIM
+          {order.providerShortRef && (
+            <>
+              , order <strong>{order.providerShortRef}</strong>
+            </>
+          )}
+          . MeiSIM sends the activation by email to {order.user.email}, not as a QR code here: follow that email to activate the plan, and
+          quote the order number above if you need help.
+        </Alert>
+      )}
+      {delivered && !isPhysical(order) && !emailedByProvider && (
         <>
           {usage && !usage.ok && <Alert tone="warning">{usage.message}</Alert>}
           {liveEsims.map((esim) => (

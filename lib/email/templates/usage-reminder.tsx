@@ -1,12 +1,8 @@
-/**
- * The usage reminder: 80% of an eSIM's data used, or its plan ending within
- * 3 days (lib/esims/reminders.ts). Self-contained for now: the shared email
- * layout was not there yet when this was written; move it onto the layout
- * when it lands.
- */
-import { Body, Button, Container, Head, Heading, Html, Link, Preview, render, Section, Text } from "@react-email/components";
-import type { Email } from "../send";
+/** The usage reminder: 80% of an eSIM's data used, or its plan ending within 3 days (lib/esims/reminders.ts). */
 import { formatData } from "../../format";
+import { renderEmail } from "../render";
+import type { Email } from "../send";
+import { ActionButton, DetailRows, EmailLayout, Paragraph, TextLink } from "./layout";
 
 export interface UsageReminderProps {
   kind: "data" | "expiry";
@@ -48,43 +44,30 @@ function headline(props: UsageReminderProps): string {
 export function UsageReminderEmail(props: UsageReminderProps) {
   const line = headline(props);
   return (
-    <Html lang="en">
-      <Head />
-      <Preview>{line}</Preview>
-      <Body style={{ backgroundColor: "#f8fafc", fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" }}>
-        <Container style={{ backgroundColor: "#ffffff", padding: "24px", maxWidth: "560px" }}>
-          <Heading as="h1" style={{ fontSize: "20px", color: "#0f172a" }}>
-            {usageReminderSubject(props)}
-          </Heading>
-          <Text style={{ fontSize: "16px", color: "#0f172a" }}>{line}</Text>
-          <Text style={{ fontSize: "14px", color: "#475569" }}>
-            eSIM {props.iccid} · {props.planName}
-          </Text>
-          {props.renewUrl ? (
-            <Section>
-              <Text style={{ fontSize: "14px", color: "#334155" }}>Add more data to the same eSIM, with nothing new to install:</Text>
-              <Button
-                href={props.renewUrl}
-                style={{ backgroundColor: "#1d4ed8", color: "#ffffff", padding: "12px 20px", borderRadius: "6px", fontWeight: 600 }}
-              >
-                Add more data
-              </Button>
-            </Section>
-          ) : (
-            <Text style={{ fontSize: "14px", color: "#334155" }}>This plan cannot be topped up; you can buy a new eSIM in the store.</Text>
-          )}
-          <Text style={{ fontSize: "14px", color: "#334155" }}>
-            See your usage and install details: <Link href={props.esimUrl}>{props.esimUrl}</Link>
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+    <EmailLayout preview={line} heading={usageReminderSubject(props)}>
+      <Paragraph>{line}</Paragraph>
+      <DetailRows
+        rows={[
+          ["eSIM", props.iccid],
+          ["Plan", props.planName],
+        ]}
+      />
+      {props.renewUrl ? (
+        <>
+          <Paragraph>Add more data to the same eSIM, with nothing new to install:</Paragraph>
+          <ActionButton href={props.renewUrl}>Add more data</ActionButton>
+        </>
+      ) : (
+        <Paragraph>This plan cannot be topped up; you can buy a new eSIM in the store.</Paragraph>
+      )}
+      <Paragraph>
+        See your usage and install details: <TextLink href={props.esimUrl}>{props.esimUrl}</TextLink>
+      </Paragraph>
+    </EmailLayout>
   );
 }
 
 /** The reminder as HTML with its plain-text part. */
 export async function renderUsageReminder(to: string, props: UsageReminderProps): Promise<Email> {
-  const element = <UsageReminderEmail {...props} />;
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { to, subject: usageReminderSubject(props), html, text };
+  return { to, subject: usageReminderSubject(props), ...(await renderEmail(<UsageReminderEmail {...props} />)) };
 }

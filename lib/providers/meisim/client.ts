@@ -25,6 +25,8 @@ export class MeisimClient {
   readonly verification: MeisimVerificationApi;
   readonly supply: MeisimSupplyApi;
   readonly validator: MeisimValidatorApi;
+  /** The transport, for the health panel's figures (rate-limit usage, JWT expiry). */
+  readonly health: Pick<MeisimTransport, "rateUsage" | "dealerTokenExpiresAt">;
   /** How dealer calls authenticate: the key when configured, else a JWT from password login. */
   readonly dealerAuth: "key" | "jwt" | "none";
 
@@ -35,6 +37,7 @@ export class MeisimClient {
       dealer: this.dealerAuth === "jwt" ? () => this.auth.login() : null,
       portal: config.portalEmail && config.portalPassword ? () => this.auth.portalLogin() : null,
     });
+    this.health = http;
     this.auth = new MeisimAuthApi(http, config);
     this.account = new MeisimAccountApi(http);
     this.esim = new MeisimEsimApi(http);

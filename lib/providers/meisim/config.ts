@@ -11,6 +11,11 @@ export interface MeisimClientConfig {
   baseUrl: string;
   /** `x-dealer-key`; when set it is used for every dealer call (the documented recommendation). */
   dealerKey?: string;
+  /**
+   * A dealer key kept by the app (obtained by an admin through the OTP flow),
+   * asked for on every dealer call; when it gives one, it wins over `dealerKey`.
+   */
+  storedDealerKey?: () => Promise<string | null>;
   /** Dealer password login (JWT mode), used when no dealer key is set. */
   dealerEmail?: string;
   dealerPassword?: string;

@@ -8,6 +8,7 @@ import type {
   EsimProvider,
   EsimUsage,
   ListedOrder,
+  Money,
   OrderList,
   OrderLookup,
   OrderLookupInput,
@@ -30,6 +31,7 @@ import {
   MeisimPartialOrderError,
   MeisimUnauthorizedError,
 } from "./errors";
+import { dealerAvailability, dealerOrderLookup, dealerProductIdOf, placeDealerOrder } from "./dealer-products";
 import { installFromLpa, type MeisimEsimOrder } from "./esim-api";
 import { check, checkIntegerRange, checkNonEmpty } from "./input";
 import type { MeisimBundle } from "./normalise";
@@ -107,12 +109,17 @@ export class MeisimProvider implements EsimProvider {
     return catalog.plans;
   }
 
-  /** The plan exists, the dealer account is approved, and the wallet covers `count` of it at the dealer price. */
-  async checkAvailability(planRef: string, count: number): Promise<Availability> {
+  /**
+   * The plan exists, the dealer account is approved, and the wallet covers
+   * `count` of it at the dealer price (a dealer product's: `catalogWholesale`).
+   */
+  async checkAvailability(planRef: string, count: number, catalogWholesale?: Money): Promise<Availability> {
     if (!Number.isInteger(count) || count < 1 || count > MEISIM_MAX_QUANTITY) {
       return { available: false, reason: "quantity", detail: `MeiSIM orders take 1 to ${MEISIM_MAX_QUANTITY} eSIMs, not ${count}` };
     }
     try {
+      const productId = dealerProductIdOf(planRef);
+      if (productId) return await dealerAvailability(this.client, productId, count, catalogWholesale);
       const bundle = await this.findBundle(planRef);
       if (!bundle) return { available: false, reason: "unknown_plan", detail: `MeiSIM does not list bundle ${planRef}` };
       const [me, wallet] = await Promise.all([this.client.account.me(), this.client.wallet.wallet()]);
@@ -143,6 +150,8 @@ export class MeisimProvider implements EsimProvider {
    * - the refusal itself when the first card is refused (nothing placed);
    * - MeisimPartialOrderError when a later card is refused (`order` holds the
    *   placed cards, `notPlaced` the rest);
+   * A dealer product ("dealer:<productId>") is one POST /dealer/order for the
+   * whole quantity instead (./dealer-products).
    * - MeisimOrderOutcomeUnknownError (an OrderOutcomeUnknownError) when a
    *   card's answer is lost or says Success without a readable install:
    *   `partial` were placed, `lostItemId` is unknown, `notSent` never went.
@@ -153,6 +162,8 @@ export class MeisimProvider implements EsimProvider {
     checkIntegerRange(input.itemIds.length, "itemIds.length", 1, MEISIM_MAX_QUANTITY);
     input.itemIds.forEach((itemId, i) => checkNonEmpty(itemId, `itemIds[${i}]`));
     check(new Set(input.itemIds).size === input.itemIds.length, "itemIds", "must be distinct: each is one card's customerReference");
+    const productId = dealerProductIdOf(input.planRef);
+    if (productId) return placeDealerOrder(this.client, productId, input);
     const cards: PlacedCard[] = [];
     for (const [i, itemId] of input.itemIds.entries()) {
       try {
@@ -199,6 +210,8 @@ export class MeisimProvider implements EsimProvider {
    */
   async findOrder(input: OrderLookupInput): Promise<OrderLookup> {
     check(input.itemIds.length > 0, "itemIds", "at least one item id to look for");
+    const productId = input.planRef === undefined ? null : dealerProductIdOf(input.planRef);
+    if (productId) return dealerOrderLookup(productId);
     let rows: MeisimOrderRecord[];
     try {
       rows = await this.client.account.orders();

@@ -50,6 +50,12 @@ export class SlidingWindow {
     return this.stamps[0]! + this.rule.windowMs - now;
   }
 
+  /** Slots taken in the window ending now (taking nothing). */
+  used(): number {
+    const since = this.now() - this.rule.windowMs;
+    return this.stamps.filter((stamp) => stamp > since).length;
+  }
+
   /** Refuses every slot for `ms`, e.g. after the server said Retry-After. */
   holdFor(ms: number): void {
     this.heldUntil = Math.max(this.heldUntil, this.now() + ms);
@@ -79,6 +85,16 @@ export class RateLimiter {
     const window = group && this.windows.get(group);
     if (!window) return;
     for (let wait = window.tryTake(); wait > 0; wait = window.tryTake()) await sleep(wait);
+  }
+
+  /** Per paced group: requests sent in its documented window so far, against the documented limit. */
+  usage(): { group: MeisimRateGroup; used: number; limit: number; windowMs: number }[] {
+    return [...this.windows].map(([group, window]) => ({
+      group,
+      used: window.used(),
+      limit: MEISIM_RATE_LIMITS[group].limit,
+      windowMs: MEISIM_RATE_LIMITS[group].windowMs,
+    }));
   }
 
   hold(group: MeisimRateGroup | undefined, ms: number): void {

@@ -59,6 +59,11 @@ export class TokenSession {
     return (await this.pending).token;
   }
 
+  /** When the token held now expires (epoch ms); null before the first login. */
+  expiresAt(): number | null {
+    return this.current?.expiresAt ?? null;
+  }
+
   /** Drops a token the server refused, unless a newer one already replaced it. */
   invalidate(token: string): void {
     if (this.current?.token === token) this.current = null;
@@ -121,6 +126,16 @@ export class MeisimTransport {
     const margin = config.tokenRefreshMarginMs ?? MEISIM_DEFAULTS.tokenRefreshMarginMs;
     this.dealerSession = logins.dealer && new TokenSession(logins.dealer, margin);
     this.portalSession = logins.portal && new TokenSession(logins.portal, margin);
+  }
+
+  /** For the health panel: our own count of requests per rate-limit group, against the documented limits. */
+  rateUsage() {
+    return this.limiter.usage();
+  }
+
+  /** The dealer JWT's expiry (epoch ms) when dealer calls sign in with a password; null otherwise or before the first login. */
+  dealerTokenExpiresAt(): number | null {
+    return this.dealerSession?.expiresAt() ?? null;
   }
 
   async json<S extends z.ZodType>(ep: Endpoint, schema: S, options: CallOptions = {}): Promise<z.output<S>> {
@@ -192,7 +207,6 @@ export class MeisimTransport {
     ep: Endpoint,
     options: CallOptions,
   ): Promise<{ headers: Record<string, string>; session?: TokenSession; token?: string }> {
-    const key = options.dealerKey ?? this.config.dealerKey;
     const bearer = async (session: TokenSession) => {
       const token = await session.token();
       return { headers: { authorization: `Bearer ${token}` }, session, token };
@@ -200,17 +214,26 @@ export class MeisimTransport {
     switch (ep.auth) {
       case "none":
         return { headers: {} };
-      case "dealerKey":
+      case "dealerKey": {
+        const key = await this.dealerKey(options);
         if (!key) throw new MeisimNotConfiguredError("a dealer key (x-dealer-key)");
         return { headers: { "x-dealer-key": key } };
-      case "dealer":
+      }
+      case "dealer": {
+        const key = await this.dealerKey(options);
         if (key) return { headers: { "x-dealer-key": key } };
         if (this.dealerSession) return bearer(this.dealerSession);
         throw new MeisimNotConfiguredError("a dealer key or dealer email and password");
+      }
       case "portal":
         if (this.portalSession) return bearer(this.portalSession);
         throw new MeisimNotConfiguredError("portal email and password");
     }
+  }
+
+  /** The call's own key, else the stored one, else the configured one. */
+  private async dealerKey(options: CallOptions): Promise<string | undefined> {
+    return options.dealerKey ?? (await this.config.storedDealerKey?.()) ?? this.config.dealerKey;
   }
 
   private url(ep: Endpoint, options: CallOptions): string {

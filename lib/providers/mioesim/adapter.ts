@@ -174,8 +174,10 @@ export class MioesimProvider implements EsimProvider {
       otherOrderId: input.otherOrderId,
       // The docs give one otherItemId per request: it can only name the card of a one-card order.
       otherItemId: count === 1 ? input.itemIds[0] : undefined,
+      // Documented: a physical SIM order must carry the distribution partner's dpId (else code -10).
+      dpId: input.dpId ?? undefined,
     });
-    const placed = this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false });
+    const placed = this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false, physical: Boolean(input.dpId) });
     this.log.info("MIOeSIM order placed", {
       otherOrderId: input.otherOrderId,
       orderNum: order.orderNum,
@@ -192,7 +194,7 @@ export class MioesimProvider implements EsimProvider {
     const order = await this.client.addEsimOrder({ skuId, priceId, count: 1, otherOrderId: input.otherOrderId, iccid: input.iccid });
     this.log.info("MIOeSIM renewal placed", { otherOrderId: input.otherOrderId, orderNum: order.orderNum, status: order.status });
     // A renewal adds a plan to a card the customer already installed: no new install data is owed.
-    return this.toProviderOrder(order, input.otherOrderId, [], { renewal: true });
+    return this.toProviderOrder(order, input.otherOrderId, [], { renewal: true, physical: false });
   }
 
   /**
@@ -234,7 +236,8 @@ export class MioesimProvider implements EsimProvider {
       return unknown(`order ${order.orderNum}, which is tagged ${order.otherOrderId}, not ${key.otherOrderId}`);
     }
     if ("orderNum" in key && order.orderNum !== key.orderNum) return unknown(`order ${order.orderNum} instead`);
-    return { outcome: "found", order: this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false }), raw };
+    const physical = Boolean(input.dpId);
+    return { outcome: "found", order: this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false, physical }), raw };
   }
 
   /** One entry per requested ICCID, in order; "unknown" for cards MIOeSIM does not report. */
@@ -288,18 +291,20 @@ export class MioesimProvider implements EsimProvider {
    * as many cards with complete install data as it owes (one per item
    * reference, at least its `count`, at least one); until then it is
    * "pending" and `esims` holds the cards complete so far. A renewal owes no
-   * new install data: the card is already on the customer's device.
+   * new install data: the card is already on the customer's device. A
+   * physical SIM has none to give: its card is delivered once MIOeSIM names
+   * its ICCID, with its dpStatus.
    */
   private toProviderOrder(
     order: MioesimOrder,
     otherOrderId: string,
     itemIds: readonly OtherItemId[],
-    options: { renewal: boolean },
+    options: { renewal: boolean; physical: boolean },
   ): ProviderOrder {
     const matched = matchItems(order.cards, itemIds);
     const esims: DeliveredEsim[] = [];
     for (const [index, card] of order.cards.entries()) {
-      const install = toInstall(card);
+      const install = options.physical ? toPhysicalCard(card) : toInstall(card);
       if (install) esims.push({ ...install, otherItemId: matched[index] ?? null });
       else if (!options.renewal) this.log.warn("MIOeSIM card without install data yet", { orderNum: order.orderNum, iccid: card.iccid });
     }
@@ -346,6 +351,17 @@ function plansOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderPlan[] {
   return detail.packages.map((pkg) => toPlan(sku, destination, pkg));
 }
 
+/**
+ * The physical SIM plans a distribution partner may order: its SKUs from
+ * getDpSupportSkuInfo, each SKU's packages from getPackages (the docs name
+ * no other package list for a SKU). Read failures are thrown.
+ */
+export async function physicalPlans(client: MioesimClient, dpId: string): Promise<ProviderPlan[]> {
+  const plans: ProviderPlan[] = [];
+  for (const sku of await client.getDpSupportSkuInfo(dpId)) plans.push(...plansOf(sku, await client.getPackages(sku.skuId)));
+  return plans;
+}
+
 /** Countries by ISO numeric code; anything else (99xxx, or no code) is a region, covering its supportCountry names. */
 function destinationOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderDestination {
   const base = { providerRef: String(sku.skuId), name: sku.display };
@@ -371,6 +387,20 @@ function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimP
     dayPass: pkg.dayPass,
     cancellable: pkg.cancellable,
     cancellationPolicy: pkg.cancellationPolicy,
+  };
+}
+
+/** A plastic card: no QR code or LPA exists, so the install fields stay empty and the page shows its dpStatus instead. */
+function toPhysicalCard(card: MioesimCard) {
+  return {
+    iccid: card.iccid,
+    lpa: "",
+    smdpAddress: "",
+    activationCode: "",
+    apn: card.apn,
+    pdfUrl: null,
+    activateBefore: gmt8ToIso(card.activateBefore, "end"),
+    dpStatus: card.dpStatus,
   };
 }
 

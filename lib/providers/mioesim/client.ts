@@ -89,6 +89,14 @@
  *    are GMT+8 text ("2024-02-24(GMT+8)", "2024-01-24 10:20:30").
  * 16. The docs give no per-order quantity limit: the adapter allows 10
  *    eSIMs per order (maxQuantity).
+ * 17. Physical SIMs. Documented: the same addEsimOrder with `dpId`
+ *    (omitted: code -10), SKUs from getDpSupportSkuInfo, and the card
+ *    fields `dpId` and `dpStatus` "present on physical SIM orders". Chosen:
+ *    a dp SKU's packages come from getPackages; a physical order's card is
+ *    delivered once its ICCID is named, with no install data (none exists
+ *    for a plastic card); its `dpStatus` (ACTIVE/Enable/Disable/Delete, read
+ *    case-insensitively, absent = not reported yet) is the distribution
+ *    status the pages show. The docs describe no shipping state.
  */
 import "server-only";
 import { log as rootLog, type Logger } from "../../log";

@@ -11,7 +11,7 @@ export {
   type MioesimRefund,
   type OrderLookup,
 } from "./client";
-export { MioesimProvider, MIOESIM_MAX_QUANTITY, parsePlanRef, planRefOf, orderStatusOf } from "./adapter";
+export { MioesimProvider, MIOESIM_MAX_QUANTITY, parsePlanRef, physicalPlans, planRefOf, orderStatusOf } from "./adapter";
 export { signParams } from "./sign";
 export { premarkAllowsCancellation } from "./read";
 export * from "./errors";

@@ -39,7 +39,8 @@ export function clientFor(url: string, overrides: Partial<MeisimClientConfig> = 
     dealerKey: DEMO.dealerKey,
     portalEmail: DEMO.portalEmail,
     portalPassword: DEMO.portalPassword,
-    timeoutMs: 1_000,
+    // Generous: on two loaded cores a 2,000-row batch can take over a second. Timeout tests set their own.
+    timeoutMs: 10_000,
     retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
     rateLimitRetry: { attempts: 3, maxWaitMs: 2_000 },
     logger: silentLogger,

@@ -100,7 +100,8 @@ describe("MIOeSIM addEsimOrder", () => {
     const physical = { skuId: 9001, priceId: 90011, count: 1, otherOrderId: "PHYS-1" };
     await expect(client.addEsimOrder(physical)).rejects.toBeInstanceOf(MioesimDpIdRequiredError);
     const order = await client.addEsimOrder({ ...physical, dpId: "DP-TYO-01" });
-    expect(order.cards[0]).toMatchObject({ dpId: "DP-TYO-01", lpa: null, smdpAddress: null });
+    // The card table: dpId and dpStatus are "present on physical SIM orders"; a plastic card has no LPA.
+    expect(order.cards[0]).toMatchObject({ dpId: "DP-TYO-01", dpStatus: "Enable", lpa: null, smdpAddress: null });
     await expect(client.addEsimOrder({ ...physical, otherOrderId: "PHYS-2", dpId: "DP-NOWHERE" })).rejects.toBeInstanceOf(
       MioesimNotFoundError,
     );

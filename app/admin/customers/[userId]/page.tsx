@@ -3,7 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { adjustWalletAction, releaseWalletAction, setAccountDisabledAction } from "@/app/admin/customers/actions";
 import { ActionForm } from "@/components/admin/action-form";
-import { Alert, Badge, Card, CardTitle, inputClass, Table, Td, Th } from "@/components/ui";
+import { ListTable, type Column } from "@/components/admin/list-table";
+import { Alert, Badge, Card, CardTitle, inputClass } from "@/components/ui";
 import { AdjustmentForm } from "@/components/wallet/adjustment-form";
 import { WalletEntriesTable } from "@/components/wallet/wallet-entries-table";
 import { customerDetail } from "@/lib/admin/customers";
@@ -15,6 +16,32 @@ import { recentWalletEntries, walletSummary } from "@/lib/wallet/queries";
 export const metadata = { title: "Customer" };
 
 const day = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ");
+
+type Customer = NonNullable<Awaited<ReturnType<typeof customerDetail>>>;
+
+const ORDER_COLUMNS: Column<Customer["orders"][number]>[] = [
+  {
+    header: "Order",
+    cell: (o) => (
+      <Link href={`/admin/orders/${o.otherOrderId}`} className="font-mono text-brand-700 underline">
+        {o.otherOrderId}
+      </Link>
+    ),
+  },
+  { header: "Plan", cell: (o) => `${o.planName}${o.quantity > 1 ? ` × ${o.quantity}` : ""}` },
+  { header: "Status", cell: (o) => o.status.toLowerCase().replaceAll("_", " ") },
+  { header: "Paid by", cell: (o) => o.paymentMethod.toLowerCase() },
+  { header: "Amount", numeric: true, cell: (o) => formatMoney(o.amountMinor, o.currency) },
+  { header: "Placed", cell: (o) => day(o.createdAt) },
+];
+
+const ESIM_COLUMNS: Column<Customer["esims"][number]>[] = [
+  { header: "ICCID", className: "font-mono", cell: (e) => e.iccid },
+  { header: "Plan", cell: (e) => e.planName },
+  { header: "Order", className: "font-mono", cell: (e) => e.orderId },
+  { header: "State", cell: (e) => (e.cancelledAt ? <Badge tone="warn">cancelled</Badge> : <Badge tone="good">issued</Badge>) },
+  { header: "Delivered", cell: (e) => day(e.createdAt) },
+];
 
 export default async function CustomerPage({ params }: { params: Promise<{ userId: string }> }) {
   const userId = recordIdFrom((await params).userId);
@@ -110,69 +137,16 @@ export default async function CustomerPage({ params }: { params: Promise<{ userI
       <WalletEntriesTable entries={entries} showAuthor />
 
       <h2 className="text-xl font-semibold">Orders</h2>
-      {customer.orders.length === 0 ? (
-        <p className="text-sm text-slate-600">No orders yet.</p>
-      ) : (
-        <Table caption="Orders, newest first">
-          <thead>
-            <tr>
-              <Th>Order</Th>
-              <Th>Plan</Th>
-              <Th>Status</Th>
-              <Th>Paid by</Th>
-              <Th className="text-right">Amount</Th>
-              <Th>Placed</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {customer.orders.map((o) => (
-              <tr key={o.otherOrderId}>
-                <Td>
-                  <Link href={`/admin/orders/${o.otherOrderId}`} className="font-mono text-brand-700 underline">
-                    {o.otherOrderId}
-                  </Link>
-                </Td>
-                <Td>
-                  {o.planName}
-                  {o.quantity > 1 && ` × ${o.quantity}`}
-                </Td>
-                <Td>{o.status.toLowerCase().replaceAll("_", " ")}</Td>
-                <Td>{o.paymentMethod.toLowerCase()}</Td>
-                <Td className="text-right tabular-nums">{formatMoney(o.amountMinor, o.currency)}</Td>
-                <Td>{day(o.createdAt)}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable
+        caption="Orders, newest first"
+        empty="No orders yet."
+        rows={customer.orders}
+        rowKey={(o) => o.otherOrderId}
+        columns={ORDER_COLUMNS}
+      />
 
       <h2 className="text-xl font-semibold">eSIMs</h2>
-      {customer.esims.length === 0 ? (
-        <p className="text-sm text-slate-600">No eSIMs yet.</p>
-      ) : (
-        <Table caption="eSIMs, newest first">
-          <thead>
-            <tr>
-              <Th>ICCID</Th>
-              <Th>Plan</Th>
-              <Th>Order</Th>
-              <Th>State</Th>
-              <Th>Delivered</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {customer.esims.map((e) => (
-              <tr key={e.iccid}>
-                <Td className="font-mono">{e.iccid}</Td>
-                <Td>{e.planName}</Td>
-                <Td className="font-mono">{e.orderId}</Td>
-                <Td>{e.cancelledAt ? <Badge tone="warn">cancelled</Badge> : <Badge tone="good">issued</Badge>}</Td>
-                <Td>{day(e.createdAt)}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <ListTable caption="eSIMs, newest first" empty="No eSIMs yet." rows={customer.esims} rowKey={(e) => e.iccid} columns={ESIM_COLUMNS} />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import {
@@ -8,13 +9,27 @@ import {
   resendDeliveryAction,
   retryOrderAction,
 } from "@/app/admin/orders/actions";
+import { replaceMeisimCardAction, resendMeisimEmailAction, revokeMeisimCardAction } from "@/app/admin/providers/meisim/actions";
 import { ActionForm } from "@/components/admin/action-form";
+import { LedgerTable } from "@/components/admin/ledger-table";
+import { MeisimOrderActions } from "@/components/admin/meisim-order-actions";
 import { OrderStatusBadge } from "@/components/orders/order-status";
 import { Card, CardTitle, inputClass, Table, Td, Th } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
 import { liveCardStatus, NOTE_MAX_LENGTH, orderForDesk, type DeskOrder } from "@/lib/orders/admin-desk";
-import { canCancelUnpaid, canRefund, canRefundCard, canRetry, canTransition, hasDeliveredEsims, statusLabel } from "@/lib/orders/lifecycle";
+import {
+  canCancelCard,
+  canCancelUnpaid,
+  canRefund,
+  canRefundCard,
+  canRetry,
+  canTransition,
+  hasDeliveredEsims,
+  isPhysical,
+  statusLabel,
+} from "@/lib/orders/lifecycle";
+import { distributionStatusText } from "@/lib/orders/physical";
 import { recordIdFrom } from "@/lib/validation";
 
 export const metadata = { title: "Order" };
@@ -45,7 +60,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
           <OrderStatusBadge status={order.status} />
           {order.planName}
           {order.quantity > 1 && ` × ${order.quantity}`} · {order.plan.destination.name} · {formatMoney(order.amountMinor, order.currency)}{" "}
-          by {order.paymentMethod.toLowerCase()} · placed {when(order.createdAt)}
+          by {order.paymentMethod.toLowerCase().replaceAll("_", " ")} · placed {when(order.createdAt)}
         </p>
         {order.reviewReason && <p className="mt-1 text-sm text-amber-800">Needs review: {order.reviewReason}</p>}
         {order.failureReason && <p className="mt-1 text-sm text-red-700">{order.failureReason}</p>}
@@ -61,6 +76,21 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
         <p className="mb-3 text-sm text-slate-600">Each action asks for a reason, which goes into the audit log with your name.</p>
         <OrderActions order={order} />
       </Card>
+
+      {order.provider === "meisim" && hasDeliveredEsims(order) && (
+        <Card>
+          <CardTitle>MeiSIM actions</CardTitle>
+          <p className="mb-3 text-sm text-slate-600">
+            MeiSIM&apos;s own after-sale actions on one card, each with a reason that is audited.
+          </p>
+          <MeisimOrderActions
+            otherOrderId={order.otherOrderId}
+            iccids={order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid)}
+            actions={{ resendEmail: resendMeisimEmailAction, replace: replaceMeisimCardAction, revoke: revokeMeisimCardAction }}
+            requestKey={randomUUID()}
+          />
+        </Card>
+      )}
 
       <section aria-labelledby="customer" className="space-y-1">
         <h2 id="customer" className="text-lg font-semibold">
@@ -79,8 +109,13 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
 
       <section aria-labelledby="cards" className="space-y-2">
         <h2 id="cards" className="text-lg font-semibold">
-          eSIMs ({order.esims.length} of {order.quantity})
+          {isPhysical(order) ? "Physical SIMs" : "eSIMs"} ({order.esims.length} of {order.quantity})
         </h2>
+        {isPhysical(order) && (
+          <p className="text-sm text-slate-600">
+            Plastic cards for distribution partner {order.dpId}: no QR code or LPA; the partner hands them out.
+          </p>
+        )}
         {!live.ok && <p className="text-sm text-amber-800">{live.message}</p>}
         {order.esims.length > 0 && (
           <Table caption="The order's eSIMs with their live status">
@@ -88,10 +123,11 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
               <tr>
                 <Th>ICCID</Th>
                 <Th>Line</Th>
+                {isPhysical(order) && <Th>Distribution status</Th>}
                 <Th>Live status</Th>
                 <Th>Data used</Th>
                 <Th>Expires</Th>
-                <Th>Refund</Th>
+                <Th>Cancel or refund</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 bg-white align-top">
@@ -102,13 +138,25 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
                   <tr key={e.iccid}>
                     <Td className="font-mono text-xs">{e.iccid}</Td>
                     <Td className="font-mono text-xs">{e.otherItemId ?? "—"}</Td>
+                    {isPhysical(order) && <Td>{distributionStatusText(e.dpStatus)}</Td>}
                     <Td>{e.cancelledAt ? `cancelled ${when(e.cancelledAt)}` : (u?.state.replaceAll("_", " ") ?? "—")}</Td>
                     <Td>{u ? `${u.usedMb} MB${u.totalMb === null ? "" : ` of ${u.totalMb} MB`}` : "—"}</Td>
                     <Td className="text-xs">{u?.expiresAt ?? "—"}</Td>
-                    <Td>
-                      {refunded ? (
-                        "Refunded"
-                      ) : canRefundCard(order, { delivered: !e.cancelledAt, refunded }) ? (
+                    <Td className="space-y-2">
+                      {refunded && "Refunded"}
+                      {canCancelCard(order, { delivered: !e.cancelledAt, refunded, state: u?.state ?? null }) && (
+                        <ActionForm
+                          action={cancelOrderAction}
+                          label={`Cancel card ${e.iccid}`}
+                          submitLabel="Cancel and refund this card"
+                          variant="danger"
+                        >
+                          <input type="hidden" name="otherOrderId" value={order.otherOrderId} />
+                          <input type="hidden" name="iccid" value={e.iccid} />
+                          <Reason id={`cancel-${e.iccid}`} label={`Reason to cancel card ${e.iccid}`} />
+                        </ActionForm>
+                      )}
+                      {canRefundCard(order, { delivered: !e.cancelledAt, refunded }) && (
                         <ActionForm
                           action={refundOrderAction}
                           label={`Refund card ${e.iccid}`}
@@ -119,8 +167,6 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
                           <input type="hidden" name="iccid" value={e.iccid} />
                           <Reason id={`refund-${e.iccid}`} label={`Reason to refund card ${e.iccid}`} />
                         </ActionForm>
-                      ) : (
-                        "—"
                       )}
                     </Td>
                   </tr>
@@ -258,7 +304,9 @@ function OrderActions({ order }: { order: DeskOrder }) {
   const id = order.otherOrderId;
   const hidden = <input type="hidden" name="otherOrderId" value={id} />;
   const cancellable = canCancelUnpaid(order) || (order.plan.cancellable && canTransition(order.status, "cancel_pending"));
-  const refundable = canRefund(order) || order.refunds.some((r) => r.status === "FAILED");
+  // A partner-invoiced physical order has no card or wallet payment to give back, and no install email.
+  const physical = isPhysical(order);
+  const refundable = !physical && (canRefund(order) || order.refunds.some((r) => r.status === "FAILED"));
   return (
     <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
       <ActionForm action={refreshOrderAction} label="Refresh from the provider" submitLabel="Refresh from the provider" variant="secondary">
@@ -278,7 +326,7 @@ function OrderActions({ order }: { order: DeskOrder }) {
           <Reason id="reason-place-again" label="What you checked at the provider" />
         </ActionForm>
       )}
-      {hasDeliveredEsims(order) && (
+      {hasDeliveredEsims(order) && !physical && (
         <ActionForm action={resendDeliveryAction} label="Resend the delivery email" submitLabel="Resend delivery email" variant="secondary">
           {hidden}
           <Reason id="reason-resend" label="Reason to resend" />
@@ -363,28 +411,18 @@ function Payments({ order }: { order: DeskOrder }) {
         </Table>
       )}
       {order.walletEntries.length > 0 && (
-        <Table caption="Wallet ledger entries for this order">
-          <thead>
-            <tr>
-              <Th>When</Th>
-              <Th>Kind</Th>
-              <Th>Amount</Th>
-              <Th>Balance after</Th>
-              <Th>Description</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {order.walletEntries.map((w) => (
-              <tr key={w.id}>
-                <Td className="text-xs">{when(w.createdAt)}</Td>
-                <Td>{w.kind.replaceAll("_", " ").toLowerCase()}</Td>
-                <Td>{formatMoney(w.amountMinor, w.currency)}</Td>
-                <Td>{formatMoney(w.balanceAfterMinor, w.currency)}</Td>
-                <Td className="text-xs">{w.description}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+        <LedgerTable
+          caption="Wallet ledger entries for this order"
+          rows={order.walletEntries.map((w) => ({
+            id: w.id,
+            at: w.createdAt,
+            kind: w.kind.replaceAll("_", " ").toLowerCase(),
+            amountMinor: w.amountMinor,
+            balanceAfterMinor: w.balanceAfterMinor,
+            currency: w.currency,
+            description: w.description,
+          }))}
+        />
       )}
       {order.checkoutSessions.length === 0 && order.walletEntries.length === 0 && (
         <p className="text-sm text-slate-600">No payment recorded.</p>

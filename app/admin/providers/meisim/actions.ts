@@ -24,7 +24,9 @@ import {
   submitVerificationBatch,
   verifyDealerOtp,
   type AdminActor,
+  type LpaRow,
 } from "@/lib/admin/meisim-tools";
+import { onceForRequest } from "@/lib/admin/request-once";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
 import { formatMoney, parseMoneyInput } from "@/lib/money";
@@ -54,85 +56,110 @@ async function lpaText(form: FormData): Promise<{ ok: true; text: string } | { o
 
 const moneyError = (err: unknown) => ({ error: describeProviderFailure(err) });
 
-export async function submitVerificationAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const who = await actorFor(`${MEISIM_TOOLS_PATH}/verification`, form);
-  if (!who.ok) return { error: who.error };
-  const notify = z.union([z.literal(""), z.email()]).safeParse(String(form.get("notifyEmail") ?? "").trim());
-  if (!notify.success) return { error: "The notification address is not an email address." };
+type Read<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function fieldsOf<S extends z.ZodType>(schema: S, form: FormData, names: string[]): Read<z.output<S>> {
+  const parsed = schema.safeParse(Object.fromEntries(names.map((k) => [k, form.get(k) ?? undefined])));
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: parsed.error.issues[0]!.message };
+}
+
+async function lpaRows(form: FormData): Promise<Read<LpaRow[]>> {
   const text = await lpaText(form);
-  if (!text.ok) return { error: text.error };
-  const rows = parseLpaList(text.text);
-  if (!rows.ok) return { error: rows.error };
-  let batchId: string;
+  return text.ok ? parseLpaList(text.text) : text;
+}
+
+/**
+ * What every audited tool submit shares: the admin and the reason, the
+ * form's own fields, the call, and a failure as a message (never a 5xx).
+ * `work` answers with a message, or with a page to go to.
+ */
+async function toolSubmit<T>(
+  path: string,
+  form: FormData,
+  read: (form: FormData) => Read<T> | Promise<Read<T>>,
+  work: (input: T, actor: AdminActor) => Promise<ActionState | { redirectTo: string }>,
+): Promise<ActionState> {
+  const who = await actorFor(path, form);
+  if (!who.ok) return { error: who.error };
+  const input = await read(form);
+  if (!input.ok) return { error: input.error };
+  let outcome: ActionState | { redirectTo: string };
   try {
-    batchId = (await submitVerificationBatch({ rows: rows.value, notifyEmail: notify.data || undefined }, who.actor)).id;
+    outcome = await work(input.value, who.actor);
   } catch (err) {
+    if (err instanceof MeisimOrderActionError || err instanceof MeisimToolInputError) return { error: err.message };
     return moneyError(err);
   }
-  redirect(`${MEISIM_TOOLS_PATH}/batches/${batchId}`);
+  if (outcome && "redirectTo" in outcome) redirect(outcome.redirectTo);
+  return outcome;
+}
+
+const batchPage = (batch: { id: string }) => ({ redirectTo: `${MEISIM_TOOLS_PATH}/batches/${batch.id}` });
+const SkuId = textField({ min: 1, max: 100, label: "The SKU" });
+
+export async function submitVerificationAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return toolSubmit(
+    `${MEISIM_TOOLS_PATH}/verification`,
+    form,
+    async (f): Promise<Read<{ rows: LpaRow[]; notifyEmail?: string }>> => {
+      const notify = z.union([z.literal(""), z.email()]).safeParse(String(f.get("notifyEmail") ?? "").trim());
+      if (!notify.success) return { ok: false, error: "The notification address is not an email address." };
+      const rows = await lpaRows(f);
+      return rows.ok ? { ok: true, value: { rows: rows.value, notifyEmail: notify.data || undefined } } : rows;
+    },
+    async (input, actor) => batchPage(await submitVerificationBatch(input, actor)),
+  );
 }
 
 export async function submitValidatorAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const who = await actorFor(`${MEISIM_TOOLS_PATH}/validator`, form);
-  if (!who.ok) return { error: who.error };
-  const fields = z
-    .object({ skuId: textField({ min: 1, max: 100, label: "The SKU" }), label: textField({ max: 100, label: "The label" }) })
-    .safeParse({ skuId: form.get("skuId"), label: form.get("label") ?? "" });
-  if (!fields.success) return { error: fields.error.issues[0]!.message };
-  const text = await lpaText(form);
-  if (!text.ok) return { error: text.error };
-  const rows = parseLpaList(text.text);
-  if (!rows.ok) return { error: rows.error };
-  let batchId: string;
-  try {
-    batchId = (await submitValidatorBatch({ skuId: fields.data.skuId, label: fields.data.label || undefined, rows: rows.value }, who.actor))
-      .id;
-  } catch (err) {
-    return moneyError(err);
-  }
-  redirect(`${MEISIM_TOOLS_PATH}/batches/${batchId}`);
+  return toolSubmit(
+    `${MEISIM_TOOLS_PATH}/validator`,
+    form,
+    async (f): Promise<Read<{ skuId: string; label?: string; rows: LpaRow[] }>> => {
+      const fields = fieldsOf(z.object({ skuId: SkuId, label: textField({ max: 100, label: "The label" }) }), f, ["skuId", "label"]);
+      if (!fields.ok) return fields;
+      const rows = await lpaRows(f);
+      return rows.ok ? { ok: true, value: { skuId: fields.value.skuId, label: fields.value.label || undefined, rows: rows.value } } : rows;
+    },
+    async (input, actor) => batchPage(await submitValidatorBatch(input, actor)),
+  );
 }
 
 export async function buySupplyAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const who = await actorFor(`${MEISIM_TOOLS_PATH}/supply`, form);
-  if (!who.ok) return { error: who.error };
-  const fields = z
-    .object({
-      skuId: textField({ min: 1, max: 100, label: "The SKU" }),
-      quantity: z.coerce.number({ error: "Enter a quantity." }).int({ error: "Enter a whole number." }).min(1).max(10_000),
-    })
-    .safeParse({ skuId: form.get("skuId"), quantity: form.get("quantity") });
-  if (!fields.success) return { error: fields.error.issues[0]!.message };
-  try {
-    const p = await buySupply(fields.data, who.actor);
-    revalidatePath(`${MEISIM_TOOLS_PATH}/supply`);
-    const cost = formatMoney(p.cost.amountMinor, p.cost.currency);
-    return {
-      success: p.partial
-        ? `Partial fill: ${p.quantityFilled} of ${p.quantityOrdered} eSIMs filled for ${cost}; the shortfall of ${p.quantityOrdered - p.quantityFilled} was credited back to the dealer wallet.`
-        : `Filled ${p.quantityFilled} of ${p.quantityOrdered} eSIMs for ${cost}.`,
-    };
-  } catch (err) {
-    return moneyError(err);
-  }
+  const Quantity = z.coerce.number({ error: "Enter a quantity." }).int({ error: "Enter a whole number." }).min(1).max(10_000);
+  return toolSubmit(
+    `${MEISIM_TOOLS_PATH}/supply`,
+    form,
+    (f) => fieldsOf(z.object({ skuId: SkuId, quantity: Quantity }), f, ["skuId", "quantity"]),
+    async (input, actor) => {
+      const p = await buySupply(input, actor);
+      revalidatePath(`${MEISIM_TOOLS_PATH}/supply`);
+      const cost = formatMoney(p.cost.amountMinor, p.cost.currency);
+      return {
+        success: p.partial
+          ? `Partial fill: ${p.quantityFilled} of ${p.quantityOrdered} eSIMs filled for ${cost}; the shortfall of ${p.quantityOrdered - p.quantityFilled} was credited back to the dealer wallet.`
+          : `Filled ${p.quantityFilled} of ${p.quantityOrdered} eSIMs for ${cost}.`,
+      };
+    },
+  );
 }
 
+const Iccid = z
+  .string({ error: "An ICCID has 18 to 22 digits." })
+  .trim()
+  .regex(/^\d{18,22}F?$/, { error: "An ICCID has 18 to 22 digits." });
+
 export async function requestReplacementAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const who = await actorFor(`${MEISIM_TOOLS_PATH}/supply`, form);
-  if (!who.ok) return { error: who.error };
-  const iccid = z
-    .string()
-    .trim()
-    .regex(/^\d{18,22}F?$/, { error: "An ICCID has 18 to 22 digits." })
-    .safeParse(form.get("iccid"));
-  if (!iccid.success) return { error: iccid.error.issues[0]!.message };
-  try {
-    await requestSupplyReplacement(iccid.data, who.actor);
-  } catch (err) {
-    return moneyError(err);
-  }
-  revalidatePath(`${MEISIM_TOOLS_PATH}/supply`);
-  return { success: "Replacement requested: MeiSIM is checking the eSIM; its decision appears below." };
+  return toolSubmit(
+    `${MEISIM_TOOLS_PATH}/supply`,
+    form,
+    (f) => fieldsOf(z.object({ iccid: Iccid }), f, ["iccid"]),
+    async ({ iccid }, actor) => {
+      await requestSupplyReplacement(iccid, actor);
+      revalidatePath(`${MEISIM_TOOLS_PATH}/supply`);
+      return { success: "Replacement requested: MeiSIM is checking the eSIM; its decision appears below." };
+    },
+  );
 }
 
 const TOPUP_RANGE = "MeiSIM top-ups are $50 to $10,000.";
@@ -171,25 +198,22 @@ export async function dealerTopupAction(_prev: ActionState, form: FormData): Pro
 }
 
 export async function adminRechargeAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const who = await actorFor(`${MEISIM_TOOLS_PATH}/topups`, form);
-  if (!who.ok) return { error: who.error };
-  const fields = z
-    .object({
-      networkName: textField({ min: 1, max: 100, label: "The network" }),
-      targetKind: z.enum(["phone", "serial"], { error: "Choose a phone number or a SIM serial." }),
-      target: textField({ min: 1, max: 40, label: "The number" }),
-      faceValue: textField({ min: 1, max: 10, label: "The amount" }),
-    })
-    .safeParse(Object.fromEntries(["networkName", "targetKind", "target", "faceValue"].map((k) => [k, form.get(k) ?? undefined])));
-  if (!fields.success) return { error: fields.error.issues[0]!.message };
-  try {
-    const r = await adminRecharge(fields.data, who.actor);
-    const charged = r.charged ? ` MeiSIM charged ${formatMoney(r.charged.amountMinor, r.charged.currency)}.` : "";
-    return { success: `Recharged on ${r.networkName}${r.transactionId ? ` (reference ${r.transactionId})` : ""}.${charged}` };
-  } catch (err) {
-    if (err instanceof MeisimToolInputError) return { error: err.message };
-    return moneyError(err);
-  }
+  const Recharge = z.object({
+    networkName: textField({ min: 1, max: 100, label: "The network" }),
+    targetKind: z.enum(["phone", "serial"], { error: "Choose a phone number or a SIM serial." }),
+    target: textField({ min: 1, max: 40, label: "The number" }),
+    faceValue: textField({ min: 1, max: 10, label: "The amount" }),
+  });
+  return toolSubmit(
+    `${MEISIM_TOOLS_PATH}/topups`,
+    form,
+    (f) => fieldsOf(Recharge, f, Object.keys(Recharge.shape)),
+    async (input, actor) => {
+      const r = await adminRecharge(input, actor);
+      const charged = r.charged ? ` MeiSIM charged ${formatMoney(r.charged.amountMinor, r.charged.currency)}.` : "";
+      return { success: `Recharged on ${r.networkName}${r.transactionId ? ` (reference ${r.transactionId})` : ""}.${charged}` };
+    },
+  );
 }
 
 export async function sendDealerOtpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
@@ -242,31 +266,37 @@ export async function dealerJwtLoginAction(_prev: ActionState, form: FormData): 
 
 // ── On a MeiSIM order (rendered by the order desk through MeisimOrderActions) ──
 
-async function cardAction(
+/**
+ * One card of a MeiSIM order. Resend-email and replace are paid from the
+ * dealer wallet and revoke cannot be undone, so the form's request key makes
+ * a second submit of the same rendering do nothing.
+ */
+async function cardAction<T extends z.ZodRawShape>(
+  action: string,
   form: FormData,
-  work: (card: { otherOrderId: string; iccid: string }, actor: AdminActor) => Promise<string>,
+  extra: T,
+  work: (card: { otherOrderId: string; iccid: string } & z.infer<z.ZodObject<T>>, actor: AdminActor) => Promise<string>,
 ): Promise<ActionState> {
-  const who = await actorFor("/admin/orders", form);
-  if (!who.ok) return { error: who.error };
-  const card = z
-    .object({ otherOrderId: RecordId, iccid: z.string().regex(/^\d{18,22}F?$/, { error: "Choose a card of this order." }) })
-    .safeParse({ otherOrderId: form.get("otherOrderId"), iccid: form.get("iccid") });
-  if (!card.success) return { error: card.error.issues[0]!.message };
-  try {
-    const success = await work(card.data, who.actor);
-    revalidatePath(`/admin/orders/${card.data.otherOrderId}`);
-    return { success };
-  } catch (err) {
-    if (err instanceof MeisimOrderActionError) return { error: err.message };
-    return moneyError(err);
-  }
+  const shape = { otherOrderId: RecordId, iccid: Iccid, requestKey: z.uuid({ error: "Reload the page and try again." }), ...extra };
+  return toolSubmit(
+    "/admin/orders",
+    form,
+    (f) => fieldsOf(z.object(shape), f, Object.keys(shape)),
+    async (input, actor) => {
+      const { requestKey, otherOrderId } = input as { requestKey: string; otherOrderId: string };
+      const once = await onceForRequest({ key: requestKey, action, actorId: actor.actorId }, () =>
+        work(input as Parameters<typeof work>[0], actor),
+      );
+      revalidatePath(`/admin/orders/${otherOrderId}`);
+      return { success: once.first ? once.value : "Already done: this form was sent before." };
+    },
+  );
 }
 
+const OtherEmail = z.union([z.literal(""), z.email({ error: "The other address is not an email address." })]).default("");
+
 export async function resendMeisimEmailAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  await requireAdmin("/admin/orders");
-  const email = String(form.get("email") ?? "").trim();
-  if (email !== "" && !z.email().safeParse(email).success) return { error: "The other address is not an email address." };
-  return cardAction(form, async (card, actor) => {
+  return cardAction("meisim.order.resend-email", form, { email: OtherEmail }, async ({ email, ...card }, actor) => {
     const r = await resendMeisimEmail({ ...card, email: email || undefined }, actor);
     const fee = r.fee ? ` The fee was ${formatMoney(r.fee.amountMinor, r.fee.currency)}.` : "";
     return `Activation email resent${r.sentTo ? ` to ${r.sentTo}` : ""}.${fee}`;
@@ -274,7 +304,7 @@ export async function resendMeisimEmailAction(_prev: ActionState, form: FormData
 }
 
 export async function replaceMeisimCardAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return cardAction(form, async (card, actor) => {
+  return cardAction("meisim.order.replace", form, {}, async (card, actor) => {
     const r = await replaceMeisimCard(card, actor);
     const total = r.total ? ` for ${formatMoney(r.total.amountMinor, r.total.currency)}` : "";
     return `Replacement issued${r.shortId ? ` (${r.shortId})` : ""}${total}, paid from the dealer wallet.`;
@@ -282,7 +312,7 @@ export async function replaceMeisimCardAction(_prev: ActionState, form: FormData
 }
 
 export async function revokeMeisimCardAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return cardAction(form, async (card, actor) => {
+  return cardAction("meisim.order.revoke", form, {}, async (card, actor) => {
     await revokeMeisimCard(card, actor);
     return `The eSIM ${card.iccid} was revoked at MeiSIM.`;
   });

@@ -1,22 +1,27 @@
+import { randomUUID } from "node:crypto";
 import Link from "next/link";
-import { openCardAction } from "@/app/admin/providers/mioesim/actions";
+import { openCardAction, placePhysicalOrderAction } from "@/app/admin/providers/mioesim/actions";
 import { CardLookupForm } from "@/components/admin/iccid-forms";
+import { PhysicalOrderForm } from "@/components/admin/physical-order-form";
 import { Alert, ButtonLink, Card, CardTitle, Table, Td, Th } from "@/components/ui";
-import { configuredDpId, distributionPartnerSkus } from "@/lib/admin/mioesim-tools";
+import { configuredDpId } from "@/lib/admin/mioesim-tools";
 import { requireAdmin } from "@/lib/auth/session";
-import { describeProviderFailure } from "@/lib/providers/errors";
+import { formatData, formatDays } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+import { PhysicalOrderError, physicalSimPlans } from "@/lib/orders/physical";
+import { MIOESIM_MAX_QUANTITY } from "@/lib/providers/mioesim";
 
 export const metadata = { title: "MIOeSIM tools" };
 
 export default async function MioesimToolsPage() {
   await requireAdmin("/admin/providers/mioesim");
-  const dpId = configuredDpId();
-  const skus = dpId
-    ? await distributionPartnerSkus(dpId).then(
-        (list) => ({ ok: true as const, list }),
-        (err: unknown) => ({ ok: false as const, message: describeProviderFailure(err) }),
-      )
-    : null;
+  const physical = await physicalSimPlans().then(
+    (found) => ({ ok: true as const, ...found }),
+    (err: unknown) => {
+      if (err instanceof PhysicalOrderError) return { ok: false as const, message: err.message };
+      throw err;
+    },
+  );
   return (
     <div className="space-y-6">
       <p className="text-sm">
@@ -34,31 +39,46 @@ export default async function MioesimToolsPage() {
       </Card>
       <Card className="space-y-3">
         <CardTitle>Physical SIMs</CardTitle>
-        {!dpId || !skus ? (
-          <Alert tone="info">No distribution partner is configured (MIOESIM_DP_ID=off).</Alert>
-        ) : !skus.ok ? (
-          <Alert tone="error" title={`Products of distribution partner ${dpId} could not be read`}>
-            {skus.message}
-          </Alert>
+        {!physical.ok ? (
+          <Alert tone={configuredDpId() ? "error" : "info"}>{physical.message}</Alert>
         ) : (
-          <Table caption={`Physical SIM products of distribution partner ${dpId}`}>
-            <thead>
-              <tr>
-                <Th>SKU</Th>
-                <Th>Product</Th>
-                <Th>Country code</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 bg-white">
-              {skus.list.map((sku) => (
-                <tr key={sku.skuId}>
-                  <Td>{sku.skuId}</Td>
-                  <Td>{sku.display}</Td>
-                  <Td>{sku.countryCode ?? "–"}</Td>
+          <>
+            <Table caption={`Physical SIM packages of distribution partner ${physical.dpId}`}>
+              <thead>
+                <tr>
+                  <Th>SKU</Th>
+                  <Th>Package</Th>
+                  <Th>Data</Th>
+                  <Th>Wholesale</Th>
                 </tr>
-              ))}
-            </tbody>
-          </Table>
+              </thead>
+              <tbody className="divide-y divide-slate-100 bg-white">
+                {physical.plans.map((plan) => (
+                  <tr key={plan.planRef}>
+                    <Td>{plan.destination.providerRef}</Td>
+                    <Td>{plan.name}</Td>
+                    <Td>
+                      {formatData(plan.dataMb)} · {formatDays(plan.days)}
+                    </Td>
+                    <Td>{formatMoney(plan.wholesale.amountMinor, plan.wholesale.currency)}</Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            <p className="text-sm text-slate-600">
+              The order is billed to the partner outside the store (no card or wallet payment) and placed with dpId {physical.dpId}. Its
+              cards show their distribution status; they have no QR code.
+            </p>
+            <PhysicalOrderForm
+              packages={physical.plans.map((plan) => ({
+                planRef: plan.planRef,
+                label: `${plan.name} (SKU ${plan.destination.providerRef}), ${formatMoney(plan.wholesale.amountMinor, plan.wholesale.currency)} each`,
+              }))}
+              maxQuantity={MIOESIM_MAX_QUANTITY}
+              requestKey={randomUUID()}
+              action={placePhysicalOrderAction}
+            />
+          </>
         )}
       </Card>
     </div>

@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { startRenewalAction } from "@/app/orders/actions";
 import { orderErrorMessage } from "@/app/orders/errors";
-import { PlanTable } from "@/components/catalog/plan-table";
+import { PlanList } from "@/components/catalog/plan-list";
 import { Alert, Button } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
 import { formatData } from "@/lib/format";
@@ -30,18 +30,24 @@ export default async function RenewPage({
       {options.unavailable && <Alert tone="warning">Renewal plans are unavailable right now. Please try again in a few minutes.</Alert>}
       {!options.unavailable && options.plans.length === 0 && <Alert>This eSIM’s plan cannot be renewed.</Alert>}
       {options.plans.length > 0 && (
-        <PlanTable
+        <PlanList
           caption="Plans that can renew this eSIM"
           plans={options.plans}
-          action={(plan) => (
-            <form action={startRenewalAction}>
-              <input type="hidden" name="iccid" value={iccid} />
-              <input type="hidden" name="planId" value={plan.id} />
-              <Button type="submit" aria-label={`Renew with ${formatData(plan.dataMb)} for ${plan.days} days`}>
-                Renew
-              </Button>
-            </form>
-          )}
+          linkPlans={false}
+          actions={[
+            {
+              header: <span className="sr-only">Choose</span>,
+              cell: (plan) => (
+                <form action={startRenewalAction}>
+                  <input type="hidden" name="iccid" value={iccid} />
+                  <input type="hidden" name="planId" value={plan.id} />
+                  <Button type="submit" aria-label={`Renew with ${formatData(plan.dataMb)} for ${plan.days} days`}>
+                    Renew
+                  </Button>
+                </form>
+              ),
+            },
+          ]}
         />
       )}
     </div>

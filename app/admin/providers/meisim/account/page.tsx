@@ -2,7 +2,8 @@ import { dealerJwtLoginAction, sendDealerOtpAction, verifyDealerOtpAction } from
 import { ActionForm } from "@/components/admin/action-form";
 import { MeisimNav } from "@/components/admin/meisim-nav";
 import { Card, CardTitle, inputClass } from "@/components/ui";
-import { dealerKeyIssuedAt, MEISIM_TOOLS_PATH } from "@/lib/admin/meisim-tools";
+import { MEISIM_TOOLS_PATH } from "@/lib/admin/meisim-tools";
+import { dealerKeyIssuedAt } from "@/lib/providers/credential-store";
 import { requireAdmin } from "@/lib/auth/session";
 
 export const metadata = { title: "MeiSIM dealer key and login" };
@@ -18,7 +19,7 @@ export default async function MeisimAccountPage() {
         <CardTitle>Dealer API key (OTP)</CardTitle>
         <p className="text-sm text-slate-600">
           {issuedAt
-            ? `A key obtained here is stored encrypted (since ${issuedAt.toISOString().slice(0, 16).replace("T", " ")} UTC).`
+            ? `A key obtained here is stored encrypted (since ${issuedAt.toISOString().slice(0, 16).replace("T", " ")} UTC) and used for every dealer call instead of MEISIM_DEALER_KEY.`
             : "No key has been obtained here yet."}{" "}
           A new key is shown once and never logged.
         </p>

@@ -1,6 +1,7 @@
 import { currentUser } from "@/lib/auth/session";
 import { ORDER_ACCESS_PARAM } from "@/lib/orders/guest-access";
 import { installPdf } from "@/lib/orders/install";
+import { isPhysical } from "@/lib/orders/lifecycle";
 import { findOrderForViewer } from "@/lib/orders/orders";
 import { recordIdFrom } from "@/lib/validation";
 
@@ -14,7 +15,8 @@ export async function GET(req: Request, { params }: { params: Promise<{ otherOrd
   if (!otherOrderId || !iccid) return new Response("Not found", { status: 404 });
   const order = await findOrderForViewer({ userId: user?.id ?? null, accessKey }, otherOrderId);
   const esim = order?.esims.find((e) => e.iccid === iccid);
-  if (!order || !esim) return new Response("Not found", { status: 404 });
+  // A physical SIM card has no QR code to print.
+  if (!order || !esim || isPhysical(order)) return new Response("Not found", { status: 404 });
   const pdf = await installPdf(esim, {
     planName: order.planName,
     destination: order.plan.destination.name,
