@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Money } from "../types";
+import type { Money, UsActivationAddress } from "../types";
 import { check, checkEmail, checkIntegerRange, checkNonEmpty, toMajorUnits } from "./input";
 import { csvMinor, isoDateTime, parseCsvRecords, usdMinor } from "./response";
 import type { LooseRecord } from "../loose";
@@ -101,15 +101,8 @@ export interface StripeFee {
   fee: Money;
 }
 
-export interface DealerAddress {
-  first_name: string;
-  last_name: string;
-  address_line_1: string;
-  city: string;
-  state: string;
-  zip_code: string;
-  phone: string;
-}
+/** The address /dealer/order takes: the common interface already carries it with MeiSIM's documented field names. */
+export type DealerAddress = UsActivationAddress;
 
 export interface DealerOrderInput {
   productId: string;
