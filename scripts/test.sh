@@ -96,7 +96,8 @@ const fs = require("node:fs");
 const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
 // The two vitest processes' reports, summed; a missing report counts as a failure. A file that
 // failed without a failing test of its own (its set-up or teardown failed) counts as one failure.
-const halves = ["pglite", "node-postgres"].map((name) => read(`test-results/vitest-${name}.json`));
+const halfNames = ["pglite", "node-postgres"];
+const halves = halfNames.map((name) => read(`test-results/vitest-${name}.json`));
 const v = halves.every(Boolean)
   ? halves.reduce(
       (sum, h) => ({
@@ -110,6 +111,29 @@ const v = halves.every(Boolean)
     )
   : null;
 const e = read("test-results/e2e.json");
+// The failures' names and first lines, repeated here because CI logs keep only their tail.
+const firstLines = (text, n = 6) => String(text ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").slice(0, n).join("\n    ");
+const failures = [];
+for (const [i, h] of halves.entries()) {
+  for (const f of h?.testResults ?? []) {
+    const file = `(${halfNames[i]}) ${f.name.slice(process.cwd().length + 1)}`;
+    const failedTests = f.assertionResults.filter((t) => t.status === "failed");
+    for (const t of failedTests) failures.push(`vitest ${file} > ${t.fullName}\n    ${firstLines(t.failureMessages?.join("\n"))}`);
+    if (f.status === "failed" && failedTests.length === 0) failures.push(`vitest ${file} (set-up)\n    ${firstLines(f.message)}`);
+  }
+}
+const walk = (suite) => {
+  for (const spec of suite.specs ?? []) {
+    for (const t of spec.tests) {
+      if (t.status === "expected" || t.status === "skipped") continue;
+      const error = t.results.map((r) => r.error?.message).find(Boolean);
+      failures.push(`playwright [${t.projectName}] ${spec.file} > ${spec.title} (${t.status})\n    ${firstLines(error)}`);
+    }
+  }
+  (suite.suites ?? []).forEach(walk);
+};
+(e?.suites ?? []).forEach(walk);
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 const checksPassed = Number(process.env.CHECKS_PASSED);
 const checksFailed = process.env.CHECKS_FAILED ? process.env.CHECKS_FAILED.split(", ") : [];
 const passed = checksPassed + (v?.numPassedTests ?? 0) + (e?.stats?.expected ?? 0);
