@@ -6,15 +6,19 @@ import { defineConfig } from "@playwright/test";
  * the demo, on its own ports and a throw-away data folder, with both
  * provider simulators in their strict (documents-only) dialect.
  */
+const PORT = 3100;
 export const E2E = {
-  port: 3100,
+  port: PORT,
+  baseURL: `http://localhost:${PORT}`,
   dataDir: ".data/e2e",
   adminEmail: "admin@e2e.test",
   adminPassword: "e2e-admin-password",
-  /** The embedded database's port; the fuzz test reads rows through it. */
+  /** The embedded database's port; the fuzz test reads rows through it, and fixtures sign customers in through it. */
   databasePort: 54339,
+  /** The server's AUTH_SECRET, so fixtures can write the session cookie a sign-in would set. */
+  authSecret: "e2e-auth-secret-e2e-auth-secret-e2e-auth",
 };
-const baseURL = `http://localhost:${E2E.port}`;
+const baseURL = E2E.baseURL;
 
 /**
  * Specs that change what every other spec sees: prices, markup, withdrawn
@@ -72,6 +76,7 @@ export default defineConfig({
       MIOESIM_BASE_URL: "http://127.0.0.1:4110",
       MEISIM_BASE_URL: "http://127.0.0.1:4120",
       STRIPE_API_BASE: "http://127.0.0.1:4130",
+      AUTH_SECRET: E2E.authSecret,
       ADMIN_EMAIL: E2E.adminEmail,
       ADMIN_PASSWORD: E2E.adminPassword,
       LOG_LEVEL: "warn",

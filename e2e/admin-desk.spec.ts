@@ -4,7 +4,7 @@ import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { E2E, expect, signInWithPassword, signOut, test } from "./fixtures";
 
 const ADMIN_DIR = path.resolve("app/admin");
-const baseURL = `http://localhost:${E2E.port}`;
+const baseURL = E2E.baseURL;
 /** Fills every dynamic segment: a well-formed record id that names nothing, so only the role check can answer. */
 const SAMPLE_ID = "RS20260101-0000000000";
 

@@ -1,4 +1,4 @@
-import { E2E, expect, newCustomer, signInWithPassword, signUp, test } from "./fixtures";
+import { E2E, expect, newCustomer, signInThroughDatabase, signInWithPassword, test } from "./fixtures";
 
 const PLAN = "Japan 5 GB, 30 days";
 
@@ -32,7 +32,7 @@ test("no customer's data ends up in a shared page", async ({ browser, request })
   for (const customer of [newCustomer(), newCustomer()]) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signUp(page, customer);
+    await signInThroughDatabase(page, customer);
     visitors.push({ customer, context, page });
   }
   const anonymous = {

@@ -1,6 +1,10 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
+import bcrypt from "bcryptjs";
+import { encode } from "next-auth/jwt";
+import pg from "pg";
 import type { OutboxMessage } from "../lib/email/outbox";
 import { E2E } from "../playwright.config";
 
@@ -120,11 +124,57 @@ export function linkIn(email: { text: string }): string {
   return link;
 }
 
+/** The embedded database of the server under test, reached through its socket server. */
+export const E2E_DATABASE_URL =
+  process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${E2E.databasePort}/postgres?sslmode=disable`;
+
+/** Auth.js's session cookie on plain http, and the salt its JWT is encrypted with. */
+const SESSION_COOKIE = "authjs.session-token";
+
+/**
+ * Puts a confirmed customer straight into the database and gives the page the
+ * session cookie a password sign-in would have set: the rows lib/auth writes
+ * (the account, and the Session row the cookie's `sid` names) and the JWT
+ * Auth.js would encrypt with the server's AUTH_SECRET. The sign-up form, the
+ * confirmation email and the sign-in form have tests of their own
+ * (auth.spec.ts); every other test starts signed in this way, as the Epic
+ * Stack's fixtures do.
+ */
+export async function signInThroughDatabase(page: Page, customer: Customer): Promise<void> {
+  const userId = `e2e${randomBytes(12).toString("hex")}`;
+  const sessionToken = randomBytes(32).toString("base64url");
+  // The lowest bcrypt cost: the server compares against any cost, and this one takes a millisecond.
+  const passwordHash = await bcrypt.hash(customer.password, 4);
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO "User" (id, email, name, "emailVerified", "passwordHash", role, "updatedAt") VALUES ($1, $2, $3, now(), $4, 'CUSTOMER', now())`,
+      [userId, customer.email, customer.name, passwordHash],
+    );
+    await client.query(
+      `INSERT INTO "Session" ("sessionToken", "userId", expires, "updatedAt") VALUES ($1, $2, now() + interval '1 day', now())`,
+      [sessionToken, userId],
+    );
+  } finally {
+    await client.end();
+  }
+  const value = await encode({
+    token: { name: customer.name, email: customer.email, sub: userId, uid: userId, sid: sessionToken },
+    secret: E2E.authSecret,
+    salt: SESSION_COOKIE,
+    maxAge: 24 * 3600,
+  });
+  await page.context().addCookies([{ name: SESSION_COOKIE, value, url: E2E.baseURL, httpOnly: true, sameSite: "Lax" }]);
+  await page.goto("/account");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
 export const test = base.extend<{ customer: Customer }>({
-  /** A freshly signed-up (and confirmed), signed-in customer. */
+  /** A confirmed customer, signed in (through the database: see signInThroughDatabase). */
   customer: async ({ page }, use) => {
     const customer = newCustomer();
-    await signUp(page, customer);
+    await signInThroughDatabase(page, customer);
     await use(customer);
   },
 });

@@ -14,7 +14,7 @@
  * Prints one line for CI: `fuzz: N requests, N 5xx, N rows changed by rejected requests`.
  */
 import fc from "fast-check";
-import { E2E, expect, newCustomer, signInWithPassword, signUp, test } from "./fixtures";
+import { E2E, E2E_DATABASE_URL, expect, newCustomer, signInWithPassword, signUp, test } from "./fixtures";
 import { RowWatcher } from "./fuzz/rows";
 import { appRoutes, serverActions, type ActionTarget, type Segment } from "./fuzz/surface";
 
@@ -201,9 +201,7 @@ function answersError(result: unknown): boolean {
 test("no input gives a 5xx, and no rejected request changes a row", async ({ browser, baseURL }) => {
   test.setTimeout(240_000);
   const base = baseURL!;
-  const rows = await RowWatcher.connect(
-    process.env.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${E2E.databasePort}/postgres?sslmode=disable`,
-  );
+  const rows = await RowWatcher.connect(E2E_DATABASE_URL);
 
   // A customer with an order of their own, and the admin, signed in through the browser like anyone else.
   const customerContext = await browser.newContext({ baseURL: base });
