@@ -193,6 +193,8 @@ class PlacementRun {
   awaitingProvider = false;
   /** The provider refused because our account there cannot pay (ProviderFundsError): nothing was placed, so the customer gets their money back. */
   private refundOnFailure = false;
+  /** The last placement request went unanswered (timeout, dropped connection), so the provider never refused it. */
+  private answerLost = false;
 
   constructor(
     private readonly order: FulfilmentOrder,
@@ -223,6 +225,7 @@ class PlacementRun {
       }
       if (step.outcome === "refused") return this.settleRefusal(step.reason);
       if (step.outcome === "absent") {
+        if (this.placedAgain && this.answerLost) return this.retryUnanswered(sentAt);
         if (this.placedAgain) return this.settleRefusal("The provider has no record of the order after a second placement.");
         this.placedAgain = true;
         ({ step, sentAt } = await this.place(await this.missingItems()));
@@ -295,6 +298,7 @@ class PlacementRun {
       );
       await this.save(partialOf(err), null);
       if (err instanceof OrderOutcomeUnknownError) {
+        this.answerLost = true;
         this.log.warn("the order request's answer was lost; looking it up", { reason: describeProviderFailure(err) });
         return { step: await this.lookUp(sentAt), sentAt };
       }
@@ -357,6 +361,22 @@ class PlacementRun {
   }
 
   /** Nothing more can be placed: partly delivered if any eSIM arrived, failed otherwise. */
+  /**
+   * Both placements went unanswered and the provider holds neither: it was
+   * slow or unreachable, not refusing. The job tries again after its backoff;
+   * `placementSentAt` stays, so that attempt looks the order up first in case
+   * a late request went through after all. Its last attempt's failure stays
+   * for an admin, whose retry also looks the order up first.
+   */
+  private async retryUnanswered(sentAt: Date): Promise<void> {
+    if ((await db().esim.count({ where: { orderId: this.order.otherOrderId } })) > 0) {
+      return this.settleRefusal("The provider answered neither placement request for the remaining eSIMs.");
+    }
+    this.transient = true;
+    const reason = "The provider answered neither placement request and holds no such order; trying again later.";
+    await this.finish("placement_failed", { failureReason: reason, placementSentAt: sentAt }, reason);
+  }
+
   private async settleRefusal(reason: string): Promise<void> {
     const delivered = await db().esim.count({ where: { orderId: this.order.otherOrderId } });
     if (delivered > 0 && !this.order.renewsIccid) {

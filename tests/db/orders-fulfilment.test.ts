@@ -8,7 +8,7 @@ import { refundOrder } from "@/lib/billing/refunds";
 import { db } from "@/lib/db/client";
 import { MIOESIM_DEMO_ACCOUNT } from "@/simulators/mioesim";
 import { OrderStatus, PaymentMethod, Role } from "@/lib/generated/prisma/client";
-import { fulfilPaidOrder, retryFulfilment } from "@/lib/orders/fulfilment";
+import { fulfilPaidOrder, requeueAfterTransientFailure, retryFulfilment } from "@/lib/orders/fulfilment";
 import { canRetry } from "@/lib/orders/lifecycle";
 import {
   createOrder,
@@ -35,6 +35,8 @@ import {
 
 const world = providersPerFile({ PROVIDER_TIMEOUT_MS: "1000", PROVIDER_POLL_INTERVAL_MS: "50", PROVIDER_POLL_ATTEMPTS: "3" });
 const MIOESIM_LOOKUP_PATH = "/api_esim/getOrderInfo";
+/** MeiSIM's order history, where a lost order is looked up. */
+const MEISIM_HISTORY_PATH = "/api/v1/orders";
 
 /** MIOeSIM Japan 1 GB / 7 days; MeiSIM's Japan 1 GB / 7 days bundle. */
 const MIOESIM_JAPAN = { provider: "mioesim", planRef: "26:261" } as const;
@@ -339,6 +341,42 @@ describe("fulfilling a paid MeiSIM order", () => {
     expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.FULFILLED);
     expect(meisimOrdersTagged(world.meisim, order.otherOrderId)).toHaveLength(1);
     expect(requestsTo(world.meisim, MEISIM_ORDER_PATH)).toBe(ordersBefore + 1);
+  });
+
+  it("tries again later when neither placement was answered and MeiSIM holds no order: the next attempt looks it up first, then delivers once", async () => {
+    const user = await createCustomer("meisim-unanswered");
+    const order = await paidOrder(user.id, (await catalogPlan(MEISIM_JAPAN)).id);
+    // The next two order requests reach nothing (MeiSIM never places them) and get no answer before our timeout.
+    const { state, sim } = world.meisim;
+    const place = state.placeOrder.bind(state);
+    let unanswered = 2;
+    state.placeOrder = (...args) => {
+      if (unanswered === 0) return place(...args);
+      unanswered -= 1;
+      sim.faults.hangAfterProcessing += 1;
+      throw new Error("not placed");
+    };
+    try {
+      expect(await fulfilPaidOrder(order.otherOrderId)).toEqual({ transient: true, awaitingProvider: false });
+    } finally {
+      state.placeOrder = place;
+    }
+
+    const waiting = await db().order.findUniqueOrThrow({ where: { otherOrderId: order.otherOrderId } });
+    expect(waiting.status).toBe(OrderStatus.FULFILMENT_FAILED);
+    expect(waiting.failureReason).toMatch(/answered neither placement/);
+    // Kept, so the next attempt asks MeiSIM before it places: a late request may have gone through.
+    expect(waiting.placementSentAt).not.toBeNull();
+    expect(meisimOrdersTagged(world.meisim, order.otherOrderId)).toEqual([]);
+
+    // The order.fulfil job's next attempt, after its backoff.
+    expect(await requeueAfterTransientFailure(order.otherOrderId, 1)).toBe(true);
+    const lookupsBefore = requestsTo(world.meisim, MEISIM_HISTORY_PATH);
+    await fulfilPaidOrder(order.otherOrderId);
+
+    expect(requestsTo(world.meisim, MEISIM_HISTORY_PATH)).toBeGreaterThan(lookupsBefore);
+    expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.FULFILLED);
+    expect(meisimOrdersTagged(world.meisim, order.otherOrderId)).toHaveLength(1);
   });
 });
 
