@@ -1,4 +1,4 @@
-import type { ActionState } from "@/components/forms/action-state";
+import { typedField, type ActionState } from "@/components/forms/action-state";
 import { Field } from "@/components/ui";
 
 /**
@@ -7,7 +7,7 @@ import { Field } from "@/components/ui";
  * Typed values come back with the errors, so nothing is lost on a refusal.
  */
 export function ActivationFields({ usPrepaid, state }: { usPrepaid: boolean; state: ActionState }) {
-  const field = (name: string) => ({ name, defaultValue: state?.values?.[name], error: state?.fieldErrors?.[name] });
+  const field = (name: string) => typedField(state, name);
   if (!usPrepaid) {
     return (
       <Field label="Full name" autoComplete="name" required {...field("customerName")} hint="MeiSIM sends the activation in this name." />
@@ -20,14 +20,14 @@ export function ActivationFields({ usPrepaid, state }: { usPrepaid: boolean; sta
       <Field label="IMEI (15 digits)" inputMode="numeric" autoComplete="off" required {...field("imei")} />
       <Field label="EID (32 characters)" autoComplete="off" required {...field("eid")} />
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="First name" autoComplete="given-name" required {...field("first_name")} />
-        <Field label="Last name" autoComplete="family-name" required {...field("last_name")} />
+        <Field label="First name" autoComplete="given-name" required {...field("firstName")} />
+        <Field label="Last name" autoComplete="family-name" required {...field("lastName")} />
       </div>
-      <Field label="Street address" autoComplete="address-line1" required {...field("address_line_1")} />
+      <Field label="Street address" autoComplete="address-line1" required {...field("addressLine1")} />
       <div className="grid gap-3 sm:grid-cols-3">
         <Field label="City" autoComplete="address-level2" required {...field("city")} />
         <Field label="State (2 letters)" autoComplete="address-level1" maxLength={2} required {...field("state")} />
-        <Field label="ZIP code" autoComplete="postal-code" inputMode="numeric" required {...field("zip_code")} />
+        <Field label="ZIP code" autoComplete="postal-code" inputMode="numeric" required {...field("zipCode")} />
       </div>
       <Field label="Phone (+1…)" type="tel" autoComplete="tel" required placeholder="+15555550100" {...field("phone")} />
     </fieldset>

@@ -8,7 +8,7 @@
  * - imei: "15 digits", exactly; no Luhn check (the document asks for none).
  * - eid: "hex"; an EID is 32 hex digits, so exactly 32 are taken, either case.
  * - address.state: a two-letter US state (or DC / territory) code, upper case.
- * - address.zip_code: 5 digits, or ZIP+4 (`85001-1234`).
+ * - address.zipCode: 5 digits, or ZIP+4 (`85001-1234`).
  * - address.phone: E.164 for the US, `+1` then 10 digits; spaces, dots,
  *   dashes and brackets typed around them are dropped.
  * - customerName: the address's first and last name for US prepaid; a
@@ -17,17 +17,17 @@
 import { z } from "zod";
 import { textField } from "../validation";
 
-/** The form's field names (`address.*` flattened with underscores), for errors shown next to each field. */
+/** The form's field names (`address.*` flattened), for errors shown next to each field. */
 export const ACTIVATION_FIELDS = [
   "customerName",
   "imei",
   "eid",
-  "first_name",
-  "last_name",
-  "address_line_1",
+  "firstName",
+  "lastName",
+  "addressLine1",
   "city",
   "state",
-  "zip_code",
+  "zipCode",
   "phone",
 ] as const;
 export type ActivationField = (typeof ACTIVATION_FIELDS)[number];
@@ -42,16 +42,16 @@ const US_STATES = new Set(
 const name = (label: string) => textField({ min: 1, max: 60, label });
 
 export const UsAddressSchema = z.object({
-  first_name: name("First name"),
-  last_name: name("Last name"),
-  address_line_1: textField({ min: 1, max: 120, label: "Street address" }),
+  firstName: name("First name"),
+  lastName: name("Last name"),
+  addressLine1: textField({ min: 1, max: 120, label: "Street address" }),
   city: name("City"),
   state: z
     .string()
     .trim()
     .transform((s) => s.toUpperCase())
     .refine((s) => US_STATES.has(s), "Enter the two-letter US state code, e.g. AZ."),
-  zip_code: z
+  zipCode: z
     .string()
     .trim()
     .regex(/^\d{5}(-\d{4})?$/, "Enter a 5-digit ZIP code (or ZIP+4, e.g. 85001-1234)."),
@@ -102,18 +102,18 @@ export function parseActivationDetails(form: FormData, usPrepaid: boolean): Acti
     }
   };
   if (usPrepaid) {
-    const { first_name, last_name, address_line_1, city, state, zip_code, phone, imei, eid } = values;
+    const { firstName, lastName, addressLine1, city, state, zipCode, phone, imei, eid } = values;
     const parsed = UsPrepaidSchema.safeParse({
       imei,
       eid,
-      address: { first_name, last_name, address_line_1, city, state, zip_code, phone },
+      address: { firstName, lastName, addressLine1, city, state, zipCode, phone },
     });
     if (!parsed.success) {
       collect(parsed.error);
       return { ok: false, fieldErrors, values };
     }
     const { address } = parsed.data;
-    return { ok: true, details: { customerName: `${address.first_name} ${address.last_name}`, ...parsed.data } };
+    return { ok: true, details: { customerName: `${address.firstName} ${address.lastName}`, ...parsed.data } };
   }
   const customerName = name("Full name").safeParse(values.customerName);
   if (!customerName.success) {

@@ -124,14 +124,17 @@ export interface PlaceOrderInput {
   dpId?: string | null;
 }
 
-/** A US activation address, with the field names MeiSIM's /dealer/order documents. */
+/** The address a US prepaid plan is activated at; each provider maps it to its own field names. */
 export interface UsActivationAddress {
-  first_name: string;
-  last_name: string;
-  address_line_1: string;
+  firstName: string;
+  lastName: string;
+  addressLine1: string;
   city: string;
+  /** Two-letter state code, upper case. */
   state: string;
-  zip_code: string;
+  /** 5 digits, or ZIP+4. */
+  zipCode: string;
+  /** +1 and 10 digits. */
   phone: string;
 }
 
@@ -247,6 +250,12 @@ export interface EsimProvider {
    * documents a way to list them; a provider without it cannot be asked.
    */
   listOrders?(): Promise<OrderList>;
+  /**
+   * Whether `listOrders` can show an order of this plan under our
+   * references; reconciliation compares no other order (absence from the
+   * list would prove nothing). Every plan when not given.
+   */
+  listsOrdersOf?(planRef: string): boolean;
   /** Usage for any number of ICCIDs (batched internally as the provider needs). */
   getUsage(iccids: string[], options?: { onProgress?: ProgressFn }): Promise<EsimUsage[]>;
   /** Plans that can renew / top up an existing eSIM. Empty when not renewable. */

@@ -14,29 +14,13 @@ import { ActivationDetailsMissingError, createOrder } from "@/lib/orders/orders"
 import { adjustWallet } from "@/lib/wallet/adjustments";
 import { billingWorldPerFile, walletState } from "../support/fake-stripe";
 import { createCustomer, meisimDemoDealer, orderWithEsims, requestsTo } from "../support/providers";
+import { formOf, US_PREPAID_FORM } from "../support/us-prepaid";
 
 const billing = billingWorldPerFile({ PROVIDER_TIMEOUT_MS: "1000" }, "strict");
 const sim = () => billing.providers.meisim;
 
 const PRODUCT = "p3:att-prepaid-30";
 const DEALER_ORDER_PATH = "/dealer/order";
-const DEVICE = {
-  imei: "359123456789012",
-  eid: "89001012012341234012345678901224",
-  first_name: "Jane",
-  last_name: "Doe",
-  address_line_1: "123 Main St",
-  city: "Phoenix",
-  state: "AZ",
-  zip_code: "85001",
-  phone: "+15555550100",
-};
-
-function form(fields: Record<string, string>): FormData {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
-  return f;
-}
 
 let planId: string;
 async function dealerPlan(): Promise<string> {
@@ -63,7 +47,7 @@ async function pendingOrder(tag: string) {
   const admin = await createCustomer(`${tag}-admin`, Role.ADMIN);
   const user = await createCustomer(tag);
   await adjustWallet({ userId: user.id, amountMinor: 100_00, reason: "Test funding", authorId: admin.id });
-  const details = parseActivationDetails(form(DEVICE), true);
+  const details = parseActivationDetails(formOf(US_PREPAID_FORM), true);
   if (!details.ok) throw new Error("fixture details refused");
   const order = await createOrder({
     userId: user.id,
@@ -109,9 +93,9 @@ describe("MeiSIM dealer products", { timeout: 30_000 }, () => {
   it("refuses bad activation details, and an order without them, changing nothing", async () => {
     const user = await createCustomer("dealer-refused");
     const ordersBefore = await db().order.count();
-    const bad = parseActivationDetails(form({ ...DEVICE, imei: "12345", zip_code: "ABCDE" }), true);
+    const bad = parseActivationDetails(formOf({ ...US_PREPAID_FORM, imei: "12345", zipCode: "ABCDE" }), true);
     expect(bad.ok).toBe(false);
-    expect(bad.ok === false && Object.keys(bad.fieldErrors).sort()).toEqual(["imei", "zip_code"]);
+    expect(bad.ok === false && Object.keys(bad.fieldErrors).sort()).toEqual(["imei", "zipCode"]);
     await expect(createOrder({ userId: user.id, planId: await dealerPlan(), paymentMethod: PaymentMethod.CARD })).rejects.toBeInstanceOf(
       ActivationDetailsMissingError,
     );

@@ -5,43 +5,22 @@ import { OrderOutcomeUnknownError, ProviderFundsError, ProviderTimeoutError } fr
 import type { MeisimClient } from "@/lib/providers/meisim/client";
 import { dealerProductIdOf, dealerPlanRef, DEALER_PRODUCT_ID, placeDealerOrder } from "@/lib/providers/meisim/dealer-products";
 import { MeisimInsufficientBalanceError } from "@/lib/providers/meisim/errors";
+import { DEALER_ADDRESS, formOf, US_PREPAID_FORM } from "../support/us-prepaid";
 
-const GOOD = {
-  imei: "359123456789012",
-  eid: "89001012012341234012345678901224",
-  first_name: "Jane",
-  last_name: "Doe",
-  address_line_1: "123 Main St",
-  city: "Phoenix",
-  state: "az",
-  zip_code: "85001",
-  phone: "+1 (555) 555-0100",
-};
-
-const formOf = (fields: Record<string, string>) => {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  return form;
-};
+/** Typed loosely: a lower-case state and a phone number with spaces and brackets. */
+const GOOD = { ...US_PREPAID_FORM, state: "az", phone: "+1 (555) 555-0100" };
 
 describe("US prepaid activation details", () => {
   it("reads a valid form into the documented /dealer/order fields, normalised", () => {
     const parsed = parseActivationDetails(formOf(GOOD), true);
+    const { imei, eid, ...address } = US_PREPAID_FORM;
     expect(parsed).toEqual({
       ok: true,
       details: {
         customerName: "Jane Doe",
-        imei: "359123456789012",
-        eid: "89001012012341234012345678901224",
-        address: {
-          first_name: "Jane",
-          last_name: "Doe",
-          address_line_1: "123 Main St",
-          city: "Phoenix",
-          state: "AZ",
-          zip_code: "85001",
-          phone: "+15555550100",
-        },
+        imei,
+        eid,
+        address,
       },
     });
   });
@@ -54,12 +33,12 @@ describe("US prepaid activation details", () => {
     ["eid", "89001012012341234012345678901G24"],
     ["state", "ZZ"],
     ["state", "Arizona"],
-    ["zip_code", "8500"],
-    ["zip_code", "85001-12"],
+    ["zipCode", "8500"],
+    ["zipCode", "85001-12"],
     ["phone", "+445555550100"],
     ["phone", "5555550100"],
-    ["first_name", ""],
-    ["address_line_1", "  "],
+    ["firstName", ""],
+    ["addressLine1", "  "],
   ])("refuses %s = %j with a message on that field, keeping every typed value", (field, value) => {
     const typed = { ...GOOD, [field]: value };
     const parsed = parseActivationDetails(formOf(typed), true);
@@ -136,7 +115,8 @@ describe("placeDealerOrder", () => {
       quantity: 1,
       imei: "359123456789012",
       eid: "89001012012341234012345678901224",
-      address: details.details.address,
+      // MeiSIM's documented field names, mapped inside its folder.
+      address: DEALER_ADDRESS,
     });
     expect(placed).toMatchObject({ providerOrderRef: "o1", providerShortRef: "MM-AB12CD", esims: [], emailedByProvider: true });
   });

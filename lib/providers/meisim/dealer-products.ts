@@ -4,6 +4,7 @@ import type { MeisimClient } from "./client";
 import { MeisimInsufficientBalanceError } from "./errors";
 import { answerLost } from "./esim-api";
 import { check, checkNonEmpty } from "./input";
+import { dealerAddressOf } from "./wallet-api";
 
 /**
  * MeiSIM products sold through POST /dealer/order ("Order from your
@@ -69,7 +70,7 @@ export async function placeDealerOrder(client: MeisimClient, productId: string, 
       quantity: input.itemIds.length,
       ...(imei === undefined ? {} : { imei }),
       ...(eid === undefined ? {} : { eid }),
-      ...(address === undefined ? {} : { address }),
+      ...(address === undefined ? {} : { address: dealerAddressOf(address) }),
     });
     return {
       provider: "meisim",

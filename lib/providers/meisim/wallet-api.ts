@@ -101,8 +101,29 @@ export interface StripeFee {
   fee: Money;
 }
 
-/** The address /dealer/order takes: the common interface already carries it with MeiSIM's documented field names. */
-export type DealerAddress = UsActivationAddress;
+/** The address /dealer/order takes, with the field names MeiSIM documents. */
+export interface DealerAddress {
+  first_name: string;
+  last_name: string;
+  address_line_1: string;
+  city: string;
+  state: string;
+  zip_code: string;
+  phone: string;
+}
+
+/** The common interface's activation address under MeiSIM's documented field names. */
+export function dealerAddressOf(address: UsActivationAddress): DealerAddress {
+  return {
+    first_name: address.firstName,
+    last_name: address.lastName,
+    address_line_1: address.addressLine1,
+    city: address.city,
+    state: address.state,
+    zip_code: address.zipCode,
+    phone: address.phone,
+  };
+}
 
 export interface DealerOrderInput {
   productId: string;

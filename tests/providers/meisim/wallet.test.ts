@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  MeisimInputError,
-  MeisimInsufficientBalanceError,
-  MeisimNotFoundError,
-  type DealerAddress,
-  type DealerOrderInput,
-} from "@/lib/providers/meisim";
+import { MeisimInputError, MeisimInsufficientBalanceError, MeisimNotFoundError, type DealerOrderInput } from "@/lib/providers/meisim";
+import { DEALER_ADDRESS as ADDRESS } from "../../support/us-prepaid";
 import { addDealer, ALL_DIALECTS, clientFor, DEMO, useSimulator } from "./harness";
-
-const ADDRESS: DealerAddress = {
-  first_name: "Jane",
-  last_name: "Doe",
-  address_line_1: "123 Main St",
-  city: "Phoenix",
-  state: "AZ",
-  zip_code: "85001",
-  phone: "+15555550100",
-};
 
 const US_PREPAID: DealerOrderInput = {
   productId: "p3:att-prepaid-30",
