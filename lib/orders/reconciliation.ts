@@ -326,15 +326,17 @@ async function reconcileProvider(runId: string, provider: EsimProvider): Promise
 
   const now = new Date();
   const named = [...new Set(list.orders.flatMap((r) => (r.reference ? [r.reference, r.reference.replace(/-\d+$/, "")] : [])))];
-  const orders = await db().order.findMany({
-    where: {
-      provider: provider.id,
-      renewsIccid: null,
-      OR: [{ createdAt: { gte: new Date(now.getTime() - LOOKBACK_MS) } }, { otherOrderId: { in: named } }],
-    },
-    include: { esims: true },
-    orderBy: { createdAt: "asc" },
-  });
+  const orders = (
+    await db().order.findMany({
+      where: {
+        provider: provider.id,
+        renewsIccid: null,
+        OR: [{ createdAt: { gte: new Date(now.getTime() - LOOKBACK_MS) } }, { otherOrderId: { in: named } }],
+      },
+      include: { esims: true },
+      orderBy: { createdAt: "asc" },
+    })
+  ).filter((order) => provider.listsOrdersOf?.(order.planRef) ?? true);
   await db().reconciliationRun.update({ where: { id: runId }, data: { total: { increment: orders.length } } });
 
   const matched = new Set<ListedOrder>();

@@ -8,6 +8,7 @@ import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { refundOrder } from "@/lib/billing/refunds";
 import { payOrderFromWallet } from "@/lib/billing/wallet-payment";
+import { saveDealerProduct } from "@/lib/catalog/dealer-products";
 import { db } from "@/lib/db/client";
 import {
   OrderStatus,
@@ -267,6 +268,42 @@ describe("paid here, not ordered upstream", () => {
     expect(meisimOrdersTagged(world.meisim, otherOrderId)).toHaveLength(1);
     await reconcile();
     expect(await findingsOf(otherOrderId)).toMatchObject([{ status: FindingStatus.FIXED }]);
+  });
+});
+
+describe("orders the provider's list cannot show", () => {
+  it("leaves a MeiSIM dealer product's order in review alone: /dealer/order takes no reference of ours, so nothing is offered to place again", async () => {
+    const actor = await anAdmin();
+    const { planId } = await saveDealerProduct(
+      {
+        productId: "p3:recon-30",
+        name: "Reconciliation test product, 30 days",
+        country: "US",
+        priceMinor: 20_00,
+        dealerCostMinor: 10_00,
+        days: 30,
+        dataMb: null,
+        usPrepaid: false,
+      },
+      { actorId: actor.id, reason: "Reconciliation test" },
+    );
+    const user = await createCustomer("recon-dealer");
+    await adjustWallet({ userId: user.id, amountMinor: FUNDING_MINOR, reason: "Test funding", authorId: actor.id });
+    const { otherOrderId } = await createOrder({
+      userId: user.id,
+      planId,
+      paymentMethod: PaymentMethod.WALLET,
+      activationDetails: { customerName: "Jane Doe" },
+    });
+    await payOrderFromWallet(user.id, otherOrderId);
+    // The /dealer/order request never reaches MeiSIM and goes unanswered: review, nothing upstream.
+    world.meisim.sim.faults.hangBeforeProcessing = 1;
+    await fulfilPaidOrder(otherOrderId);
+    world.meisim.sim.resetFaults();
+    expect((await orderWithEsims(otherOrderId)).status).toBe(OrderStatus.NEEDS_REVIEW);
+
+    await reconcile();
+    expect(await findingsOf(otherOrderId)).toEqual([]);
   });
 });
 

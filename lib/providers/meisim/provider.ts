@@ -313,6 +313,11 @@ export class MeisimProvider implements EsimProvider {
     return { orders, completeSince: rows.length >= ORDER_HISTORY_WINDOW ? new Date(oldest + CLOCK_SKEW_MS) : null };
   }
 
+  /** A dealer product's POST /dealer/order takes no reference of ours, so its order cannot be told apart in the history. */
+  listsOrdersOf(planRef: string): boolean {
+    return dealerProductIdOf(planRef) === null;
+  }
+
   async getUsage(iccids: string[], options: { onProgress?: ProgressFn } = {}): Promise<EsimUsage[]> {
     const usage: EsimUsage[] = [];
     // One details call per ICCID; the client's limiter paces them under the read limit.
