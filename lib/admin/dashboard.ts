@@ -4,7 +4,9 @@
  * - a sale is an order with `paidAt` set; its day is the UTC day of `paidAt`;
  * - revenue is what was paid less what was refunded on it (refunds not FAILED);
  * - gross margin is revenue less the wholesale cost of the cards still live
- *   (plan's wholesale today × cards not cancelled) less the card processor's
+ *   (plan's wholesale today × cards not cancelled; an order the provider
+ *   delivered by its own email has no card rows, so its whole quantity once
+ *   delivered, as for a MeiSIM dealer product) less the card processor's
  *   fee on card payments (PAYMENT_FEE_*; the fee is not returned on refunds).
  *   Wallet payments carry no fee here: it was paid when the wallet was topped up.
  *
@@ -56,6 +58,8 @@ export async function dashboardFigures({ days = 30, now = new Date() }: { days?:
         amountMinor: true,
         paymentMethod: true,
         paidAt: true,
+        quantity: true,
+        fulfilledAt: true,
         plan: { select: { wholesaleMinor: true, destinationSlug: true, destination: { select: { name: true } } } },
         esims: { select: { cancelledAt: true } },
         refunds: { where: { status: { not: RefundStatus.FAILED } }, select: { amountMinor: true } },
@@ -82,7 +86,7 @@ export async function dashboardFigures({ days = 30, now = new Date() }: { days?:
 
   for (const order of orders) {
     const revenue = order.amountMinor - order.refunds.reduce((sum, r) => sum + r.amountMinor, 0);
-    const liveCards = order.esims.filter((e) => !e.cancelledAt).length;
+    const liveCards = order.esims.length > 0 ? order.esims.filter((e) => !e.cancelledAt).length : order.fulfilledAt ? order.quantity : 0;
     const cost = order.plan.wholesaleMinor * liveCards;
     const cardFee = order.paymentMethod === PaymentMethod.CARD ? paymentFeeMinor(order.amountMinor, fee) : 0;
     const margin = revenue - cost - cardFee;

@@ -24,6 +24,8 @@ async function order(spec: {
   cards?: { cancelled: boolean }[];
   refundMinor?: number;
   refundStatus?: RefundStatus;
+  /** Delivered by the provider's own email: no card rows, this many cards. */
+  emailedCards?: number;
 }) {
   const otherOrderId = `DASH${unique()}`.toUpperCase();
   const plan = await db().plan.findUniqueOrThrow({ where: { id: spec.planId } });
@@ -37,7 +39,8 @@ async function order(spec: {
       planName: plan.name,
       amountMinor: spec.amountMinor,
       currency: "USD",
-      quantity: Math.max(1, spec.cards?.length ?? 1),
+      quantity: spec.emailedCards ?? Math.max(1, spec.cards?.length ?? 1),
+      fulfilledAt: spec.emailedCards || spec.cards?.length ? spec.paidAt : null,
       paymentMethod: spec.paymentMethod,
       status: spec.status,
       paidAt: spec.paidAt,
@@ -74,14 +77,19 @@ interface SqlRow {
   margin: number;
 }
 
-/** The same definitions in SQL: revenue = paid − refunds not failed; margin = revenue − wholesale × live cards − card fee (2.9 % + 30¢). */
+/**
+ * The same definitions in SQL: revenue = paid − refunds not failed; margin = revenue − wholesale × live cards − card fee (2.9 % + 30¢),
+ * where an order delivered without card rows (the provider emailed it) counts its quantity.
+ */
 async function sqlFigures(first: Date, now: Date): Promise<SqlRow[]> {
   return db().$queryRaw<SqlRow[]>`
     WITH sale AS (
       SELECT o."amountMinor" AS amount, o."paymentMethod" AS method, to_char(o."paidAt", 'YYYY-MM-DD') AS day, p."destinationSlug" AS slug,
              p."wholesaleMinor" AS wholesale,
              COALESCE((SELECT sum(r."amountMinor") FROM "Refund" r WHERE r."orderId" = o."otherOrderId" AND r.status <> 'FAILED'), 0) AS refunded,
-             (SELECT count(*) FROM "Esim" e WHERE e."orderId" = o."otherOrderId" AND e."cancelledAt" IS NULL) AS live
+             CASE WHEN EXISTS (SELECT 1 FROM "Esim" e WHERE e."orderId" = o."otherOrderId")
+                  THEN (SELECT count(*) FROM "Esim" e WHERE e."orderId" = o."otherOrderId" AND e."cancelledAt" IS NULL)
+                  WHEN o."fulfilledAt" IS NOT NULL THEN o.quantity ELSE 0 END AS live
       FROM "Order" o JOIN "Plan" p ON p.id = o."planId"
       WHERE o."paidAt" >= ${first} AND o."paidAt" <= ${now}
     )
@@ -129,6 +137,16 @@ describe("the admin dashboard", () => {
       refundMinor: 699,
     });
     await order({ userId: user.id, planId: korea.id, amountMinor: 999, paymentMethod: "CARD", paidAt: ago(2), status: "NEEDS_REVIEW" });
+    // Two cards MeiSIM emailed itself (a dealer product): their wholesale is a cost, though no card row exists.
+    await order({
+      userId: user.id,
+      planId: korea.id,
+      amountMinor: 2 * 999,
+      paymentMethod: "WALLET",
+      paidAt: ago(4),
+      status: "FULFILLED",
+      emailedCards: 2,
+    });
     await order({
       userId: user.id,
       planId: korea.id,
