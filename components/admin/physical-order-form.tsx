@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useId } from "react";
-import type { ActionState, FormAction } from "@/components/forms/action-state";
+import { typedField, type ActionState, type FormAction } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 import { inputClass } from "@/components/ui/field";
 
@@ -55,24 +55,9 @@ export function PhysicalOrderForm({
         defaultValue={state?.values?.quantity ?? "1"}
         error={state?.fieldErrors?.quantity}
       />
-      <Field
-        label="Customer email (optional)"
-        name="customerEmail"
-        type="email"
-        autoComplete="off"
-        defaultValue={state?.values?.customerEmail}
-        error={state?.fieldErrors?.customerEmail}
-      />
-      <Field label="Note (optional)" name="note" maxLength={500} defaultValue={state?.values?.note} error={state?.fieldErrors?.note} />
-      <Field
-        label="Reason"
-        name="reason"
-        required
-        maxLength={500}
-        hint="Kept with the order and in the audit log."
-        defaultValue={state?.values?.reason}
-        error={state?.fieldErrors?.reason}
-      />
+      <Field {...typedField(state, "customerEmail")} label="Customer email (optional)" type="email" autoComplete="off" />
+      <Field {...typedField(state, "note")} label="Note (optional)" maxLength={500} />
+      <Field {...typedField(state, "reason")} label="Reason" required maxLength={500} hint="Kept with the order and in the audit log." />
       <Button type="submit" disabled={pending}>
         {pending ? "Ordering…" : "Order physical SIMs"}
       </Button>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ActionState, FormAction } from "@/components/forms/action-state";
+import { typedField, type ActionState, type FormAction } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 
 /** The password form's answer; `unconfirmedEmail` asks the form to offer a new confirmation link. */
@@ -63,15 +63,7 @@ export function EmailLinkForm({ callbackUrl, action: sendLink }: { callbackUrl: 
     <form action={action} className="space-y-4" aria-label="Sign in with an email link">
       {state?.error && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field
-        label="Email for a sign-in link"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        defaultValue={state?.values?.email}
-        error={state?.fieldErrors?.email}
-      />
+      <Field {...typedField(state, "email")} label="Email for a sign-in link" type="email" autoComplete="email" required />
       <Button type="submit" variant="secondary" disabled={pending} className="w-full">
         {pending ? "Sending…" : "Email me a sign-in link"}
       </Button>
@@ -85,16 +77,8 @@ export function SignUpForm({ callbackUrl, action: signUp }: { callbackUrl: strin
     <form action={action} className="space-y-4" aria-label="Create account" noValidate>
       {state?.error && <Alert tone="error">{state.error}</Alert>}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field label="Name" name="name" autoComplete="name" required defaultValue={state?.values?.name} error={state?.fieldErrors?.name} />
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        defaultValue={state?.values?.email}
-        error={state?.fieldErrors?.email}
-      />
+      <Field {...typedField(state, "name")} label="Name" autoComplete="name" required />
+      <Field {...typedField(state, "email")} label="Email" type="email" autoComplete="email" required />
       <Field
         label="Password"
         name="password"

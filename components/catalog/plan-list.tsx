@@ -103,13 +103,20 @@ function PlanSummary({ plan, notes, linked }: { plan: ListedPlan; notes: string[
       ) : (
         <p className="font-medium">{plan.name}</p>
       )}
-      <div className="flex flex-wrap gap-1">
-        {plan.renewable && <Badge tone="info">Top-up available</Badge>}
-        {!plan.cancellable && <Badge tone="warn">Non-refundable</Badge>}
-        {plan.dayPass && <Badge>Day pass</Badge>}
-        {plan.destinationKind === "REGION" && <Badge>{plan.destinationName}</Badge>}
-      </div>
+      <PlanBadges plan={plan}>{plan.destinationKind === "REGION" && <Badge>{plan.destinationName}</Badge>}</PlanBadges>
       {notes && <p className="text-xs text-slate-700">{notes.join(" · ")}</p>}
+    </div>
+  );
+}
+
+/** What sets a plan apart at a glance: top-up, refund policy and day pass; `children` adds more. */
+export function PlanBadges({ plan, children }: { plan: Pick<ListedPlan, "renewable" | "cancellable" | "dayPass">; children?: ReactNode }) {
+  return (
+    <div className="flex flex-wrap gap-1">
+      {plan.renewable && <Badge tone="info">Top-up available</Badge>}
+      {!plan.cancellable && <Badge tone="warn">Non-refundable</Badge>}
+      {plan.dayPass && <Badge>Day pass</Badge>}
+      {children}
     </div>
   );
 }

@@ -11,6 +11,11 @@ export type ActionState = {
 /** A server action as a form sees it; pages pass theirs in, so components never import app/. */
 export type FormAction = (state: ActionState, form: FormData) => Promise<ActionState>;
 
+/** A field's name with what was typed in it and its error, from the action's last answer: spread into a Field. */
+export function typedField(state: ActionState, name: string): { name: string; defaultValue?: string; error?: string } {
+  return { name, defaultValue: state?.values?.[name], error: state?.fieldErrors?.[name] };
+}
+
 /** The first message for each field. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const byField: Record<string, string[] | undefined> = z.flattenError(error).fieldErrors;

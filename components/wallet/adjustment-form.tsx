@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ActionState, FormAction } from "@/components/forms/action-state";
+import { typedField, type ActionState, type FormAction } from "@/components/forms/action-state";
 import { Alert, Button, Field } from "@/components/ui";
 
 /** The page passes its server action in, and a fresh `requestKey` per rendering: a double submit of one rendering is applied once. */
@@ -24,23 +24,19 @@ export function AdjustmentForm({
       <input type="hidden" name="userId" value={userId} />
       <input type="hidden" name="requestKey" value={requestKey} />
       <Field
+        {...typedField(state, "amount")}
         label={`Amount (${currency})`}
-        name="amount"
         inputMode="decimal"
         autoComplete="off"
         required
         hint="Positive to credit, negative to debit, e.g. 5 or -12.50."
-        defaultValue={state?.values?.amount}
-        error={state?.fieldErrors?.amount}
       />
       <Field
+        {...typedField(state, "reason")}
         label="Reason"
-        name="reason"
         required
         maxLength={500}
         hint="Shown to the customer in their wallet history and kept in the audit log."
-        defaultValue={state?.values?.reason}
-        error={state?.fieldErrors?.reason}
       />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Record adjustment"}

@@ -3,8 +3,9 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { startPurchase } from "@/app/orders/actions";
 import { BuyForm } from "@/components/catalog/buy-form";
+import { PlanBadges } from "@/components/catalog/plan-list";
 import { DestinationFlag } from "@/components/catalog/flag";
-import { Badge, Card } from "@/components/ui";
+import { Card } from "@/components/ui";
 import { distinguishLookalikes, pricePerGbMinor } from "@/lib/catalog/plan-choice";
 import { getPlanPage, type PlanOffer } from "@/lib/catalog/queries";
 import { formatData, formatDays } from "@/lib/format";
@@ -50,11 +51,7 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
           ← All plans for {plan.destinationName}
         </Link>
         <h1 className="text-3xl font-bold break-words">{plan.name}</h1>
-        <div className="flex flex-wrap gap-1">
-          {plan.renewable && <Badge tone="info">Top-up available</Badge>}
-          {!plan.cancellable && <Badge tone="warn">Non-refundable</Badge>}
-          {plan.dayPass && <Badge>Day pass</Badge>}
-        </div>
+        <PlanBadges plan={plan} />
       </div>
       <Suspense fallback={null}>
         <PurchaseError />

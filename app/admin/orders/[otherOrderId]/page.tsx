@@ -145,28 +145,22 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
                     <Td className="space-y-2">
                       {refunded && "Refunded"}
                       {canCancelCard(order, { delivered: !e.cancelledAt, refunded, state: u?.state ?? null }) && (
-                        <ActionForm
+                        <CardActionForm
                           action={cancelOrderAction}
-                          label={`Cancel card ${e.iccid}`}
+                          verb="cancel"
+                          otherOrderId={order.otherOrderId}
+                          iccid={e.iccid}
                           submitLabel="Cancel and refund this card"
-                          variant="danger"
-                        >
-                          <input type="hidden" name="otherOrderId" value={order.otherOrderId} />
-                          <input type="hidden" name="iccid" value={e.iccid} />
-                          <Reason id={`cancel-${e.iccid}`} label={`Reason to cancel card ${e.iccid}`} />
-                        </ActionForm>
+                        />
                       )}
                       {canRefundCard(order, { delivered: !e.cancelledAt, refunded }) && (
-                        <ActionForm
+                        <CardActionForm
                           action={refundOrderAction}
-                          label={`Refund card ${e.iccid}`}
+                          verb="refund"
+                          otherOrderId={order.otherOrderId}
+                          iccid={e.iccid}
                           submitLabel="Refund this card"
-                          variant="danger"
-                        >
-                          <input type="hidden" name="otherOrderId" value={order.otherOrderId} />
-                          <input type="hidden" name="iccid" value={e.iccid} />
-                          <Reason id={`refund-${e.iccid}`} label={`Reason to refund card ${e.iccid}`} />
-                        </ActionForm>
+                        />
                       )}
                     </Td>
                   </tr>
@@ -280,6 +274,30 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
         </ActionForm>
       </section>
     </div>
+  );
+}
+
+/** Cancel or refund one card of the order, with the reason the audit log keeps. */
+function CardActionForm({
+  action,
+  verb,
+  otherOrderId,
+  iccid,
+  submitLabel,
+}: {
+  action: typeof cancelOrderAction | typeof refundOrderAction;
+  verb: "cancel" | "refund";
+  otherOrderId: string;
+  iccid: string;
+  submitLabel: string;
+}) {
+  const Verb = `${verb[0]!.toUpperCase()}${verb.slice(1)}`;
+  return (
+    <ActionForm action={action} label={`${Verb} card ${iccid}`} submitLabel={submitLabel} variant="danger">
+      <input type="hidden" name="otherOrderId" value={otherOrderId} />
+      <input type="hidden" name="iccid" value={iccid} />
+      <Reason id={`${verb}-${iccid}`} label={`Reason to ${verb} card ${iccid}`} />
+    </ActionForm>
   );
 }
 
