@@ -118,7 +118,9 @@ for (const [i, h] of halves.entries()) {
   for (const f of h?.testResults ?? []) {
     const file = `(${halfNames[i]}) ${f.name.slice(process.cwd().length + 1)}`;
     const failedTests = f.assertionResults.filter((t) => t.status === "failed");
-    for (const t of failedTests) failures.push(`vitest ${file} > ${t.fullName}\n    ${firstLines(t.failureMessages?.join("\n"))}`);
+    // Vitest's report keeps no message for a timeout; the duration shows it.
+    for (const t of failedTests)
+      failures.push(`vitest ${file} > ${t.fullName} (${Math.round(t.duration ?? 0)} ms)\n    ${firstLines(t.failureMessages?.join("\n"))}`);
     if (f.status === "failed" && failedTests.length === 0) failures.push(`vitest ${file} (set-up)\n    ${firstLines(f.message)}`);
   }
 }

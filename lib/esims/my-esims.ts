@@ -6,7 +6,7 @@
 import "server-only";
 import { db } from "../db/client";
 import { OrderStatus, type Prisma } from "../generated/prisma/client";
-import { usageFor } from "../orders/after-sale";
+import { usageForPage } from "../orders/after-sale";
 import { hasDeliveredEsims } from "../orders/lifecycle";
 import type { EsimUsage } from "../providers/types";
 
@@ -68,13 +68,13 @@ export interface UsageReadings {
   unavailable: string | null;
 }
 
-/** Live usage of the live eSIMs among these: one usageFor per provider, never one per eSIM. */
+/** Live usage of the live eSIMs among these: one usageForPage per provider, never one per eSIM. */
 export async function readUsage(esims: MyEsim[]): Promise<UsageReadings> {
   const byProvider = new Map<string, string[]>();
   for (const { esim, live } of esims) {
     if (live) byProvider.set(esim.order.provider, [...(byProvider.get(esim.order.provider) ?? []), esim.iccid]);
   }
-  const results = await Promise.all([...byProvider].map(([provider, iccids]) => usageFor(provider, iccids)));
+  const results = await Promise.all([...byProvider].map(([provider, iccids]) => usageForPage(provider, iccids)));
   const byIccid = new Map<string, EsimUsage>();
   let unavailable: string | null = null;
   for (const result of results) {

@@ -16,7 +16,7 @@ import { formatMoney } from "../money";
 import { describeProviderFailure } from "../providers/errors";
 import { allProviders, providerById } from "../providers/registry";
 import { isCleanText, SEARCH_MAX_LENGTH } from "../validation";
-import { usageFor, type UsageResult } from "./after-sale";
+import { usageForPage, type UsageResult } from "./after-sale";
 import { itemIdsOf } from "./fulfilment";
 import { failureBody, recordProviderAnswer } from "./provider-answers";
 
@@ -245,7 +245,7 @@ export type DeskOrder = NonNullable<Awaited<ReturnType<typeof orderForDesk>>>;
 
 /** The cards' status as the provider reports it now (cards cancelled upstream are not asked about). */
 export function liveCardStatus(order: Pick<DeskOrder, "provider" | "esims">): Promise<UsageResult> {
-  return usageFor(
+  return usageForPage(
     order.provider,
     order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid),
   );

@@ -21,14 +21,37 @@ import { createOrder } from "./orders";
 export type UsageResult = { ok: true; usage: EsimUsage[] } | { ok: false; message: string };
 
 /** Live usage from the provider; a provider outage becomes a message, not a broken page. */
+const USAGE_UNAVAILABLE = { ok: false, message: "Usage is unavailable right now. Please try again in a few minutes." } as const;
+
 export async function usageFor(provider: string, iccids: string[]): Promise<UsageResult> {
   if (iccids.length === 0) return { ok: true, usage: [] };
   try {
     return { ok: true, usage: await providerById(provider).getUsage(iccids) };
   } catch (err) {
     log.warn("usage lookup failed", { provider, error: err });
-    return { ok: false, message: "Usage is unavailable right now. Please try again in a few minutes." };
+    return USAGE_UNAVAILABLE;
   }
+}
+
+/** How long a page waits for live usage before it renders without it. */
+export const PAGE_USAGE_WAIT_MS = 5_000;
+
+/**
+ * Usage for a page to show: as usageFor, but a page never waits on it longer
+ * than PAGE_USAGE_WAIT_MS. A provider that paces its reads (MeiSIM: 60 a
+ * minute, and a 429 asks us to wait) would otherwise hold the whole page;
+ * past the wait the page says usage is unavailable, and the read finishes
+ * unobserved.
+ */
+export async function usageForPage(provider: string, iccids: string[]): Promise<UsageResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), PAGE_USAGE_WAIT_MS);
+  });
+  const result = await Promise.race([usageFor(provider, iccids), waited]).finally(() => clearTimeout(timer));
+  if (result) return result;
+  log.warn("usage too slow for the page; shown without it", { provider, esims: iccids.length, waitedMs: PAGE_USAGE_WAIT_MS });
+  return USAGE_UNAVAILABLE;
 }
 
 export class AfterSaleError extends Error {

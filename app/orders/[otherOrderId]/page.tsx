@@ -14,7 +14,7 @@ import { Alert, ButtonLink, Card } from "@/components/ui";
 import { orderViewer } from "@/app/orders/order-viewer";
 import { formatData, formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import { usageFor } from "@/lib/orders/after-sale";
+import { usageForPage } from "@/lib/orders/after-sale";
 import { canCancel, canPay, hasDeliveredEsims, isPhysical, isSettingUp } from "@/lib/orders/lifecycle";
 import { ORDER_ACCESS_PARAM } from "@/lib/orders/guest-access";
 import { findOrderForViewer, orderDeliveringEsim } from "@/lib/orders/orders";
@@ -45,7 +45,7 @@ export default async function OrderPage({
   // Delivered with no eSIM of ours: the provider emails the activation itself (MeiSIM dealer products), so there is no QR code to show.
   const emailedByProvider = delivered && !order.renewsIccid && order.esims.length === 0 && !isPhysical(order);
   const usage = delivered
-    ? await usageFor(
+    ? await usageForPage(
         order.provider,
         liveEsims.map((e) => e.iccid),
       )
