@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to the whole suite: installs what the tests
 # need (npm packages from the lockfile, Debian's PostgreSQL and Chromium),
-# starts PostgreSQL, type-checks, lints, builds, then runs unit, contract,
+# starts PostgreSQL, builds, type-checks, lints, then runs unit, contract,
 # integration (PGlite and PostgreSQL) and browser tests. Ends with one line:
 # "N passed, N failed", where the type check, lint and build count as one each.
 set -uo pipefail
@@ -51,7 +51,12 @@ check() {
   fi
 }
 
-step "Type check and lint (ESLint, Prettier), side by side"
+step "Production build"
+# First: it writes the route types (.next/types) the type check then covers; the build itself checks no types (next.config.js).
+build() { npm run build >test-results/build.log 2>&1 || { tail -40 test-results/build.log; return 1; }; }
+check "build" build
+
+step "Type check (with the route types of the build) and lint (ESLint, Prettier), side by side"
 # finished PID LOG: waits for a background check and shows what it printed.
 finished() {
   wait "$1"
@@ -65,10 +70,6 @@ npm run --silent lint >test-results/lint.log 2>&1 &
 lint_pid=$!
 check "type check" finished $typecheck_pid test-results/typecheck.log
 check "lint" finished $lint_pid test-results/lint.log
-
-step "Production build"
-build() { npm run build >test-results/build.log 2>&1 || { tail -40 test-results/build.log; return 1; }; }
-check "build" build
 
 step "Unit, contract and integration tests (vitest), one process per database engine, side by side"
 # Each database project runs its files one at a time on its own database, and Vitest
