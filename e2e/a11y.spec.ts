@@ -10,6 +10,9 @@ import { expect, test } from "./fixtures";
 
 const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
+// The file's tests share nothing, and the two audits are the longest journeys: let both workers take them at once.
+test.describe.configure({ mode: "parallel" });
+
 /** Runs axe on pages as they are visited and gathers what it finds, so one run reports every page's violations at once. */
 class AxeAudit {
   readonly checked: string[] = [];
