@@ -30,7 +30,8 @@ const LISTED = {
 
 const planByRef = (provider: ProviderId, planRef: string) =>
   db().plan.findUniqueOrThrow({ where: { provider_planRef: { provider, planRef } } });
-const activePlans = (provider: ProviderId) => db().plan.count({ where: { provider, active: true } });
+/** Plans on sale from the provider's catalog; dealer products, which no sync touches, may come from other files. */
+const activePlans = (provider: ProviderId) => db().plan.count({ where: { provider, active: true, dealerProduct: null } });
 
 const firstRuns = {} as Record<ProviderId, SyncReport>;
 const progress = {} as Record<ProviderId, SyncProgress[]>;
