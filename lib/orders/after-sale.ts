@@ -20,9 +20,9 @@ import { createOrder } from "./orders";
 
 export type UsageResult = { ok: true; usage: EsimUsage[] } | { ok: false; message: string };
 
-/** Live usage from the provider; a provider outage becomes a message, not a broken page. */
 const USAGE_UNAVAILABLE = { ok: false, message: "Usage is unavailable right now. Please try again in a few minutes." } as const;
 
+/** Live usage from the provider; a provider outage becomes a message, not a broken page. */
 export async function usageFor(provider: string, iccids: string[]): Promise<UsageResult> {
   if (iccids.length === 0) return { ok: true, usage: [] };
   try {

@@ -269,6 +269,7 @@ class PlacementRun {
 
   /** One placement request, committed as sent before it goes out, and only while this run holds the lease. */
   private async place(itemIds: string[]): Promise<{ step: Step; sentAt: Date }> {
+    this.answerLost = false;
     const sentAt = new Date();
     const { count } = await db().order.updateMany({
       where: { otherOrderId: this.order.otherOrderId, leaseToken: this.leaseToken, status: OrderStatus.FULFILLING },
@@ -360,7 +361,6 @@ class PlacementRun {
     this.log.info("awaiting the provider; the order.poll job follows the order", { reason, giveUpAt: new Date(deadline).toISOString() });
   }
 
-  /** Nothing more can be placed: partly delivered if any eSIM arrived, failed otherwise. */
   /**
    * Both placements went unanswered and the provider holds neither: it was
    * slow or unreachable, not refusing. The job tries again after its backoff;
@@ -373,10 +373,12 @@ class PlacementRun {
       return this.settleRefusal("The provider answered neither placement request for the remaining eSIMs.");
     }
     this.transient = true;
-    const reason = "The provider answered neither placement request and holds no such order; trying again later.";
+    const reason =
+      "The provider answered neither placement request and holds no such order; the job tries again while it has attempts left.";
     await this.finish("placement_failed", { failureReason: reason, placementSentAt: sentAt }, reason);
   }
 
+  /** Nothing more can be placed: partly delivered if any eSIM arrived, failed otherwise. */
   private async settleRefusal(reason: string): Promise<void> {
     const delivered = await db().esim.count({ where: { orderId: this.order.otherOrderId } });
     if (delivered > 0 && !this.order.renewsIccid) {
