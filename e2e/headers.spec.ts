@@ -160,3 +160,14 @@ test("pages hydrate and work under the policy, with no violation, and cannot be 
   await framing.setContent(`<iframe src="${baseURL}/admin/orders"></iframe>`);
   await refused;
 });
+
+test("a path segment longer than any file name is not found, with the security headers, never a 500", async ({ request }) => {
+  const long = "x".repeat(300);
+  for (const path of [`/${long}`, `/destinations/${long}`, `/api/auth/${long}`, `/plans/${long}?q=1`]) {
+    for (const method of ["GET", "POST"]) {
+      const response = await request.fetch(path, { method, maxRedirects: 0 });
+      expect(response.status(), `${method} ${path}`).toBe(404);
+      expect(response.headers()["content-security-policy"], `${method} ${path}`).toContain("frame-ancestors 'none'");
+    }
+  }
+});

@@ -11,6 +11,7 @@
  */
 import http from "node:http";
 import { CATALOG_INVALIDATED_EVENT, CATALOG_TAG } from "../lib/catalog/cache-tags";
+import { contentSecurityPolicy, securityHeaders } from "../lib/security/headers";
 import { internalToken } from "../lib/security/internal-token";
 import { PageCache } from "./page-cache";
 
@@ -30,7 +31,26 @@ let booted = false;
 const pages = new PageCache();
 process.on(CATALOG_INVALIDATED_EVENT, () => pages.clear());
 
+/**
+ * Longer than any file name: Next.js looks such a path up on disk (and tries
+ * to store a prerender under it), and the file system's ENAMETOOLONG becomes
+ * a 500. No route of ours has a segment this long, so it is simply not found.
+ */
+const MAX_PATH_SEGMENT = 255;
+const hasOverlongSegment = (url: string) =>
+  url
+    .split("?")[0]!
+    .split("/")
+    .some((segment) => segment.length > MAX_PATH_SEGMENT);
+
 server.on("request", async (req, res) => {
+  if (hasOverlongSegment(req.url ?? "/")) {
+    const https = (process.env.APP_URL ?? "").startsWith("https:");
+    const security = securityHeaders({ csp: contentSecurityPolicy({ nonce: null, dev, https }), https });
+    res.writeHead(404, { ...security, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+    res.end("Not found");
+    return;
+  }
   const peer = req.socket.remoteAddress;
   req.headers["x-forwarded-for"] = [req.headers["x-forwarded-for"], peer].filter(Boolean).join(", ");
   if (!booted && req.url !== CATALOG_CACHE_ENDPOINT) await catalogExpired;
