@@ -16,24 +16,38 @@ export interface Reservation {
 }
 
 /**
- * Fixed-window counters in the database, so limits hold across processes and
- * restarts. One statement counts the attempt against every key before the
- * work it guards starts; PostgreSQL serialises the updates of each row, so
- * however many attempts race, at most `limit` of them see a count within it.
- * An attempt refused by any of its limits is given back at once, so the
+ * Sliding-window counters in the database, so limits hold across processes
+ * and restarts. Each key counts attempts per fixed window; an attempt is
+ * weighed against the current window's count plus the previous window's,
+ * scaled by how much of it still lies within the last `windowMs`. A plain
+ * fixed window would forget every attempt at its boundary: 5 guesses just
+ * before it and 5 just after would all go through.
+ *
+ * One statement counts the attempt against every key before the work it
+ * guards starts; PostgreSQL serialises the updates of each row, so however
+ * many attempts race, at most `limit` of them see a count within it. An
+ * attempt refused by any of its limits is given back at once, so the
  * counters hold only attempts that went ahead.
  */
 export async function reserveAttempt(limits: Limit[], windowMs: number, now = Date.now()): Promise<Reservation> {
   const windowStart = new Date(now - (now % windowMs));
+  const previousStart = new Date(windowStart.getTime() - windowMs);
   // Rows are taken in key order, so two reservations never wait on each other crosswise.
   const sorted = [...limits].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const counted = await db().$queryRaw<{ key: string; count: number }[]>`
-    INSERT INTO "RateLimitWindow" ("key", "windowStart", "count")
-    VALUES ${Prisma.join(sorted.map((l) => Prisma.sql`(${l.key}, ${windowStart}, 1)`))}
-    ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
-    RETURNING "key", "count"`;
-  const countOf = new Map(counted.map((row) => [row.key, Number(row.count)]));
-  const allowed = sorted.every((l) => (countOf.get(l.key) ?? Infinity) <= l.limit);
+  const counted = await db().$queryRaw<{ key: string; count: number; previous: number }[]>`
+    WITH counted AS (
+      INSERT INTO "RateLimitWindow" ("key", "windowStart", "count")
+      VALUES ${Prisma.join(sorted.map((l) => Prisma.sql`(${l.key}, ${windowStart}, 1)`))}
+      ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
+      RETURNING "key", "count")
+    SELECT counted."key", counted."count", COALESCE(previous."count", 0) AS "previous"
+    FROM counted LEFT JOIN "RateLimitWindow" previous ON previous."key" = counted."key" AND previous."windowStart" = ${previousStart}`;
+  const window = { start: windowStart.getTime(), length: windowMs };
+  const waits = sorted.map((l) => {
+    const row = counted.find((r) => r.key === l.key);
+    return row ? waitBeforeAttempt(l.limit, Number(row.count), Number(row.previous), window, now) : Infinity;
+  });
+  const allowed = waits.every((wait) => wait === 0);
   const release = async () => {
     // One row per statement: a release then never holds one row while waiting for another.
     for (const { key } of sorted) {
@@ -41,7 +55,24 @@ export async function reserveAttempt(limits: Limit[], windowMs: number, now = Da
     }
   };
   if (!allowed) await release();
-  return { allowed, retryAfterMs: windowStart.getTime() + windowMs - now, release };
+  return { allowed, retryAfterMs: allowed ? windowStart.getTime() + windowMs - now : Math.max(...waits), release };
+}
+
+/**
+ * How long an attempt must wait (0: it may go now) when it is the `count`th
+ * of the current window and the previous window held `previous`. The
+ * previous window's share is rounded to whole attempts.
+ */
+function waitBeforeAttempt(limit: number, count: number, previous: number, window: { start: number; length: number }, now: number): number {
+  const end = window.start + window.length;
+  if (count + Math.round((previous * (end - now)) / window.length) <= limit) return 0;
+  // The window holds count - 1 without this attempt, so another would be the count-th again.
+  const room = limit - count;
+  // Within this window, once round(previous × (end - t) / length) <= room, that is once t passes this:
+  // otherwise in the next one, where this window's count - 1 becomes the previous and room is limit - 1.
+  const allowedAfter =
+    room >= 0 ? end - (window.length * (room + 0.5)) / previous : end + window.length - (window.length * (limit - 0.5)) / (count - 1);
+  return Math.max(1, Math.floor(allowedAfter) + 1 - now);
 }
 
 const MINUTE = 60_000;

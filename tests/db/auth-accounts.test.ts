@@ -147,12 +147,39 @@ describe("rate limits", () => {
 
     expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
     expect(results[0]!.retryAfterMs).toBe(30_000);
-    expect(results[3]!.retryAfterMs).toBe(30_000 - 3);
+    // The window ends in 30 s; its 3 attempts then weigh 3 × (share of it still within the last minute), which
+    // rounds below 3 (leaving room for one) once that share is under 2.5 / 3, 10 s into the next window.
+    expect(results[3]!.retryAfterMs).toBeGreaterThanOrEqual(40_000 - 3);
+    expect(results[3]!.retryAfterMs).toBeLessThanOrEqual(40_000 - 3 + 1);
     // The refused attempt was given back.
     expect(await countOf(key)).toBe(3);
+    const retryAt = NOW + 3 + results[3]!.retryAfterMs;
+    expect((await reserveAttempt([{ key, limit: 3 }], WINDOW_MS, retryAt - 2)).allowed).toBe(false);
+    expect((await reserveAttempt([{ key, limit: 3 }], WINDOW_MS, retryAt)).allowed).toBe(true);
   });
 
-  it("gives a released attempt back, and starts afresh in the next window", async () => {
+  it("remembers the attempts of the window before, so a burst across a boundary stays within the limit", async () => {
+    const key = `test:${unique()}`;
+    const windowEnd = NOW + 30_000;
+    const attempt = (at: number) => reserveAttempt([{ key, limit: 5 }], WINDOW_MS, at);
+    for (let i = 0; i < 5; i++) expect((await attempt(windowEnd - 100 + i)).allowed).toBe(true);
+    // Just after the boundary, the previous window's 5 still count in full.
+    expect((await attempt(windowEnd + 1)).allowed).toBe(false);
+    // Just before half way through the next window, a little over half of them do (2.5…, rounded to 3): two more fit.
+    const halfway = windowEnd + WINDOW_MS / 2 - 1;
+    expect([(await attempt(halfway)).allowed, (await attempt(halfway)).allowed, (await attempt(halfway)).allowed]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    // A window later, only the 2 of the window before count, at about half: 1.
+    const later = halfway + WINDOW_MS;
+    const tally = [];
+    for (let i = 0; i < 5; i++) tally.push((await attempt(later)).allowed);
+    expect(tally).toEqual([true, true, true, true, false]);
+  });
+
+  it("gives a released attempt back, and lets the window before weigh less as the next one goes on", async () => {
     const key = `test:${unique()}`;
     const first = await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW);
     await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW);
@@ -162,7 +189,11 @@ describe("rate limits", () => {
     await first.release();
     expect((await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW + 29_999)).allowed).toBe(true);
     expect((await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW + 29_999)).allowed).toBe(false);
-    expect(await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, NOW + 30_000)).toMatchObject({ allowed: true, retryAfterMs: WINDOW_MS });
+    // The next window starts with the 2 of this one weighing in full, less as it goes: 1.5 rounds to 2, under it to 1.
+    const nextStart = NOW + 30_000;
+    expect(await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, nextStart)).toMatchObject({ allowed: false, retryAfterMs: 15_001 });
+    expect((await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, nextStart + 15_000)).allowed).toBe(false);
+    expect(await reserveAttempt([{ key, limit: 2 }], WINDOW_MS, nextStart + 15_001)).toMatchObject({ allowed: true, retryAfterMs: 44_999 });
   });
 
   it("counts every key in one attempt, and one key's refusal gives the others back", async () => {
