@@ -8,7 +8,6 @@
  * under Node's `react-server` condition, where react-dom/server refuses to load.
  */
 import "server-only";
-import { render } from "@react-email/components";
 import type { ReactElement } from "react";
 import { DETAIL_ROWS_CLASS } from "./templates/layout";
 
@@ -30,6 +29,8 @@ const htmlToTextOptions = {
 };
 
 export async function renderEmail(template: ReactElement): Promise<RenderedEmail> {
+  // Loaded on the first email, not with every module that can send one: it brings react-dom/server and html-to-text.
+  const { render } = await import("@react-email/render");
   const [html, text] = await Promise.all([render(template), render(template, { plainText: true, htmlToTextOptions })]);
   return { html, text };
 }

@@ -4,7 +4,8 @@
  * (`cid:`, attached to the message by the caller): mail clients block
  * data: URLs.
  */
-import { Img, Section } from "@react-email/components";
+import { Img } from "@react-email/img";
+import { Section } from "@react-email/section";
 import type { CSSProperties } from "react";
 import { ActionButton, DetailRows, EmailLayout, FinePrint, Paragraph, SectionHeading, TextLink } from "./layout";
 

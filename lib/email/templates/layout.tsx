@@ -4,7 +4,20 @@
  * colours. Each piece renders to plain text sensibly too: render() with
  * { plainText: true } makes the text part from the same tree.
  */
-import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+// Each component from its own package: React Email's barrel package also loads
+// a syntax highlighter and Tailwind, about half a second for every process that
+// imports the email code.
+import { Body } from "@react-email/body";
+import { Button } from "@react-email/button";
+import { Container } from "@react-email/container";
+import { Head } from "@react-email/head";
+import { Heading } from "@react-email/heading";
+import { Hr } from "@react-email/hr";
+import { Html } from "@react-email/html";
+import { Link } from "@react-email/link";
+import { Preview } from "@react-email/preview";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 import type { CSSProperties, ReactNode } from "react";
 
 const BRAND = "#1d5fd6";
