@@ -31,7 +31,8 @@ const STORE_WIDE =
 
 export default defineConfig({
   testDir: "e2e",
-  timeout: 60_000,
+  // Room for the longest journeys (a guest's purchase, then another customer's attempts) on a busy two-core machine.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 2,

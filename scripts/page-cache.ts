@@ -131,3 +131,35 @@ function sharedMaxAge(status: number, headers: http.OutgoingHttpHeaders): number
   const maxAge = /\bs-maxage=(\d+)/.exec(cacheControl)?.[1];
   return maxAge ? Number(maxAge) : null;
 }
+
+/**
+ * Next.js stamps a prerendered page with the time its render ended, and a
+ * tag expiry stales only pages stamped before it. A catalog page whose
+ * render started before a price change and ended after it (a link's
+ * prefetch, a visitor's view) is therefore kept as fresh with the old price,
+ * until the next change. The server notes the page requests Next.js is
+ * answering, so that it can expire changed tags again once every render
+ * that may have read the old state has ended.
+ */
+export class RendersInFlight {
+  private readonly open = new Set<http.ServerResponse>();
+
+  /** Follows a request Next.js is about to answer; only GET and HEAD render pages that are kept. */
+  track(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (req.method !== "GET" && req.method !== "HEAD") return;
+    this.open.add(res);
+    res.once("close", () => this.open.delete(res));
+  }
+
+  /** Waits for every request under way now to end; answers how many there were. */
+  async ended(): Promise<number> {
+    const started = [...this.open];
+    await Promise.all(started.map(closed));
+    return started.length;
+  }
+}
+
+/** Resolves once the response has been sent or abandoned. */
+export function closed(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => (res.closed ? resolve() : res.once("close", () => resolve())));
+}

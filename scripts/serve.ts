@@ -5,15 +5,19 @@
  * client could name any address; with the peer always last,
  * clientAddress() in lib/audit counts TRUSTED_PROXY_HOPS from the right and
  * never mistakes what the client wrote for where it came from. Prerendered
- * catalog pages are answered from the shared page cache (page-cache.ts).
+ * catalog pages are answered from the shared page cache (page-cache.ts),
+ * and catalog tags are expired again once the renders under way when they
+ * expired have ended (RendersInFlight).
  *
  *   tsx scripts/serve.ts [--dev]     (scripts/start.ts runs it; PORT as configured)
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import { CATALOG_INVALIDATED_EVENT, CATALOG_TAG } from "../lib/catalog/cache-tags";
+import { createLogger } from "../lib/log";
 import { contentSecurityPolicy, securityHeaders } from "../lib/security/headers";
 import { internalToken } from "../lib/security/internal-token";
-import { PageCache } from "./page-cache";
+import { closed, PageCache, RendersInFlight } from "./page-cache";
 
 const dev = process.argv.includes("--dev");
 // As `next start` and `next dev` set it, before Next.js loads.
@@ -26,10 +30,30 @@ const app = next({ dev, port, httpServer: server });
 await app.prepare();
 const handle = app.getRequestHandler();
 
+const log = createLogger({ component: "serve" });
 const CATALOG_CACHE_ENDPOINT = "/api/internal/catalog-cache";
 let booted = false;
 const pages = new PageCache();
-process.on(CATALOG_INVALIDATED_EVENT, () => pages.clear());
+const renders = new RendersInFlight();
+/** The response each request handed to Next.js will write, for code that runs while Next.js answers it. */
+const answering = new AsyncLocalStorage<http.ServerResponse>();
+/** Marks the second expiry, which needs no third. */
+const REEXPIRY_HEADER = "x-roamsim-reexpiry";
+
+process.on(CATALOG_INVALIDATED_EVENT, (tags: readonly string[]) => {
+  pages.clear();
+  const current = answering.getStore();
+  if (current?.req.headers[REEXPIRY_HEADER]) return;
+  // Next.js applies the expiry as the request that asked for it ends: a render under way then may have read the old state.
+  void (current ? closed(current) : Promise.resolve())
+    .then(() => renders.ended())
+    .then(async (underWay) => {
+      if (underWay === 0) return;
+      await expireCatalogTags(tags, { [REEXPIRY_HEADER]: "1" });
+      log.info("catalog tags expired again after the renders under way", { tags, underWay });
+    })
+    .catch((err: Error) => log.error("expiring catalog tags again failed", { tags, err }));
+});
 
 /**
  * Longer than any file name: Next.js looks such a path up on disk (and tries
@@ -57,7 +81,8 @@ server.on("request", async (req, res) => {
   const key = dev ? null : pages.keyOf(req);
   if (key && pages.serve(key, res)) return;
   if (key) pages.record(key, res);
-  void handle(req, res);
+  renders.track(req, res);
+  void answering.run(res, () => handle(req, res));
 });
 // The launcher waits for the port and logs when the storefront is ready.
 server.listen(port);
@@ -68,13 +93,16 @@ server.listen(port);
  * them all before the first visitor is answered (see lib/catalog/cache.ts).
  */
 async function expireCatalogOnBoot(): Promise<void> {
-  if (dev) return;
+  if (!dev) await expireCatalogTags([CATALOG_TAG]);
+}
+
+async function expireCatalogTags(tags: readonly string[], headers: Record<string, string> = {}): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${port}${CATALOG_CACHE_ENDPOINT}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${internalToken(process.env.AUTH_SECRET ?? "")}`, "content-type": "application/json" },
-    body: JSON.stringify({ tags: [CATALOG_TAG] }),
+    headers: { authorization: `Bearer ${internalToken(process.env.AUTH_SECRET ?? "")}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify({ tags }),
   });
-  if (!res.ok) throw new Error(`expiring the catalog cache on boot failed: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`expiring catalog tags ${tags.join(", ")} failed: HTTP ${res.status}`);
 }
 const catalogExpired = new Promise<void>((resolve) => server.once("listening", resolve))
   .then(expireCatalogOnBoot)
@@ -82,6 +110,6 @@ const catalogExpired = new Promise<void>((resolve) => server.once("listening", r
     booted = true;
   })
   .catch((err: Error) => {
-    console.error(JSON.stringify({ level: "error", msg: err.message, component: "serve" }));
+    log.error(err.message);
     process.exit(1);
   });

@@ -2,14 +2,15 @@
  * The shared page cache in front of Next.js (scripts/page-cache.ts), on a
  * real HTTP server standing in for Next.js: it keeps only what is marked
  * shareable, answers repeats from memory, keeps compressed and plain copies
- * apart, and empties on a catalog invalidation.
+ * apart, and empties on a catalog invalidation; and the tracking of renders
+ * under way, which serve.ts waits for before expiring changed tags again.
  */
 import type { EventEmitter } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CATALOG_INVALIDATED_EVENT } from "@/lib/catalog/cache-tags";
-import { PageCache } from "../../scripts/page-cache";
+import { PageCache, RendersInFlight } from "../../scripts/page-cache";
 
 const rendered: string[] = [];
 const pages = new PageCache();
@@ -97,5 +98,49 @@ describe("the shared page cache", () => {
     const after = await get("/shared");
     expect(after.cache).toBeNull();
     expect(after.body).not.toBe("render 1");
+  });
+});
+
+describe("the renders under way when catalog tags expire", () => {
+  it("are waited for until each has ended, answered or abandoned; posts and later requests are not", async () => {
+    const renders = new RendersInFlight();
+    const held: http.ServerResponse[] = [];
+    const slow = http.createServer((req, res) => {
+      renders.track(req, res);
+      if (req.url === "/hold") held.push(res);
+      else res.end("at once");
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    try {
+      expect(await renders.ended()).toBe(0);
+
+      const answered = fetch(`${url}/hold`).then((r) => r.text());
+      const abandon = new AbortController();
+      const abandoned = fetch(`${url}/hold`, { signal: abandon.signal }).catch(() => "abandoned");
+      await fetch(`${url}/post`, { method: "POST" });
+      await vi.waitFor(() => expect(held).toHaveLength(2));
+
+      let ended = false;
+      const waiting = renders.ended().then((count) => (ended = count === 2));
+      // A request that starts after the expiry reads the new state: it is not waited for.
+      const later = fetch(`${url}/hold`);
+      await vi.waitFor(() => expect(held).toHaveLength(3));
+      held[0]!.end("answered");
+      expect(await answered).toBe("answered");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(ended).toBe(false);
+      abandon.abort();
+      expect(await abandoned).toBe("abandoned");
+      await waiting;
+      expect(ended).toBe(true);
+
+      held[2]!.end("later");
+      await later;
+      expect(await renders.ended()).toBe(0);
+    } finally {
+      for (const res of held) if (!res.writableEnded) res.end();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
   });
 });
