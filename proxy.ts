@@ -6,12 +6,12 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/config/env";
-import { contentSecurityPolicy, newNonce, securityHeaders, usesNonce } from "@/lib/security/headers";
+import { contentSecurityPolicy, newNonce, securityHeaders, servedOverHttps, usesNonce } from "@/lib/security/headers";
 import { isDecodablePath } from "@/lib/validation";
 
 export function proxy(request: NextRequest): NextResponse {
   const { APP_URL, NODE_ENV } = env();
-  const https = new URL(APP_URL).protocol === "https:";
+  const https = servedOverHttps(APP_URL);
   const { pathname } = request.nextUrl;
   const decodable = isDecodablePath(pathname);
   const nonce = decodable && usesNonce(pathname) ? newNonce() : null;

@@ -15,7 +15,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import { CATALOG_INVALIDATED_EVENT, CATALOG_TAG } from "../lib/catalog/cache-tags";
 import { createLogger } from "../lib/log";
-import { contentSecurityPolicy, securityHeaders } from "../lib/security/headers";
+import { contentSecurityPolicy, securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { internalToken } from "../lib/security/internal-token";
 import { closed, PageCache, RendersInFlight } from "./page-cache";
 
@@ -69,7 +69,7 @@ const hasOverlongSegment = (url: string) =>
 
 server.on("request", async (req, res) => {
   if (hasOverlongSegment(req.url ?? "/")) {
-    const https = (process.env.APP_URL ?? "").startsWith("https:");
+    const https = servedOverHttps(process.env.APP_URL ?? "http://localhost");
     const security = securityHeaders({ csp: contentSecurityPolicy({ nonce: null, dev, https }), https });
     res.writeHead(404, { ...security, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
     res.end("Not found");

@@ -47,6 +47,11 @@ export interface PolicyOptions {
   https: boolean;
 }
 
+/** Whether the store is served over https: from APP_URL, the address customers use. */
+export function servedOverHttps(appUrl: string): boolean {
+  return new URL(appUrl).protocol === "https:";
+}
+
 export function contentSecurityPolicy({ nonce, dev, https }: PolicyOptions): string {
   const scripts = nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : ["'unsafe-inline'"];
   const directives = [

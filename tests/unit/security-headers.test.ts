@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, newNonce, securityHeaders, usesNonce } from "@/lib/security/headers";
+import { contentSecurityPolicy, newNonce, securityHeaders, servedOverHttps, usesNonce } from "@/lib/security/headers";
 
 function directives(csp: string): Record<string, string> {
   return Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0]!, d.split(" ").slice(1).join(" ")]));
@@ -51,6 +51,11 @@ describe("security headers", () => {
   });
 
   it("sends HSTS only when the store is served over https", () => {
+    expect([
+      servedOverHttps("https://shop.example"),
+      servedOverHttps("http://localhost:3000"),
+      servedOverHttps("HTTPS://SHOP.EXAMPLE"),
+    ]).toEqual([true, false, true]);
     expect(securityHeaders({ csp: "x", https: true })["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
     expect(securityHeaders({ csp: "x", https: false })).not.toHaveProperty("Strict-Transport-Security");
     expect(securityHeaders({ csp: "x", https: false })).toMatchObject({
