@@ -15,6 +15,7 @@ import { db } from "../db/client";
 import { signInLinkEmail } from "../email/auth-emails";
 import { sendEmail } from "../email/send";
 import { log } from "../log";
+import { safeRedirectPath } from "../security/redirect-target";
 import { claimUnconfirmedAccount } from "./email-verification";
 import { signInWithPassword } from "./password-sign-in";
 import { reserveAuthAttempt } from "./rate-limit";
@@ -90,6 +91,12 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
       },
     ],
     callbacks: {
+      // Every redirect Auth.js makes after sign-in or sign-out: a path on this site, checked as every other target is.
+      redirect({ url, baseUrl }) {
+        const absolute = URL.canParse(url) ? new URL(url) : null;
+        const path = absolute?.origin === baseUrl ? absolute.pathname + absolute.search + absolute.hash : url;
+        return `${baseUrl}${safeRedirectPath(path, "/account")}`;
+      },
       async signIn({ user, account, email }) {
         if (!user.email) return true;
         const existing = await db().user.findUnique({ where: { email: user.email }, select: { disabledAt: true } });

@@ -2,6 +2,7 @@ import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { db } from "../db/client";
 import { Role, type User } from "../generated/prisma/client";
+import { safeRedirectPath } from "../security/redirect-target";
 import { auth } from "./auth";
 
 /** The signed-in user as the database has it now, or null. */
@@ -13,9 +14,9 @@ export async function currentUser(): Promise<User | null> {
   return user && !user.disabledAt ? user : null;
 }
 
-/** A path on this site, safe to redirect to after sign-in. */
+/** A path on this site, safe to redirect to after sign-in (see safeRedirectPath); the account page otherwise. */
 export function safeCallbackPath(value: unknown, fallback = "/account"): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : fallback;
+  return safeRedirectPath(value, fallback);
 }
 
 /** Signed-out visitors are sent to sign in and brought back to `returnTo`. */
