@@ -6,14 +6,14 @@ import { redirect } from "next/navigation";
 import type { PasswordSignInState } from "@/components/auth/auth-forms";
 import { fieldErrors, type ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
-import { EmailUnconfirmed, signIn, signOut, TooManyAttempts, TooManyEmailLinks } from "@/lib/auth/auth";
+import { EmailUnconfirmed, isTooManyEmailLinks, signIn, signOut, TooManyAttempts } from "@/lib/auth/auth";
 import { resendEmailConfirmation } from "@/lib/auth/email-verification";
 import { RateLimitedError } from "@/lib/auth/rate-limit";
 import { safeCallbackPath } from "@/lib/auth/session";
 import { EmailSchema, EmailTakenError, registerCustomer, SignUpSchema } from "@/lib/auth/users";
 
 function signInMessage(err: AuthError): string {
-  if (err instanceof TooManyAttempts) return "Too many sign-in attempts. Wait 15 minutes and try again, or use an email link.";
+  if (err instanceof TooManyAttempts) return "Too many sign-in attempts from here. Wait a few minutes and try again, or use an email link.";
   if (err instanceof EmailUnconfirmed) return "Confirm your email address first: follow the link we emailed you when you signed up.";
   return "That email and password don’t match an account.";
 }
@@ -39,7 +39,7 @@ export async function signInWithEmailLink(_prev: ActionState, form: FormData): P
   try {
     await signIn("email", { email: parsed.data, redirectTo: safeCallbackPath(form.get("callbackUrl")) });
   } catch (err) {
-    if (err instanceof TooManyEmailLinks)
+    if (isTooManyEmailLinks(err))
       return { error: "Too many sign-in links asked for. Wait 15 minutes and try again.", values: { email: parsed.data } };
     if (err instanceof AuthError)
       return { error: "We couldn’t send the sign-in link. Try again in a minute.", values: { email: parsed.data } };

@@ -8,6 +8,7 @@ import "server-only";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { originFromHeaders, type RequestOrigin } from "../audit";
 import { env } from "../config/env";
@@ -31,9 +32,14 @@ export class TooManyAttempts extends CredentialsSignin {
 export class EmailUnconfirmed extends CredentialsSignin {
   code = "email_unconfirmed";
 }
-/** Thrown while sending a magic link past AUTH_LIMITS.emailLink. */
+/** Thrown when a magic link is asked for past AUTH_LIMITS.emailLink; Auth.js hands it on as the cause of an AccessDenied. */
 export class TooManyEmailLinks extends AuthError {
   static type = "TooManyEmailLinks";
+}
+
+/** Whether `err` is a magic-link request refused by AUTH_LIMITS.emailLink. */
+export function isTooManyEmailLinks(err: unknown): boolean {
+  return err instanceof TooManyEmailLinks || (err instanceof AuthError && err.cause?.err instanceof TooManyEmailLinks);
 }
 
 const CredentialsInput = z.object({ email: EmailSchema, password: z.string().min(1).max(200) });
@@ -83,9 +89,8 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
         maxAge: 15 * 60,
         from: EMAIL_FROM,
         normalizeIdentifier: (identifier: string) => EmailSchema.parse(identifier),
-        async sendVerificationRequest({ identifier, url, request: sending }) {
-          const attempt = await reserveAuthAttempt("emailLink", identifier, originFromHeaders(sending.headers).ip);
-          if (!attempt.allowed) throw new TooManyEmailLinks();
+        // Counted by the signIn callback, before Auth.js makes the link's token.
+        async sendVerificationRequest({ identifier, url }) {
           await sendEmail({ to: identifier, ...(await signInLinkEmail(url)) });
         },
       },
@@ -99,6 +104,11 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
       },
       async signIn({ user, account, email }) {
         if (!user.email) return true;
+        // Asking for a magic link: Auth.js stores its token and sends it only after this, so a refused request leaves neither.
+        if (email?.verificationRequest) {
+          const address = (origin ?? originFromHeaders(await headers())).ip;
+          if (!(await reserveAuthAttempt("emailLink", user.email, address)).allowed) throw new TooManyEmailLinks();
+        }
         const existing = await db().user.findUnique({ where: { email: user.email }, select: { disabledAt: true } });
         // Disabled accounts cannot come back in through a magic link either.
         if (existing?.disabledAt) return false;

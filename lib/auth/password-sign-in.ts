@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import type { User } from "../generated/prisma/client";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { reserveAuthAttempt } from "./rate-limit";
+import { reserveSignInAttempt } from "./sign-in-backoff";
 
 export type PasswordSignIn =
   | { outcome: "signed_in"; user: User }
@@ -14,15 +15,23 @@ export type PasswordSignIn =
 
 /**
  * Checks an email (already normalised by EmailSchema) and password. The
- * attempt is counted against the email and the client address before the
- * password is checked, so parallel guesses cannot all pass a check made
- * before any of them was counted; a right password gives the attempt back.
+ * attempt is counted before the password is checked, so parallel guesses
+ * cannot all pass a check made before any of them was counted: against the
+ * email and the client together, with growing waits (sign-in-backoff.ts);
+ * against the client across emails; and against the email across clients,
+ * a ceiling far above what one client may try, which only brakes guessing
+ * spread over many clients. Guesses from other clients never hold up the
+ * account's owner on theirs, and an email link is never held up by any of
+ * this. A right password gives the attempt back.
  */
 export async function signInWithPassword(email: string, password: string, origin: RequestOrigin | null): Promise<PasswordSignIn> {
-  const attempt = await reserveAuthAttempt("passwordSignIn", email, origin?.ip ?? null);
-  if (!attempt.allowed) {
+  const address = origin?.ip ?? null;
+  const attempt = await reserveAuthAttempt("passwordSignIn", email, address);
+  const backoff = attempt.allowed ? await reserveSignInAttempt(email, address) : null;
+  if (!backoff?.allowed) {
+    if (attempt.allowed) await attempt.release();
     await recordAudit({ actorId: null, action: "auth.sign_in_rate_limited", entityType: "User", details: { email }, origin });
-    return { outcome: "rate_limited", retryAfterMs: attempt.retryAfterMs };
+    return { outcome: "rate_limited", retryAfterMs: backoff?.retryAfterMs ?? attempt.retryAfterMs };
   }
 
   const user = await db().user.findUnique({ where: { email } });
@@ -34,7 +43,7 @@ export async function signInWithPassword(email: string, password: string, origin
     await recordAudit({ actorId: user.id, action: "auth.sign_in_failed", entityType: "User", entityId: user.id, origin });
     return { outcome: "invalid_credentials" };
   }
-  await attempt.release();
+  await Promise.all([attempt.release(), backoff.succeeded()]);
   if (!user.emailVerified) return { outcome: "email_unconfirmed" };
   await recordAudit({
     actorId: user.id,

@@ -1,4 +1,5 @@
 import "server-only";
+import ipaddr from "ipaddr.js";
 import { db } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
 
@@ -77,10 +78,30 @@ function waitBeforeAttempt(limit: number, count: number, previous: number, windo
 
 const MINUTE = 60_000;
 
-/** Attempts per window for one email and for one client address. */
+/**
+ * The client a limit counts, from its address (see clientAddress in
+ * lib/audit): an IPv4 address as it is, an IPv4-mapped IPv6 address as the
+ * IPv4 one, and any other IPv6 address by its /64. A subscriber is given a
+ * whole /64 (RFC 6177), so counting single IPv6 addresses would hand one
+ * client 2^64 fresh budgets. Null or unparsable: "unknown", one shared count.
+ */
+export function clientKey(address: string | null): string {
+  if (!address || !ipaddr.isValid(address)) return "unknown";
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const [a = 0, b = 0, c = 0, d = 0] = (parsed as ipaddr.IPv6).parts;
+  return `${new ipaddr.IPv6([a, b, c, d, 0, 0, 0, 0]).toString()}/64`;
+}
+
+/**
+ * Attempts per window for one email and for one client (see clientKey).
+ * Password sign-in also backs off per email and client together
+ * (password-sign-in.ts), so its per-email count is only a brake on guessing
+ * spread over many clients, set far above what one client may try.
+ */
 export const AUTH_LIMITS = {
   /** Failed password sign-ins; one that succeeds is given back. */
-  passwordSignIn: { windowMs: 15 * MINUTE, perEmail: 5, perAddress: 30 },
+  passwordSignIn: { windowMs: 15 * MINUTE, perEmail: 100, perAddress: 30 },
   signUp: { windowMs: 60 * MINUTE, perEmail: 5, perAddress: 50 },
   emailLink: { windowMs: 15 * MINUTE, perEmail: 5, perAddress: 20 },
   verificationResend: { windowMs: 15 * MINUTE, perEmail: 3, perAddress: 20 },
@@ -96,7 +117,44 @@ export function reserveAuthAttempt(action: AuthAction, email: string, address: s
   return reserveAttempt(
     [
       { key: `${action}:email:${email}`, limit: perEmail },
-      { key: `${action}:address:${address ?? "unknown"}`, limit: perAddress },
+      { key: `${action}:address:${clientKey(address)}`, limit: perAddress },
+    ],
+    windowMs,
+    now,
+  );
+}
+
+/**
+ * Provider calls made for visitors who are not signed in. Each kind has its
+ * own small budget per client, and a ceiling per provider across all
+ * clients, counted in the database so it holds for the whole cluster. The
+ * ceilings are half the provider's own limits (MeiSIM: 60 reads and 30
+ * order-group calls a minute per dealer, and the SIM check is in the order
+ * group), so anonymous traffic can never take more than half of the calls
+ * that orders, their polling and recharges need. These keys share nothing
+ * with the order and sign-in limits.
+ */
+export const ANONYMOUS_PROVIDER_LIMITS = {
+  /** Live usage on a guest order link's page (one read per page). */
+  usage: { windowMs: MINUTE, perClient: 10, perProvider: 30 },
+  /** A guest's mobile top-up quote: MeiSIM's SIM check (order group) and dealer-wallet read. */
+  topupQuote: { windowMs: MINUTE, perClient: 3, perProvider: 15 },
+} as const;
+
+export type AnonymousProviderCall = keyof typeof ANONYMOUS_PROVIDER_LIMITS;
+
+/** Counts one anonymous `kind` call to `provider` for the client `address`; refused, it must not be made. */
+export function reserveAnonymousProviderCall(
+  kind: AnonymousProviderCall,
+  provider: string,
+  address: string | null,
+  now = Date.now(),
+): Promise<Reservation> {
+  const { windowMs, perClient, perProvider } = ANONYMOUS_PROVIDER_LIMITS[kind];
+  return reserveAttempt(
+    [
+      { key: `anonymous:${kind}:client:${clientKey(address)}`, limit: perClient },
+      { key: `anonymous:${kind}:provider:${provider}`, limit: perProvider },
     ],
     windowMs,
     now,
@@ -111,7 +169,11 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** Drops windows that ended long ago; called opportunistically. */
-export async function pruneRateLimits(olderThanMs = 24 * 3600_000): Promise<void> {
-  await db().rateLimitWindow.deleteMany({ where: { windowStart: { lt: new Date(Date.now() - olderThanMs) } } });
+/** How long a window's row is kept: a day, far past the longest window here (an hour) and the one after it, in which it still counts. */
+export const RATE_LIMIT_ROWS_KEPT_MS = 24 * 3600_000;
+
+/** Drops windows no attempt weighs against any more (see limits.prune in lib/jobs). */
+export async function pruneRateLimits(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - RATE_LIMIT_ROWS_KEPT_MS);
+  return (await db().rateLimitWindow.deleteMany({ where: { windowStart: { lt: before } } })).count;
 }

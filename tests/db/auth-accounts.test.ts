@@ -255,6 +255,7 @@ describe("sign-up limits", () => {
       RateLimitedError,
     );
     expect(await db().user.count({ where: { email } })).toBe(0);
+    expect(await db().verificationToken.count({ where: { identifier: { endsWith: email } } })).toBe(0);
   });
 });
 
@@ -278,5 +279,7 @@ describe("resending the confirmation link", () => {
     expect(await resendEmailConfirmation(unconfirmed, origin, "/account")).toBe("rate_limited");
     // The sign-up's link and three more.
     expect(await confirmationsTo(unconfirmed)).toHaveLength(4);
+    // The refused request made no token either: the sign-up's and the three resent ones are all there are.
+    expect(await db().verificationToken.count({ where: { identifier: `email-confirmation:${unconfirmed}` } })).toBe(4);
   });
 });

@@ -5,6 +5,7 @@
  * magic link that claims an unconfirmed account, and sessions that end on
  * the server.
  */
+import bcrypt from "bcryptjs";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -87,11 +88,14 @@ let addressSerial = 0;
 const newAddress = () => `198.51.${Math.floor(addressSerial / 250) + 100}.${(addressSerial++ % 250) + 1}`;
 const newEmail = (tag: string) => `${tag}.${unique()}@example.test`;
 
-async function confirmedCustomer(email = newEmail("customer")) {
+async function confirmedCustomer(email = newEmail("customer"), passwordHash?: string) {
   return db().user.create({
-    data: { email, name: "Confirmed Customer", passwordHash: await hashPassword(PASSWORD), emailVerified: new Date() },
+    data: { email, name: "Confirmed Customer", passwordHash: passwordHash ?? (await hashPassword(PASSWORD)), emailVerified: new Date() },
   });
 }
+
+/** As confirmedCustomer, with bcrypt's lowest cost: sign-in compares at any cost, and tests that check many guesses stay quick. */
+const quickCustomer = async (email = newEmail("customer")) => confirmedCustomer(email, await bcrypt.hash(PASSWORD, 4));
 
 /** The newest email to `to` whose subject is `subject`, and the first link in it. */
 async function linkIn(to: string, subject: string): Promise<string> {
@@ -104,35 +108,80 @@ async function linkIn(to: string, subject: string): Promise<string> {
 const emailsTo = async (to: string) => (await readOutbox(env().DATA_DIR, 500)).filter((m) => m.to === to);
 
 describe("password sign-in", () => {
-  it("lets 40 parallel wrong passwords for one email, each from its own address, reach at most 5 password checks", async () => {
-    const user = await confirmedCustomer();
-    const visitor = new Visitor(newAddress());
-    const csrfToken = await visitor.csrf();
-    const addresses = Array.from({ length: 40 }, () => newAddress());
+  it("lets 40 parallel wrong passwords for one email from one client reach at most 5 password checks", async () => {
+    const user = await quickCustomer();
+    const attacker = new Visitor(newAddress());
+    const csrfToken = await attacker.csrf();
 
     const answers = await Promise.all(
-      addresses.map((address, i) => visitor.signInWithPassword(user.email, `wrong password ${i}`, csrfToken, address)),
+      Array.from({ length: 40 }, (_, i) => attacker.signInWithPassword(user.email, `wrong password ${i}`, csrfToken)),
     );
 
     const tally = Object.fromEntries(
       ["invalid_credentials", "rate_limited"].map((code) => [code, answers.filter((a) => a === code).length]),
     );
     expect(tally).toEqual({ invalid_credentials: 5, rate_limited: 35 });
-    // Each failure was recorded against the address it came from.
     const failures = await db().auditLog.findMany({ where: { action: "auth.sign_in_failed", entityId: user.id }, select: { ip: true } });
-    expect(failures).toHaveLength(5);
-    for (const { ip } of failures) expect(addresses).toContain(ip);
-    // The window is used up: even the right password waits.
-    expect(await visitor.signInWithPassword(user.email, PASSWORD, csrfToken, newAddress())).toBe("rate_limited");
+    expect(failures).toEqual(Array.from({ length: 5 }, () => ({ ip: attacker.address })));
+    // That client now waits, even with the right password.
+    expect(await attacker.signInWithPassword(user.email, PASSWORD, csrfToken)).toBe("rate_limited");
   });
 
-  it("gives a successful attempt back, so a customer's own sign-ins never lock them out", async () => {
-    const user = await confirmedCustomer();
+  it("from the attacker's side: 50 wrong passwords for the victim from other clients leave the victim's own sign-in open", async () => {
+    const victim = await quickCustomer(newEmail("victim"));
+    // Ten clients, five guesses each: every one gets its password check, none locks the account.
+    const attackers = Array.from({ length: 10 }, () => new Visitor(newAddress()));
+    const guesses = await Promise.all(
+      attackers.flatMap((attacker) => Array.from({ length: 5 }, (_, i) => attacker.signInWithPassword(victim.email, `guess ${i}`))),
+    );
+    expect(guesses.filter((g) => g === "invalid_credentials")).toHaveLength(50);
+    // Each of them is now held back, the account's owner is not.
+    expect(await attackers[0]!.signInWithPassword(victim.email, PASSWORD)).toBe("rate_limited");
+    const owner = new Visitor(newAddress());
+    expect(await owner.signInWithPassword(victim.email, PASSWORD)).toBe("/account");
+    expect(await owner.sessionEmail()).toBe(victim.email);
+    // An email link works too, from a client that was just refused.
+    const refused = attackers[0]!;
+    const mailbox = new Visitor(refused.address);
+    expect(await mailbox.askForEmailLink(victim.email)).toBe("/api/auth/verify-request");
+    expect((await mailbox.follow(await linkIn(victim.email, "Your sign-in link"))).pathname).toBe("/account");
+    expect(await mailbox.sessionEmail()).toBe(victim.email);
+  });
+
+  it("counts an IPv6 client by its /64, so rotating addresses within it earns no fresh guesses", async () => {
+    const user = await quickCustomer();
+    const prefix = `2001:db8:${(addressSerial++).toString(16)}:77`;
+    const answers = [];
+    for (let i = 1; i <= 8; i++)
+      answers.push(await new Visitor(`${prefix}::${i.toString(16)}`).signInWithPassword(user.email, `guess ${i}`));
+    expect(answers).toEqual([...Array(5).fill("invalid_credentials"), ...Array(3).fill("rate_limited")]);
+    // The same account from the next /64 is another client.
+    expect(await new Visitor(`2001:db8:${(addressSerial++).toString(16)}:78::1`).signInWithPassword(user.email, PASSWORD)).toBe("/account");
+  });
+
+  it("makes one client wait longer after each failure past five, and a right password starts the count again", async () => {
+    const user = await quickCustomer();
     const visitor = new Visitor(newAddress());
-    for (let i = 0; i < 4; i++) expect(await visitor.signInWithPassword(user.email, "a wrong password")).toBe("invalid_credentials");
-    for (let i = 0; i < 3; i++) expect(await visitor.signInWithPassword(user.email, PASSWORD)).toBe("/account");
-    expect(await visitor.signInWithPassword(user.email, "a wrong password")).toBe("invalid_credentials");
+    const backoff = () => db().signInBackoff.findFirstOrThrow({ where: { key: { startsWith: `${user.email}|` } } });
+    /** Lets the current wait run out, as time passing would. */
+    const waitOut = async () => {
+      const row = await backoff();
+      await db().signInBackoff.update({ where: { key: row.key }, data: { nextAttemptAt: new Date(Date.now() - 1) } });
+    };
+    for (let i = 0; i < 5; i++) expect(await visitor.signInWithPassword(user.email, "a wrong password")).toBe("invalid_credentials");
     expect(await visitor.signInWithPassword(user.email, PASSWORD)).toBe("rate_limited");
+    const waits = [];
+    for (let i = 0; i < 3; i++) {
+      const row = await backoff();
+      waits.push(row.nextAttemptAt.getTime() - row.lastFailureAt.getTime());
+      await waitOut();
+      expect(await visitor.signInWithPassword(user.email, "a wrong password")).toBe("invalid_credentials");
+    }
+    expect(waits).toEqual([30_000, 60_000, 120_000]);
+    await waitOut();
+    expect(await visitor.signInWithPassword(user.email, PASSWORD)).toBe("/account");
+    expect(await db().signInBackoff.count({ where: { key: { startsWith: `${user.email}|` } } })).toBe(0);
+    for (let i = 0; i < 5; i++) expect(await visitor.signInWithPassword(user.email, "a wrong password")).toBe("invalid_credentials");
   });
 
   it("counts failures per address across emails", async () => {
@@ -274,12 +323,15 @@ describe("magic links", () => {
     for (let i = 0; i < 5; i++) expect(await visitor.askForEmailLink(email)).toBe("/api/auth/verify-request");
     expect(await visitor.askForEmailLink(email)).toBe("/sign-in");
     expect(await emailsTo(email)).toHaveLength(5);
+    // The refused request left no token behind either.
+    expect(await db().verificationToken.count({ where: { identifier: email } })).toBe(5);
 
     const busy = new Visitor(newAddress());
     for (let i = 0; i < 20; i++) expect(await busy.askForEmailLink(newEmail("spray"))).toBe("/api/auth/verify-request");
     const refused = newEmail("spray");
     expect(await busy.askForEmailLink(refused)).toBe("/sign-in");
     expect(await emailsTo(refused)).toHaveLength(0);
+    expect(await db().verificationToken.count({ where: { identifier: refused } })).toBe(0);
   });
 
   it("are built from APP_URL, whatever Host the request names", async () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { clientAddress } from "@/lib/audit";
+import { clientKey } from "@/lib/auth/rate-limit";
 import { ConfigError, parseEnv } from "@/lib/config/env";
 
 const forwardedFor = (value?: string) => new Headers(value === undefined ? {} : { "x-forwarded-for": value });
@@ -49,5 +50,27 @@ describe("TRUSTED_PROXY_HOPS", () => {
     for (const value of ["-1", "1.5", "two"]) {
       expect(() => parseEnv({ ...base, TRUSTED_PROXY_HOPS: value })).toThrow(ConfigError);
     }
+  });
+});
+
+describe("clientKey", () => {
+  it("counts an IPv4 client by its address, written either way", () => {
+    expect(clientKey("203.0.113.9")).toBe("203.0.113.9");
+    expect(clientKey("::ffff:203.0.113.9")).toBe("203.0.113.9");
+    expect(clientKey("::ffff:cb00:7109")).toBe("203.0.113.9");
+    expect(clientKey("203.0.113.10")).not.toBe(clientKey("203.0.113.9"));
+  });
+
+  it("counts an IPv6 client by its /64, however the address is written", () => {
+    const key = clientKey("2001:db8:1:2::1");
+    for (const sameNetwork of ["2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0db8:0001:0002:0000:0000:0000:0abc", "2001:DB8:1:2:a:b:c:d"])
+      expect(clientKey(sameNetwork)).toBe(key);
+    expect(key).toBe("2001:db8:1:2::/64");
+    for (const otherNetwork of ["2001:db8:1:3::1", "2001:db8:2:2::1", "2001:db9:1:2::1"]) expect(clientKey(otherNetwork)).not.toBe(key);
+  });
+
+  it("puts every client whose address is not known under one key", () => {
+    expect(clientKey(null)).toBe("unknown");
+    expect(clientKey("not an address")).toBe("unknown");
   });
 });
