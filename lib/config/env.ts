@@ -209,6 +209,16 @@ const EnvSchema = z
         error: 'must be a five-field cron expression such as "30 * * * *" (hourly at half past), or "off"',
       })
       .default("30 * * * *"),
+    /**
+     * When the records.prune job deletes expired rate-limit windows,
+     * sign-in back-offs, one-time email tokens and sessions: a five-field
+     * cron expression (UTC), or "off".
+     */
+    PRUNE_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(/^(off|(\S+\s+){4}\S+)$/, { error: 'must be a five-field cron expression such as "45 * * * *" (hourly at 45 past), or "off"' })
+      .default("45 * * * *"),
 
     /**
      * How long an order may wait for payment before it expires. A card

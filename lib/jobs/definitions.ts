@@ -110,6 +110,17 @@ export const JOBS = {
     concurrency: 1,
   }),
   /**
+   * Delete expired rate-limit windows, sign-in back-offs, email tokens and
+   * sessions (lib/auth/expired-records.ts), on PRUNE_SCHEDULE. Not retried:
+   * the next occurrence deletes what this one left.
+   */
+  "records.prune": job({
+    payload: z.object({}),
+    key: () => "scheduled",
+    retryLimit: 0,
+    concurrency: 1,
+  }),
+  /**
    * Read the status of an admin's list of MIOeSIM cards, 100 per call
    * (lib/admin/mioesim-tools.ts), recording progress on its IccidQueryRun.
    * A retry resumes after the ICCIDs already answered.

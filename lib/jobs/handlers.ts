@@ -7,6 +7,7 @@
  */
 import "server-only";
 import { runIccidQuery } from "../admin/mioesim-tools";
+import { pruneExpiredRecords, schedulePruning } from "../auth/expired-records";
 import { markRefundFailed, RefundStillProcessingError, sendCardRefund, sweepUnsentRefunds } from "../billing/refunds";
 import { RefundStatus } from "../generated/prisma/client";
 import { log } from "../log";
@@ -80,6 +81,9 @@ export const handlers: StoreJobHandlers = {
     const trigger: SyncTrigger = runId ? "admin" : "schedule";
     await runCatalogSync(provider, { runId, trigger }, job.attempt > job.retryLimit);
   },
+  "records.prune": async () => {
+    await pruneExpiredRecords();
+  },
   "mioesim.iccid-query": async ({ runId }, job) => {
     await runIccidQuery(runId, job.attempt > job.retryLimit);
   },
@@ -102,6 +106,9 @@ export async function startStoreWorker(instanceName: string, startAttempts = 1):
   );
   await scheduleUsageReminders().catch((error: unknown) =>
     log.error("could not schedule usage reminders; check USAGE_REMINDER_SCHEDULE", { schedule: env().USAGE_REMINDER_SCHEDULE, error }),
+  );
+  await schedulePruning().catch((error: unknown) =>
+    log.error("could not schedule pruning; check PRUNE_SCHEDULE", { schedule: env().PRUNE_SCHEDULE, error }),
   );
   await scheduleCatalogSync().catch((error: unknown) =>
     log.error("could not schedule the catalog sync; check CATALOG_SYNC_SCHEDULE", { schedule: env().CATALOG_SYNC_SCHEDULE, error }),
