@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { recordAudit, type RequestOrigin } from "../audit";
+import { reserveAnonymousProviderCall } from "../auth/rate-limit";
 import { refundOrder } from "../billing/refunds";
 import { db } from "../db/client";
 import { OrderStatus, PaymentMethod } from "../generated/prisma/client";
@@ -21,6 +22,7 @@ import { createOrder } from "./orders";
 export type UsageResult = { ok: true; usage: EsimUsage[] } | { ok: false; message: string };
 
 const USAGE_UNAVAILABLE = { ok: false, message: "Usage is unavailable right now. Please try again in a few minutes." } as const;
+const USAGE_PACED = { ok: false, message: "Usage was looked up too often from here. Please try again in a minute." } as const;
 
 /** Live usage from the provider; a provider outage becomes a message, not a broken page. */
 export async function usageFor(provider: string, iccids: string[]): Promise<UsageResult> {
@@ -41,9 +43,17 @@ export const PAGE_USAGE_WAIT_MS = 5_000;
  * than PAGE_USAGE_WAIT_MS. A provider that paces its reads (MeiSIM: 60 a
  * minute, and a 429 asks us to wait) would otherwise hold the whole page;
  * past the wait the page says usage is unavailable, and the read finishes
- * unobserved.
+ * unobserved. A page opened by a guest link (`anonymous`, with the client's
+ * address) reads only within ANONYMOUS_PROVIDER_LIMITS.usage, so a link
+ * reloaded in a loop cannot use up the reads that orders need.
  */
-export async function usageForPage(provider: string, iccids: string[]): Promise<UsageResult> {
+export async function usageForPage(
+  provider: string,
+  iccids: string[],
+  anonymous: { address: string | null } | null = null,
+): Promise<UsageResult> {
+  if (anonymous && iccids.length > 0 && !(await reserveAnonymousProviderCall("usage", provider, anonymous.address)).allowed)
+    return USAGE_PACED;
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), PAGE_USAGE_WAIT_MS);

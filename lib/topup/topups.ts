@@ -9,7 +9,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type Stripe from "stripe";
 import { recordAudit, type RequestOrigin } from "../audit";
-import { reserveAttempt } from "../auth/rate-limit";
+import { clientKey, reserveAnonymousProviderCall, reserveAttempt } from "../auth/rate-limit";
 import { env } from "../config/env";
 import { db } from "../db/client";
 import { PaymentMethod, WalletEntryKind, type MobileTopup } from "../generated/prisma/client";
@@ -137,16 +137,22 @@ export async function startMobileTopup(input: StartTopupInput): Promise<MobileTo
   const face = parseFaceValue(input.faceValue, network.limits);
   if (!face.ok) throw new TopupError("invalid_input", face.error, "faceValue");
 
-  const address = input.origin?.ip ?? "unknown";
+  const address = input.origin?.ip ?? null;
+  // A guest's quote also spends the small anonymous budget, which never reaches what orders and recharges need of MeiSIM.
+  const anonymous = input.user ? null : await reserveAnonymousProviderCall("topupQuote", "meisim", address);
+  if (anonymous && !anonymous.allowed)
+    throw new TopupError("rate_limited", `Too many number checks. Try again in ${Math.ceil(anonymous.retryAfterMs / 60_000)} minutes.`);
   const reservation = await reserveAttempt(
     [
-      { key: `topup-confirm:address:${address}`, limit: CONFIRM_LIMIT.perAddress },
+      { key: `topup-confirm:address:${clientKey(address)}`, limit: CONFIRM_LIMIT.perAddress },
       { key: `topup-confirm:email:${email.toLowerCase()}`, limit: CONFIRM_LIMIT.perEmail },
     ],
     CONFIRM_LIMIT.windowMs,
   );
-  if (!reservation.allowed)
+  if (!reservation.allowed) {
+    await anonymous?.release();
     throw new TopupError("rate_limited", `Too many number checks. Try again in ${Math.ceil(reservation.retryAfterMs / 60_000)} minutes.`);
+  }
 
   const client = meisimClient();
   try {

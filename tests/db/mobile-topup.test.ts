@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { clientKey } from "@/lib/auth/rate-limit";
 import { db } from "@/lib/db/client";
 import { Role } from "@/lib/generated/prisma/client";
 import { handlers } from "@/lib/jobs/handlers";
@@ -18,6 +19,7 @@ const RECHARGE = "/api/v1/topup/recharge";
 const PRICE_MINOR = 3299;
 
 let address = 0;
+const newClient = () => `2001:db8:${(address += 1).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
 const input = (overrides: Partial<StartTopupInput> = {}): StartTopupInput => ({
   user: null,
   email: `guest-${unique()}@topup.test`,
@@ -25,8 +27,8 @@ const input = (overrides: Partial<StartTopupInput> = {}): StartTopupInput => ({
   targetKind: "phone",
   target: "+44 7700 900123",
   faceValue: "20",
-  // Each test checks numbers from its own address, so the per-address limit never carries over between runs.
-  origin: { ip: `198.51.100.${(address += 1)}-${unique()}`, userAgent: null },
+  // Each test checks numbers from its own client (an IPv6 /64 of its own), so the per-client limits never carry over between runs.
+  origin: { ip: newClient(), userAgent: null },
   ...overrides,
 });
 
@@ -151,6 +153,28 @@ describe("paying from the wallet", () => {
     await expect(payTopupFromWallet(user.id, own.id)).rejects.toBeInstanceOf(TopupError);
     expect((await topupRow(own.id)).status).toBe("AWAITING_PAYMENT");
     expect((await walletState(user.id)).balanceMinor).toBe(1000);
+  });
+});
+
+describe("a guest's quotes", () => {
+  it("have a small budget per client of their own: past it, nothing is asked of MeiSIM, and a signed-in customer is not held back", async () => {
+    const client = newClient();
+    const guest = (target: string) => input({ origin: { ip: client, userAgent: null }, target });
+    const confirmsBefore = requestsTo(sim(), CONFIRM);
+    for (let i = 0; i < 3; i++) await startMobileTopup(guest("+44 7700 900123"));
+    // Another address in the same /64 is the same client.
+    const sameClient = `${client.slice(0, -1)}beef`;
+    await expect(startMobileTopup(input({ origin: { ip: sameClient, userAgent: null } }))).rejects.toMatchObject({ code: "rate_limited" });
+    expect(requestsTo(sim(), CONFIRM)).toBe(confirmsBefore + 3);
+
+    const user = await createUser();
+    const own = await startMobileTopup(input({ user: { id: user.id, email: user.email }, origin: { ip: client, userAgent: null } }));
+    expect(own.status).toBe("AWAITING_PAYMENT");
+    // The anonymous budget is a key space of its own: this client spent no order or sign-in limit.
+    const spent = await db().rateLimitWindow.findMany({ where: { key: { endsWith: clientKey(client) } }, select: { key: true } });
+    expect(new Set(spent.map((row) => row.key))).toEqual(
+      new Set([`anonymous:topupQuote:client:${clientKey(client)}`, `topup-confirm:address:${clientKey(client)}`]),
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import Link from "next/link";
 import { cancelOrderAction, cancelUnpaidOrderAction, resendDeliveryEmailAction } from "@/app/orders/actions";
 import { notFound } from "next/navigation";
@@ -12,6 +13,7 @@ import { RefundNotices } from "@/components/orders/refund-notices";
 import { ResendEmailForm } from "@/components/orders/resend-email-form";
 import { Alert, ButtonLink, Card } from "@/components/ui";
 import { orderViewer } from "@/app/orders/order-viewer";
+import { originFromHeaders } from "@/lib/audit";
 import { formatData, formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { usageForPage } from "@/lib/orders/after-sale";
@@ -48,6 +50,8 @@ export default async function OrderPage({
     ? await usageForPage(
         order.provider,
         liveEsims.map((e) => e.iccid),
+        // Opened by a guest link: a call for a visitor who has not signed in, on its own small budget.
+        accessKey ? { address: originFromHeaders(await headers()).ip } : null,
       )
     : null;
   const renewedFrom = order.renewsIccid && delivered ? await orderDeliveringEsim(order.userId, order.renewsIccid) : null;
