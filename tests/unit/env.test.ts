@@ -82,4 +82,10 @@ describe("environment validation", () => {
     );
     expect(problemsOf({ ...base, PROVIDER_POLL_BACKOFF_SECONDS: "0" })[0]).toMatch(/^PROVIDER_POLL_BACKOFF_SECONDS/);
   });
+
+  it("prunes expired records hourly unless told otherwise", () => {
+    expect(parseEnv(base).PRUNE_SCHEDULE).toBe("45 * * * *");
+    expect(parseEnv({ ...base, PRUNE_SCHEDULE: "off" }).PRUNE_SCHEDULE).toBe("off");
+    expect(problemsOf({ ...base, PRUNE_SCHEDULE: "hourly" })[0]).toMatch(/^PRUNE_SCHEDULE must be a five-field cron expression/);
+  });
 });
