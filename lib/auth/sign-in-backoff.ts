@@ -37,8 +37,10 @@ const backoffKey = (email: string, address: string | null) => `${email}|${client
  * Counts an attempt as a failure before the password is checked, in one
  * statement that also sets the wait before the next, so parallel guesses
  * queue on the row: once the free failures are used, one try per wait gets
- * through, however many are sent at once. A right password then clears the
- * count (`succeeded`).
+ * through, however many are sent at once. (While some are free, the count
+ * alone decides: racing attempts each take their clock reading before the
+ * statement runs, so one may read a moment earlier than the failure just
+ * recorded.) A right password then clears the count (`succeeded`).
  */
 export async function reserveSignInAttempt(email: string, address: string | null, now = new Date()): Promise<BackoffAttempt> {
   const key = backoffKey(email, address);
@@ -55,7 +57,8 @@ export async function reserveSignInAttempt(email: string, address: string | null
       "failures" = ${failures},
       "lastFailureAt" = ${now},
       "nextAttemptAt" = ${now}::timestamp(3) + interval '1 millisecond' * ${waitMs}
-    WHERE "SignInBackoff"."nextAttemptAt" <= ${now} OR "SignInBackoff"."lastFailureAt" < ${forgetBefore}
+    WHERE "SignInBackoff"."failures" < ${Prisma.raw(String(freeFailures))} OR "SignInBackoff"."nextAttemptAt" <= ${now}
+      OR "SignInBackoff"."lastFailureAt" < ${forgetBefore}
     RETURNING "failures"`;
   const succeeded = async () => void (await db().signInBackoff.deleteMany({ where: { key } }));
   if (counted.length > 0) return { allowed: true, retryAfterMs: 0, succeeded };
