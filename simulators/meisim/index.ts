@@ -1,9 +1,9 @@
-import type { MeisimRateGroup, RateLimit } from "../../lib/providers/meisim/sliding-window";
 import { SimServer } from "../shared/server";
 import { controlRoutes } from "./control-routes";
 import { dealerRoutes } from "./dealer-routes";
 import { MEISIM_VIEWS, type MeisimDialect } from "./dialects";
 import { portalRoutes } from "./portal-routes";
+import type { MeisimRateGroup, RateLimit } from "./rate-limits";
 import { MeisimRouter } from "./router";
 import { MeisimState, type MeisimStateOptions } from "./state";
 import { walletRoutes } from "./wallet-routes";

@@ -1,7 +1,7 @@
-import { MEISIM_RATE_LIMITS, SlidingWindow, type MeisimRateGroup, type RateLimit } from "../../lib/providers/meisim/sliding-window";
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
 import { forbidden, SimError, unauthorized } from "./sim-error";
 import type { MeisimDialect } from "./dialects";
+import { ArrivalLog, DOCUMENTED_RATE_LIMITS, type MeisimRateGroup, type RateLimit } from "./rate-limits";
 import type { Dealer, MeisimState } from "./state";
 
 /**
@@ -50,7 +50,7 @@ const header = (req: SimRequest, name: string) => {
  * the forced faults, and SimError → JSON error answers.
  */
 export class MeisimRouter {
-  private readonly windows = new Map<string, SlidingWindow>();
+  private readonly windows = new Map<string, ArrivalLog>();
   private readonly rules: Record<MeisimRateGroup, RateLimit | null>;
 
   private readonly forced: (fault: MeisimForcedFault) => boolean;
@@ -61,7 +61,7 @@ export class MeisimRouter {
     rateLimits: Partial<Record<MeisimRateGroup, RateLimit | null>> = {},
     private readonly dialect: MeisimDialect = "friendly",
   ) {
-    this.rules = { ...MEISIM_RATE_LIMITS, ...rateLimits };
+    this.rules = { ...DOCUMENTED_RATE_LIMITS, ...rateLimits };
     this.forced = (fault) => server.takeForced(fault);
   }
 
@@ -123,8 +123,8 @@ export class MeisimRouter {
     if (!rule) return null;
     const id = `${group}:${key}`;
     let window = this.windows.get(id);
-    if (!window) this.windows.set(id, (window = new SlidingWindow(rule, () => this.state.now())));
-    const waitMs = window.tryTake();
+    if (!window) this.windows.set(id, (window = new ArrivalLog(rule, () => this.state.now())));
+    const waitMs = window.admit();
     return waitMs > 0 ? this.tooMany(`Rate limit exceeded for ${group} (${rule.limit} per ${rule.windowMs / 1000} s)`, waitMs) : null;
   }
 
