@@ -4,12 +4,23 @@
  * fault injection. Test and demo infrastructure only.
  */
 import { SimServer } from "../shared/server";
-import type { MioesimDialect } from "./dialects";
-import { registerMioesimRoutes } from "./routes";
+import { parseDialect, type MioesimDialect } from "./dialects";
+import { dialectSetting, registerMioesimRoutes, type MioesimDialectSetting } from "./routes";
 import { DEMO_ACCOUNT, MioesimSimState, type MioesimSimOptions } from "./state";
 
 export { CATALOG, DISTRIBUTION_PARTNERS, type SimSku, type SimPackage } from "./catalog";
-export { MIOESIM_DIALECTS, parseDialect, alternativeForm, type MioesimDialect } from "./dialects";
+export {
+  MIOESIM_DIALECTS,
+  MIOESIM_BASE_DIALECTS,
+  MIOESIM_VARIANT_DIALECTS,
+  UNLISTED_CODE,
+  UNKNOWN_STATUS,
+  parseDialect,
+  alternativeForm,
+  type MioesimDialect,
+  type MioesimVariantDialect,
+} from "./dialects";
+export type { MioesimDialectSetting } from "./routes";
 export {
   MioesimSimState,
   MAX_ICCIDS_PER_QUERY,
@@ -28,7 +39,10 @@ export interface MioesimSimulator {
   url: string;
   sim: SimServer;
   state: MioesimSimState;
-  dialect: MioesimDialect;
+  /** The dialect it answers in now. */
+  readonly dialect: MioesimDialect;
+  /** Switches the dialect (and the variants' settings) at run time; also POST /__sim/dialect. */
+  setDialect(dialect: MioesimDialect, settings?: Partial<Omit<MioesimDialectSetting, "current">>): void;
   close(): Promise<void>;
 }
 
@@ -37,17 +51,43 @@ export interface StartMioesimOptions extends MioesimSimOptions {
   /**
    * How answers are worded: "friendly" (default, includes the undocumented
    * order look-up getOrderInfo), "strict" (only what the docs name, shaped as
-   * their examples) or "alternative" (another form that still fits the docs).
+   * their examples) or "alternative" (another form that still fits the docs),
+   * or a variant: strict but for one loose point (MIOESIM_VARIANT_DIALECTS).
    */
   dialect?: MioesimDialect;
+  /** The variants' settings: lateHistoryMs, slowAnswerMs, hugeBodyBytes. */
+  variantSettings?: Partial<Omit<MioesimDialectSetting, "current">>;
 }
 
 export async function startMioesimSimulator(options: StartMioesimOptions = {}): Promise<MioesimSimulator> {
-  const dialect = options.dialect ?? "friendly";
+  const setting = dialectSetting(options.dialect ?? "friendly", options.variantSettings);
   const sim = new SimServer("mioesim");
   const state = new MioesimSimState(options, (fault) => sim.takeForced(fault));
-  registerMioesimRoutes(sim, state, dialect);
+  registerMioesimRoutes(sim, state, setting);
+  const setDialect = (dialect: MioesimDialect, settings: Partial<Omit<MioesimDialectSetting, "current">> = {}) => {
+    Object.assign(setting, dialectSetting(dialect, settings));
+  };
+  // Tests and the demo switch dialects at run time (never faulted): {"dialect": "late-history", "lateHistoryMs": 5000}.
+  sim.route("POST", "/__sim/dialect", (req) => {
+    const { dialect, ...settings } = req.body as { dialect?: string } & Partial<Omit<MioesimDialectSetting, "current">>;
+    try {
+      setDialect(parseDialect(dialect), settings);
+    } catch (err) {
+      return { status: 400, body: { error: "Invalid request", message: (err as Error).message } };
+    }
+    return { body: { ...setting } };
+  });
+  sim.route("GET", "/__sim/dialect", () => ({ body: { ...setting } }));
   const url = await sim.listen(options.port ?? 0);
   state.publicUrl = url;
-  return { url, sim, state, dialect, close: () => sim.close() };
+  return {
+    url,
+    sim,
+    state,
+    get dialect() {
+      return setting.current;
+    },
+    setDialect,
+    close: () => sim.close(),
+  };
 }
