@@ -3,9 +3,10 @@
  * catalog, answering in one of three dialects (dialects.ts), with run-time
  * fault injection. Test and demo infrastructure only.
  */
+import { dialectSetting, registerDialectControl, type VariantSettings } from "../shared/dialect-control";
 import { SimServer } from "../shared/server";
 import { parseDialect, type MioesimDialect } from "./dialects";
-import { dialectSetting, registerMioesimRoutes, type MioesimDialectSetting } from "./routes";
+import { registerMioesimRoutes } from "./routes";
 import { DEMO_ACCOUNT, MioesimSimState, type MioesimSimOptions } from "./state";
 
 export { CATALOG, DISTRIBUTION_PARTNERS, type SimSku, type SimPackage } from "./catalog";
@@ -20,7 +21,7 @@ export {
   type MioesimDialect,
   type MioesimVariantDialect,
 } from "./dialects";
-export type { MioesimDialectSetting } from "./routes";
+export type { VariantSettings } from "../shared/dialect-control";
 export {
   MioesimSimState,
   MAX_ICCIDS_PER_QUERY,
@@ -42,7 +43,7 @@ export interface MioesimSimulator {
   /** The dialect it answers in now. */
   readonly dialect: MioesimDialect;
   /** Switches the dialect (and the variants' settings) at run time; also POST /__sim/dialect. */
-  setDialect(dialect: MioesimDialect, settings?: Partial<Omit<MioesimDialectSetting, "current">>): void;
+  setDialect(dialect: MioesimDialect, settings?: VariantSettings): void;
   close(): Promise<void>;
 }
 
@@ -56,7 +57,7 @@ export interface StartMioesimOptions extends MioesimSimOptions {
    */
   dialect?: MioesimDialect;
   /** The variants' settings: lateHistoryMs, slowAnswerMs, hugeBodyBytes. */
-  variantSettings?: Partial<Omit<MioesimDialectSetting, "current">>;
+  variantSettings?: VariantSettings;
 }
 
 export async function startMioesimSimulator(options: StartMioesimOptions = {}): Promise<MioesimSimulator> {
@@ -64,20 +65,7 @@ export async function startMioesimSimulator(options: StartMioesimOptions = {}): 
   const sim = new SimServer("mioesim");
   const state = new MioesimSimState(options, (fault) => sim.takeForced(fault));
   registerMioesimRoutes(sim, state, setting);
-  const setDialect = (dialect: MioesimDialect, settings: Partial<Omit<MioesimDialectSetting, "current">> = {}) => {
-    Object.assign(setting, dialectSetting(dialect, settings));
-  };
-  // Tests and the demo switch dialects at run time (never faulted): {"dialect": "late-history", "lateHistoryMs": 5000}.
-  sim.route("POST", "/__sim/dialect", (req) => {
-    const { dialect, ...settings } = req.body as { dialect?: string } & Partial<Omit<MioesimDialectSetting, "current">>;
-    try {
-      setDialect(parseDialect(dialect), settings);
-    } catch (err) {
-      return { status: 400, body: { error: "Invalid request", message: (err as Error).message } };
-    }
-    return { body: { ...setting } };
-  });
-  sim.route("GET", "/__sim/dialect", () => ({ body: { ...setting } }));
+  registerDialectControl(sim, setting, parseDialect);
   const url = await sim.listen(options.port ?? 0);
   state.publicUrl = url;
   return {
@@ -87,7 +75,7 @@ export async function startMioesimSimulator(options: StartMioesimOptions = {}): 
     get dialect() {
       return setting.current;
     },
-    setDialect,
+    setDialect: (dialect, settings) => void Object.assign(setting, dialectSetting(dialect, settings)),
     close: () => sim.close(),
   };
 }

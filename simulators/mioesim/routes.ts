@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
-import { DEFAULT_WIRE_FAULT_OPTIONS, faultedAnswer, GATEWAY_ERROR_PAGE, type WireFaultOptions } from "../shared/wire-faults";
+import { dialectSetting, type DialectSetting } from "../shared/dialect-control";
+import { faultedAnswer, GATEWAY_ERROR_PAGE } from "../shared/wire-faults";
 import { DIALECT_FORMS, UNLISTED_CODE, type MioesimDialect } from "./dialects";
 import { textPdf } from "./pdf";
 import { SimApiError, type MioesimForcedFault, type MioesimSimState, type SimAccount } from "./state";
@@ -65,19 +66,8 @@ function answer(run: () => { code: number | string; message: string; data: unkno
   }
 }
 
-/** The dialect a simulator answers in now (switchable at run time), and the variants' settings. */
-export interface MioesimDialectSetting extends WireFaultOptions {
-  current: MioesimDialect;
-  /** late-history: how long after it is made an order stays invisible to getOrderInfo. */
-  lateHistoryMs: number;
-}
-
-export function dialectSetting(
-  dialect: MioesimDialect,
-  options: Partial<Omit<MioesimDialectSetting, "current">> = {},
-): MioesimDialectSetting {
-  return { current: dialect, lateHistoryMs: 2_000, ...DEFAULT_WIRE_FAULT_OPTIONS, ...options };
-}
+/** The dialect the simulator answers in now (switchable at run time), and the variants' settings. */
+export type MioesimDialectSetting = DialectSetting<MioesimDialect>;
 
 export function registerMioesimRoutes(
   sim: SimServer,
