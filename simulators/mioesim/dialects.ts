@@ -47,7 +47,8 @@ export const MIOESIM_BASE_DIALECTS = ["friendly", "strict", "alternative"] as co
  *   as in friendly) answers code 3 "does not exist" for an order until
  *   `lateHistoryMs` after it was made;
  * - `unlisted-code`: the writes are made, then answered with code 1001, a
- *   code the docs do not list; verifyResource answers 1001 too;
+ *   code the docs do not list; `stock-unlisted-code`: verifyResource
+ *   answers 1001;
  * - `unknown-status`: the writes answer the order in status 9, a status the
  *   docs do not list;
  * - `missing-fields`: the writes answer code 0 with an order that has no
@@ -61,6 +62,7 @@ export const MIOESIM_VARIANT_DIALECTS = [
   "refund-in-process",
   "late-history",
   "unlisted-code",
+  "stock-unlisted-code",
   "unknown-status",
   "missing-fields",
   ...WIRE_FAULTS,
@@ -230,9 +232,9 @@ const VARIANTS: Record<MioesimVariantDialect, DialectForms> = {
   "refund-ack": { ...STRICT, refund: () => null },
   "refund-in-process": { ...STRICT, refundSettlesAtOnce: false },
   "late-history": { ...STRICT, orderLookup: true, lateHistory: true, writeFault: "lost-answer" },
-  "unlisted-code": {
+  "unlisted-code": { ...STRICT, unlistedWriteCode: true },
+  "stock-unlisted-code": {
     ...STRICT,
-    unlistedWriteCode: true,
     stock: () => {
       throw new SimApiError(UNLISTED_CODE, "System busy, please try again later");
     },

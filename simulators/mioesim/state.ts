@@ -423,6 +423,13 @@ export class MioesimSimState {
     return [...this.orders.values()].filter((order) => order.otherOrderId === otherOrderId).length;
   }
 
+  /** How many orders carry this otherOrderId and still stand (not cancelled, 2, nor void, 3); the fault benchmark checks refunds against it. */
+  standingOrdersTagged(otherOrderId: string): number {
+    return [...this.orders.values()].filter(
+      (order) => order.otherOrderId === otherOrderId && ![2, 3].includes(this.refreshed(order).status),
+    ).length;
+  }
+
   /** How many orders an account holds; tests use it to prove nothing was ordered twice. */
   orderCount(phone: string = DEMO_ACCOUNT.phone): number {
     return [...this.orders.values()].filter((order) => order.owner === phone).length;
