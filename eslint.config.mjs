@@ -19,6 +19,12 @@ const boundaries = [
     message: "lib/ is the domain; routes and UI depend on it, never the reverse.",
   },
   {
+    target: "./simulators",
+    from: ["./lib", "./app", "./components"],
+    message:
+      "Simulators are fakes written from the provider documents; sharing the client's code (lib/) would let a shared misreading pass the contract tests.",
+  },
+  {
     target: ["./app", "./components", "./lib"],
     from: ["./simulators", "./scripts", "./tests", "./e2e"],
     message: "Simulators, scripts and tests drive the app from outside; the app must not import them.",

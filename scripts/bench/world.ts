@@ -27,6 +27,7 @@ export async function startBenchWorld({
   name,
   env = {},
   webhookRetryDelaysMs,
+  dialect,
 }: {
   engine: Engine;
   /** Names the database, the data folder and the secrets, so that two benchmarks' leftovers are told apart. */
@@ -35,12 +36,17 @@ export async function startBenchWorld({
   env?: Record<string, string>;
   /** The fake Stripe's redelivery delays, when its own defaults do not suit. */
   webhookRetryDelaysMs?: number[];
+  /** The dialect both provider simulators start in (default friendly); they can switch later (setDialect). */
+  dialect?: "friendly" | "strict" | "alternative";
 }) {
   // Database names and Stripe's secrets take word characters only.
   const word = name.replaceAll("-", "_");
   const store = await throwawayDatabase(engine, word);
   await migrateDatabase(store.url);
-  const [mioesim, meisim] = await Promise.all([startMioesimSimulator(), startMeisimSimulator({ demoBalanceCents: 100_000_000 })]);
+  const [mioesim, meisim] = await Promise.all([
+    startMioesimSimulator({ dialect }),
+    startMeisimSimulator({ dialect, demoBalanceCents: 100_000_000 }),
+  ]);
 
   let handleWebhook: (request: Request) => Promise<Response> = async () => new Response("not ready", { status: 503 });
   const receiver = await startWebhookReceiver((request) => handleWebhook(request));

@@ -21,14 +21,23 @@
  */
 import type { SimBundle, SimCountry, SimNetwork, SimSku } from "./catalog";
 import { Raw } from "./router";
+import { isVariant, MEISIM_VARIANT_DIALECTS } from "./variants";
 import { usd } from "./sim-error";
 import type { OrderRecord, SimEsim } from "./state";
 
-export type MeisimDialect = "friendly" | "strict" | "alternative";
-export const MEISIM_DIALECTS: readonly MeisimDialect[] = ["friendly", "strict", "alternative"];
+export const MEISIM_BASE_DIALECTS = ["friendly", "strict", "alternative"] as const;
+export type MeisimBaseDialect = (typeof MEISIM_BASE_DIALECTS)[number];
+/** The three, then the variants: strict but for one loose point (./variants). */
+export const MEISIM_DIALECTS = [...MEISIM_BASE_DIALECTS, ...MEISIM_VARIANT_DIALECTS] as const;
+export type MeisimDialect = (typeof MEISIM_DIALECTS)[number];
 
 export function isMeisimDialect(value: string): value is MeisimDialect {
   return (MEISIM_DIALECTS as readonly string[]).includes(value);
+}
+
+/** The dialect whose words a dialect uses: a variant answers in strict's. */
+export function baseDialect(dialect: MeisimDialect): MeisimBaseDialect {
+  return isVariant(dialect) ? "strict" : dialect;
 }
 
 export interface PricedBundle {
@@ -263,4 +272,4 @@ const alternative: MeisimViews = {
   }),
 };
 
-export const MEISIM_VIEWS: Readonly<Record<MeisimDialect, MeisimViews>> = { friendly, strict, alternative };
+export const MEISIM_VIEWS: Readonly<Record<MeisimBaseDialect, MeisimViews>> = { friendly, strict, alternative };

@@ -1,9 +1,10 @@
-import type { MeisimRateGroup, RateLimit } from "../../lib/providers/meisim/sliding-window";
+import { dialectSetting, registerDialectControl, type VariantSettings } from "../shared/dialect-control";
 import { SimServer } from "../shared/server";
 import { controlRoutes } from "./control-routes";
 import { dealerRoutes } from "./dealer-routes";
-import { MEISIM_VIEWS, type MeisimDialect } from "./dialects";
+import { baseDialect, isMeisimDialect, MEISIM_DIALECTS, MEISIM_VIEWS, type MeisimDialect, type MeisimViews } from "./dialects";
 import { portalRoutes } from "./portal-routes";
+import type { MeisimRateGroup, RateLimit } from "./rate-limits";
 import { MeisimRouter } from "./router";
 import { MeisimState, type MeisimStateOptions } from "./state";
 import { walletRoutes } from "./wallet-routes";
@@ -12,7 +13,9 @@ export { MeisimState } from "./state";
 export type { Dealer, EsimStateName, OrderRecord, SimEsim, Transaction } from "./state";
 export type { Verdict } from "./checks";
 export type { MeisimForcedFault } from "./router";
-export { MEISIM_DIALECTS, isMeisimDialect, type MeisimDialect } from "./dialects";
+export { MEISIM_DIALECTS, MEISIM_BASE_DIALECTS, isMeisimDialect, type MeisimDialect } from "./dialects";
+export { MEISIM_VARIANT_DIALECTS, type MeisimVariantDialect } from "./variants";
+export type { VariantSettings } from "../shared/dialect-control";
 
 /** The demo dealer every simulator starts with; the app's demo environment uses the same values. */
 export const MEISIM_DEMO_ACCOUNT = {
@@ -38,11 +41,16 @@ export interface MeisimSimulatorOptions extends MeisimStateOptions {
    * document promises) or "alternative" (the same words in another form).
    */
   dialect?: MeisimDialect;
+  /** The variants' settings: lateHistoryMs, slowAnswerMs, hugeBodyBytes. */
+  variantSettings?: VariantSettings;
 }
 
 export interface MeisimSimulator {
   url: string;
-  dialect: MeisimDialect;
+  /** The dialect it answers in now. */
+  readonly dialect: MeisimDialect;
+  /** Switches the dialect (and the variants' settings) at run time; also POST /__sim/dialect. */
+  setDialect(dialect: MeisimDialect, settings?: VariantSettings): void;
   sim: SimServer;
   state: MeisimState;
   close(): Promise<void>;
@@ -60,14 +68,37 @@ export async function startMeisimSimulator(options: MeisimSimulatorOptions = {})
   });
   state.addPortalUser({ email: MEISIM_DEMO_ACCOUNT.portalEmail, password: MEISIM_DEMO_ACCOUNT.portalPassword, dealer: demo });
 
-  const dialect = options.dialect ?? "friendly";
-  const views = MEISIM_VIEWS[dialect];
+  const setting = dialectSetting<MeisimDialect>(options.dialect ?? "friendly", options.variantSettings);
+  // Each view asks the dialect of the moment, so a switch at run time reaches every route.
+  const views = Object.fromEntries(
+    (Object.keys(MEISIM_VIEWS.strict) as (keyof MeisimViews)[]).map((name) => [
+      name,
+      (...args: unknown[]) => (MEISIM_VIEWS[baseDialect(setting.current)][name] as (...a: unknown[]) => unknown)(...args),
+    ]),
+  ) as unknown as MeisimViews;
   const sim = new SimServer("meisim");
-  const router = new MeisimRouter(sim, state, options.rateLimits, dialect);
+  const router = new MeisimRouter(sim, state, options.rateLimits, setting);
   dealerRoutes(router, state, views);
   walletRoutes(router, state, views);
   portalRoutes(router, state, views);
   controlRoutes(sim, state);
   const url = await sim.listen(options.port ?? 0);
-  return { url, dialect, sim, state, close: () => sim.close() };
+  registerDialectControl(sim, setting, parseMeisimDialect);
+  return {
+    url,
+    get dialect() {
+      return setting.current;
+    },
+    setDialect: (dialect, settings) => void Object.assign(setting, dialectSetting(dialect, settings)),
+    sim,
+    state,
+    close: () => sim.close(),
+  };
+}
+
+/** The dialect named by MEISIM_SIM_DIALECT; friendly when unset. */
+export function parseMeisimDialect(value: string | undefined): MeisimDialect {
+  const name = value?.trim() || "friendly";
+  if (!isMeisimDialect(name)) throw new Error(`MEISIM_SIM_DIALECT must be one of ${MEISIM_DIALECTS.join(", ")}, got "${value}"`);
+  return name;
 }

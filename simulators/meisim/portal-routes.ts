@@ -1,4 +1,4 @@
-import { parseCsv } from "../../lib/providers/meisim/csv";
+import { parse } from "csv-parse/sync";
 import { SUPPLY_SKUS, VALIDATOR_SKUS, type SimSku } from "./catalog";
 import type { MeisimViews } from "./dialects";
 import type { MeisimRouter } from "./router";
@@ -32,7 +32,7 @@ function sku(list: readonly SimSku[], body: Record<string, unknown>): SimSku {
 function validationRows(csv: string): { iccid?: string; lpa: string }[] {
   let table: string[][];
   try {
-    table = parseCsv(csv);
+    table = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true });
   } catch (err) {
     throw badRequest(`csv: ${(err as Error).message}`);
   }

@@ -1,8 +1,10 @@
-import { MEISIM_RATE_LIMITS, SlidingWindow, type MeisimRateGroup, type RateLimit } from "../../lib/providers/meisim/sliding-window";
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
 import { forbidden, SimError, unauthorized } from "./sim-error";
-import type { MeisimDialect } from "./dialects";
+import type { DialectSetting } from "../shared/dialect-control";
+import { baseDialect, type MeisimDialect } from "./dialects";
+import { ArrivalLog, DOCUMENTED_RATE_LIMITS, type MeisimRateGroup, type RateLimit } from "./rate-limits";
 import type { Dealer, MeisimState } from "./state";
+import { variantHistory, variantWriteAnswer, WRITE_PATHS } from "./variants";
 
 /**
  * Outcomes tests can force through `faults.forced` (in-process or POST /__sim/faults):
@@ -50,7 +52,7 @@ const header = (req: SimRequest, name: string) => {
  * the forced faults, and SimError → JSON error answers.
  */
 export class MeisimRouter {
-  private readonly windows = new Map<string, SlidingWindow>();
+  private readonly windows = new Map<string, ArrivalLog>();
   private readonly rules: Record<MeisimRateGroup, RateLimit | null>;
 
   private readonly forced: (fault: MeisimForcedFault) => boolean;
@@ -59,9 +61,9 @@ export class MeisimRouter {
     private readonly server: SimServer,
     private readonly state: MeisimState,
     rateLimits: Partial<Record<MeisimRateGroup, RateLimit | null>> = {},
-    private readonly dialect: MeisimDialect = "friendly",
+    private readonly setting: DialectSetting<MeisimDialect>,
   ) {
-    this.rules = { ...MEISIM_RATE_LIMITS, ...rateLimits };
+    this.rules = { ...DOCUMENTED_RATE_LIMITS, ...rateLimits };
     this.forced = (fault) => server.takeForced(fault);
   }
 
@@ -77,7 +79,9 @@ export class MeisimRouter {
         const out = await (handler as Handler<"dealer">)({ req, dealer: dealer!, origin });
         // Placed, so this is where a lost answer strikes: the server holds the answer back.
         if (req.path === ESIM_ORDER_PATH && this.forced("answerLost")) this.server.faults.hangAfterProcessing += 1;
-        return out instanceof Raw ? out.response : { body: out };
+        const answer = out instanceof Raw ? out.response : { body: out };
+        if (WRITE_PATHS.has(req.path)) return variantWriteAnswer(this.setting, req.path, answer);
+        return variantHistory(this.setting, req.path, answer, this.state.now());
       } catch (err) {
         if (err instanceof SimError) return { status: err.status, body: this.errorBody(err, req.path) };
         throw err;
@@ -88,7 +92,8 @@ export class MeisimRouter {
 
   /** The document promises 402 figures (balance, required) only for /dealer/esim-verify; the strict dialect sends them nowhere else. */
   private errorBody(err: SimError, path: string): Record<string, unknown> {
-    if (this.dialect === "strict" && !path.startsWith("/dealer/esim-verify")) return { error: err.error, message: err.message };
+    if (baseDialect(this.setting.current) === "strict" && !path.startsWith("/dealer/esim-verify"))
+      return { error: err.error, message: err.message };
     return err.body;
   }
 
@@ -123,8 +128,8 @@ export class MeisimRouter {
     if (!rule) return null;
     const id = `${group}:${key}`;
     let window = this.windows.get(id);
-    if (!window) this.windows.set(id, (window = new SlidingWindow(rule, () => this.state.now())));
-    const waitMs = window.tryTake();
+    if (!window) this.windows.set(id, (window = new ArrivalLog(rule, () => this.state.now())));
+    const waitMs = window.admit();
     return waitMs > 0 ? this.tooMany(`Rate limit exceeded for ${group} (${rule.limit} per ${rule.windowMs / 1000} s)`, waitMs) : null;
   }
 

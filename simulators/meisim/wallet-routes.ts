@@ -1,4 +1,4 @@
-import { toCsv } from "../../lib/providers/meisim/csv";
+import { stringify } from "csv-stringify/sync";
 import { PRODUCTS } from "./catalog";
 import type { MeisimViews } from "./dialects";
 import { Raw, type MeisimRouter } from "./router";
@@ -104,7 +104,7 @@ export function walletRoutes(router: MeisimRouter, state: MeisimState, views: Me
     if (from > to) throw badRequest("from must not be after to");
     // `to` is a whole day: everything up to its end counts.
     const rows = dealer.transactions.filter((t) => t.createdAt >= from && t.createdAt < to + DAY);
-    const csv = toCsv([
+    const csv = stringify([
       ["Date", "Type", "Amount USD", "Balance after USD", "Description", "Order ID", "Stripe session"],
       ...rows.map((t) => [
         new Date(t.createdAt).toISOString(),
@@ -223,6 +223,6 @@ export function ownBatch(state: MeisimState, dealer: Dealer, batchId: string) {
 }
 
 export function resultsCsv(state: MeisimState, batch: ReturnType<typeof ownBatch>): Raw {
-  const csv = toCsv([["iccid", "lpa", "status", "reason", "checked_at"], ...state.checks.results(batch, state.now())]);
+  const csv = stringify([["iccid", "lpa", "status", "reason", "checked_at"], ...state.checks.results(batch, state.now())]);
   return new Raw({ headers: { "content-type": "text/csv; charset=utf-8" }, body: csv });
 }

@@ -3,13 +3,13 @@
  * the demo and local development. MIOESIM_SIM_DIALECT picks how it answers:
  * friendly (default), strict (only what the docs name) or alternative.
  */
-import { log } from "../../lib/log";
+import { createSimLogger } from "../shared/log";
 import { portFromArgv } from "../shared/server";
 import { MIOESIM_DEMO_ACCOUNT, parseDialect, startMioesimSimulator } from "./index";
 
 const dialect = parseDialect(process.env.MIOESIM_SIM_DIALECT);
 const simulator = await startMioesimSimulator({ port: portFromArgv(process.argv, 4010), dialect });
-log.info("MIOeSIM simulator listening", { url: simulator.url, phone: MIOESIM_DEMO_ACCOUNT.phone, dialect });
+createSimLogger({ sim: "mioesim" }).info("MIOeSIM simulator listening", { url: simulator.url, phone: MIOESIM_DEMO_ACCOUNT.phone, dialect });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -6,7 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
-import { DIALECT_FORMS, type MioesimDialect } from "./dialects";
+import { dialectSetting, type DialectSetting } from "../shared/dialect-control";
+import { faultedAnswer, GATEWAY_ERROR_PAGE } from "../shared/wire-faults";
+import { DIALECT_FORMS, UNLISTED_CODE, type MioesimDialect } from "./dialects";
 import { textPdf } from "./pdf";
 import { SimApiError, type MioesimForcedFault, type MioesimSimState, type SimAccount } from "./state";
 
@@ -64,11 +66,15 @@ function answer(run: () => { code: number | string; message: string; data: unkno
   }
 }
 
-/** What a gateway in front of MIOeSIM might send instead of the envelope. */
-const GARBLED = "<html><head><title>502 Bad Gateway</title></head><body>upstream closed the connection</body></html>";
+/** The dialect the simulator answers in now (switchable at run time), and the variants' settings. */
+export type MioesimDialectSetting = DialectSetting<MioesimDialect>;
 
-export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, dialect: MioesimDialect = "friendly"): void {
-  const forms = DIALECT_FORMS[dialect];
+export function registerMioesimRoutes(
+  sim: SimServer,
+  state: MioesimSimState,
+  setting: MioesimDialectSetting = dialectSetting("friendly"),
+): void {
+  const forms = () => DIALECT_FORMS[setting.current];
   const forced = (name: MioesimForcedFault) => sim.takeForced(name);
   const checkSign = (fields: Fields, secret: string) => {
     if (forced("badSign") || fields.raw.sign !== expectedSign(fields.raw, secret)) throw new SimApiError(-30, "Signature is wrong");
@@ -89,16 +95,20 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, di
   /**
    * One signed endpoint. A write (addEsimOrder, refundOrder) that got past
    * the token and signature checks is where `answerLost` / `answerGarbled`
-   * strike: it has been processed, whatever it answered.
+   * strike: it has been processed, whatever it answered. A write that was
+   * made is where a variant dialect's fault strikes.
    */
   const api = (
     method: "GET" | "POST",
     name: string,
     handle: (account: SimAccount, fields: Fields) => unknown,
-    options: { write?: boolean } = {},
+    options: { write?: boolean; exists?: () => boolean } = {},
   ) =>
     sim.route(method, `/api_esim/${name}`, (req) => {
+      if (options.exists && !options.exists()) return { status: 404, body: { error: "Not found", message: `${method} ${req.path}` } };
       let processed = false;
+      let made = false;
+      const dialect = forms();
       const response = answer(() => {
         const fields = Fields.of(req);
         const token = fields.text("token");
@@ -106,29 +116,35 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, di
         if (!account) throw new SimApiError(-1, "Token expired, please log in again");
         checkSign(fields, account.secret);
         processed = true;
-        return { code: forms.successCode, message: "success", data: handle(account, fields) };
+        const data = handle(account, fields);
+        made = true;
+        return { code: dialect.successCode, message: "success", data };
       });
       if (options.write && processed) {
         if (forced("answerLost")) sim.faults.hangAfterProcessing += 1;
-        else if (forced("answerGarbled")) return { status: 200, headers: { "content-type": "text/html" }, body: GARBLED };
+        else if (forced("answerGarbled")) return { status: 200, headers: { "content-type": "text/html" }, body: GATEWAY_ERROR_PAGE };
+      }
+      if (options.write && made) {
+        if (dialect.unlistedWriteCode) return { body: { code: UNLISTED_CODE, message: "System busy, please try again later", data: null } };
+        if (dialect.writeFault) return faultedAnswer(dialect.writeFault, response, setting);
       }
       return response;
     });
 
-  api("GET", "getSkus", () => forms.skus(state.listSkus()));
-  api("GET", "getSkuByGroup", () => forms.skuGroups(state.listSkuGroups()));
-  api("GET", "getPackages", (_account, f) => forms.packages(state.packagesOf(f.int("skuId"))));
-  api("GET", "verifyResource", (_account, f) => forms.stock(state.verifyResource(f.int("skuId"), f.int("priceId"), f.int("count"))));
+  api("GET", "getSkus", () => forms().skus(state.listSkus()));
+  api("GET", "getSkuByGroup", () => forms().skuGroups(state.listSkuGroups()));
+  api("GET", "getPackages", (_account, f) => forms().packages(state.packagesOf(f.int("skuId"))));
+  api("GET", "verifyResource", (_account, f) => forms().stock(state.verifyResource(f.int("skuId"), f.int("priceId"), f.int("count"))));
   api("GET", "getDpSupportSkuInfo", (account, f) => {
     const dpId = f.optional("dpId");
     if (!dpId) throw new SimApiError(-10, "dpId is null");
-    return forms.dpSkus(state.dpSkus(account, dpId));
+    return forms().dpSkus(state.dpSkus(account, dpId));
   });
   api(
     "POST",
     "addEsimOrder",
     (account, f) =>
-      forms.order(
+      forms().order(
         state.placeOrder(account, {
           skuId: f.int("skuId"),
           priceId: f.int("priceId"),
@@ -142,28 +158,34 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, di
       ),
     { write: true },
   );
-  // Not a documented endpoint: the strict dialect has no such path (HTTP 404).
-  if (forms.orderLookup) {
-    api("GET", "getOrderInfo", (account, f) => {
+  // Not a documented endpoint: dialects without it (strict) answer HTTP 404, as for any unknown path.
+  api(
+    "GET",
+    "getOrderInfo",
+    (account, f) => {
       const lookup = { orderNum: f.optional("orderNum"), otherOrderId: f.optional("otherOrderId") };
       if (!lookup.orderNum && !lookup.otherOrderId)
         throw new SimApiError(-2, "Required parameter orderNum or otherOrderId is null or empty");
-      return forms.lookup(state.lookupOrder(account, lookup));
-    });
-  }
+      return forms().lookup(state.lookupOrder(account, lookup, forms().lateHistory ? setting.lateHistoryMs : 0));
+    },
+    { exists: () => forms().orderLookup },
+  );
   api(
     "POST",
     "refundOrder",
-    (account, f) => forms.refund(state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined)),
+    (account, f) =>
+      forms().refund(
+        state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined, forms().refundSettlesAtOnce),
+      ),
     { write: true },
   );
-  api("GET", "getIccidSupportSku", (account, f) => forms.iccidSkus(state.iccidSupportSkus(account, f.text("iccid"))));
+  api("GET", "getIccidSupportSku", (account, f) => forms().iccidSkus(state.iccidSupportSkus(account, f.text("iccid"))));
   api("GET", "getIccidSupportPackageInfo", (account, f) =>
-    forms.iccidPackages(state.iccidSupportPackages(account, f.text("iccid"), f.int("skuId"))),
+    forms().iccidPackages(state.iccidSupportPackages(account, f.text("iccid"), f.int("skuId"))),
   );
-  api("GET", "getESIMDetail", (account, f) => forms.esimDetail(state.esimDetail(account, f.text("iccid"))));
-  api("GET", "queryIccidInformation", (account, f) => forms.iccidStatuses(state.queryIccids(account, f.list("iccids"))));
-  api("GET", "getHistoryDetail", (account, f) => forms.history(state.historyOf(account, f.text("iccid"))));
+  api("GET", "getESIMDetail", (account, f) => forms().esimDetail(state.esimDetail(account, f.text("iccid"))));
+  api("GET", "queryIccidInformation", (account, f) => forms().iccidStatuses(state.queryIccids(account, f.list("iccids"))));
+  api("GET", "getHistoryDetail", (account, f) => forms().history(state.historyOf(account, f.text("iccid"))));
 
   // Test and demo controls (never faulted): simulator time, and a card's data use.
   sim.route("POST", "/__sim/advance", (req) => {

@@ -338,11 +338,15 @@ export class MioesimSimState {
   /**
    * getOrderInfo (a look-up the docs do not name; only dialects that serve
    * it call this). A `pendingOrder` is delivered once it has been looked up
-   * `pendingLookups` times.
+   * `pendingLookups` times. An order made less than `hiddenForMs` ago is
+   * not found yet (3).
    */
-  lookupOrder(account: SimAccount, lookup: { orderNum?: string; otherOrderId?: string }) {
+  lookupOrder(account: SimAccount, lookup: { orderNum?: string; otherOrderId?: string }, hiddenForMs = 0) {
     if (this.takeForced("pdfError")) throw new SimApiError(99, "PDF generation failed: file exception");
     const order = this.findOrder(account, lookup);
+    // The late-history variant: MIOeSIM's records show an order only some time after it was made.
+    if (order.createdAt > this.now() - hiddenForMs)
+      throw new SimApiError(3, `Order ${lookup.orderNum ?? lookup.otherOrderId} does not exist`);
     if (order.pending) {
       if (order.pending.lookupsLeft > 0) order.pending.lookupsLeft -= 1;
       else this.deliver(order);
@@ -379,7 +383,7 @@ export class MioesimSimState {
    * 4). Refused with 4 when the order is not active or a card is activated,
    * and with -3 when the package's premark makes it non-refundable.
    */
-  refundOrder(account: SimAccount, orderNum: string, iccids: string[] | undefined) {
+  refundOrder(account: SimAccount, orderNum: string, iccids: string[] | undefined, settleAtOnce = false) {
     const order = this.ownOrder(account, orderNum);
     if (order.status !== 0 && order.status !== 4)
       throw new SimApiError(4, `Order status abnormal: order ${orderNum} is in status ${order.status}`);
@@ -397,7 +401,7 @@ export class MioesimSimState {
     }
     const whole = chosen.length === remaining.length;
     order.status = whole ? 6 : 7;
-    order.settling = { status: whole ? 2 : 4, at: this.now() + this.refundSettleMs };
+    order.settling = { status: whole ? 2 : 4, at: settleAtOnce ? this.now() : this.now() + this.refundSettleMs };
     return this.orderRow(order, true);
   }
 
@@ -417,6 +421,13 @@ export class MioesimSimState {
   /** How many orders carry this otherOrderId, across accounts; tests use it to prove an order was placed once. */
   ordersTagged(otherOrderId: string): number {
     return [...this.orders.values()].filter((order) => order.otherOrderId === otherOrderId).length;
+  }
+
+  /** How many orders carry this otherOrderId and still stand (not cancelled, 2, nor void, 3); the fault benchmark checks refunds against it. */
+  standingOrdersTagged(otherOrderId: string): number {
+    return [...this.orders.values()].filter(
+      (order) => order.otherOrderId === otherOrderId && ![2, 3].includes(this.refreshed(order).status),
+    ).length;
   }
 
   /** How many orders an account holds; tests use it to prove nothing was ordered twice. */

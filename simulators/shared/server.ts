@@ -24,6 +24,10 @@ export interface SimResponse {
   headers?: Record<string, string>;
   /** Objects are sent as JSON; strings as-is. */
   body?: unknown;
+  /** Processed, but the answer is never sent: the client times out (an answer lost after commit). */
+  hang?: boolean;
+  /** Processed at once, answered this much later (a slow answer). */
+  delayMs?: number;
 }
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -171,10 +175,15 @@ export class SimServer {
       } catch (err) {
         out = { status: 500, body: { error: "Internal Server Error", message: String(err) } };
       }
-      if (!isControl && this.faults.hangAfterProcessing > 0) {
-        this.faults.hangAfterProcessing--;
+      if (out.hang || (!isControl && this.faults.hangAfterProcessing > 0)) {
+        if (!out.hang) this.faults.hangAfterProcessing--;
         this.hung.add(res);
         return;
+      }
+      if (out.delayMs) {
+        this.hung.add(res);
+        await new Promise((resolve) => setTimeout(resolve, out.delayMs));
+        if (!this.hung.delete(res)) return;
       }
       return send(res, out);
     }

@@ -4,7 +4,7 @@
  * and the app's webhook endpoint gets signed events. Test and demo
  * infrastructure only: nothing under lib/ or app/ imports it.
  */
-import { createLogger, type Logger } from "../../lib/log";
+import { createSimLogger, type SimLogger } from "../shared/log";
 import { SimServer } from "../shared/server";
 import { registerApiRoutes, registerUnknownRoutes } from "./api";
 import { createControls, registerControlRoutes, type FakeStripeControls } from "./controls";
@@ -36,7 +36,7 @@ export interface FakeStripeOptions {
   webhookRetryDelaysMs?: number[];
   /** How long the app may take to answer one webhook attempt (default 10 s). */
   webhookTimeoutMs?: number;
-  logger?: Logger;
+  logger?: SimLogger;
 }
 
 export interface FakeStripe extends FakeStripeControls {
@@ -59,7 +59,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     secret: options.webhookSecret,
     retryDelaysMs: options.webhookRetryDelaysMs,
     timeoutMs: options.webhookTimeoutMs,
-    logger: options.logger ?? createLogger({ sim: "stripe" }),
+    logger: options.logger ?? createSimLogger({ sim: "stripe" }),
   });
   const stripe = new StripeSimulation(state, webhooks, (options.publicBaseUrl ?? url).replace(/\/+$/, ""));
   const controls = createControls(stripe);

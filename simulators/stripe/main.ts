@@ -2,7 +2,7 @@
  * `npm run sim:stripe -- --port 4030`: the fake Stripe on its own, for local
  * runs of the app. STRIPE_WEBHOOK_URL="" turns webhook delivery off.
  */
-import { log } from "../../lib/log";
+import { createSimLogger } from "../shared/log";
 import { portFromArgv } from "../shared/server";
 import { FAKE_STRIPE_DEMO, startFakeStripe } from "./index";
 
@@ -16,7 +16,7 @@ const fake = await startFakeStripe({
   webhookSecret: process.env.STRIPE_WEBHOOK_SECRET ?? FAKE_STRIPE_DEMO.webhookSecret,
   publicBaseUrl: process.env.FAKE_STRIPE_PUBLIC_URL,
 });
-log.info("fake stripe listening", {
+createSimLogger({ sim: "stripe" }).info("fake stripe listening", {
   url: fake.url,
   webhookUrl: webhookUrl || null,
   secretKey: FAKE_STRIPE_DEMO.secretKey,

@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../../lib/log";
+import type { SimLogger } from "../shared/log";
 
 export interface WebhookReceiver {
   url: string;
@@ -33,7 +33,7 @@ export async function startWebhookReceiver(handle: (request: Request) => Promise
 }
 
 /** The fake's own request log is noise when a test or benchmark drives it. */
-export const SILENT_LOGGER: Logger = {
+export const SILENT_LOGGER: SimLogger = {
   debug() {},
   info() {},
   warn() {},

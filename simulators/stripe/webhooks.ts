@@ -5,7 +5,7 @@
  * deliveries to provoke the races a real integration meets.
  */
 import Stripe from "stripe";
-import type { Logger } from "../../lib/log";
+import type { SimLogger } from "../shared/log";
 import type { FakeEvent } from "./objects";
 
 export interface WebhookOptions {
@@ -16,7 +16,7 @@ export interface WebhookOptions {
   retryDelaysMs?: number[];
   /** How long one attempt may take before it counts as failed. */
   timeoutMs?: number;
-  logger: Logger;
+  logger: SimLogger;
 }
 
 export interface DeliveryAttempt {

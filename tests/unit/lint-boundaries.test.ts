@@ -50,6 +50,15 @@ describe("import boundaries", () => {
     expect(await lint("lib/scratch.ts", 'export * from "@/tests/support/providers";\n')).toEqual([boundary(/drive the app from outside/)]);
   });
 
+  it("reports a simulator importing the client's code from lib/, with the alias or a relative path", async () => {
+    expect(await lint("simulators/meisim/scratch.ts", 'export { parseCsv } from "@/lib/providers/meisim/csv";\n')).toEqual([
+      boundary(/written from the provider documents/),
+    ]);
+    expect(await lint("simulators/scratch.ts", 'export { log } from "../lib/log";\n')).toEqual([
+      boundary(/written from the provider documents/),
+    ]);
+  });
+
   it("lets each folder import what it depends on", async () => {
     const routeCode =
       'import { formatMoney } from "@/lib/money";\nimport { Button } from "@/components/ui";\nexport { formatMoney, Button };\n';
@@ -59,5 +68,6 @@ describe("import boundaries", () => {
       [],
     );
     expect(await lint("scripts/scratch.ts", 'export { POST } from "../app/api/webhooks/stripe/route";\n')).toEqual([]);
+    expect(await lint("simulators/meisim/scratch.ts", 'export { SimServer } from "../shared/server";\n')).toEqual([]);
   });
 });

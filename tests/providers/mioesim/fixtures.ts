@@ -5,8 +5,8 @@ import {
   MIOESIM_DEMO_ACCOUNT,
   startMioesimSimulator,
   type MioesimDialect,
-  type MioesimSimOptions,
   type MioesimSimulator,
+  type StartMioesimOptions,
 } from "@/simulators/mioesim";
 
 /** Keeps expected warnings (lost answers, re-logins) out of the test output. */
@@ -59,7 +59,12 @@ afterEach(async () => {
 
 /** A simulator on a free port and a demo-account client with test-sized timeouts; closed after each test. */
 export async function startFixture(
-  options: { dialect?: MioesimDialect; sim?: MioesimSimOptions; client?: Partial<MioesimConfig>; logger?: Logger } = {},
+  options: {
+    dialect?: MioesimDialect;
+    sim?: Omit<StartMioesimOptions, "dialect" | "port">;
+    client?: Partial<MioesimConfig>;
+    logger?: Logger;
+  } = {},
 ): Promise<Fixture> {
   const simulator = await startMioesimSimulator({ ...options.sim, dialect: options.dialect });
   running.push(simulator);
@@ -81,15 +86,15 @@ export async function startFixture(
     for (const entry of simulator.sim.requestLog.slice(since)) counts[entry.path] = (counts[entry.path] ?? 0) + 1;
     return counts;
   };
-  return {
-    ...simulator,
+  // Onto the simulator itself, so that its live `dialect` stays live.
+  return Object.assign(simulator, {
     client,
     provider: new MioesimProvider(client, options.logger ?? quietLogger),
-    calls: (path) => simulator.sim.requestLog.filter((entry) => entry.path === path).length,
+    calls: (path: string) => simulator.sim.requestLog.filter((entry) => entry.path === path).length,
     callsByPath,
     newClient,
-    upstream: (otherOrderId) => simulator.state.orderInfo(simulator.state.account(MIOESIM_DEMO_ACCOUNT.phone)!, { otherOrderId }),
-  };
+    upstream: (otherOrderId: string) => simulator.state.orderInfo(simulator.state.account(MIOESIM_DEMO_ACCOUNT.phone)!, { otherOrderId }),
+  });
 }
 
 export const JAPAN = { skuId: 26, oneGb: 261, threeGb: 262, nonRefundable: 264, trial: 265, dayPass: 266 } as const;

@@ -5,12 +5,20 @@
  */
 import { describe, expect, it } from "vitest";
 import { signParams } from "@/lib/providers/mioesim/sign";
-import { MIOESIM_DEMO_ACCOUNT, parseDialect, type MioesimDialect } from "@/simulators/mioesim";
+import {
+  MIOESIM_DEMO_ACCOUNT,
+  MIOESIM_DIALECTS,
+  parseDialect,
+  UNKNOWN_STATUS,
+  UNLISTED_CODE,
+  type MioesimDialect,
+  type StartMioesimOptions,
+} from "@/simulators/mioesim";
 import { startFixture } from "./fixtures";
 
 /** Signed raw requests as the docs describe them, to see exactly what a dialect answers. */
-async function rawSession(dialect: MioesimDialect) {
-  const fixture = await startFixture({ dialect });
+async function rawSession(dialect: MioesimDialect, variantSettings: StartMioesimOptions["variantSettings"] = {}) {
+  const fixture = await startFixture({ dialect, sim: { variantSettings } });
   const { secret, phone, password } = MIOESIM_DEMO_ACCOUNT;
   const login = await fetch(`${fixture.url}/api_order/login`, {
     method: "POST",
@@ -46,12 +54,13 @@ async function rawSession(dialect: MioesimDialect) {
 }
 
 describe("MIOESIM_SIM_DIALECT", () => {
-  it("defaults to friendly, accepts the three dialects and refuses anything else", () => {
+  it("defaults to friendly, accepts the three dialects and the variants, and refuses anything else", () => {
     expect(parseDialect(undefined)).toBe("friendly");
     expect(parseDialect("")).toBe("friendly");
     expect(parseDialect(" strict ")).toBe("strict");
     expect(parseDialect("alternative")).toBe("alternative");
-    expect(() => parseDialect("lenient")).toThrow(/friendly, strict, alternative/);
+    expect(parseDialect("late-history")).toBe("late-history");
+    expect(() => parseDialect("lenient")).toThrow(/friendly, strict, alternative, stock-code/);
   });
 });
 
@@ -94,22 +103,24 @@ describe("strict dialect", () => {
     ]);
   });
 
-  it("answers verifyResource with data null when stock suffices and -3 when short; refundOrder with data null", async () => {
+  it("adds nothing the docs do not show: verifyResource is the bare success envelope whatever the stock; a shortage fails the order with -3", async () => {
     const { call, order, fixture } = await rawSession("strict");
-    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({
-      code: "0",
-      message: "success",
-      data: null,
-    });
+    const bare = { code: "0", message: "success", data: null };
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual(bare);
     fixture.state.setStock(261, 0);
-    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toMatchObject({ code: -3, data: null });
-    fixture.state.setStock(261, 10);
-    const placed = await order("RAW-3");
-    expect((await call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json).toEqual({
-      code: "0",
-      message: "success",
-      data: null,
-    });
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual(bare);
+    expect(await order("RAW-EMPTY")).toMatchObject({ code: -3, data: null });
+  });
+
+  it("answers refundOrder with the order, in the example's fields, cancelled (2) or partly cancelled (4) at once", async () => {
+    const { call, order } = await rawSession("strict");
+    const whole = await order("RAW-3");
+    const cancelled = (await call("POST", "refundOrder", { orderNum: whole.data.orderNum })).json!;
+    expect(cancelled).toMatchObject({ code: "0", data: { orderNum: whole.data.orderNum, status: 2 } });
+    expect(Object.keys(cancelled.data).sort()).toEqual(["cardApiDtoList", "display", "orderNum", "status"]);
+    const two = await order("RAW-3B", 2);
+    const partly = (await call("POST", "refundOrder", { orderNum: two.data.orderNum, iccids: two.data.cardApiDtoList[0].iccid })).json!;
+    expect(partly.data).toMatchObject({ status: 4 });
   });
 
   it("answers a pending order as status -1 with an empty card list", async () => {
@@ -193,5 +204,121 @@ describe("friendly dialect", () => {
     await expect(lost).rejects.toThrow();
     expect(fixture.state.orderCount()).toBe(2);
     expect((await order("FR-4")).code).toBe("0");
+  });
+});
+
+describe("variant dialects: strict but for one loose point", () => {
+  const orderParams = (otherOrderId: string) => ({ skuId: 26, priceId: 261, count: 1, backInfo: 1, otherOrderId });
+
+  it("stock-code says a shortage with -3; refund-ack acknowledges a refund with data null; refund-in-process answers 6 until it settles", async () => {
+    const stock = await rawSession("stock-code");
+    expect((await stock.call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toEqual({
+      code: "0",
+      message: "success",
+      data: null,
+    });
+    stock.fixture.state.setStock(261, 0);
+    expect((await stock.call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toMatchObject({ code: -3 });
+
+    const ack = await rawSession("refund-ack");
+    const acked = await ack.order("V-ACK");
+    expect((await ack.call("POST", "refundOrder", { orderNum: acked.data.orderNum })).json).toEqual({
+      code: "0",
+      message: "success",
+      data: null,
+    });
+
+    const slow = await rawSession("refund-in-process");
+    const placed = await slow.order("V-SLOW");
+    expect((await slow.call("POST", "refundOrder", { orderNum: placed.data.orderNum })).json!.data).toMatchObject({ status: 6 });
+    slow.fixture.state.settleRefunds();
+    expect(slow.fixture.upstream("V-SLOW").status).toBe(2);
+  });
+
+  it("stock-unlisted-code answers verifyResource with a code the docs do not list", async () => {
+    const { call } = await rawSession("stock-unlisted-code");
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toMatchObject({
+      code: UNLISTED_CODE,
+      data: null,
+    });
+  });
+
+  it("unlisted-code makes the order and the refund, then answers a code the docs do not list", async () => {
+    const { call, fixture } = await rawSession("unlisted-code");
+    const placed = await call("POST", "addEsimOrder", orderParams("V-CODE"));
+    expect(placed.json).toMatchObject({ code: UNLISTED_CODE, data: null });
+    expect(fixture.state.ordersTagged("V-CODE")).toBe(1);
+    expect((await call("GET", "verifyResource", { skuId: 26, priceId: 261, count: 1 })).json).toMatchObject({ code: "0" });
+    const refunded = await call("POST", "refundOrder", { orderNum: fixture.upstream("V-CODE").orderNum });
+    expect(refunded.json).toMatchObject({ code: UNLISTED_CODE });
+    expect(fixture.upstream("V-CODE").status).toBe(2);
+  });
+
+  it("unknown-status answers a status the lifecycle does not list; missing-fields an order without orderNum, status or cards", async () => {
+    const unknown = await rawSession("unknown-status");
+    expect((await unknown.order("V-STATUS")).data).toMatchObject({ status: UNKNOWN_STATUS, orderNum: expect.stringMatching(/^EP/) });
+    const missing = await rawSession("missing-fields");
+    const placed = await missing.order("V-MISSING");
+    expect(placed).toMatchObject({ code: "0" });
+    expect(Object.keys(placed.data)).toEqual(["display"]);
+    expect(missing.fixture.state.ordersTagged("V-MISSING")).toBe(1);
+  });
+
+  it("wire faults strike a write after it is made: cut JSON, a 502 page, a huge page, a late answer, no answer", async () => {
+    const cut = await rawSession("malformed-json");
+    const malformed = await cut.call("POST", "addEsimOrder", orderParams("V-CUT"));
+    expect(malformed.json).toBeUndefined();
+    expect(malformed.text).toMatch(/^\{"code":"0"/);
+    expect(cut.fixture.state.ordersTagged("V-CUT")).toBe(1);
+    // Reads are not faulted.
+    expect((await cut.call("GET", "getSkus")).json).toMatchObject({ code: "0" });
+
+    const html = await rawSession("html-error");
+    expect(await html.call("POST", "addEsimOrder", orderParams("V-HTML"))).toMatchObject({ status: 502, json: undefined });
+
+    const huge = await rawSession("huge-body", { hugeBodyBytes: 1_000_000 });
+    const big = await huge.call("POST", "addEsimOrder", orderParams("V-HUGE"));
+    expect(big.text.length).toBeGreaterThan(1_000_000);
+    expect(big.json).toBeUndefined();
+
+    const late = await rawSession("slow-answer", { slowAnswerMs: 400 });
+    const startedAt = Date.now();
+    expect((await late.call("POST", "addEsimOrder", orderParams("V-LATE"))).json).toMatchObject({ code: "0" });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(380);
+
+    const lost = await rawSession("lost-answer");
+    await expect(lost.call("POST", "addEsimOrder", orderParams("V-LOST"), AbortSignal.timeout(300))).rejects.toThrow();
+    expect(lost.fixture.state.ordersTagged("V-LOST")).toBe(1);
+  });
+
+  it("late-history loses the answer, and getOrderInfo says 'does not exist' (3) until the order is lateHistoryMs old", async () => {
+    const { call, fixture } = await rawSession("late-history", { lateHistoryMs: 400 });
+    await expect(call("POST", "addEsimOrder", orderParams("V-HIST"), AbortSignal.timeout(200))).rejects.toThrow();
+    expect((await call("GET", "getOrderInfo", { otherOrderId: "V-HIST" })).json).toMatchObject({ code: 3, data: null });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await call("GET", "getOrderInfo", { otherOrderId: "V-HIST" })).json!.data).toMatchObject({
+      orderNum: fixture.upstream("V-HIST").orderNum,
+    });
+  });
+
+  it("switches dialect at run time through POST /__sim/dialect, refusing an unknown one", async () => {
+    const { call, fixture } = await rawSession("strict");
+    expect((await call("GET", "getOrderInfo", { otherOrderId: "X" })).status).toBe(404);
+    const switched = await fetch(`${fixture.url}/__sim/dialect`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ dialect: "friendly" }),
+    });
+    expect(await switched.json()).toMatchObject({ current: "friendly" });
+    expect(fixture.dialect).toBe("friendly");
+    expect((await call("GET", "getOrderInfo", { otherOrderId: "X" })).json).toMatchObject({ code: 3 });
+    const refused = await fetch(`${fixture.url}/__sim/dialect`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ dialect: "lenient" }),
+    });
+    expect(refused.status).toBe(400);
+    expect(fixture.dialect).toBe("friendly");
+    expect(MIOESIM_DIALECTS).toContain("huge-body");
   });
 });
