@@ -84,6 +84,15 @@ const EnvSchema = z
       .refine((v) => /^smtps?:\/\//.test(v) && URL.canParse(v), { error: "must look like smtp://user:pass@host:587" })
       .optional(),
     EMAIL_FROM: z.string().min(3).default("eSIM Store <no-reply@localhost>"),
+    /**
+     * "true": a production start without SMTP_URL keeps mail in the outbox
+     * folder (DATA_DIR/outbox) on purpose. Without it such a start stops, so
+     * that customers' mail never goes silently to a folder.
+     */
+    MAIL_OUTBOX: z
+      .enum(["true", "false"], { error: "must be true or false" })
+      .default("false")
+      .transform((v) => v === "true"),
 
     CURRENCY: z
       .string()
@@ -235,6 +244,7 @@ const EnvSchema = z
         message: "must point at the fake Stripe when the demo key is used (or set a real STRIPE_SECRET_KEY)",
       });
     }
+    for (const problem of productionProblems(env)) ctx.addIssue({ code: "custom", ...problem });
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -277,6 +287,33 @@ function providerCredentialProblems(
         });
     }
   }
+  return problems;
+}
+
+/**
+ * A real store (a production start on a real Stripe account, or any live
+ * key) must not run on what only suits the demo: the demo webhook secret is
+ * public, so anyone could sign a forged "paid" event with it; and without
+ * SMTP_URL every customer's mail would silently land in a folder.
+ */
+function productionProblems(
+  e: Pick<Env, "NODE_ENV" | "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "SMTP_URL" | "MAIL_OUTBOX">,
+): { path: string[]; message: string }[] {
+  const live = /^(sk|rk)_live_/.test(e.STRIPE_SECRET_KEY);
+  const realStore = live || (e.NODE_ENV === "production" && e.STRIPE_SECRET_KEY !== DEMO.stripe.secretKey);
+  if (!realStore) return [];
+  const problems: { path: string[]; message: string }[] = [];
+  if (e.STRIPE_WEBHOOK_SECRET === DEMO.stripe.webhookSecret)
+    problems.push({
+      path: ["STRIPE_WEBHOOK_SECRET"],
+      message: `must be set to your endpoint's signing secret (whsec_…, from the Stripe Dashboard) with a real Stripe key: the demo secret is public, so anyone could forge payments`,
+    });
+  if (e.NODE_ENV === "production" && !e.SMTP_URL && !e.MAIL_OUTBOX)
+    problems.push({
+      path: ["SMTP_URL"],
+      message:
+        "must be set in production (smtp://user:pass@host:587), or set MAIL_OUTBOX=true to keep mail in the outbox folder on purpose",
+    });
   return problems;
 }
 
