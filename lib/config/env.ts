@@ -226,6 +226,14 @@ const EnvSchema = z
      */
     ORDER_PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
 
+    /** How long a guest order's link opens the order; a resent delivery email carries a fresh one. */
+    GUEST_LINK_DAYS: z.coerce
+      .number({ error: "must be a whole number of days" })
+      .int({ error: "must be a whole number of days" })
+      .min(1)
+      .max(3_650)
+      .default(90),
+
     WALLET_TOPUP_MIN_MINOR: minorUnits.default(1_000),
     WALLET_TOPUP_MAX_MINOR: minorUnits.default(100_000),
     /** Fee added on top of a wallet top-up: percent plus fixed cents. */
