@@ -123,6 +123,14 @@ const EnvSchema = z
       .default("USD=1,GBP=1.27,EUR=1.08,MXN=0.058"),
 
     MIOESIM_BASE_URL: url("MIOeSIM (real service: https://bpm.mioesim.com)").default(DEMO.mioesim.baseUrl),
+    /** Hosts whose addresses in MIOeSIM's answers (a card's pdfUrl) are shown; default: MIOESIM_BASE_URL's host. */
+    MIOESIM_URL_HOSTS: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?(\s*,\s*[A-Za-z0-9.-]+(:\d+)?)*$/, {
+        error: 'must be host names separated by commas, e.g. "cdn.example.com, files.example.com:8443"',
+      })
+      .optional(),
     MIOESIM_PHONE: z.string().min(1).default(DEMO.mioesim.phone),
     MIOESIM_PASSWORD: z.string().min(1).default(DEMO.mioesim.password),
     MIOESIM_SECRET: z.string().min(1).default(DEMO.mioesim.secret),
@@ -136,6 +144,14 @@ const EnvSchema = z
       .default(DEMO.mioesim.dpId),
 
     MEISIM_BASE_URL: url("MeiSIM (real service: https://meisimusa.com)").default(DEMO.meisim.baseUrl),
+    /** Hosts whose addresses in MeiSIM's answers (the wallet top-up's checkoutUrl) are followed; default: MEISIM_BASE_URL's host. */
+    MEISIM_URL_HOSTS: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?(\s*,\s*[A-Za-z0-9.-]+(:\d+)?)*$/, {
+        error: 'must be host names separated by commas, e.g. "cdn.example.com, files.example.com:8443"',
+      })
+      .optional(),
     MEISIM_DEALER_KEY: z.string().min(1).default(DEMO.meisim.dealerKey),
     MEISIM_PORTAL_EMAIL: z.email({ error: "must be an email address" }).default(DEMO.meisim.portalEmail),
     MEISIM_PORTAL_PASSWORD: z.string().min(1).default(DEMO.meisim.portalPassword),
