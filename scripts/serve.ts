@@ -6,6 +6,8 @@
  * clientAddress() in lib/audit counts TRUSTED_PROXY_HOPS from the right and
  * never mistakes what the client wrote for where it came from. Prerendered
  * catalog pages are answered from the shared page cache (page-cache.ts),
+ * pages without a CSP nonce are sent with their inline scripts' hashes in
+ * the policy (inline-script-hashes.ts),
  * and catalog tags are expired again once the renders under way when they
  * expired have ended (RendersInFlight).
  *
@@ -17,6 +19,7 @@ import { CATALOG_INVALIDATED_EVENT, CATALOG_TAG } from "../lib/catalog/cache-tag
 import { createLogger } from "../lib/log";
 import { contentSecurityPolicy, securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { internalToken } from "../lib/security/internal-token";
+import { hashInlineScripts } from "./inline-script-hashes";
 import { closed, PageCache, RendersInFlight } from "./page-cache";
 
 const dev = process.argv.includes("--dev");
@@ -81,6 +84,8 @@ server.on("request", async (req, res) => {
   const key = dev ? null : pages.keyOf(req);
   if (key && pages.serve(key, res)) return;
   if (key) pages.record(key, res);
+  // HTML without a nonce gets its inline scripts' hashes in the policy (lib/security/headers.ts); after the cache's wrapper, so it keeps them.
+  if (!dev && req.method === "GET") hashInlineScripts(res);
   renders.track(req, res);
   void answering.run(res, () => handle(req, res));
 });
