@@ -46,13 +46,22 @@ export class PageCache {
     return this.entries.size;
   }
 
-  /** The key of a request that may be answered from the cache, or null. */
+  /**
+   * The key of a request that may be answered from the cache, or null. It
+   * holds only what changes a shareable answer: the path, and whether the
+   * body is gzipped. A prerendered page is the same HTML whatever the query
+   * string, cookies or other headers (a page that read them would be
+   * dynamic, and never marked shareable), so keying on them would only let
+   * a client fill the cache (and push real pages out) with
+   * `?x=1`, `?x=2`, ...
+   */
   keyOf(req: http.IncomingMessage): string | null {
     if (req.method !== "GET" || !req.url) return null;
     if (NOT_SHARED_HEADERS.some((name) => req.headers[name] !== undefined)) return null;
     // Next.js compresses for clients that accept gzip, so those get their own copy.
     const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-    return `${gzip ? "gzip" : "identity"} ${req.url}`;
+    const path = req.url.split(/[?#]/, 1)[0]!;
+    return `${gzip ? "gzip" : "identity"} ${path}`;
   }
 
   /** Answers from the cache; false when there is nothing fresh to answer with. */

@@ -6,6 +6,8 @@
  * clientAddress() in lib/audit counts TRUSTED_PROXY_HOPS from the right and
  * never mistakes what the client wrote for where it came from. Prerendered
  * catalog pages are answered from the shared page cache (page-cache.ts),
+ * pages without a CSP nonce are sent with their inline scripts' hashes in
+ * the policy (inline-script-hashes.ts),
  * and catalog tags are expired again once the renders under way when they
  * expired have ended (RendersInFlight).
  *
@@ -17,6 +19,8 @@ import { CATALOG_INVALIDATED_EVENT, CATALOG_TAG } from "../lib/catalog/cache-tag
 import { createLogger } from "../lib/log";
 import { contentSecurityPolicy, securityHeaders, servedOverHttps } from "../lib/security/headers";
 import { internalToken } from "../lib/security/internal-token";
+import { buildActionIds, MAX_ACTION_BODY_BYTES, readBody, replayed, undecodableAction } from "./action-guard";
+import { hashInlineScripts } from "./inline-script-hashes";
 import { closed, PageCache, RendersInFlight } from "./page-cache";
 
 const dev = process.argv.includes("--dev");
@@ -67,13 +71,37 @@ const hasOverlongSegment = (url: string) =>
     .split("/")
     .some((segment) => segment.length > MAX_PATH_SEGMENT);
 
-server.on("request", async (req, res) => {
+/** A plain-text answer of the launcher's own, with the security headers every answer carries. */
+function answerPlain(res: http.ServerResponse, status: number, text: string): void {
+  const https = servedOverHttps(process.env.APP_URL ?? "http://localhost");
+  const security = securityHeaders({ csp: contentSecurityPolicy({ nonce: null, dev, https }), https });
+  res.writeHead(status, { ...security, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+  res.end(text);
+}
+
+const actionIds = dev ? null : buildActionIds();
+
+server.on("request", async (incoming, res) => {
+  let req = incoming;
   if (hasOverlongSegment(req.url ?? "/")) {
-    const https = servedOverHttps(process.env.APP_URL ?? "http://localhost");
-    const security = securityHeaders({ csp: contentSecurityPolicy({ nonce: null, dev, https }), https });
-    res.writeHead(404, { ...security, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
-    res.end("Not found");
+    answerPlain(res, 404, "Not found");
     return;
+  }
+  const actionId = req.headers["next-action"];
+  if (!dev && req.method === "POST" && typeof actionId === "string") {
+    const body = await readBody(req, MAX_ACTION_BODY_BYTES);
+    if (body === null) {
+      res.setHeader("connection", "close");
+      answerPlain(res, 413, "Payload too large.");
+      return;
+    }
+    const problem = await undecodableAction(actionId, String(req.headers["content-type"] ?? ""), body, actionIds);
+    if (problem) {
+      log.info("server action request refused", { problem, path: req.url?.split("?")[0] });
+      answerPlain(res, 400, `Bad request: ${problem}.`);
+      return;
+    }
+    req = replayed(req, body);
   }
   const peer = req.socket.remoteAddress;
   req.headers["x-forwarded-for"] = [req.headers["x-forwarded-for"], peer].filter(Boolean).join(", ");
@@ -81,6 +109,8 @@ server.on("request", async (req, res) => {
   const key = dev ? null : pages.keyOf(req);
   if (key && pages.serve(key, res)) return;
   if (key) pages.record(key, res);
+  // HTML without a nonce gets its inline scripts' hashes in the policy (lib/security/headers.ts); after the cache's wrapper, so it keeps them.
+  if (!dev && req.method === "GET") hashInlineScripts(res);
   renders.track(req, res);
   void answering.run(res, () => handle(req, res));
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { currentUser, requireUser } from "@/lib/auth/session";
 import type { User } from "@/lib/generated/prisma/client";
-import { withOrderAccess } from "@/lib/orders/guest-access";
+import { withAccessKey } from "@/lib/orders/guest-access";
 import type { OrderViewer } from "@/lib/orders/orders";
 
 /**
@@ -20,8 +20,8 @@ export async function orderViewer(
   return { user, viewer: { userId: user?.id ?? null, accessKey: key } };
 }
 
-/** The order page to send the viewer back to; signed when they came through a guest order link (`accessKey`). */
+/** The order page to send the viewer back to; signed with the guest order link's key they came with (`accessKey`), never a fresh one. */
 export function orderPageFor(otherOrderId: string, accessKey: string | null, query = ""): string {
   const path = `/orders/${encodeURIComponent(otherOrderId)}${query && `?${query}`}`;
-  return accessKey ? withOrderAccess(path, otherOrderId) : path;
+  return accessKey ? withAccessKey(path, accessKey) : path;
 }

@@ -5,18 +5,18 @@
  * zero, in which case the wallet is held and admins alerted. A won dispute
  * restores the credit. A dispute on an order's payment flags the order.
  *
- * Every entry carries a unique `stripeRef`, and disputes are read from
- * Stripe afresh, so replayed or reordered events post nothing twice.
+ * Every entry carries a unique `stripeRef`, and charges and disputes are read
+ * from Stripe afresh (./stripe-events), so replayed, reordered or forged
+ * events post nothing twice and nothing Stripe does not report.
  */
 import "server-only";
 import type Stripe from "stripe";
 import { recordAudit } from "../audit";
 import { db, type Prisma } from "../db/client";
-import { CheckoutPurpose, CheckoutStatus, WalletEntryKind, type CheckoutSession } from "../generated/prisma/client";
+import { CheckoutPurpose, WalletEntryKind, type CheckoutSession } from "../generated/prisma/client";
 import { log } from "../log";
 import { formatMoney } from "../money";
 import { LEDGER_TRANSACTION, postClawback, postWalletEntry } from "../wallet/ledger";
-import { stripe } from "./stripe";
 
 type Tx = Prisma.TransactionClient;
 
@@ -48,23 +48,15 @@ export async function clawBackTopUpRefund(session: CheckoutSession, charge: Stri
 }
 
 /**
- * Any `charge.dispute.*` event: reads the dispute's current state from
- * Stripe, then makes the ledger agree with it, whatever order the events
+ * Any `charge.dispute.*` event on a Checkout Session of ours, with the
+ * dispute as Stripe reports it now (read back by the caller, never the
+ * event's body): makes the ledger agree with it, whatever order the events
  * came in. Funds withdrawn (any dispute that is not a warning): the credit
  * is taken back. Won: it is restored. On an order's payment: the order is
  * flagged with the dispute's status for admins.
  */
-export async function reconcileDispute(event: Stripe.Dispute): Promise<void> {
-  const dispute = await stripe().disputes.retrieve(event.id);
-  const paymentIntentId = typeof dispute.payment_intent === "string" ? dispute.payment_intent : dispute.payment_intent?.id;
-  const session = paymentIntentId
-    ? await db().checkoutSession.findFirst({ where: { paymentIntentId, status: CheckoutStatus.PAID } })
-    : null;
-  const context = { disputeId: dispute.id, status: dispute.status, paymentIntentId };
-  if (!session) {
-    log.info("dispute on a payment not taken by this app, ignored", context);
-    return;
-  }
+export async function reconcileDispute(session: CheckoutSession, dispute: Stripe.Dispute): Promise<void> {
+  const context = { disputeId: dispute.id, status: dispute.status, paymentIntentId: session.paymentIntentId };
   // An order's payment, unless it was kept as wallet credit (a second payment for an order already paid).
   const credited = await db().walletEntry.findUnique({ where: { checkoutSessionId: session.id }, select: { id: true } });
   if (session.purpose === CheckoutPurpose.ORDER && session.orderId && !credited) {

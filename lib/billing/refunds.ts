@@ -20,6 +20,7 @@ import {
   RefundMethod,
   RefundStatus,
   WalletEntryKind,
+  type CheckoutSession,
   type Order,
   type Refund,
 } from "../generated/prisma/client";
@@ -243,7 +244,8 @@ async function paymentIntentOf(otherOrderId: string): Promise<string> {
 /**
  * Applies what Stripe says of one of our refunds: succeeded completes it,
  * pending marks it SENT, failed or canceled marks it FAILED with an alert.
- * Used with Stripe's answer to our request, and by the `refund.updated` webhook.
+ * Used with Stripe's answer to our request, and with Stripe's copy of a refund
+ * a `refund.updated` webhook names.
  */
 async function settleStripeRefund(
   refundId: string,
@@ -287,18 +289,20 @@ async function settleStripeRefund(
   return refund;
 }
 
-/** `refund.updated` / `charge.refund.updated`: Stripe finished (or gave up on) a refund we asked for. */
-export async function settleRefundFromWebhook(stripeRefund: Stripe.Refund): Promise<void> {
+/**
+ * `refund.updated`: settles our order refund that Stripe's copy of the
+ * refund (read back from Stripe by the caller, never the event's body)
+ * belongs to. False when it is none of our order refunds.
+ */
+export async function settleRefundFromStripe(stripeRefund: Stripe.Refund): Promise<boolean> {
   const ours = await db().refund.findFirst({
     where: {
       OR: [{ stripeRefundId: stripeRefund.id }, ...(stripeRefund.metadata?.refundId ? [{ id: stripeRefund.metadata.refundId }] : [])],
     },
   });
-  if (!ours) {
-    log.info("update of a refund not made by this app, ignored", { stripeRefundId: stripeRefund.id });
-    return;
-  }
+  if (!ours) return false;
   await settleStripeRefund(ours.id, stripeRefund, { actorId: null });
+  return true;
 }
 
 /**
@@ -406,21 +410,14 @@ async function completeRefund(
 }
 
 /**
- * `charge.refunded`: confirms the refunds this app asked for (by asking
- * Stripe for each one still pending), and records a full refund made in the
- * Stripe Dashboard. Never creates a new Stripe refund, so a replayed event
- * cannot refund twice.
+ * `charge.refunded` on a Checkout Session of ours, with the charge as Stripe
+ * reports it now (read back by the caller, never the event's body): confirms
+ * the refunds this app asked for (by asking Stripe for each one still
+ * pending), and records a full refund made in the Stripe Dashboard. Never
+ * creates a new Stripe refund, so a replayed event cannot refund twice.
  */
-export async function reconcileChargeRefund(charge: Stripe.Charge): Promise<void> {
-  const paymentIntentId = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
-  const session = paymentIntentId
-    ? await db().checkoutSession.findFirst({ where: { paymentIntentId, status: CheckoutStatus.PAID } })
-    : null;
-  const context = { chargeId: charge.id, paymentIntentId, sessionId: session?.id };
-  if (!session) {
-    log.info("refund of a payment not taken by this app, ignored", context);
-    return;
-  }
+export async function reconcileChargeRefund(session: CheckoutSession, charge: Stripe.Charge): Promise<void> {
+  const context = { chargeId: charge.id, paymentIntentId: session.paymentIntentId, sessionId: session.id };
   if (session.purpose === CheckoutPurpose.WALLET_TOPUP || !session.orderId) {
     await clawBackTopUpRefund(session, charge);
     return;

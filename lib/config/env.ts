@@ -84,6 +84,15 @@ const EnvSchema = z
       .refine((v) => /^smtps?:\/\//.test(v) && URL.canParse(v), { error: "must look like smtp://user:pass@host:587" })
       .optional(),
     EMAIL_FROM: z.string().min(3).default("eSIM Store <no-reply@localhost>"),
+    /**
+     * "true": a production start without SMTP_URL keeps mail in the outbox
+     * folder (DATA_DIR/outbox) on purpose. Without it such a start stops, so
+     * that customers' mail never goes silently to a folder.
+     */
+    MAIL_OUTBOX: z
+      .enum(["true", "false"], { error: "must be true or false" })
+      .default("false")
+      .transform((v) => v === "true"),
 
     CURRENCY: z
       .string()
@@ -114,6 +123,14 @@ const EnvSchema = z
       .default("USD=1,GBP=1.27,EUR=1.08,MXN=0.058"),
 
     MIOESIM_BASE_URL: url("MIOeSIM (real service: https://bpm.mioesim.com)").default(DEMO.mioesim.baseUrl),
+    /** Hosts whose addresses in MIOeSIM's answers (a card's pdfUrl) are shown; default: MIOESIM_BASE_URL's host. */
+    MIOESIM_URL_HOSTS: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?(\s*,\s*[A-Za-z0-9.-]+(:\d+)?)*$/, {
+        error: 'must be host names separated by commas, e.g. "cdn.example.com, files.example.com:8443"',
+      })
+      .optional(),
     MIOESIM_PHONE: z.string().min(1).default(DEMO.mioesim.phone),
     MIOESIM_PASSWORD: z.string().min(1).default(DEMO.mioesim.password),
     MIOESIM_SECRET: z.string().min(1).default(DEMO.mioesim.secret),
@@ -127,6 +144,14 @@ const EnvSchema = z
       .default(DEMO.mioesim.dpId),
 
     MEISIM_BASE_URL: url("MeiSIM (real service: https://meisimusa.com)").default(DEMO.meisim.baseUrl),
+    /** Hosts whose addresses in MeiSIM's answers (the wallet top-up's checkoutUrl) are followed; default: MEISIM_BASE_URL's host. */
+    MEISIM_URL_HOSTS: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?(\s*,\s*[A-Za-z0-9.-]+(:\d+)?)*$/, {
+        error: 'must be host names separated by commas, e.g. "cdn.example.com, files.example.com:8443"',
+      })
+      .optional(),
     MEISIM_DEALER_KEY: z.string().min(1).default(DEMO.meisim.dealerKey),
     MEISIM_PORTAL_EMAIL: z.email({ error: "must be an email address" }).default(DEMO.meisim.portalEmail),
     MEISIM_PORTAL_PASSWORD: z.string().min(1).default(DEMO.meisim.portalPassword),
@@ -227,6 +252,14 @@ const EnvSchema = z
      */
     ORDER_PAYMENT_WINDOW_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
 
+    /** How long a guest order's link opens the order; a resent delivery email carries a fresh one. */
+    GUEST_LINK_DAYS: z.coerce
+      .number({ error: "must be a whole number of days" })
+      .int({ error: "must be a whole number of days" })
+      .min(1)
+      .max(3_650)
+      .default(90),
+
     WALLET_TOPUP_MIN_MINOR: minorUnits.default(1_000),
     WALLET_TOPUP_MAX_MINOR: minorUnits.default(100_000),
     /** Fee added on top of a wallet top-up: percent plus fixed cents. */
@@ -245,6 +278,7 @@ const EnvSchema = z
         message: "must point at the fake Stripe when the demo key is used (or set a real STRIPE_SECRET_KEY)",
       });
     }
+    for (const problem of productionProblems(env)) ctx.addIssue({ code: "custom", ...problem });
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -287,6 +321,33 @@ function providerCredentialProblems(
         });
     }
   }
+  return problems;
+}
+
+/**
+ * A real store (a production start on a real Stripe account, or any live
+ * key) must not run on what only suits the demo: the demo webhook secret is
+ * public, so anyone could sign a forged "paid" event with it; and without
+ * SMTP_URL every customer's mail would silently land in a folder.
+ */
+function productionProblems(
+  e: Pick<Env, "NODE_ENV" | "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "SMTP_URL" | "MAIL_OUTBOX">,
+): { path: string[]; message: string }[] {
+  const live = /^(sk|rk)_live_/.test(e.STRIPE_SECRET_KEY);
+  const realStore = live || (e.NODE_ENV === "production" && e.STRIPE_SECRET_KEY !== DEMO.stripe.secretKey);
+  if (!realStore) return [];
+  const problems: { path: string[]; message: string }[] = [];
+  if (e.STRIPE_WEBHOOK_SECRET === DEMO.stripe.webhookSecret)
+    problems.push({
+      path: ["STRIPE_WEBHOOK_SECRET"],
+      message: `must be set to your endpoint's signing secret (whsec_…, from the Stripe Dashboard) with a real Stripe key: the demo secret is public, so anyone could forge payments`,
+    });
+  if (e.NODE_ENV === "production" && !e.SMTP_URL && !e.MAIL_OUTBOX)
+    problems.push({
+      path: ["SMTP_URL"],
+      message:
+        "must be set in production (smtp://user:pass@host:587), or set MAIL_OUTBOX=true to keep mail in the outbox folder on purpose",
+    });
   return problems;
 }
 

@@ -294,6 +294,21 @@ export async function addOrderNote(otherOrderId: string, body: string, actor: Om
 }
 
 /**
+ * Voids every guest link of the order issued until now (a link forwarded or
+ * leaked): the page, PDFs and actions stop opening with them. A delivery
+ * email resent afterwards carries a fresh link that works. False when there
+ * is no such guest order.
+ */
+export async function revokeGuestLinks(otherOrderId: string, actor: DeskActor, now = new Date()): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.order.updateMany({ where: { otherOrderId, guestCheckout: true }, data: { guestLinksRevokedAt: now } });
+    if (count === 0) return false;
+    await auditDeskAction(otherOrderId, "guest_links_revoked", actor, { revokedAt: now.toISOString() }, tx);
+    return true;
+  });
+}
+
+/**
  * Asks the provider about the order and its cards now, keeps both answers,
  * and returns what they say (null for no such order). Reads only: what the answer implies for the order's state is
  * settled by retry, reconciliation or refund, each through the lifecycle.

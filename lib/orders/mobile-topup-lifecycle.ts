@@ -37,6 +37,12 @@ export const TOPUP_TRANSITIONS = {
   refund_requested: { from: [PAID, NEEDS_REVIEW], to: REFUND_PENDING },
   /** The wallet ledger or Stripe confirmed the money went back. */
   refunded: { from: [REFUND_PENDING], to: REFUNDED },
+  /**
+   * The whole card payment was refunded outside this app (the Stripe
+   * Dashboard), as Stripe's copy of the charge shows. Not while a recharge
+   * run holds the top-up: its outcome is recorded first.
+   */
+  refunded_in_stripe: { from: [PAID, NEEDS_REVIEW, RECHARGED, REFUND_PENDING], to: REFUNDED },
 } as const satisfies Record<string, { from: readonly MobileTopupStatus[]; to: MobileTopupStatus }>;
 
 export type TopupEvent = keyof typeof TOPUP_TRANSITIONS;

@@ -168,9 +168,12 @@ export interface OrderViewer {
 }
 
 /** The order is the viewer's own, or it was placed as a guest and they hold its signed link. */
-export function mayAccessOrder(viewer: OrderViewer, order: Pick<Order, "otherOrderId" | "userId" | "guestCheckout">): boolean {
+export function mayAccessOrder(
+  viewer: OrderViewer,
+  order: Pick<Order, "otherOrderId" | "userId" | "guestCheckout" | "guestLinksRevokedAt">,
+): boolean {
   if (viewer.userId !== null && order.userId === viewer.userId) return true;
-  return order.guestCheckout && isOrderAccessKey(order.otherOrderId, viewer.accessKey);
+  return order.guestCheckout && isOrderAccessKey(order, viewer.accessKey);
 }
 
 /** An order the viewer may see; null otherwise (callers answer 404, not 403, to avoid leaking ids). */
@@ -198,7 +201,10 @@ export function findOrderForUser(userId: string, otherOrderId: string) {
  * that does not exist.
  */
 export async function orderOwnerForViewer(viewer: OrderViewer, otherOrderId: string): Promise<string | null> {
-  const order = await db().order.findUnique({ where: { otherOrderId }, select: { otherOrderId: true, userId: true, guestCheckout: true } });
+  const order = await db().order.findUnique({
+    where: { otherOrderId },
+    select: { otherOrderId: true, userId: true, guestCheckout: true, guestLinksRevokedAt: true },
+  });
   return order && mayAccessOrder(viewer, order) ? order.userId : null;
 }
 

@@ -9,20 +9,24 @@
  * choice, but Next.js can only stamp it on scripts it renders for that
  * request: a prerendered page (static, ISR, or the static shell of a Partial
  * Prerendering / Cache Components page) was rendered at build time, carries no
- * nonce, and would never hydrate. Hashes cannot replace it either: the
- * policy is a response header written before the page is rendered, so it
- * cannot list the hashes of data scripts that do not exist yet, and
- * `experimental.sri` only adds `integrity` to external chunks, which CSP does
- * not consult for inline scripts (vercel/next.js#95354).
+ * nonce, and would never hydrate. Next.js itself cannot list hashes either:
+ * its policy header is written before the page is rendered
+ * (`experimental.sri` only adds `integrity` to external chunks, which CSP
+ * does not consult for inline scripts, vercel/next.js#95354).
  *
  * So the areas that always render per request and hold personal data or
  * admin powers (account, orders, wallet, checkout, admin, sign-in) get the
  * strict policy: a fresh nonce and 'strict-dynamic', no 'unsafe-inline'. The
- * public catalog (home, destinations, plans), which is to be prerendered,
- * and every other path get a policy that works for static HTML: scripts from
- * this origin and inline ones, nothing from elsewhere. Everything else in
- * both policies is the same and strict: no plugins, no foreign origins, no
- * <base> rewriting, forms post only here, and no framing at all.
+ * public catalog (home, destinations, plans), which is prerendered, and
+ * every other path get scripts from this origin plus the sha256 hash of each
+ * inline script of the very HTML answered: the launcher's server
+ * (scripts/serve.ts, scripts/inline-script-hashes.ts) reads the whole page
+ * before its headers go out, hashes its inline scripts into script-src with
+ * withInlineScriptHashes, and the shared page cache keeps that header with
+ * the page. No 'unsafe-inline' in either policy, except under `next dev`,
+ * whose pages stream. Everything else in both policies is the same and
+ * strict: no plugins, no foreign origins, no <base> rewriting, forms post
+ * only here, and no framing at all.
  */
 
 /** Path prefixes that always render per request: each response gets a fresh nonce. */
@@ -39,7 +43,7 @@ export function newNonce(): string {
 }
 
 export interface PolicyOptions {
-  /** A per-request nonce, or null for the policy that also works for prerendered pages. */
+  /** A per-request nonce, or null for the policy of prerendered pages (inline scripts allowed by hash, see withInlineScriptHashes). */
   nonce: string | null;
   /** `next dev` needs eval for React's debugging aids; a production build never does. */
   dev: boolean;
@@ -53,11 +57,12 @@ export function servedOverHttps(appUrl: string): boolean {
 }
 
 export function contentSecurityPolicy({ nonce, dev, https }: PolicyOptions): string {
-  const scripts = nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : ["'unsafe-inline'"];
+  // `next dev` streams its pages, which cannot be hashed before they are sent; only there do inline scripts run unlisted.
+  const scripts = nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : dev ? ["'unsafe-inline'"] : [];
   const directives = [
     "default-src 'self'",
     // 'self' stays for browsers too old for 'strict-dynamic', which ignore it otherwise.
-    `script-src 'self' ${scripts.join(" ")}${dev ? " 'unsafe-eval'" : ""}`,
+    ["script-src 'self'", ...scripts, ...(dev ? ["'unsafe-eval'"] : [])].join(" "),
     // Inline style attributes (the usage bar's width) and Next's injected styles; styles cannot run code.
     "style-src 'self' 'unsafe-inline'",
     // QR codes are data: URLs.
@@ -71,6 +76,19 @@ export function contentSecurityPolicy({ nonce, dev, https }: PolicyOptions): str
     ...(https ? ["upgrade-insecure-requests"] : []),
   ];
   return directives.join("; ");
+}
+
+/**
+ * `csp` with the given inline-script hashes ("sha256-…") allowed in
+ * script-src: for an HTML answer whose every inline script is known.
+ */
+export function withInlineScriptHashes(csp: string, hashes: readonly string[]): string {
+  if (hashes.length === 0) return csp;
+  const listed = hashes.map((hash) => `'${hash}'`).join(" ");
+  return csp
+    .split("; ")
+    .map((directive) => (directive.startsWith("script-src ") ? `${directive} ${listed}` : directive))
+    .join("; ");
 }
 
 /** Two years, the preload list's minimum; sent only when the store is served over https. */

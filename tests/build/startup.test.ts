@@ -33,4 +33,16 @@ describe("start-up with a malformed setting", () => {
     expect(status).not.toBe(0);
     expect(stderr).toContain("Invalid configuration: DATABASE_URL must be a PostgreSQL connection URL");
   });
+
+  it("the launcher refuses a live Stripe key on the demo webhook secret with one line naming the setting", () => {
+    const { status, stderr } = run(tsx, ["--import=./scripts/server-only.mjs", "scripts/start.ts"], {
+      NODE_ENV: "production",
+      STRIPE_SECRET_KEY: "sk_live_51startuptest",
+      SMTP_URL: "smtp://u:p@mail.example:587",
+      DATA_DIR: ".data/test-startup",
+    });
+    expect(status).toBe(1);
+    expect(stderr.split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/^Invalid configuration: STRIPE_WEBHOOK_SECRET must be set/);
+  });
 });

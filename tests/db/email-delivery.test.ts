@@ -17,7 +17,7 @@ import { EmailStatus } from "@/lib/generated/prisma/client";
 import { handlers } from "@/lib/jobs/handlers";
 import { formatDate } from "@/lib/format";
 import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
-import { orderAccessUrl } from "@/lib/orders/guest-access";
+import { isOrderAccessKey, orderAccessUrl } from "@/lib/orders/guest-access";
 import { iosInstallLink } from "@/lib/orders/install";
 import { DELIVERY_RESEND_LIMIT, emailDelivery, resendDeliveryEmail } from "@/lib/orders/notifications";
 import { catalogPlan, createCustomer, orderWithEsims, paidOrder, providersPerFile } from "../support/providers";
@@ -122,8 +122,11 @@ describe("the delivery email", () => {
     const [email] = await workEmailsTo(user.email);
 
     expect(email?.subject).toBe(`Your eSIM is ready: ${order.planName}`);
-    expect(orderAccessUrl(guestOrder)).toContain("key=");
-    expect(email?.text).toContain(orderAccessUrl(guestOrder));
+    // A link issued as the email was recorded, that opens the order.
+    const link = new RegExp(`${order.otherOrderId}\\?key=([0-9a-z]+\\.[\\w-]{43})`).exec(email?.text ?? "");
+    expect(link, "the email carries the order's signed link").not.toBeNull();
+    expect(isOrderAccessKey(guestOrder, link![1])).toBe(true);
+    expect(email?.text).toContain(orderAccessUrl(guestOrder, link![1]));
     expect(email?.attachments?.map((a) => a.filename).sort()).toEqual([
       `esim-${order.esims[0]!.iccid}.pdf`,
       `qr-${order.esims[0]!.iccid}.png`,

@@ -16,6 +16,7 @@ import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { readOutbox } from "@/lib/email/outbox";
 import { Role } from "@/lib/generated/prisma/client";
+import { revokeGuestLinks } from "@/lib/orders/admin-desk";
 import { renewalOptions } from "@/lib/orders/after-sale";
 import { isOrderAccessKey, orderAccessKey, orderAccessUrl } from "@/lib/orders/guest-access";
 import { findOrderForViewer, listOrdersForUser, orderDeliveringEsim, orderOwnerForViewer } from "@/lib/orders/orders";
@@ -45,14 +46,18 @@ describe("guest checkout", () => {
     const email = newEmail("stripe");
     const checkout = await guestCheckout(email, { quantity: 2 });
     const session = await world.stripe.checkout.sessions.retrieve(checkout.sessionId);
-    const key = orderAccessKey(checkout.otherOrderId);
 
     expect(session.customer_email).toBe(email);
     expect(session.amount_total).toBe(2 * 1299);
-    expect(session.success_url).toBe(
-      `http://shop.test/checkout/success?order=${checkout.otherOrderId}&key=${key}&session_id={CHECKOUT_SESSION_ID}`,
+    const success = new URL(session.success_url!.replace("{CHECKOUT_SESSION_ID}", "cs_x"));
+    expect(`${success.origin}${success.pathname}`).toBe("http://shop.test/checkout/success");
+    expect(success.searchParams.get("order")).toBe(checkout.otherOrderId);
+    const cancel = new URL(session.cancel_url!);
+    expect(`${cancel.origin}${cancel.pathname}?order=${cancel.searchParams.get("order")}`).toBe(
+      `http://shop.test/checkout/cancelled?order=${checkout.otherOrderId}`,
     );
-    expect(session.cancel_url).toBe(`http://shop.test/checkout/cancelled?order=${checkout.otherOrderId}&key=${key}`);
+    const row = await db().order.findUniqueOrThrow({ where: { otherOrderId: checkout.otherOrderId } });
+    for (const url of [success, cancel]) expect(isOrderAccessKey(row, url.searchParams.get("key"))).toBe(true);
 
     const order = await orderRow(checkout.otherOrderId);
     expect(order).toMatchObject({ guestCheckout: true, quantity: 2, amountMinor: 2598, paymentMethod: "CARD", status: "PENDING_PAYMENT" });
@@ -78,17 +83,70 @@ describe("guest checkout", () => {
 });
 
 describe("the signed order link", () => {
-  it("is a 256-bit key per order that only its own order accepts", async () => {
+  it("is a 256-bit key per order, stamped with its issue time, that only its own order accepts", async () => {
     const [a, b] = [await guestCheckout(newEmail("key-a")), await guestCheckout(newEmail("key-b"))];
+    const [rowA, rowB] = [await orderRow(a.otherOrderId), await orderRow(b.otherOrderId)];
     const key = orderAccessKey(a.otherOrderId);
 
-    expect(key).toMatch(/^[\w-]{43}$/);
-    expect(orderAccessKey(a.otherOrderId)).toBe(key);
-    expect(isOrderAccessKey(a.otherOrderId, key)).toBe(true);
-    expect(isOrderAccessKey(b.otherOrderId, key)).toBe(false);
-    expect(isOrderAccessKey(a.otherOrderId, `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`)).toBe(false);
-    expect(isOrderAccessKey(a.otherOrderId, key.slice(0, -1))).toBe(false);
-    for (const wrong of ["", null, undefined, [key], 42]) expect(isOrderAccessKey(a.otherOrderId, wrong)).toBe(false);
+    expect(key).toMatch(/^[0-9a-z]+\.[\w-]{43}$/);
+    expect(isOrderAccessKey(rowA, key)).toBe(true);
+    expect(isOrderAccessKey(rowB, key)).toBe(false);
+    expect(isOrderAccessKey(rowA, `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`)).toBe(false);
+    expect(isOrderAccessKey(rowA, key.slice(0, -1))).toBe(false);
+    for (const wrong of ["", null, undefined, [key], 42]) expect(isOrderAccessKey(rowA, wrong)).toBe(false);
+  });
+
+  it("cannot be stretched: a key with a later issue time, or the old form without one, opens nothing", async () => {
+    const guest = await guestCheckout(newEmail("stretch"));
+    const row = await orderRow(guest.otherOrderId);
+    const key = orderAccessKey(guest.otherOrderId);
+    const [, signature] = key.split(".");
+    // The attacker keeps the signature and writes a fresher time: it no longer matches.
+    expect(isOrderAccessKey(row, `${Date.now().toString(36)}0.${signature}`)).toBe(false);
+    expect(isOrderAccessKey(row, `${(Date.now() + 1000).toString(36)}.${signature}`)).toBe(false);
+    // Links of the first form (an HMAC of the reference alone) fail closed.
+    const { createHmac, hkdfSync } = await import("node:crypto");
+    const v1 = createHmac("sha256", Buffer.from(hkdfSync("sha256", env().AUTH_SECRET, "", "RoamSIM guest order link v1", 32)))
+      .update(guest.otherOrderId)
+      .digest("base64url");
+    expect(isOrderAccessKey(row, v1)).toBe(false);
+  });
+
+  it("expires GUEST_LINK_DAYS (90) after it was issued; a fresh one works", async () => {
+    const guest = await guestCheckout(newEmail("expiry"));
+    const row = await orderRow(guest.otherOrderId);
+    const issued = new Date("2026-01-01T00:00:00Z");
+    const key = orderAccessKey(guest.otherOrderId, issued);
+    const day = 86_400_000;
+
+    expect(env().GUEST_LINK_DAYS).toBe(90);
+    expect(isOrderAccessKey(row, key, new Date(issued.getTime() + 89 * day))).toBe(true);
+    expect(isOrderAccessKey(row, key, new Date(issued.getTime() + 90 * day))).toBe(false);
+    // Nor may it be dated in the future to last longer.
+    expect(isOrderAccessKey(row, orderAccessKey(guest.otherOrderId, new Date(Date.now() + day)))).toBe(false);
+    expect(await findOrderForViewer({ userId: null, accessKey: key }, guest.otherOrderId)).toBeNull();
+    expect(await findOrderForViewer({ userId: null, accessKey: orderAccessKey(guest.otherOrderId) }, guest.otherOrderId)).not.toBeNull();
+  });
+
+  it("is revoked by an admin from the order desk (audited): every link issued until then stops working, a fresh one works", async () => {
+    const guest = await guestCheckout(newEmail("revoke"));
+    const admin = await createUser(Role.ADMIN);
+    const leaked = orderAccessKey(guest.otherOrderId, new Date(Date.now() - 1000));
+    expect(await orderOwnerForViewer({ userId: null, accessKey: leaked }, guest.otherOrderId)).not.toBeNull();
+
+    expect(await revokeGuestLinks(guest.otherOrderId, { actorId: admin.id, reason: "Link forwarded to a stranger" })).toBe(true);
+
+    expect(await findOrderForViewer({ userId: null, accessKey: leaked }, guest.otherOrderId)).toBeNull();
+    expect(await orderOwnerForViewer({ userId: null, accessKey: leaked }, guest.otherOrderId)).toBeNull();
+    const fresh = orderAccessKey(guest.otherOrderId, new Date(Date.now() + 1));
+    expect(await findOrderForViewer({ userId: null, accessKey: fresh }, guest.otherOrderId)).not.toBeNull();
+    const audit = await db().auditLog.findFirstOrThrow({
+      where: { action: "order.desk.guest_links_revoked", entityId: guest.otherOrderId },
+    });
+    expect(audit).toMatchObject({ actorId: admin.id, details: expect.objectContaining({ reason: "Link forwarded to a stranger" }) });
+    // An account's order has no guest links to revoke.
+    const accountOrder = await createPendingOrder((await createUser()).id, 999);
+    expect(await revokeGuestLinks(accountOrder.otherOrderId, { actorId: admin.id, reason: "No links" })).toBe(false);
   });
 
   it("opens a guest order without signing in, and no other order; an account's order needs its owner", async () => {
@@ -101,6 +159,9 @@ describe("the signed order link", () => {
     expect((await findOrderForViewer({ userId: null, accessKey: key }, guest.otherOrderId))?.otherOrderId).toBe(guest.otherOrderId);
     expect(await findOrderForViewer({ userId: null, accessKey: null }, guest.otherOrderId)).toBeNull();
     expect(await findOrderForViewer({ userId: null, accessKey: "x".repeat(43) }, guest.otherOrderId)).toBeNull();
+    expect(
+      await findOrderForViewer({ userId: null, accessKey: `${Date.now().toString(36)}.${"x".repeat(43)}` }, guest.otherOrderId),
+    ).toBeNull();
     expect(await findOrderForViewer({ userId: null, accessKey: key }, other.otherOrderId)).toBeNull();
     expect(await orderOwnerForViewer({ userId: null, accessKey: key }, other.otherOrderId)).toBeNull();
     // Keys open guest orders only: an account's order is its owner's alone.
@@ -108,7 +169,10 @@ describe("the signed order link", () => {
     expect(await findOrderForViewer({ userId: null, accessKey: accountKey }, accountOrder.otherOrderId)).toBeNull();
     expect(await findOrderForViewer({ userId: owner.id }, accountOrder.otherOrderId)).not.toBeNull();
 
-    expect(orderAccessUrl(await orderRow(guest.otherOrderId))).toBe(`http://shop.test/orders/${guest.otherOrderId}?key=${key}`);
+    expect(orderAccessUrl(await orderRow(guest.otherOrderId), key)).toBe(`http://shop.test/orders/${guest.otherOrderId}?key=${key}`);
+    expect(orderAccessUrl(await orderRow(guest.otherOrderId))).toMatch(
+      new RegExp(`^http://shop\\.test/orders/${guest.otherOrderId}\\?key=[0-9a-z]+\\.[\\w-]{43}$`),
+    );
     expect(orderAccessUrl(accountOrder)).toBe(`http://shop.test/orders/${accountOrder.otherOrderId}`);
     expect(env().APP_URL).toBe("http://shop.test");
   });

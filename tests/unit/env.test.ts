@@ -88,4 +88,31 @@ describe("environment validation", () => {
     expect(parseEnv({ ...base, PRUNE_SCHEDULE: "off" }).PRUNE_SCHEDULE).toBe("off");
     expect(problemsOf({ ...base, PRUNE_SCHEDULE: "hourly" })[0]).toMatch(/^PRUNE_SCHEDULE must be a five-field cron expression/);
   });
+
+  describe("a real store does not start on demo-only settings", () => {
+    const live = { ...base, NODE_ENV: "production", STRIPE_SECRET_KEY: "sk_live_51realkey", SMTP_URL: "smtp://u:p@mail.example:587" };
+
+    it("stops a live key without a webhook secret, or with the public demo secret, naming STRIPE_WEBHOOK_SECRET", () => {
+      for (const secret of [undefined, DEMO.stripe.webhookSecret]) {
+        const problems = problemsOf({ ...live, ...(secret && { STRIPE_WEBHOOK_SECRET: secret }) });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(/^STRIPE_WEBHOOK_SECRET must be set to your endpoint's signing secret/);
+      }
+      // A live key outside NODE_ENV=production is no safer.
+      expect(problemsOf({ ...base, STRIPE_SECRET_KEY: "rk_live_51realkey" })[0]).toMatch(/^STRIPE_WEBHOOK_SECRET /);
+      expect(() => parseEnv({ ...live, STRIPE_WEBHOOK_SECRET: "whsec_real" })).not.toThrow();
+    });
+
+    it("stops a production start without SMTP_URL unless MAIL_OUTBOX=true says the outbox is meant", () => {
+      const noSmtp = { ...live, STRIPE_WEBHOOK_SECRET: "whsec_real", SMTP_URL: "" };
+      expect(problemsOf(noSmtp)).toEqual([expect.stringMatching(/^SMTP_URL must be set in production .*MAIL_OUTBOX=true/)]);
+      expect(parseEnv({ ...noSmtp, MAIL_OUTBOX: "true" }).MAIL_OUTBOX).toBe(true);
+      expect(problemsOf({ ...noSmtp, MAIL_OUTBOX: "yes" })[0]).toMatch(/^MAIL_OUTBOX must be true or false/);
+    });
+
+    it("leaves the demo (production build, demo key, fake Stripe, outbox) and test keys in development alone", () => {
+      expect(() => parseEnv({ ...base, NODE_ENV: "production", STRIPE_API_BASE: DEMO.stripe.apiBase })).not.toThrow();
+      expect(() => parseEnv({ ...base, STRIPE_SECRET_KEY: "sk_test_51abc" })).not.toThrow();
+    });
+  });
 });

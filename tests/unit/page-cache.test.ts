@@ -20,9 +20,11 @@ let server: http.Server;
 
 /** Stands in for Next.js: each path answers as one kind of response, numbered by how often it was rendered. */
 function render(req: http.IncomingMessage, res: http.ServerResponse): void {
-  rendered.push(req.url!);
-  const n = rendered.filter((u) => u === req.url).length;
-  if (req.url === "/shared") {
+  // As a prerendered page does, the answer depends on the path only.
+  const path = req.url!.split("?")[0]!;
+  rendered.push(path);
+  const n = rendered.filter((u) => u === path).length;
+  if (path === "/shared") {
     res.writeHead(200, {
       "Cache-Control": "s-maxage=60, stale-while-revalidate=600",
       "Content-Type": "text/html",
@@ -30,13 +32,13 @@ function render(req: http.IncomingMessage, res: http.ServerResponse): void {
     });
     res.write("render ");
     res.end(String(n));
-  } else if (req.url === "/stale") {
+  } else if (path === "/stale") {
     res.writeHead(200, { "Cache-Control": "s-maxage=60", "x-nextjs-cache": "STALE" });
     res.end(`stale ${n}`);
-  } else if (req.url === "/private") {
+  } else if (path === "/private") {
     res.setHeader("cache-control", "private, no-store");
     res.end(`private ${n}`);
-  } else if (req.url === "/cookie") {
+  } else if (path === "/cookie") {
     res.setHeader("cache-control", "s-maxage=60");
     res.setHeader("set-cookie", "a=b");
     res.end(`cookie ${n}`);
@@ -89,6 +91,22 @@ describe("the shared page cache", () => {
     await get("/shared", { "accept-encoding": "gzip" });
     expect(pages.size).toBe(before + 1);
     expect((await get("/shared", { "accept-encoding": "gzip" })).cache).toBe("HIT");
+  });
+
+  it("cannot be filled by an attacker: query strings and other headers do not make new entries", async () => {
+    const before = pages.size;
+    for (let i = 0; i < 600; i++) {
+      const answer = await get(`/shared?utm_source=${i}&_=${Math.random()}`, {
+        cookie: `s=${i}`,
+        "user-agent": `bot/${i}`,
+        "x-forwarded-host": `evil${i}.example`,
+      });
+      expect(answer.cache).toBe("HIT");
+    }
+    expect(pages.size).toBe(before);
+    expect(pages.keyOf({ method: "GET", url: "/plans?x=1#y", headers: {} } as http.IncomingMessage)).toBe(
+      pages.keyOf({ method: "GET", url: "/plans", headers: { cookie: "a=b", "accept-language": "fr" } } as http.IncomingMessage),
+    );
   });
 
   it("empties when catalog tags are expired in this process", async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, newNonce, securityHeaders, servedOverHttps, usesNonce } from "@/lib/security/headers";
+import {
+  contentSecurityPolicy,
+  newNonce,
+  securityHeaders,
+  servedOverHttps,
+  usesNonce,
+  withInlineScriptHashes,
+} from "@/lib/security/headers";
 
 function directives(csp: string): Record<string, string> {
   return Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0]!, d.split(" ").slice(1).join(" ")]));
@@ -37,12 +44,18 @@ describe("security headers", () => {
     expect(csp).not.toHaveProperty("upgrade-insecure-requests");
   });
 
-  it("allows this origin's and inline scripts without a nonce, so prerendered pages hydrate", () => {
-    expect(directives(contentSecurityPolicy({ nonce: null, dev: false, https: true }))).toMatchObject({
-      "script-src": "'self' 'unsafe-inline'",
+  it("allows only this origin's scripts without a nonce, and the inline ones of a page by their hashes", () => {
+    const csp = contentSecurityPolicy({ nonce: null, dev: false, https: true });
+    expect(directives(csp)).toMatchObject({
+      "script-src": "'self'",
       "frame-ancestors": "'none'",
       "upgrade-insecure-requests": "",
     });
+    expect(directives(csp)["script-src"]).not.toContain("unsafe-inline");
+    const hashed = withInlineScriptHashes(csp, ["sha256-AAA=", "sha256-BBB="]);
+    expect(directives(hashed)["script-src"]).toBe("'self' 'sha256-AAA=' 'sha256-BBB='");
+    expect(directives(hashed)["style-src"]).toBe(directives(csp)["style-src"]);
+    expect(withInlineScriptHashes(csp, [])).toBe(csp);
   });
 
   it("allows eval only for next dev", () => {

@@ -9,7 +9,14 @@ import { requireAdmin } from "@/lib/auth/session";
 import { refundOrder } from "@/lib/billing/refunds";
 import { db } from "@/lib/db/client";
 import type { Refund } from "@/lib/generated/prisma/client";
-import { addOrderNote, auditDeskAction, NOTE_MAX_LENGTH, refreshFromProvider, type DeskActor } from "@/lib/orders/admin-desk";
+import {
+  addOrderNote,
+  auditDeskAction,
+  NOTE_MAX_LENGTH,
+  refreshFromProvider,
+  revokeGuestLinks,
+  type DeskActor,
+} from "@/lib/orders/admin-desk";
 import { AfterSaleError, cancelCard, cancelOrder } from "@/lib/orders/after-sale";
 import { retryFulfilment } from "@/lib/orders/fulfilment";
 import { canCancelUnpaid, canRetry } from "@/lib/orders/lifecycle";
@@ -139,6 +146,16 @@ export async function resendDeliveryAction(_prev: ActionState, form: FormData): 
   if (outcome.sent) return { success: "The delivery email is on its way." };
   if (outcome.reason === "not_delivered") return { error: "Nothing was delivered on this order yet." };
   return { error: `Sent too often; try again in ${Math.ceil(outcome.retryAfterMs / 60_000)} min.` };
+}
+
+/** Voids the guest order's links issued so far (audited with the reason); a resent delivery email gives the customer a fresh one. */
+export async function revokeGuestLinksAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form);
+  if (!request.ok) return { error: request.error };
+  const { otherOrderId } = request.data;
+  if (!(await revokeGuestLinks(otherOrderId, request.actor))) return NO_ORDER;
+  refreshPages(otherOrderId);
+  return { success: "Every link sent so far is void. Resend the delivery email to give the customer a fresh one." };
 }
 
 export async function refreshOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {

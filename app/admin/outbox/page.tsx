@@ -2,20 +2,23 @@ import { Card } from "@/components/ui";
 import { requireAdmin } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
 import { readOutbox } from "@/lib/email/outbox";
+import { redactedForAdmin } from "@/lib/email/redact";
 
 export const metadata = { title: "Outbox" };
 
 export default async function OutboxPage() {
   await requireAdmin("/admin/outbox");
   const { SMTP_URL, DATA_DIR } = env();
-  const messages = await readOutbox(DATA_DIR);
+  // Links are shown without their tokens and keys: an admin must not be able to sign in or open an order as the customer.
+  const messages = (await readOutbox(DATA_DIR)).map(redactedForAdmin);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Email outbox</h1>
       <p className="text-sm text-slate-600">
         {SMTP_URL
           ? "Email is sent through SMTP; this outbox only holds mail from demo mode."
-          : "Demo mode: email is not sent, it lands here."}
+          : "Demo mode: email is not sent, it lands here."}{" "}
+        Links are shown with their tokens and keys removed.
       </p>
       {messages.length === 0 && <p>No messages yet.</p>}
       {messages.map((m) => (

@@ -8,7 +8,7 @@ import { orderCancelPath } from "@/lib/billing/checkout";
 import { CheckoutPurpose } from "@/lib/generated/prisma/client";
 import { canPay } from "@/lib/orders/lifecycle";
 import { formatMoney } from "@/lib/money";
-import { ORDER_ACCESS_PARAM, orderAccessUrl, orderPagePath, withOrderAccess } from "@/lib/orders/guest-access";
+import { ORDER_ACCESS_PARAM, orderAccessUrl, orderPagePath, withAccessKey } from "@/lib/orders/guest-access";
 import { findOrderForViewer, orderOwnerForViewer } from "@/lib/orders/orders";
 import { recordIdFrom } from "@/lib/validation";
 
@@ -34,10 +34,11 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
   const orderId = session ? session.orderId : namedOrder;
   const order = orderId ? await findOrderForViewer(viewer, orderId) : null;
   if (!order) notFound();
-  const guestLink = order.guestCheckout && user?.id !== order.userId;
+  // A guest who is not signed in as the owner came with the link's key (it let them see the order): hand that link over, never a fresh one.
+  const guestKey = order.guestCheckout && user?.id !== order.userId ? viewer.accessKey : null;
   const amount = formatMoney(order.amountMinor, order.currency);
   const paidSummary = `${amount} for ${order.planName} (order ${order.otherOrderId}). We’re setting up your eSIM now; its install details appear on the order page when it’s ready.`;
-  const orderHref = orderPagePath(order);
+  const orderHref = orderPagePath(order, viewer.accessKey);
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className="text-2xl font-bold">Order payment</h1>
@@ -45,9 +46,7 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
         <CheckoutOutcome
           session={session}
           subject="Your order"
-          retryHref={
-            guestLink ? withOrderAccess(orderCancelPath(order.otherOrderId), order.otherOrderId) : orderCancelPath(order.otherOrderId)
-          }
+          retryHref={guestKey ? withAccessKey(orderCancelPath(order.otherOrderId), guestKey) : orderCancelPath(order.otherOrderId)}
           paid={`We received ${paidSummary}`}
         />
       ) : canPay(order) ? (
@@ -59,7 +58,7 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
           We took {paidSummary}
         </Alert>
       )}
-      {guestLink && (
+      {guestKey && (
         <Card className="space-y-2">
           <h2 className="text-lg font-semibold">Your order’s private link</h2>
           <p className="text-sm text-slate-600">
@@ -67,14 +66,14 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
             email it to {order.user.email} with your eSIM too.
           </p>
           <p className="break-all rounded bg-slate-100 p-2 font-mono text-xs" data-testid="order-link">
-            {orderAccessUrl(order)}
+            {orderAccessUrl(order, guestKey)}
           </p>
         </Card>
       )}
       <ButtonLink href={orderHref} variant="secondary">
         View your order
       </ButtonLink>
-      {guestLink && (
+      {guestKey && (
         <p className="text-sm text-slate-600">
           Later,{" "}
           <Link href="/sign-up" className="text-brand-600 underline">

@@ -10,6 +10,7 @@ import { MeisimTransport } from "./transport";
 import { MeisimValidatorApi } from "./validator-api";
 import { MeisimVerificationApi } from "./verification-api";
 import { MeisimWalletApi } from "./wallet-api";
+import { urlAllowList } from "../urls";
 
 /**
  * The whole MeiSIM Dealer API and its portal API, grouped as the
@@ -42,7 +43,7 @@ export class MeisimClient {
     this.account = new MeisimAccountApi(http);
     this.esim = new MeisimEsimApi(http);
     this.topup = new MeisimTopupApi(http, config.topupConfirmationTtlMs ?? MEISIM_DEFAULTS.topupConfirmationTtlMs);
-    this.wallet = new MeisimWalletApi(http);
+    this.wallet = new MeisimWalletApi(http, urlAllowList("meisim", config.urlHosts, config.baseUrl), config.logger);
     this.verification = new MeisimVerificationApi(http);
     this.supply = new MeisimSupplyApi(http);
     this.validator = new MeisimValidatorApi(http);

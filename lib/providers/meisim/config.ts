@@ -22,6 +22,8 @@ export interface MeisimClientConfig {
   /** Portal API credentials (eSIM Supply and Validator). */
   portalEmail?: string;
   portalPassword?: string;
+  /** Hosts whose addresses in answers (the wallet top-up's checkoutUrl) may be followed; default: the base URL's host. */
+  urlHosts?: string;
   /** Per request; default 15 s. */
   timeoutMs?: number;
   /** For CSV exports, which can be large; default 60 s. */

@@ -6,6 +6,9 @@ import type { LooseRecord } from "../loose";
 import { looseString } from "../loose";
 import { layers, moneyIn, optionalIn, refusalIn, text } from "./normalise";
 import { describeEndpoint, type MeisimTransport } from "./transport";
+import type { Logger } from "../../log";
+import { ProviderResponseError } from "../errors";
+import { allowedProviderUrl, type UrlAllowList } from "../urls";
 
 const wallet = { method: "GET", path: "/dealer/wallet", auth: "dealer", idempotent: true } as const;
 const statement = { method: "GET", path: "/dealer/statement", auth: "dealer", idempotent: true } as const;
@@ -224,7 +227,12 @@ const usdIn = (records: LooseRecord[], major: string[]): Money | null => moneyIn
 
 /** The dealer wallet: balance, statement, Stripe top-ups, and what is paid from it. */
 export class MeisimWalletApi {
-  constructor(private readonly http: MeisimTransport) {}
+  constructor(
+    private readonly http: MeisimTransport,
+    /** Where MeiSIM's checkout pages may be (lib/providers/urls.ts). */
+    private readonly urls: UrlAllowList,
+    private readonly logger?: Logger,
+  ) {}
 
   async wallet(): Promise<MeisimWallet> {
     const b = await this.http.json(wallet, walletSchema);
@@ -268,7 +276,10 @@ export class MeisimWalletApi {
   /** A Stripe checkout session for $50–$10,000; send the admin to `checkoutUrl`. */
   async topup(amountMinor: number): Promise<StripeFee & { checkoutUrl: string }> {
     const b = await this.http.json(topup, checkoutSchema, { body: { amountUsd: checkTopupAmount(amountMinor) } });
-    return { checkoutUrl: b.checkoutUrl, ...toFee(b) };
+    // An admin is sent to this address: only to a host on MeiSIM's allow-list.
+    const checkoutUrl = allowedProviderUrl(this.urls, b.checkoutUrl, "wallet top-up checkoutUrl", this.logger);
+    if (!checkoutUrl) throw new ProviderResponseError("meisim", "the top-up checkout page is on a host not allowed by MEISIM_URL_HOSTS");
+    return { checkoutUrl, ...toFee(b) };
   }
 
   /** A Stripe PaymentIntent for embedded checkout (same $50–$10,000 range). */

@@ -7,6 +7,7 @@
 import "server-only";
 import { log as rootLog, type Logger } from "../../log";
 import { alpha2FromName, alpha2FromNumeric, isNumericCountryCode } from "../../geo/countries";
+import { allowedProviderUrl } from "../urls";
 import { ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError, describeProviderFailure } from "../errors";
 import type {
   Availability,
@@ -304,7 +305,9 @@ export class MioesimProvider implements EsimProvider {
     const matched = matchItems(order.cards, itemIds);
     const esims: DeliveredEsim[] = [];
     for (const [index, card] of order.cards.entries()) {
-      const install = options.physical ? toPhysicalCard(card) : toInstall(card);
+      const install = options.physical
+        ? toPhysicalCard(card)
+        : toInstall({ ...card, pdfUrl: allowedProviderUrl(this.client.urlAllowList, card.pdfUrl, "card pdfUrl", this.log) });
       if (install) esims.push({ ...install, otherItemId: matched[index] ?? null });
       else if (!options.renewal) this.log.warn("MIOeSIM card without install data yet", { orderNum: order.orderNum, iccid: card.iccid });
     }

@@ -127,6 +127,7 @@ import {
 } from "./read";
 import { TokenSession } from "./session";
 import { signParams } from "./sign";
+import { urlAllowList, type UrlAllowList } from "../urls";
 
 export interface MioesimConfig {
   /** e.g. https://bpm.mioesim.com */
@@ -138,6 +139,8 @@ export interface MioesimConfig {
   secret: string;
   /** Per HTTP exchange. Default 15 s. */
   timeoutMs?: number;
+  /** Hosts whose addresses in answers (a card's pdfUrl) may be shown; default: the base URL's host. */
+  urlHosts?: string;
   /** How long a token is trusted. MIOeSIM tokens last 2 hours (the default). */
   tokenTtlMs?: number;
   fetchImpl?: typeof fetch;
@@ -193,7 +196,11 @@ export class MioesimClient {
   private readonly log: Logger;
   private readonly session: TokenSession;
 
+  /** Where addresses in MIOeSIM's answers may point (lib/providers/urls.ts). */
+  readonly urlAllowList: UrlAllowList;
+
   constructor(private readonly config: MioesimConfig) {
+    this.urlAllowList = urlAllowList("mioesim", config.urlHosts, config.baseUrl);
     for (const key of ["baseUrl", "phone", "password", "secret"] as const) {
       if (!config[key]) throw new Error(`MIOeSIM client: config.${key} is required`);
     }

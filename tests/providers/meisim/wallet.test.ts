@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MeisimInputError, MeisimInsufficientBalanceError, MeisimNotFoundError, type DealerOrderInput } from "@/lib/providers/meisim";
 import { DEALER_ADDRESS as ADDRESS } from "../../support/us-prepaid";
-import { addDealer, ALL_DIALECTS, clientFor, DEMO, useSimulator } from "./harness";
+import { ProviderResponseError } from "@/lib/providers/errors";
+import { addDealer, ALL_DIALECTS, clientFor, DEMO, recordingLogger, useSimulator } from "./harness";
 
 const US_PREPAID: DealerOrderInput = {
   productId: "p3:att-prepaid-30",
@@ -54,6 +55,16 @@ describe("MeiSIM wallet", () => {
     await expect(client.wallet.statement({ from: "2026-05-02", to: "2026-05-01" })).rejects.toBeInstanceOf(MeisimInputError);
     await expect(client.wallet.statement({ from: "2026-02-30" })).rejects.toThrow(/YYYY-MM-DD/);
     expect(sim.current.sim.requestLog).toHaveLength(0);
+  });
+
+  it("never hands over a checkout page on a host off MEISIM_URL_HOSTS (a tampered answer), and logs the refusal", async () => {
+    const logger = recordingLogger();
+    // The simulator's checkout pages are on its own host; a list without it stands for an answer pointing elsewhere.
+    const client = clientFor(sim.current.url, { urlHosts: "checkout.stripe.com", logger });
+    await expect(client.wallet.topup(100_00)).rejects.toBeInstanceOf(ProviderResponseError);
+    expect(logger.entries.some((e) => e.msg.startsWith("provider URL refused") && e.fields?.provider === "meisim")).toBe(true);
+    // By default the base URL's host is the list.
+    expect(new URL((await clientFor(sim.current.url).wallet.topup(100_00)).checkoutUrl).host).toBe(new URL(sim.current.url).host);
   });
 
   it("creates a Stripe checkout for $50–$10,000 that credits the wallet once paid", async () => {

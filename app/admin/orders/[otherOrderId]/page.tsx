@@ -8,6 +8,7 @@ import {
   refundOrderAction,
   resendDeliveryAction,
   retryOrderAction,
+  revokeGuestLinksAction,
 } from "@/app/admin/orders/actions";
 import { replaceMeisimCardAction, resendMeisimEmailAction, revokeMeisimCardAction } from "@/app/admin/providers/meisim/actions";
 import { ActionForm } from "@/components/admin/action-form";
@@ -100,7 +101,8 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
           {order.user.name && `${order.user.name} · `}
           {order.user.email} · customer since {when(order.user.createdAt)}
           {order.user.disabledAt && " · account disabled"}
-          {order.guestCheckout && " · guest checkout"} ·{" "}
+          {order.guestCheckout && " · guest checkout"}
+          {order.guestLinksRevokedAt && ` (links sent until ${when(order.guestLinksRevokedAt)} revoked)`} ·{" "}
           <Link href={`/admin/wallets/${order.user.id}`} className="underline">
             Wallet
           </Link>
@@ -348,6 +350,12 @@ function OrderActions({ order }: { order: DeskOrder }) {
         <ActionForm action={resendDeliveryAction} label="Resend the delivery email" submitLabel="Resend delivery email" variant="secondary">
           {hidden}
           <Reason id="reason-resend" label="Reason to resend" />
+        </ActionForm>
+      )}
+      {order.guestCheckout && (
+        <ActionForm action={revokeGuestLinksAction} label="Revoke the guest links" submitLabel="Revoke guest links" variant="danger">
+          {hidden}
+          <Reason id="reason-revoke-links" label="Reason to revoke the guest links" />
         </ActionForm>
       )}
       {cancellable && (

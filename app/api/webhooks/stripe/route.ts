@@ -1,9 +1,9 @@
-import { handleStripeWebhook } from "@/lib/billing/webhook";
+import { receiveStripeWebhook } from "@/lib/billing/webhook";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(req: Request): Promise<Response> {
   // The signature covers the exact bytes Stripe sent, so the body is read as text, never parsed and re-serialised.
-  const reply = await handleStripeWebhook(await req.text(), req.headers.get("stripe-signature"));
+  const reply = await receiveStripeWebhook(req);
   return Response.json(reply.body, { status: reply.status });
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MobileTopup" ADD COLUMN     "disputeId" TEXT,
+ADD COLUMN     "disputeStatus" TEXT;
