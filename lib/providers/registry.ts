@@ -7,7 +7,7 @@
 import "server-only";
 import { env } from "../config/env";
 import { currentDealerKey } from "./credential-store";
-import { MeisimClient, MeisimProvider } from "./meisim";
+import { MeisimClient, MeisimProvider, parseQrHosts } from "./meisim";
 import { MioesimProvider, MioesimClient } from "./mioesim";
 import type { EsimProvider, ProviderId } from "./types";
 
@@ -28,6 +28,7 @@ function registry(): Registry {
           phone: e.MIOESIM_PHONE,
           password: e.MIOESIM_PASSWORD,
           secret: e.MIOESIM_SECRET,
+          currency: e.MIOESIM_CURRENCY,
           timeoutMs: e.PROVIDER_TIMEOUT_MS,
         }),
       ),
@@ -39,6 +40,7 @@ function registry(): Registry {
           portalEmail: e.MEISIM_PORTAL_EMAIL,
           portalPassword: e.MEISIM_PORTAL_PASSWORD,
           timeoutMs: e.PROVIDER_TIMEOUT_MS,
+          qrImageHosts: parseQrHosts(e.MEISIM_QR_HOSTS),
         }),
       ),
     };
