@@ -110,7 +110,7 @@ export class MioesimProvider implements EsimProvider {
         for (const entry of detail.skipped)
           this.log.warn("MIOeSIM package skipped: it could not be read", { skuId: sku.skuId, at: entry.at, problem: entry.problem });
         skipped += detail.skipped.length;
-        plans.push(...plansOf(sku, detail));
+        plans.push(...plansOf(sku, detail, this.client.currency));
         this.log.debug("MIOeSIM SKU listed", { skuId: sku.skuId, packages: detail.packages.length, skipped: detail.skipped.length });
       }
       options.onProgress?.({ done: index + 1, total: skus.length, note: sku.display });
@@ -255,7 +255,7 @@ export class MioesimProvider implements EsimProvider {
     const plans: ProviderPlan[] = [];
     for (const sku of await this.client.getIccidSupportSku(iccid)) {
       const detail = await this.client.getIccidSupportPackageInfo(iccid, sku.skuId);
-      plans.push(...plansOf(sku, detail).filter((plan) => plan.renewable));
+      plans.push(...plansOf(sku, detail, this.client.currency).filter((plan) => plan.renewable));
     }
     return plans;
   }
@@ -316,7 +316,7 @@ export class MioesimProvider implements EsimProvider {
       otherOrderId: order.otherOrderId ?? otherOrderId,
       status: undelivered ? "pending" : orderStatusOf(order.status),
       esims,
-      charged: order.price,
+      charged: order.priceMinor === null ? null : { amountMinor: order.priceMinor, currency: this.client.currency },
     };
   }
 }
@@ -346,9 +346,10 @@ function matchItems(cards: readonly MioesimCard[], itemIds: readonly OtherItemId
   return out.map((id) => id ?? rest.shift() ?? null);
 }
 
-function plansOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderPlan[] {
+/** `currency`: the account's (the client's), as the documents name none. */
+function plansOf(sku: MioesimSku, detail: MioesimSkuPackages, currency: string): ProviderPlan[] {
   const destination = destinationOf(sku, detail);
-  return detail.packages.map((pkg) => toPlan(sku, destination, pkg));
+  return detail.packages.map((pkg) => toPlan(sku, destination, pkg, currency));
 }
 
 /**
@@ -358,7 +359,8 @@ function plansOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderPlan[] {
  */
 export async function physicalPlans(client: MioesimClient, dpId: string): Promise<ProviderPlan[]> {
   const plans: ProviderPlan[] = [];
-  for (const sku of await client.getDpSupportSkuInfo(dpId)) plans.push(...plansOf(sku, await client.getPackages(sku.skuId)));
+  for (const sku of await client.getDpSupportSkuInfo(dpId))
+    plans.push(...plansOf(sku, await client.getPackages(sku.skuId), client.currency));
   return plans;
 }
 
@@ -373,7 +375,7 @@ function destinationOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderDes
   return { ...base, kind: "region", countryCodes: [...new Set(covered)].sort() };
 }
 
-function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimPackage): ProviderPlan {
+function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimPackage, currency: string): ProviderPlan {
   const allowance = `${pkg.flows}${pkg.unit}${pkg.dayPass ? "/day" : ""}`;
   return {
     provider: "mioesim",
@@ -382,7 +384,7 @@ function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimP
     destination,
     dataMb: pkg.dataMb,
     days: pkg.days,
-    wholesale: pkg.price,
+    wholesale: { amountMinor: pkg.priceMinor, currency },
     renewable: pkg.renewable,
     dayPass: pkg.dayPass,
     cancellable: pkg.cancellable,
