@@ -27,7 +27,15 @@ import type {
   RenewInput,
 } from "../types";
 import type { MioesimClient, OrderLookup as MioesimOrderKey } from "./client";
-import { MioesimApiError, MioesimHttpError, MioesimNotFoundError, MioesimSignatureError, MioesimTokenExpiredError } from "./errors";
+import {
+  MioesimApiError,
+  MioesimDetailAccessError,
+  MioesimHttpError,
+  MioesimIpNotWhitelistedError,
+  MioesimNotFoundError,
+  MioesimSignatureError,
+  MioesimTokenExpiredError,
+} from "./errors";
 import type {
   MioesimCard,
   MioesimCardStatus,
@@ -80,6 +88,9 @@ export class MioesimProvider implements EsimProvider {
   readonly id = "mioesim" as const;
   readonly displayName = "MIOeSIM";
   readonly maxQuantity = MIOESIM_MAX_QUANTITY;
+
+  /** getESIMDetail answered 400108/400109: this account may not use it. */
+  private detailDenied = false;
 
   constructor(
     readonly client: MioesimClient,
@@ -240,8 +251,19 @@ export class MioesimProvider implements EsimProvider {
     return { outcome: "found", order: this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false, physical }), raw };
   }
 
-  /** One entry per requested ICCID, in order; "unknown" for cards MIOeSIM does not report. */
+  /**
+   * One entry per requested ICCID, in order; "unknown" for cards MIOeSIM
+   * does not report. A single card (the eSIM page) is read live with
+   * getESIMDetail, documented as the full usage and current status of one
+   * ICCID; where the account may not use it (400108 IP not whitelisted,
+   * 400109 not enabled, both documented) or it gives no readable answer, the
+   * batch query answers instead, as it does for many cards.
+   */
   async getUsage(iccids: string[], options: { onProgress?: ProgressFn } = {}): Promise<EsimUsage[]> {
+    if (iccids.length === 1 && !this.detailDenied) {
+      const live = await this.liveUsage(iccids[0]!);
+      if (live) return [live];
+    }
     const statuses = await this.client.queryIccidInformation(iccids, options);
     const byIccid = new Map(statuses.map((status) => [status.iccid, status]));
     this.log.info("MIOeSIM usage queried", { requested: iccids.length, reported: byIccid.size });
@@ -249,6 +271,25 @@ export class MioesimProvider implements EsimProvider {
       const status = byIccid.get(iccid);
       return status ? toUsage(status) : { iccid, state: "unknown", usedMb: 0, totalMb: null, startedAt: null, expiresAt: null };
     });
+  }
+
+  /** getESIMDetail's reading of one card; null when the batch query should answer instead. */
+  private async liveUsage(iccid: string): Promise<EsimUsage | null> {
+    try {
+      return toUsage({ ...(await this.client.getESIMDetail(iccid)), iccid });
+    } catch (err) {
+      if (err instanceof MioesimIpNotWhitelistedError || err instanceof MioesimDetailAccessError) {
+        // The account's access, not this card's: asked again only after a restart.
+        this.detailDenied = true;
+        this.log.warn("MIOeSIM getESIMDetail not available to this account; usage comes from queryIccidInformation", {
+          code: err.code,
+        });
+        return null;
+      }
+      if (!(err instanceof ProviderError)) throw err;
+      this.log.warn("MIOeSIM getESIMDetail gave no usage; asking queryIccidInformation", { iccid, problem: err.message });
+      return null;
+    }
   }
 
   async listRenewalPlans(iccid: string): Promise<ProviderPlan[]> {

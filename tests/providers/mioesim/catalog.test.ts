@@ -41,7 +41,7 @@ describe("MIOeSIM catalog endpoints", () => {
       unit: "GB",
       dataMb: 1024,
       days: 7,
-      price: { amountMinor: 449, currency: "USD" },
+      priceMinor: 449,
       flowType: 0,
       renewable: true,
       dayPass: false,
