@@ -243,7 +243,7 @@ export async function cardHistoryAndRenewals(iccid: string) {
   const renewals = await Promise.all(
     skus.map(async (sku) => ({ sku, packages: (await client.getIccidSupportPackageInfo(iccid, sku.skuId)).packages })),
   );
-  return { history, renewals };
+  return { history, renewals, currency: client.currency };
 }
 
 // ---------------------------------------------------------------- physical SIMs

@@ -62,8 +62,15 @@ export function planFields(plan: ProviderPlan, slug: string) {
   };
 }
 
-/** What the catalog should hold for a plan the provider still lists, given what an admin decided. */
-function fieldsFor(current: Plan | undefined, fields: ReturnType<typeof planFields>) {
+/**
+ * What the catalog should hold for a plan the provider still lists, given
+ * what an admin decided. A plan the provider prices in another currency than
+ * the store sells in is held off sale (and out of the shape choices): its
+ * cost cannot be compared with the price, so it could be sold at a loss. It
+ * goes back on sale by itself once a sync reads it in the store's currency.
+ */
+function fieldsFor(current: Plan | undefined, fields: ReturnType<typeof planFields>, storeCurrency: string) {
+  if (fields.currency !== storeCurrency) return { ...fields, active: false, notChosen: false };
   // Off sale for another provider's plan of the same shape: applyShapeChoices decides that, at the end of the run.
   return current?.withdrawnByAdmin || current?.notChosen ? { ...fields, active: false } : fields;
 }
@@ -134,9 +141,16 @@ export async function syncCatalog(
   const note = (list: string[], slug: string, name: string) => {
     if (list.length < CHANGES_LISTED) list.push(`${slug}: ${name}`);
   };
+  const storeCurrency = env().CURRENCY;
+  const otherCurrency: string[] = [];
   for (const [index, { plan, slug }] of listed.entries()) {
     const current = existing.get(plan.planRef);
-    const fields = fieldsFor(current, planFields(plan, slug));
+    const fields = fieldsFor(current, planFields(plan, slug), storeCurrency);
+    if (fields.currency !== storeCurrency) {
+      otherCurrency.push(plan.planRef);
+      // Named among the withdrawn when this run takes it off sale (or first sees it).
+      if (!current || current.active) note(changes.withdrawn, slug, `${plan.name} (priced in ${fields.currency}, not ${storeCurrency})`);
+    }
     const { priceMinor } = priceOf({ id: current?.id, destinationSlug: slug, wholesaleMinor: plan.wholesale.amountMinor }, pricing);
     if (!current) {
       toCreate.push({ ...fields, provider: plan.provider, planRef: plan.planRef, priceMinor, syncedAt });
@@ -166,6 +180,13 @@ export async function syncCatalog(
   for (const plan of unlisted) {
     changedTags.add(planTag(plan.id)).add(destinationTag(plan.destinationSlug));
     note(changes.withdrawn, plan.destinationSlug, plan.name);
+  }
+  if (otherCurrency.length > 0) {
+    logger.warn("plans priced in another currency than the store's are held off sale", {
+      storeCurrency,
+      plans: otherCurrency.length,
+      planRefs: otherCurrency.slice(0, 20),
+    });
   }
   for (const tag of (await applyShapeChoices(pricing.store.autoCheapest)).tags) changedTags.add(tag);
   // Any change may move a destination's "from" price or add or empty a destination.

@@ -122,6 +122,16 @@ const EnvSchema = z
       .regex(/^([A-Za-z]{3}=\d+(\.\d+)?)(\s*,\s*[A-Za-z]{3}=\d+(\.\d+)?)*$/, { error: 'must look like "GBP=1.27,EUR=1.08"' })
       .default("USD=1,GBP=1.27,EUR=1.08,MXN=0.058"),
 
+    /**
+     * The currency MIOeSIM bills this account in. Its documents give prices
+     * (getPackages price, the order's price) without naming a currency, so
+     * it is the account's, as agreed with MIOeSIM.
+     */
+    MIOESIM_CURRENCY: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, { error: "must be a 3-letter ISO 4217 code such as USD" })
+      .transform((v) => v.toUpperCase())
+      .default("USD"),
     MIOESIM_BASE_URL: url("MIOeSIM (real service: https://bpm.mioesim.com)").default(DEMO.mioesim.baseUrl),
     /** Hosts whose addresses in MIOeSIM's answers (a card's pdfUrl) are shown; default: MIOESIM_BASE_URL's host. */
     MIOESIM_URL_HOSTS: z
@@ -155,6 +165,19 @@ const EnvSchema = z
     MEISIM_DEALER_KEY: z.string().min(1).default(DEMO.meisim.dealerKey),
     MEISIM_PORTAL_EMAIL: z.email({ error: "must be an email address" }).default(DEMO.meisim.portalEmail),
     MEISIM_PORTAL_PASSWORD: z.string().min(1).default(DEMO.meisim.portalPassword),
+    /**
+     * Hosts besides MEISIM_BASE_URL's whose images a MeiSIM order answer's
+     * QrCode URL may point at ("qr.meisimusa.com,cdn.example.com"), fetched
+     * over https only; an image anywhere else is not fetched and the order
+     * is held for review.
+     */
+    MEISIM_QR_HOSTS: z
+      .string()
+      .trim()
+      .regex(/^([A-Za-z0-9.-]+(:\d{1,5})?)?(\s*,\s*[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
+        error: 'must look like "qr.example.com,cdn.example.com:8443"',
+      })
+      .default(""),
     /** The provider health panel warns when the MeiSIM dealer wallet holds less than this (US cents). */
     MEISIM_WALLET_LOW_BALANCE_MINOR: minorUnits.default(100_00),
 

@@ -27,9 +27,15 @@ import { OrderStatus, type Order } from "../generated/prisma/client";
 import { enqueue, POLL_MAX_DELAY_SECONDS, providerPollRetries } from "../jobs";
 import { log, type Logger } from "../log";
 import { refundOrder } from "../billing/refunds";
-import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError, ProviderFundsError } from "../providers/errors";
+import {
+  describeProviderFailure,
+  installUnreadableIn,
+  OrderOutcomeUnknownError,
+  ProviderError,
+  ProviderFundsError,
+} from "../providers/errors";
 import { providerById } from "../providers/registry";
-import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
+import type { DeliveredEsim, EsimProvider, OrderLookup, ProviderOrder } from "../providers/types";
 import { storedActivationDetails } from "./activation-details";
 import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
 import { emailDelivery } from "./notifications";
@@ -72,7 +78,7 @@ export const AWAITING_PROVIDER = "awaiting-provider";
  * process: only the holder of the lease talks to the provider, and the lease
  * is renewed while it does.
  */
-export async function fulfilPaidOrder(otherOrderId: string): Promise<FulfilmentOutcome> {
+export async function fulfilPaidOrder(otherOrderId: string, options: { chargeAcceptedBy?: string } = {}): Promise<FulfilmentOutcome> {
   const claim = async (lease: Lease) =>
     (await applyTransition(otherOrderId, "placement_started", { data: lease })) ||
     // A run that died mid-placement: its lease is over, so this run carries on (looking the order up first).
@@ -86,6 +92,7 @@ export async function fulfilPaidOrder(otherOrderId: string): Promise<FulfilmentO
     job: "order.fulfil",
     inlinePolls: env().PROVIDER_POLL_ATTEMPTS,
     lastAttempt: false,
+    chargeAcceptedBy: options.chargeAcceptedBy,
   });
   // If this enqueue is lost (a crash), the recovery sweep queues the job for an order awaiting the provider.
   if (outcome.awaitingProvider) await enqueue("order.poll", { otherOrderId }, providerPollRetries());
@@ -117,6 +124,8 @@ interface RunOptions {
   inlinePolls: number;
   /** The polling job's last attempt: an order still pending goes to review now. */
   lastAttempt: boolean;
+  /** The admin who retried an order held by the charge check (CHARGE_HOLD), accepting the provider's charge. */
+  chargeAcceptedBy?: string;
 }
 
 /** Runs a placement under a fresh lease, renewed while it works, if `claim` takes the order with it. */
@@ -176,7 +185,50 @@ export async function retryFulfilment(
   const data = confirmedAbsent ? { reviewReason: null, placementSentAt: null } : { reviewReason: null };
   const details = confirmedAbsent ? { confirmedAbsent: confirmedAbsent.reason } : undefined;
   if (!(await applyTransition(otherOrderId, "retry_requested", { actorId, data, details }))) return;
-  await fulfilPaidOrder(otherOrderId);
+  // An admin retrying an order the charge check held has seen the charge and accepts it.
+  const chargeAccepted = actorId !== null && order.reviewReason?.startsWith(CHARGE_HOLD) === true;
+  await fulfilPaidOrder(otherOrderId, chargeAccepted ? { chargeAcceptedBy: actorId } : {});
+}
+
+/** How a review reason set by the charge check begins; an admin's retry of such an order accepts the charge. */
+export const CHARGE_HOLD = "Provider charge check:";
+
+/**
+ * Most a provider may charge above the catalog cost before the order is
+ * held: one minor unit per eSIM. The providers state prices in major units
+ * (4.49), so the only honest difference from the catalog cost is the
+ * rounding of each card's figure; a real price rise is a catalog change the
+ * next sync takes in. A percentage would let a rise through unseen, and a
+ * price may sit at the floor (cost plus the card fee), where any rise is a loss.
+ */
+export const CHARGE_TOLERANCE_MINOR_PER_ESIM = 1;
+
+/**
+ * Why a provider's answer must not be delivered without a person: charged
+ * in another currency than the order was sold in, above the catalog cost
+ * (beyond the rounding tolerance), or above what the customer paid. Null
+ * when the answer states no charge (the documents promise none for MeiSIM's
+ * /api/v1/esim/order) or the charge is as expected.
+ */
+export function chargeHoldReason(
+  placed: Pick<ProviderOrder, "charged" | "esims" | "status">,
+  expected: { unitCostMinor: number; costCurrency: string; soldMinor: number; soldCurrency: string; cards: number },
+): string | null {
+  const charged = placed.charged;
+  if (!charged) return null;
+  const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+  if (charged.currency !== expected.soldCurrency || charged.currency !== expected.costCurrency) {
+    return `${CHARGE_HOLD} the provider charged ${money(charged.amountMinor, charged.currency)}, but the plan costs ${expected.costCurrency} and was sold in ${expected.soldCurrency}; the margin cannot be known. Check the provider account's currency, then retry to accept or refund.`;
+  }
+  const cost = expected.unitCostMinor * expected.cards;
+  const tolerance = CHARGE_TOLERANCE_MINOR_PER_ESIM * expected.cards;
+  if (charged.amountMinor > cost + tolerance) {
+    return `${CHARGE_HOLD} the provider charged ${money(charged.amountMinor, charged.currency)} for ${expected.cards} eSIM(s), above the catalog cost of ${money(cost, expected.costCurrency)}; check the provider's price and re-sync the catalog, then retry to accept or refund.`;
+  }
+  if (charged.amountMinor > expected.soldMinor) {
+    return `${CHARGE_HOLD} the provider charged ${money(charged.amountMinor, charged.currency)}, more than the customer paid (${money(expected.soldMinor, expected.soldCurrency)}); retry to accept or refund.`;
+  }
+  return null;
 }
 
 class PlacementRun {
@@ -195,6 +247,8 @@ class PlacementRun {
   private refundOnFailure = false;
   /** The last placement request went unanswered (timeout, dropped connection), so the provider never refused it. */
   private answerLost = false;
+  /** eSIMs the last placement request asked for (all of them until one is sent), for the charge check. */
+  private requested: number;
 
   constructor(
     private readonly order: FulfilmentOrder,
@@ -205,6 +259,7 @@ class PlacementRun {
     this.log = log.child({ job: options.job, otherOrderId: order.otherOrderId, provider: order.provider });
     this.itemIds = itemIdsOf(order);
     this.pollsLeft = options.inlinePolls;
+    this.requested = this.itemIds.length;
     this.providerHasOrder = options.job === "order.poll";
   }
 
@@ -233,6 +288,8 @@ class PlacementRun {
       }
       // Found: keep what was delivered, then see what is still owed.
       await this.save(step.order.esims, step.order.providerOrderRef);
+      const held = await this.chargeHold(step.order);
+      if (held) return this.finish("review_needed", { reviewReason: held.slice(0, 1000) }, held);
       if (step.order.emailedByProvider) {
         // No install details come back: the provider emails the activation, so placed is delivered.
         return this.finish("delivered", {
@@ -270,6 +327,7 @@ class PlacementRun {
   /** One placement request, committed as sent before it goes out, and only while this run holds the lease. */
   private async place(itemIds: string[]): Promise<{ step: Step; sentAt: Date }> {
     this.answerLost = false;
+    this.requested = itemIds.length;
     const sentAt = new Date();
     const { count } = await db().order.updateMany({
       where: { otherOrderId: this.order.otherOrderId, leaseToken: this.leaseToken, status: OrderStatus.FULFILLING },
@@ -298,6 +356,15 @@ class PlacementRun {
         failureBody(err),
       );
       await this.save(partialOf(err), null);
+      const unreadable = installUnreadableIn(err);
+      if (unreadable) {
+        // Placed for certain, so never placed again; and its install is never made up: a person gets it from the provider.
+        const notSent = (err as { notSent?: unknown }).notSent;
+        const unsent = Array.isArray(notSent) && notSent.length > 0 ? ` ${notSent.length} further eSIM(s) were not sent.` : "";
+        const reason = `The provider placed eSIM ${unreadable.iccid} but its activation could not be read (${describeProviderFailure(unreadable.cause)}); it is not delivered.${unsent} Get the activation code from the provider (e.g. resend its activation email) and attach it, or refund; do not place it again.`;
+        this.log.error("placed, but the install could not be read; held for review", { iccid: unreadable.iccid, reason });
+        return { step: { outcome: "unknown", reason }, sentAt };
+      }
       if (err instanceof OrderOutcomeUnknownError) {
         this.answerLost = true;
         this.log.warn("the order request's answer was lost; looking it up", { reason: describeProviderFailure(err) });
@@ -427,6 +494,42 @@ class PlacementRun {
         this.log.error("could not queue the delivery email", { error }),
       );
     }
+  }
+
+  /**
+   * The charge check of a provider's answer (chargeHoldReason), against the
+   * plan's catalog cost now and what the customer paid; logged as an error
+   * when it holds the order, so the admin is alerted beside the dashboard's
+   * review list and the order's audit entry.
+   */
+  private async chargeHold(placed: ProviderOrder): Promise<string | null> {
+    if (!placed.charged) return null;
+    const plan = await db().plan.findUniqueOrThrow({ where: { id: this.order.planId }, select: { wholesaleMinor: true, currency: true } });
+    const cards = this.order.renewsIccid
+      ? 1
+      : placed.status !== "pending" && placed.esims.length > 0
+        ? placed.esims.length
+        : this.requested;
+    const reason = chargeHoldReason(placed, {
+      unitCostMinor: plan.wholesaleMinor,
+      costCurrency: plan.currency,
+      soldMinor: this.order.amountMinor,
+      soldCurrency: this.order.currency,
+      cards,
+    });
+    if (!reason) return null;
+    if (this.options.chargeAcceptedBy) {
+      this.log.warn("provider charge outside the check accepted by an admin", { adminId: this.options.chargeAcceptedBy, reason });
+      return null;
+    }
+    this.log.error("provider charge outside the expected cost; order held for review", {
+      charged: placed.charged,
+      expectedUnitCostMinor: plan.wholesaleMinor,
+      costCurrency: plan.currency,
+      cards,
+      reason,
+    });
+    return reason;
   }
 
   private keepAnswer(operation: ProviderOperation, outcome: string, body: unknown): Promise<void> {

@@ -100,3 +100,33 @@ export class OrderOutcomeUnknownError extends ProviderError {
     this.name = "OrderOutcomeUnknownError";
   }
 }
+
+/**
+ * The provider said the eSIM was placed (its ICCID came back) but its
+ * install could not be read from the answer (e.g. a MeiSIM QrCode image
+ * that does not decode to an LPA). The order exists upstream for certain:
+ * it is never placed again, and never delivered with an LPA of our making;
+ * a person gets the activation from the provider. `partial` holds the cards
+ * placed and read before it.
+ */
+export class InstallUnreadableError extends OrderOutcomeUnknownError {
+  constructor(
+    provider: ProviderId,
+    what: string,
+    readonly iccid: string,
+    cause: unknown,
+    partial: import("./types").DeliveredEsim[] = [],
+  ) {
+    super(provider, what, cause, partial);
+    this.message = `${what}: placed (ICCID ${iccid}) but its install could not be read (${cause instanceof Error ? cause.message : String(cause)})`;
+    this.name = "InstallUnreadableError";
+  }
+}
+
+/** The InstallUnreadableError in an error or its causes, if any. */
+export function installUnreadableIn(err: unknown): InstallUnreadableError | null {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof InstallUnreadableError) return e;
+  }
+  return null;
+}

@@ -7,7 +7,7 @@
 import "server-only";
 import { env } from "../config/env";
 import { currentDealerKey } from "./credential-store";
-import { MeisimClient, MeisimProvider } from "./meisim";
+import { MeisimClient, MeisimProvider, parseQrHosts } from "./meisim";
 import { MioesimProvider, MioesimClient } from "./mioesim";
 import type { EsimProvider, ProviderId } from "./types";
 
@@ -29,6 +29,7 @@ function registry(): Registry {
           password: e.MIOESIM_PASSWORD,
           secret: e.MIOESIM_SECRET,
           urlHosts: e.MIOESIM_URL_HOSTS,
+          currency: e.MIOESIM_CURRENCY,
           timeoutMs: e.PROVIDER_TIMEOUT_MS,
         }),
       ),
@@ -41,6 +42,7 @@ function registry(): Registry {
           portalPassword: e.MEISIM_PORTAL_PASSWORD,
           urlHosts: e.MEISIM_URL_HOSTS,
           timeoutMs: e.PROVIDER_TIMEOUT_MS,
+          qrImageHosts: parseQrHosts(e.MEISIM_QR_HOSTS),
         }),
       ),
     };

@@ -1,4 +1,5 @@
 import type { SimServer } from "../shared/server";
+import { isQrCodeForm, QR_CODE_FORMS, qrJpeg, qrPng } from "./qr-forms";
 import { badRequest, notFound, SimError, usd } from "./sim-error";
 import type { DealerStatus, EsimStateName, MeisimState } from "./state";
 
@@ -26,6 +27,32 @@ export function controlRoutes(sim: SimServer, state: MeisimState): void {
       const code = state.lastOtp(email);
       if (!code) throw notFound(`No OTP sent to ${email}`);
       return { body: { email, code } };
+    }),
+  );
+
+  sim.route(
+    "POST",
+    "/__sim/qr-form",
+    guarded((req) => {
+      if (!isQrCodeForm(req.body.form)) throw badRequest(`form must be one of ${QR_CODE_FORMS.join(", ")}`);
+      state.qrCodeForm = req.body.form;
+      return { body: { form: state.qrCodeForm } };
+    }),
+  );
+
+  // The image a QrCode URL points at: the eSIM's LPA as a PNG (or JPEG for .jpg).
+  sim.route(
+    "GET",
+    "/__sim/qr/:file",
+    guarded(async (req) => {
+      const [, iccid, type] = /^(\w+)\.(png|jpg)$/.exec(req.params.file ?? "") ?? [];
+      const esim = iccid ? state.esims.get(iccid) : undefined;
+      if (!esim) throw notFound(`No QR image ${req.params.file}`);
+      const jpegImage = type === "jpg";
+      return {
+        headers: { "content-type": jpegImage ? "image/jpeg" : "image/png" },
+        body: jpegImage ? await qrJpeg(esim.lpa) : await qrPng(esim.lpa),
+      };
     }),
   );
 

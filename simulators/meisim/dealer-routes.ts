@@ -1,4 +1,5 @@
 import { BUNDLES, COUNTRIES, NETWORKS, type SimNetwork } from "./catalog";
+import { qrCodeIn } from "./qr-forms";
 import type { MeisimViews } from "./dialects";
 import type { MeisimRouter } from "./router";
 import {
@@ -133,7 +134,7 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState, views: Me
     });
   });
 
-  router.route("POST", "/api/v1/esim/order", { auth: "dealer", group: "order" }, ({ req, dealer, origin }) => {
+  router.route("POST", "/api/v1/esim/order", { auth: "dealer", group: "order" }, async ({ req, dealer, origin }) => {
     const bundleName = requiredString(req.body, "bundleName");
     const emailAddress = optionalEmail(req.body, "emailAddress");
     const customerReference = optionalString(req.body, "customerReference");
@@ -150,7 +151,8 @@ export function dealerRoutes(router: MeisimRouter, state: MeisimState, views: Me
       dataMb: bundle.dataMb,
       validityDays: bundle.validityDays,
     });
-    return views.order({ order, esim, bundle, priceCents, customerReference, origin });
+    const qrCode = await qrCodeIn(state.qrCodeForm, esim, origin);
+    return views.order({ order, esim, bundle, priceCents, customerReference, origin, qrCode });
   });
 
   router.route("POST", "/api/v1/esim/details", { auth: "dealer", group: "read" }, ({ req, dealer }) => {

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
+import type { QrCodeForm } from "./qr-forms";
 import { BUNDLES, type SimBundle } from "./catalog";
 import { CheckEngine } from "./checks";
 import { signJwt, verifyJwt, type SimClaims } from "./jwt";
@@ -121,6 +122,8 @@ export class MeisimState {
   readonly checks: CheckEngine;
   readonly supply: SupplyInventory;
   readonly jwtSecret = randomBytes(32).toString("hex");
+  /** The form the order answer's QrCode takes (./qr-forms); set with POST /__sim/qr-form. */
+  qrCodeForm: QrCodeForm = "lpa";
   private readonly otps = new Map<string, Otp>();
   private offsetMs = 0;
   private serial = 0;

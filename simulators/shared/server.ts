@@ -192,6 +192,10 @@ export class SimServer {
 }
 
 function send(res: http.ServerResponse, out: SimResponse) {
+  if (Buffer.isBuffer(out.body)) {
+    res.writeHead(out.status ?? 200, { "content-type": "application/octet-stream", ...out.headers });
+    return res.end(out.body);
+  }
   const isText = typeof out.body === "string";
   const payload = out.body === undefined ? "" : isText ? (out.body as string) : JSON.stringify(out.body);
   res.writeHead(out.status ?? 200, {

@@ -41,7 +41,7 @@ export class MeisimClient {
     this.health = http;
     this.auth = new MeisimAuthApi(http, config);
     this.account = new MeisimAccountApi(http);
-    this.esim = new MeisimEsimApi(http);
+    this.esim = new MeisimEsimApi(http, { baseUrl: config.baseUrl, extraHosts: config.qrImageHosts ?? [], fetchImpl: config.fetchImpl });
     this.topup = new MeisimTopupApi(http, config.topupConfirmationTtlMs ?? MEISIM_DEFAULTS.topupConfirmationTtlMs);
     this.wallet = new MeisimWalletApi(http, urlAllowList("meisim", config.urlHosts, config.baseUrl), config.logger);
     this.verification = new MeisimVerificationApi(http);

@@ -29,6 +29,11 @@ export interface MeisimClientConfig {
   /** For CSV exports, which can be large; default 60 s. */
   downloadTimeoutMs?: number;
   fetchImpl?: typeof fetch;
+  /**
+   * Hosts besides the base URL's whose images an order answer's QrCode URL
+   * may point at (fetched over https only); see ./qr-code.
+   */
+  qrImageHosts?: readonly string[];
   /** Client-side pacing per group; defaults to the documented limits, `null` turns a group off. */
   rateLimits?: Partial<Record<MeisimRateGroup, RateLimit | null>>;
   /** Retries of safe requests after a timeout, network error or 5xx; default 3 attempts. */

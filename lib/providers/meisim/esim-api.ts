@@ -1,5 +1,11 @@
 import { countryName } from "../../geo/countries";
-import { OrderOutcomeUnknownError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError } from "../errors";
+import {
+  InstallUnreadableError,
+  OrderOutcomeUnknownError,
+  ProviderNetworkError,
+  ProviderResponseError,
+  ProviderTimeoutError,
+} from "../errors";
 import { looseBoolean, pick, isRecord } from "../loose";
 import type { EsimInstall, Money, ProgressFn } from "../types";
 import { MeisimServerError, MeisimUpstreamError } from "./errors";
@@ -18,6 +24,7 @@ import {
   type MeisimEsimDetails,
   type PageInfo,
 } from "./normalise";
+import { lpaFromQrCode, QrCodeUnreadableError, type QrImageSource } from "./qr-code";
 import { describeEndpoint, type MeisimTransport } from "./transport";
 
 const countries = { method: "GET", path: "/api/v1/esim/countries", auth: "dealer", group: "read", idempotent: true } as const;
@@ -111,7 +118,11 @@ export function answerLost(err: unknown): boolean {
 }
 
 export class MeisimEsimApi {
-  constructor(private readonly http: MeisimTransport) {}
+  constructor(
+    private readonly http: MeisimTransport,
+    /** Where a QrCode image URL may be fetched from (./qr-code). */
+    private readonly qrImages: QrImageSource,
+  ) {}
 
   /** The upstream country catalog, however it is shaped, as ISO codes with names (and regions when given). */
   async countries(): Promise<MeisimCountry[]> {
@@ -219,8 +230,10 @@ export class MeisimEsimApi {
    * Orders one eSIM, one request, never repeated and never looked up first.
    * - Status "Success" (any case) with an ICCID and an LPA: the card.
    * - Any other Status: MeisimUpstreamError, nothing placed.
-   * - Status "Success" but no readable ICCID/LPA: OrderOutcomeUnknownError
-   *   (the card was placed; its install must be found another way).
+   * - Status "Success" but no readable ICCID: OrderOutcomeUnknownError.
+   * - Status "Success", an ICCID, and a QrCode in any form (./qr-code): the
+   *   LPA it holds; one that cannot be read is an InstallUnreadableError
+   *   (the card was placed for certain; a person gets its activation).
    * - No answer (timeout, connection lost after sending), a 5xx, or an
    *   unreadable body: OrderOutcomeUnknownError.
    * - 400/401/402/403/404, 429 after the bounded waits: their typed errors,
@@ -264,20 +277,38 @@ export class MeisimEsimApi {
       throw new OrderOutcomeUnknownError("meisim", what, cause);
     }
     if (status.trim().toLowerCase() !== "success") throw new MeisimUpstreamError(where, status, messageIn(body));
+    let placed;
     try {
-      const placed = readPlacedEsim(body, where);
-      return {
-        orderId: placed.orderId,
-        install: installFromLpa(placed.iccid, placed.lpa),
-        bundleName: input.bundleName,
-        customerReference: reference ?? null,
-        charged: placed.charged,
-      };
+      placed = readPlacedEsim(body, where);
     } catch (err) {
       if (!(err instanceof ProviderResponseError)) throw err;
       this.http.log.error("meisim: order placed (Status Success) but its eSIM could not be read", { customerReference: reference, err });
       throw new OrderOutcomeUnknownError("meisim", `${what}, answered Status ${status}`, err);
     }
+    let lpa = placed.lpa;
+    if (!lpa) {
+      try {
+        const read = await lpaFromQrCode(placed.qrCode!, this.qrImages);
+        lpa = read.lpa;
+        this.http.log.info("meisim: LPA read from the QrCode", { customerReference: reference, iccid: placed.iccid, form: read.form });
+      } catch (err) {
+        if (!(err instanceof QrCodeUnreadableError)) throw err;
+        this.http.log.error("meisim: order placed but its QrCode holds no readable LPA; held for a person", {
+          customerReference: reference,
+          iccid: placed.iccid,
+          form: err.form,
+          err,
+        });
+        throw new InstallUnreadableError("meisim", what, placed.iccid, err);
+      }
+    }
+    return {
+      orderId: placed.orderId,
+      install: installFromLpa(placed.iccid, lpa),
+      bundleName: input.bundleName,
+      customerReference: reference ?? null,
+      charged: placed.charged,
+    };
   }
 
   /** Activation state, data used vs allowance, expiry; an LPA only when the answer happens to carry one. */

@@ -840,7 +840,10 @@ export function readDetails(body: unknown, where: string): MeisimEsimDetails {
 
 export interface OrderAnswer {
   iccid: string;
-  lpa: string;
+  /** The LPA when the answer carries it as text (QrCode, or SM-DP+ address + matching id); null when only an image of it came. */
+  lpa: string | null;
+  /** The QrCode field as sent, when it is not LPA text (an image, a data URI, base64, a URL): ./qr-code reads it. */
+  qrCode: string | null;
   /** MeiSIM's order id, when the answer carries one (the document shows none). */
   orderId: string | null;
   charged: Money | null;
@@ -859,23 +862,27 @@ export function orderStatus(body: unknown): string | undefined {
 
 /**
  * The eSIM in an order answer whose Status was Success: `Iccid`, and an LPA
- * (QrCode when it is the LPA text, else natural names). Throws a
- * ProviderResponseError naming what is missing; the card was placed anyway.
+ * when one comes as text (QrCode when it is the LPA text, else SM-DP+ address
+ * and matching id, else natural names); otherwise the QrCode as sent, for
+ * ./qr-code to decode. Throws a ProviderResponseError naming what is missing
+ * when neither is there; the card was placed anyway.
  */
 export function readPlacedEsim(body: unknown, where: string): OrderAnswer {
   const ls = layers(body);
   const iccid = requiredIn(where, ls, "Iccid", ["iccid", "iccId", "simIccid", "iccidNumber", "simSerialNumber", "serialNumber"], iccidText);
-  const lpa = findLpa(ls);
-  if (!lpa) {
+  const lpa = findLpa(ls) ?? null;
+  const qrCode = lpa ? null : (optionalIn(ls, ["qrCode", "qrCodeUrl", "qrCodeImage", "qrImage"], looseString) ?? null);
+  if (!lpa && !qrCode) {
     throw new ProviderResponseError(
       "meisim",
-      `${where} response: Status is Success but no LPA could be read for ICCID ${iccid} (QrCode is not "LPA:1$…", and no ${[...LPA_NAMES.slice(1, 8), "smdpAddress + activationCode"].join(", ")})`,
+      `${where} response: Status is Success but no LPA could be read for ICCID ${iccid} (no QrCode, and no ${[...LPA_NAMES.slice(1, 8), "smdpAddress + activationCode"].join(", ")})`,
       { body },
     );
   }
   return {
     iccid,
     lpa,
+    qrCode,
     orderId:
       optionalIn(ls, ["orderId", "orderNo", "orderNumber", "orderRef", "orderReference", "transactionId", "id"], looseString) ?? null,
     charged:

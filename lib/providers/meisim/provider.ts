@@ -1,6 +1,6 @@
 import "server-only";
 import { log as rootLog, type Logger } from "../../log";
-import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../errors";
+import { describeProviderFailure, InstallUnreadableError, OrderOutcomeUnknownError, ProviderError } from "../errors";
 import type {
   Availability,
   CancelResult,
@@ -183,7 +183,9 @@ export class MeisimProvider implements EsimProvider {
             notSent,
           });
           const what = `MeiSIM order ${input.otherOrderId}, card ${i + 1} of ${input.itemIds.length} (${itemId})`;
-          throw new MeisimOrderOutcomeUnknownError(what, err.cause ?? err, cards.map(delivered), itemId, notSent);
+          // A card placed with an unreadable install stays the cause, so the caller holds the order rather than looking it up.
+          const cause = err instanceof InstallUnreadableError ? err : (err.cause ?? err);
+          throw new MeisimOrderOutcomeUnknownError(what, cause, cards.map(delivered), itemId, notSent);
         }
         if (cards.length > 0) {
           this.log.error("meisim: order partly placed, then refused", {

@@ -28,7 +28,15 @@ import type {
   RenewInput,
 } from "../types";
 import type { MioesimClient, OrderLookup as MioesimOrderKey } from "./client";
-import { MioesimApiError, MioesimHttpError, MioesimNotFoundError, MioesimSignatureError, MioesimTokenExpiredError } from "./errors";
+import {
+  MioesimApiError,
+  MioesimDetailAccessError,
+  MioesimHttpError,
+  MioesimIpNotWhitelistedError,
+  MioesimNotFoundError,
+  MioesimSignatureError,
+  MioesimTokenExpiredError,
+} from "./errors";
 import type {
   MioesimCard,
   MioesimCardStatus,
@@ -82,6 +90,9 @@ export class MioesimProvider implements EsimProvider {
   readonly displayName = "MIOeSIM";
   readonly maxQuantity = MIOESIM_MAX_QUANTITY;
 
+  /** getESIMDetail answered 400108/400109: this account may not use it. */
+  private detailDenied = false;
+
   constructor(
     readonly client: MioesimClient,
     private readonly log: Logger = rootLog.child({ provider: "mioesim" }),
@@ -111,7 +122,7 @@ export class MioesimProvider implements EsimProvider {
         for (const entry of detail.skipped)
           this.log.warn("MIOeSIM package skipped: it could not be read", { skuId: sku.skuId, at: entry.at, problem: entry.problem });
         skipped += detail.skipped.length;
-        plans.push(...plansOf(sku, detail));
+        plans.push(...plansOf(sku, detail, this.client.currency));
         this.log.debug("MIOeSIM SKU listed", { skuId: sku.skuId, packages: detail.packages.length, skipped: detail.skipped.length });
       }
       options.onProgress?.({ done: index + 1, total: skus.length, note: sku.display });
@@ -241,8 +252,19 @@ export class MioesimProvider implements EsimProvider {
     return { outcome: "found", order: this.toProviderOrder(order, input.otherOrderId, input.itemIds, { renewal: false, physical }), raw };
   }
 
-  /** One entry per requested ICCID, in order; "unknown" for cards MIOeSIM does not report. */
+  /**
+   * One entry per requested ICCID, in order; "unknown" for cards MIOeSIM
+   * does not report. A single card (the eSIM page) is read live with
+   * getESIMDetail, documented as the full usage and current status of one
+   * ICCID; where the account may not use it (400108 IP not whitelisted,
+   * 400109 not enabled, both documented) or it gives no readable answer, the
+   * batch query answers instead, as it does for many cards.
+   */
   async getUsage(iccids: string[], options: { onProgress?: ProgressFn } = {}): Promise<EsimUsage[]> {
+    if (iccids.length === 1 && !this.detailDenied) {
+      const live = await this.liveUsage(iccids[0]!);
+      if (live) return [live];
+    }
     const statuses = await this.client.queryIccidInformation(iccids, options);
     const byIccid = new Map(statuses.map((status) => [status.iccid, status]));
     this.log.info("MIOeSIM usage queried", { requested: iccids.length, reported: byIccid.size });
@@ -252,11 +274,30 @@ export class MioesimProvider implements EsimProvider {
     });
   }
 
+  /** getESIMDetail's reading of one card; null when the batch query should answer instead. */
+  private async liveUsage(iccid: string): Promise<EsimUsage | null> {
+    try {
+      return toUsage({ ...(await this.client.getESIMDetail(iccid)), iccid });
+    } catch (err) {
+      if (err instanceof MioesimIpNotWhitelistedError || err instanceof MioesimDetailAccessError) {
+        // The account's access, not this card's: asked again only after a restart.
+        this.detailDenied = true;
+        this.log.warn("MIOeSIM getESIMDetail not available to this account; usage comes from queryIccidInformation", {
+          code: err.code,
+        });
+        return null;
+      }
+      if (!(err instanceof ProviderError)) throw err;
+      this.log.warn("MIOeSIM getESIMDetail gave no usage; asking queryIccidInformation", { iccid, problem: err.message });
+      return null;
+    }
+  }
+
   async listRenewalPlans(iccid: string): Promise<ProviderPlan[]> {
     const plans: ProviderPlan[] = [];
     for (const sku of await this.client.getIccidSupportSku(iccid)) {
       const detail = await this.client.getIccidSupportPackageInfo(iccid, sku.skuId);
-      plans.push(...plansOf(sku, detail).filter((plan) => plan.renewable));
+      plans.push(...plansOf(sku, detail, this.client.currency).filter((plan) => plan.renewable));
     }
     return plans;
   }
@@ -319,7 +360,7 @@ export class MioesimProvider implements EsimProvider {
       otherOrderId: order.otherOrderId ?? otherOrderId,
       status: undelivered ? "pending" : orderStatusOf(order.status),
       esims,
-      charged: order.price,
+      charged: order.priceMinor === null ? null : { amountMinor: order.priceMinor, currency: this.client.currency },
     };
   }
 }
@@ -349,9 +390,10 @@ function matchItems(cards: readonly MioesimCard[], itemIds: readonly OtherItemId
   return out.map((id) => id ?? rest.shift() ?? null);
 }
 
-function plansOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderPlan[] {
+/** `currency`: the account's (the client's), as the documents name none. */
+function plansOf(sku: MioesimSku, detail: MioesimSkuPackages, currency: string): ProviderPlan[] {
   const destination = destinationOf(sku, detail);
-  return detail.packages.map((pkg) => toPlan(sku, destination, pkg));
+  return detail.packages.map((pkg) => toPlan(sku, destination, pkg, currency));
 }
 
 /**
@@ -361,7 +403,8 @@ function plansOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderPlan[] {
  */
 export async function physicalPlans(client: MioesimClient, dpId: string): Promise<ProviderPlan[]> {
   const plans: ProviderPlan[] = [];
-  for (const sku of await client.getDpSupportSkuInfo(dpId)) plans.push(...plansOf(sku, await client.getPackages(sku.skuId)));
+  for (const sku of await client.getDpSupportSkuInfo(dpId))
+    plans.push(...plansOf(sku, await client.getPackages(sku.skuId), client.currency));
   return plans;
 }
 
@@ -376,7 +419,7 @@ function destinationOf(sku: MioesimSku, detail: MioesimSkuPackages): ProviderDes
   return { ...base, kind: "region", countryCodes: [...new Set(covered)].sort() };
 }
 
-function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimPackage): ProviderPlan {
+function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimPackage, currency: string): ProviderPlan {
   const allowance = `${pkg.flows}${pkg.unit}${pkg.dayPass ? "/day" : ""}`;
   return {
     provider: "mioesim",
@@ -385,7 +428,7 @@ function toPlan(sku: MioesimSku, destination: ProviderDestination, pkg: MioesimP
     destination,
     dataMb: pkg.dataMb,
     days: pkg.days,
-    wholesale: pkg.price,
+    wholesale: { amountMinor: pkg.priceMinor, currency },
     renewable: pkg.renewable,
     dayPass: pkg.dayPass,
     cancellable: pkg.cancellable,

@@ -137,6 +137,11 @@ export interface MioesimConfig {
   password: string;
   /** The secret key every request is signed with. */
   secret: string;
+  /**
+   * The currency the account is billed in (MIOESIM_CURRENCY). The documents
+   * give every price as a bare number and name no currency; default USD.
+   */
+  currency?: string;
   /** Per HTTP exchange. Default 15 s. */
   timeoutMs?: number;
   /** Hosts whose addresses in answers (a card's pdfUrl) may be shown; default: the base URL's host. */
@@ -189,6 +194,8 @@ export interface MioesimRefund {
 export type OrderLookup = OrderLookupKey;
 
 export class MioesimClient {
+  /** The account's currency, every price's (see MioesimConfig.currency). */
+  readonly currency: string;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
@@ -205,6 +212,7 @@ export class MioesimClient {
       if (!config[key]) throw new Error(`MIOeSIM client: config.${key} is required`);
     }
     this.baseUrl = config.baseUrl.replace(/\/+$/, "");
+    this.currency = (config.currency ?? "USD").toUpperCase();
     this.timeoutMs = config.timeoutMs ?? 15_000;
     this.retry = config.retry ?? { attempts: 3, baseDelayMs: 300, maxDelayMs: 3_000 };
     this.fetchImpl = config.fetchImpl ?? fetch;

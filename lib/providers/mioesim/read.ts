@@ -20,12 +20,8 @@
 import { ProviderResponseError } from "../errors";
 import { toMinorUnits } from "../http";
 import { isRecord, looseBoolean, looseList, looseNumber, looseString, optional, pick, required, type LooseRecord } from "../loose";
-import type { Money } from "../types";
 
 const PROVIDER = "mioesim" as const;
-
-/** Prices are quoted in US dollars; the docs name no other currency. */
-export const MIOESIM_CURRENCY = "USD";
 
 /** Documented order states: -1 unpaid, 0 normal, 2 cancelled, 3 void, 4 partial unsubscribe, 5 ended, 6/7 unsubscribing. */
 export const ORDER_STATUSES = [-1, 0, 2, 3, 4, 5, 6, 7] as const;
@@ -59,11 +55,16 @@ export function dataMb(flows: number, unit: DataUnit): number {
   return Math.round(flows * MB_PER_UNIT[unit]);
 }
 
-function usd(value: unknown): Money | undefined {
+/**
+ * A price in minor units. The documents give prices as bare numbers and name
+ * no currency anywhere, so the currency is the account's (the client's
+ * `currency`, MIOESIM_CURRENCY), applied where the price leaves the client.
+ */
+function minor(value: unknown): number | undefined {
   const amount = looseNumber(value);
   if (amount === undefined || amount < 0) return undefined;
   // A string keeps its exact decimals; a number is rounded by toMinorUnits without float drift.
-  return { amountMinor: toMinorUnits(typeof value === "string" ? value.trim() : amount), currency: MIOESIM_CURRENCY };
+  return toMinorUnits(typeof value === "string" ? value.trim() : amount);
 }
 
 function textList(value: unknown): string[] | undefined {
@@ -222,7 +223,8 @@ export interface MioesimPackage {
   /** For a day pass this is the daily allowance. */
   dataMb: number;
   days: number;
-  price: Money;
+  /** In the account's currency (see `minor`). */
+  priceMinor: number;
   /** null when the answer does not say (renewal packages). */
   flowType: number | null;
   /** flowType 0 is the only renewable kind. */
@@ -254,7 +256,7 @@ function readPackage(value: unknown, endpoint: string, at: string, documented: b
     unit,
     dataMb: dataMb(flows, unit),
     days: need("days", integer),
-    price: need("price", usd),
+    priceMinor: need("price", minor),
     flowType,
     renewable: flowType === null ? !documented : flowType === 0,
     dayPass: optional(record, ["supportDaypass"], integer) === 1,
@@ -365,8 +367,8 @@ export interface MioesimOrder {
   /** GMT+8 text, as sent. */
   purchaseDate: string | null;
   count: number | null;
-  /** Total cost of the order. */
-  price: Money | null;
+  /** Total cost of the order, in the account's currency (see `minor`). */
+  priceMinor: number | null;
   status: MioesimOrderStatus;
   isRenewal: boolean;
   mainOrderNum: string | null;
@@ -413,7 +415,7 @@ export function readOrder(value: unknown, endpoint: string, at = "data"): Mioesi
     display: text(record, ["display"]),
     purchaseDate: text(record, ["purchaseDate"]),
     count: optional(record, ["count"], integer) ?? null,
-    price: optional(record, ["price"], usd) ?? null,
+    priceMinor: optional(record, ["price"], minor) ?? null,
     status: need("status", orderStatus),
     isRenewal: optional(record, ["renew"], integer) === 1 || optional(record, ["renewal"], looseBoolean) === true,
     mainOrderNum: text(record, ["mainOrderNum"]),

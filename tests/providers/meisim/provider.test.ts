@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OrderOutcomeUnknownError, ProviderError } from "@/lib/providers/errors";
+import { InstallUnreadableError, installUnreadableIn, OrderOutcomeUnknownError, ProviderError } from "@/lib/providers/errors";
 import {
   MeisimInsufficientBalanceError,
   MeisimOrderOutcomeUnknownError,
@@ -224,8 +224,10 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
         }),
       });
       const lost = await noLpa.placeOrder({ planRef: PLAN, otherOrderId: "SO-231", itemIds: ["SO-231-1"] }).catch((e: unknown) => e);
+      // Placed for certain (an ICCID came back), but its QR image is on a host not allowed: held, never read as an LPA.
       expect(lost).toBeInstanceOf(OrderOutcomeUnknownError);
-      expect((lost as Error).message).toMatch(/Status is Success but no LPA could be read/);
+      expect(installUnreadableIn(lost)).toBeInstanceOf(InstallUnreadableError);
+      expect((lost as Error).message).toMatch(/qr\.example is not an allowed QR image host/);
     });
 
     it("refuses bad input before sending anything", async () => {

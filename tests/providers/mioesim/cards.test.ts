@@ -65,6 +65,38 @@ describe("MIOeSIM getESIMDetail", () => {
   });
 });
 
+describe.each(["strict", "alternative"] as const)("MioesimProvider.getUsage of one eSIM (the eSIM page), %s dialect", (dialect) => {
+  const DETAIL = "/api_esim/getESIMDetail";
+
+  it("reads the live status with getESIMDetail, and many eSIMs with the batch query", async () => {
+    const fixture = await startFixture({ dialect, sim: { usageMbPerMinute: 0 } });
+    const [iccid, other] = await orderCards(fixture, 2);
+    fixture.state.activateCard(iccid!, Date.now() - 10 * MINUTE);
+    fixture.state.addUsage(iccid!, 100);
+    const [live] = await fixture.provider.getUsage([iccid!]);
+    expect(live).toMatchObject({ iccid, state: "active", usedMb: 100, totalMb: 1024 });
+    expect([fixture.calls(DETAIL), fixture.calls(QUERY)]).toEqual([1, 0]);
+    expect(await fixture.provider.getUsage([iccid!, other!])).toMatchObject([{ usedMb: 100 }, { iccid: other, usedMb: 0 }]);
+    expect([fixture.calls(DETAIL), fixture.calls(QUERY)]).toEqual([1, 1]);
+  });
+
+  it("falls back to the batch query where the account may not use getESIMDetail (400108), and stops asking it", async () => {
+    const fixture = await startFixture({ dialect, sim: { usageMbPerMinute: 0 } });
+    const [iccid] = await orderCards(fixture, 1);
+    fixture.state.activateCard(iccid!, Date.now() - 10 * MINUTE);
+    fixture.state.addUsage(iccid!, 30);
+    fixture.state.setEsimDetailAccess("13800000000", "ip-not-whitelisted");
+    expect(await fixture.provider.getUsage([iccid!])).toMatchObject([{ iccid, usedMb: 30 }]);
+    expect(await fixture.provider.getUsage([iccid!])).toMatchObject([{ iccid, usedMb: 30 }]);
+    expect([fixture.calls(DETAIL), fixture.calls(QUERY)]).toEqual([1, 2]);
+  });
+
+  it("reports a card getESIMDetail does not know as unknown, through the batch query", async () => {
+    const fixture = await startFixture({ dialect });
+    expect(await fixture.provider.getUsage(["8985200999999999999"])).toMatchObject([{ iccid: "8985200999999999999", state: "unknown" }]);
+  });
+});
+
 describe("MIOeSIM queryIccidInformation", () => {
   it("splits 250 ICCIDs into three requests of at most 100 and merges the answers", async () => {
     const fixture = await startFixture();

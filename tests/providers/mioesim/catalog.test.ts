@@ -41,7 +41,7 @@ describe("MIOeSIM catalog endpoints", () => {
       unit: "GB",
       dataMb: 1024,
       days: 7,
-      price: { amountMinor: 449, currency: "USD" },
+      priceMinor: 449,
       flowType: 0,
       renewable: true,
       dayPass: false,
@@ -50,7 +50,7 @@ describe("MIOeSIM catalog endpoints", () => {
       cancellable: true,
     });
     const byId = new Map(japan.packages.map((pkg) => [pkg.priceId, pkg]));
-    expect(byId.get(JAPAN.threeGb)?.price.amountMinor).toBe(988);
+    expect(byId.get(JAPAN.threeGb)?.priceMinor).toBe(988);
     expect(byId.get(JAPAN.nonRefundable)).toMatchObject({ cancellable: false, cancellationPolicy: "Non-refundable once purchased." });
     expect(byId.get(JAPAN.trial)).toMatchObject({ flows: 500, unit: "MB", dataMb: 500, flowType: 1, renewable: false });
     expect(byId.get(JAPAN.dayPass)).toMatchObject({ dayPass: true, days: 5 });

@@ -26,7 +26,7 @@ describe("MIOeSIM addEsimOrder", () => {
     expect(order).toMatchObject({
       status: 0,
       count: 2,
-      price: { amountMinor: 898, currency: "USD" },
+      priceMinor: 898,
       otherOrderId: "SO-1",
       otherItemId: "LINE-7",
       isRenewal: false,

@@ -254,12 +254,12 @@ describe("MIOeSIM documented answers", () => {
       "/api_esim/getPackages": packagesOf({ ...japanPackage, price: "4.49", days: "3", brandNew: { nested: true } }),
     });
     const { packages } = await client.getPackages(26);
-    expect(packages[0]).toMatchObject({ priceId: 441, days: 3, price: { amountMinor: 449, currency: "USD" } });
+    expect(packages[0]).toMatchObject({ priceId: 441, days: 3, priceMinor: 449 });
   });
 
   it("converts prices to minor units without float drift", async () => {
     const { client } = canned({ "/api_esim/getPackages": packagesOf({ ...japanPackage, price: 19.99 * 3 }) });
-    expect((await client.getPackages(26)).packages[0]!.price.amountMinor).toBe(5997);
+    expect((await client.getPackages(26)).packages[0]!.priceMinor).toBe(5997);
   });
 
   it("skips a package it cannot read, naming the field, and keeps the others", async () => {
@@ -374,7 +374,7 @@ describe("MIOeSIM documented answers", () => {
       isRenewal: true,
       mainOrderNum: "EP1",
       renewOrderNums: ["EP2", "EP3"],
-      price: { amountMinor: 898 },
+      priceMinor: 898,
       count: 1,
     });
     expect(order.cards[0]).toMatchObject({ iccid: ICCID, lpa: "LPA:1$smdp.test$AC1", pdfUrl: null });

@@ -100,7 +100,7 @@ export default async function MioesimCardPage({ params }: { params: Promise<{ ic
                           {pkg.dayPass && " per day"}
                         </Td>
                         <Td>{pkg.days}</Td>
-                        <Td>{formatMoney(pkg.price.amountMinor, pkg.price.currency)}</Td>
+                        <Td>{formatMoney(pkg.priceMinor, answer.currency)}</Td>
                         <Td>{pkg.cancellationPolicy ?? "–"}</Td>
                       </tr>
                     ))}
