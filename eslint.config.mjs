@@ -47,6 +47,17 @@ export default defineConfig([
     },
   },
   {
+    files: ["app/**", "lib/**", "components/**"],
+    ignores: ["lib/security/csv-export.ts"],
+    rules: {
+      // A CSV people open goes through exportCsv, which neutralises spreadsheet formulas in every cell.
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["csv-stringify", "csv-stringify/*"], message: "Write CSV with lib/security/csv-export.ts." }] },
+      ],
+    },
+  },
+  {
     files: ["e2e/**"],
     rules: {
       // Playwright fixtures receive a callback named `use`; it is not React's `use` hook.

@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { ActionState } from "@/components/forms/action-state";
 import { Alert, Button } from "@/components/ui";
+import { useStepUpActionState } from "./step-up-prompt";
 
-/** A form bound to a server action that answers with an error or a success message. */
+/** A form bound to a server action that answers with an error or a success message, or asks for the password again (step-up). */
 export function ActionForm({
   action,
   label,
@@ -20,15 +21,18 @@ export function ActionForm({
   children?: ReactNode;
   className?: string;
 }) {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, null);
+  const { state, formAction, pending, stepUpPrompt } = useStepUpActionState(action, null);
   return (
-    <form action={formAction} aria-label={label} className={className ?? "space-y-2"}>
-      {state?.error && <Alert tone="error">{state.error}</Alert>}
-      {state?.success && <Alert tone="success">{state.success}</Alert>}
-      {children}
-      <Button type="submit" variant={variant} disabled={pending}>
-        {pending ? "Working…" : submitLabel}
-      </Button>
-    </form>
+    <>
+      {stepUpPrompt}
+      <form action={formAction} aria-label={label} className={className ?? "space-y-2"}>
+        {state?.error && !state.stepUp && <Alert tone="error">{state.error}</Alert>}
+        {state?.success && <Alert tone="success">{state.success}</Alert>}
+        {children}
+        <Button type="submit" variant={variant} disabled={pending}>
+          {pending ? "Working…" : submitLabel}
+        </Button>
+      </form>
+    </>
   );
 }

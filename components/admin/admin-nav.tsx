@@ -10,6 +10,7 @@ const links = [
   { href: "/admin/providers", label: "Providers" },
   { href: "/admin/outbox", label: "Outbox" },
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/security", label: "Security" },
 ];
 
 export function AdminNav() {

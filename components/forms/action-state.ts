@@ -6,6 +6,8 @@ export type ActionState = {
   fieldErrors?: Record<string, string>;
   values?: Record<string, string>;
   success?: string;
+  /** The action needs the admin's password again first (lib/auth/step-up.ts); nothing was changed. */
+  stepUp?: true;
 } | null;
 
 /** A server action as a form sees it; pages pass theirs in, so components never import app/. */

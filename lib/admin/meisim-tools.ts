@@ -6,11 +6,11 @@
  * reason; input is checked as MeiSIM's document says before any call.
  */
 import "server-only";
-import { stringify } from "csv-stringify/sync";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db } from "../db/client";
 import { MeisimCheckKind, type MeisimCheckBatch, type MeisimSupplyReplacement } from "../generated/prisma/client";
 import { log } from "../log";
+import { exportCsv } from "../security/csv-export";
 import type {
   CheckBatch,
   CheckResultRow,
@@ -173,7 +173,7 @@ export const CHECK_RESULT_COLUMNS = ["iccid", "lpa", "status", "reason", "checke
 /** The results so far as CSV, in MeiSIM's columns; rows still running say "pending". */
 export async function checkBatchResultsCsv(batch: Pick<MeisimCheckBatch, "id" | "kind">): Promise<string> {
   const rows: CheckResultRow[] = await checkApi(batch.kind).results(batch.id);
-  return stringify(
+  return exportCsv(
     rows.map((r) => [r.iccid ?? "", r.lpa, r.status, r.reason ?? "", r.checkedAt ?? ""]),
     { header: true, columns: [...CHECK_RESULT_COLUMNS] },
   );
@@ -270,7 +270,7 @@ const usdText = (amountMinor: number) => (amountMinor / 100).toFixed(2);
 /** The dealer statement for a date range (YYYY-MM-DD, MeiSIM's default is the last 90 days), as CSV. */
 export async function dealerStatementCsv(range: { from?: string; to?: string }): Promise<string> {
   const rows = await meisimClient().wallet.statement(range);
-  return stringify(
+  return exportCsv(
     rows.map((r) => [
       r.date,
       r.type,

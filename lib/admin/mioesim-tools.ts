@@ -6,7 +6,6 @@
  */
 import "server-only";
 import { Readable } from "node:stream";
-import { stringify } from "csv-stringify";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { env } from "../config/env";
 import { db } from "../db/client";
@@ -16,6 +15,7 @@ import { log } from "../log";
 import { chunk } from "../providers/http";
 import { MIOESIM_ICCID_BATCH_SIZE, type MioesimCardStatus } from "../providers/mioesim";
 import { mioesimClient } from "../providers/registry";
+import { exportCsvStream } from "../security/csv-export";
 
 // ---------------------------------------------------------------- the ICCID list an admin gives
 
@@ -229,7 +229,7 @@ async function* resultPages(runId: string): AsyncGenerator<Record<string, unknow
 /** A run's results as CSV, streamed as read; cells that a spreadsheet would run as a formula are escaped. */
 export function iccidQueryCsv(runId: string): ReadableStream<Uint8Array> {
   const csv = Readable.from(resultPages(runId)).pipe(
-    stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true, cast: { boolean: (value) => (value ? "yes" : "no") } }),
+    exportCsvStream({ header: true, columns: [...CSV_COLUMNS], cast: { boolean: (value) => (value ? "yes" : "no") } }),
   );
   return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
 }

@@ -116,14 +116,18 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
         if (existing && account?.provider === "email" && !email?.verificationRequest) await claimUnconfirmedAccount(user.email, origin);
         return true;
       },
-      async jwt({ token, user }) {
-        if (user?.id) return { ...token, uid: user.id, sid: await openSession(user.id) };
+      async jwt({ token, user, account }) {
+        if (user?.id)
+          return { ...token, uid: user.id, sid: await openSession(user.id, { passwordEntered: account?.provider === "credentials" }) };
         const live = typeof token.uid === "string" && typeof token.sid === "string" && (await sessionIsLive(token.sid, token.uid));
         // null makes Auth.js drop the cookie and answer "no session".
         return live ? token : null;
       },
       session({ session, token }) {
         if (typeof token.uid === "string") session.user.id = token.uid;
+        // Server code (auth() without a request) reads the session's row by
+        // this id; the browser's /api/auth/session never gets it.
+        if (!request && typeof token.sid === "string") return { ...session, sessionToken: token.sid };
         return session;
       },
     },

@@ -7,7 +7,6 @@
  */
 import "server-only";
 import { Readable } from "node:stream";
-import { stringify } from "csv-stringify";
 import { z } from "zod";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db, type Prisma } from "../db/client";
@@ -15,6 +14,7 @@ import { OrderStatus, PaymentMethod } from "../generated/prisma/client";
 import { formatMoney } from "../money";
 import { describeProviderFailure } from "../providers/errors";
 import { allProviders, providerById } from "../providers/registry";
+import { exportCsvStream } from "../security/csv-export";
 import { isCleanText, SEARCH_MAX_LENGTH } from "../validation";
 import { usageForPage, type UsageResult } from "./after-sale";
 import { itemIdsOf } from "./fulfilment";
@@ -134,6 +134,7 @@ export const CSV_COLUMNS = [
   "createdAt",
   "status",
   "customerEmail",
+  "customerName",
   "plan",
   "quantity",
   "amount",
@@ -156,7 +157,7 @@ async function* exportRows(filters: OrderFilters): AsyncGenerator<Record<(typeof
   let after: { createdAt: Date; otherOrderId: string } | null = null;
   for (;;) {
     const batch: Prisma.OrderGetPayload<{
-      include: { user: { select: { email: true } }; esims: { select: { iccid: true } }; refunds: true };
+      include: { user: { select: { email: true; name: true } }; esims: { select: { iccid: true } }; refunds: true };
     }>[] = await db().order.findMany({
       where: after
         ? {
@@ -169,7 +170,7 @@ async function* exportRows(filters: OrderFilters): AsyncGenerator<Record<(typeof
           }
         : where,
       include: {
-        user: { select: { email: true } },
+        user: { select: { email: true, name: true } },
         esims: { select: { iccid: true }, orderBy: { otherItemId: "asc" } },
         refunds: true,
       },
@@ -182,6 +183,7 @@ async function* exportRows(filters: OrderFilters): AsyncGenerator<Record<(typeof
         createdAt: o.createdAt.toISOString(),
         status: o.status,
         customerEmail: o.user.email,
+        customerName: o.user.name ?? "",
         plan: o.planName,
         quantity: o.quantity,
         amount: formatMoney(o.amountMinor, o.currency),
@@ -208,7 +210,7 @@ async function* exportRows(filters: OrderFilters): AsyncGenerator<Record<(typeof
  * (=, +, -, @ …) are escaped, since emails and plan names come from outside.
  */
 export function ordersCsv(filters: OrderFilters): ReadableStream<Uint8Array> {
-  const csv = Readable.from(exportRows(filters)).pipe(stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true }));
+  const csv = Readable.from(exportRows(filters)).pipe(exportCsvStream({ header: true, columns: [...CSV_COLUMNS] }));
   return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
 }
 

@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db/client";
 import type { WalletEntry } from "../generated/prisma/client";
+import { exportCsv } from "../security/csv-export";
 
 /** A year and a day covers any yearly statement, leap years included. */
 export const STATEMENT_MAX_DAYS = 366;
@@ -68,17 +69,7 @@ function decimal(amountMinor: number, currency: string): string {
   return `${sign}${Math.floor(units / scale)}.${String(units % scale).padStart(digits, "0")}`;
 }
 
-/** RFC 4180: CRLF line ends; fields quoted when they hold a quote, comma or line break, with quotes doubled. */
+/** RFC 4180: CRLF line ends; fields quoted when they hold a quote, comma or line break; formulas neutralised (exportCsv). */
 export function toCsv(rows: string[][]): string {
-  return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
-}
-
-/**
- * Text a spreadsheet would run as a formula (=, +, -, @, tab, CR at the
- * start) gets a leading apostrophe: descriptions and reasons are typed by
- * people. Plain signed numbers are left alone so amounts stay numbers.
- */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return exportCsv(rows, { record_delimiter: "windows" });
 }

@@ -215,7 +215,7 @@ describe("exporting the filtered list as CSV", () => {
     const text = await csvText({ q: tag });
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe(
-      "otherOrderId,createdAt,status,customerEmail,plan,quantity,amount,amountMinor,currency,paymentMethod,provider,providerOrderRef,iccids,refundedMinor,paidAt,fulfilledAt",
+      "otherOrderId,createdAt,status,customerEmail,customerName,plan,quantity,amount,amountMinor,currency,paymentMethod,provider,providerOrderRef,iccids,refundedMinor,paidAt,fulfilledAt",
     );
     const ids = lines.slice(1).map((line) => line.split(",")[0]);
     expect(ids).toHaveLength(count);

@@ -7,6 +7,7 @@ import { fieldErrors, type ActionState } from "@/components/forms/action-state";
 import { setAccountDisabled } from "@/lib/admin/customers";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
+import { requireAdminStepUp } from "@/lib/auth/step-up";
 import { formatMoney } from "@/lib/money";
 import { RecordId, textField } from "@/lib/validation";
 import { AdjustmentSchema, adjustWallet, parseSignedMoneyInput, releaseWalletHold, UnknownCustomerError } from "@/lib/wallet/adjustments";
@@ -20,7 +21,9 @@ const customerPath = (userId: string) => `/admin/customers/${userId}`;
  * they must give. The form's request key makes a double submit post once.
  */
 export async function adjustWalletAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const admin = await requireAdmin("/admin/customers");
+  const stepUp = await requireAdminStepUp("/admin/customers", form);
+  if (!stepUp.ok) return stepUp.answer;
+  const { admin, origin } = stepUp;
   const values = { amount: String(form.get("amount") ?? ""), reason: String(form.get("reason") ?? "") };
   const customer = RecordId.safeParse(form.get("userId"));
   const requestKey = z.uuid().safeParse(form.get("requestKey"));
@@ -39,7 +42,7 @@ export async function adjustWalletAction(_prev: ActionState, form: FormData): Pr
     const entry = await adjustWallet({
       ...parsed.data,
       authorId: admin.id,
-      origin: originFromHeaders(await headers()),
+      origin,
       requestKey: requestKey.data,
     });
     revalidatePath(customerPath(userId));

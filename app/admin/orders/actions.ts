@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { ActionState } from "@/components/forms/action-state";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
+import { requireAdminStepUp, type StepUpAnswer } from "@/lib/auth/step-up";
 import { refundOrder } from "@/lib/billing/refunds";
 import { db } from "@/lib/db/client";
 import type { Refund } from "@/lib/generated/prisma/client";
@@ -27,15 +28,25 @@ import { RecordId, textField } from "@/lib/validation";
 
 const Reason = textField({ max: 300, label: "The reason" }).min(3, { error: "Give a reason (at least 3 characters)." });
 
-/** Every desk action names its order and says why; `extra` adds the action's own fields. */
+/**
+ * Every desk action names its order and says why; `extra` adds the action's
+ * own fields. `moneyOut` (refunds) needs a recent step-up first.
+ */
 async function deskRequest<T extends z.ZodRawShape>(
   form: FormData,
   extra: T = {} as T,
+  { moneyOut = false } = {},
 ): Promise<
-  { ok: true; data: { otherOrderId: string; reason: string } & z.infer<z.ZodObject<T>>; actor: DeskActor } | { ok: false; error: string }
+  | { ok: true; data: { otherOrderId: string; reason: string } & z.infer<z.ZodObject<T>>; actor: DeskActor }
+  | { ok: false; error: string; answer?: StepUpAnswer }
 > {
   // The role first: nothing of the request is read for anyone else.
-  const admin = await requireAdmin("/admin/orders");
+  let admin;
+  if (moneyOut) {
+    const stepUp = await requireAdminStepUp("/admin/orders", form);
+    if (!stepUp.ok) return { ok: false, error: stepUp.answer.error, answer: stepUp.answer };
+    admin = stepUp.admin;
+  } else admin = await requireAdmin("/admin/orders");
   const fields = Object.fromEntries(Object.keys({ otherOrderId: 0, reason: 0, ...extra }).map((k) => [k, form.get(k) ?? undefined]));
   const parsed = z.object({ otherOrderId: RecordId, reason: Reason, ...extra }).safeParse(fields);
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request." };
@@ -52,8 +63,8 @@ const NO_ORDER: ActionState = { error: "There is no such order. Reload the page.
 
 /** Refunds the whole order (or what earlier card refunds left), or one card of it, to where the money came from. */
 export async function refundOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const request = await deskRequest(form, { iccid: RecordId.optional() });
-  if (!request.ok) return { error: request.error };
+  const request = await deskRequest(form, { iccid: RecordId.optional() }, { moneyOut: true });
+  if (!request.ok) return request.answer ?? { error: request.error };
   const { otherOrderId, iccid } = request.data;
   let refund: Refund;
   try {
@@ -94,8 +105,9 @@ export async function retryOrderAction(_prev: ActionState, form: FormData): Prom
  * and refunds that one card of a multi-card order.
  */
 export async function cancelOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const request = await deskRequest(form, { iccid: RecordId.optional() });
-  if (!request.ok) return { error: request.error };
+  // Cancelling a paid order refunds it; calling off an unpaid one moves no money, but the form is the same.
+  const request = await deskRequest(form, { iccid: RecordId.optional() }, { moneyOut: true });
+  if (!request.ok) return request.answer ?? { error: request.error };
   const { otherOrderId, reason, iccid } = request.data;
   if (iccid) return cancelCardOf(otherOrderId, iccid, request.actor);
   const order = await db().order.findUnique({ where: { otherOrderId }, select: { userId: true, status: true } });

@@ -1,12 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { z } from "zod";
 import type { ActionState } from "@/components/forms/action-state";
 import type { StorePricingState } from "@/components/admin/store-pricing-form";
-import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
+import { requireAdminStepUp } from "@/lib/auth/step-up";
 import { parsePercentInput, ROUNDING_STEPS } from "@/lib/catalog/pricing";
 import {
   chooseShapeProvider,
@@ -32,7 +31,9 @@ export async function storePricingAction(_prev: StorePricingState, form: FormDat
   const input = storePricingFrom(form);
   if (typeof input === "string") return { error: input };
   if (form.get("intent") !== "save") return { preview: await previewStorePricing(input), input };
-  const { repriced, switched } = await saveStorePricing(input, admin.id, originFromHeaders(await headers()));
+  const stepUp = await requireAdminStepUp("/admin/pricing", form);
+  if (!stepUp.ok) return { ...stepUp.answer, input };
+  const { repriced, switched } = await saveStorePricing(input, admin.id, stepUp.origin);
   revalidatePath("/admin/pricing");
   return {
     input,
@@ -47,7 +48,9 @@ const OverrideSchema = z.discriminatedUnion("target", [
 
 /** Sets a destination's or a plan's own markup; an empty markup removes it. */
 export async function markupOverrideAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const admin = await requireAdmin("/admin/pricing");
+  const stepUp = await requireAdminStepUp("/admin/pricing", form);
+  if (!stepUp.ok) return stepUp.answer;
+  const { admin, origin } = stepUp;
   const target = OverrideSchema.safeParse({ target: form.get("target"), id: form.get("id") });
   if (!target.success) return { error: "Choose a destination or plan." };
   const text = String(form.get("markup") ?? "").trim();
@@ -57,7 +60,7 @@ export async function markupOverrideAction(_prev: ActionState, form: FormData): 
     target.data.target === "plan" ? { planId: target.data.id } : { destinationSlug: target.data.id },
     markup,
     admin.id,
-    originFromHeaders(await headers()),
+    origin,
   );
   if (!done) return { error: "That destination or plan no longer exists. Reload the page." };
   revalidatePath("/admin/pricing");
@@ -68,7 +71,9 @@ export async function markupOverrideAction(_prev: ActionState, form: FormData): 
 
 /** Which provider sells a destination's plan shape that both offer; "auto" follows the store-wide rule. */
 export async function chooseProviderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const admin = await requireAdmin("/admin/pricing");
+  const stepUp = await requireAdminStepUp("/admin/pricing", form);
+  if (!stepUp.ok) return stepUp.answer;
+  const { admin, origin } = stepUp;
   const parsed = z
     .object({
       destinationSlug: z.string().regex(/^[a-z0-9-]{1,100}$/),
@@ -78,11 +83,7 @@ export async function chooseProviderAction(_prev: ActionState, form: FormData): 
     .safeParse({ destinationSlug: form.get("destinationSlug"), shapeKey: form.get("shapeKey"), provider: form.get("provider") });
   if (!parsed.success) return { error: "Choose a provider from the list." };
   const { provider, ...shape } = parsed.data;
-  const { switched } = await chooseShapeProvider(
-    { ...shape, provider: provider === "auto" ? null : provider },
-    admin.id,
-    originFromHeaders(await headers()),
-  );
+  const { switched } = await chooseShapeProvider({ ...shape, provider: provider === "auto" ? null : provider }, admin.id, origin);
   revalidatePath("/admin/pricing");
   return { success: `Saved; ${switched} ${switched === 1 ? "plan" : "plans"} put on or taken off sale.` };
 }

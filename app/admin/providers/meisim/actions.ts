@@ -29,6 +29,7 @@ import {
 import { onceForRequest } from "@/lib/admin/request-once";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
+import { requireAdminStepUp } from "@/lib/auth/step-up";
 import { formatMoney, parseMoneyInput } from "@/lib/money";
 import { describeProviderFailure } from "@/lib/providers/errors";
 import { RecordId, textField } from "@/lib/validation";
@@ -37,9 +38,22 @@ const Reason = textField({ max: 300, label: "The reason" }).min(3, { error: "Giv
 /** A pasted list or an uploaded file; the file wins when both are given. */
 const MAX_LPA_FILE_BYTES = 4 * 1024 * 1024;
 
-/** The signed-in admin as the actor of a change, with the reason the form gave; or the first problem. */
-async function actorFor(returnTo: string, form: FormData): Promise<{ ok: true; actor: AdminActor } | { ok: false; error: string }> {
-  const admin = await requireAdmin(returnTo);
+/**
+ * The signed-in admin as the actor of a change, with the reason the form
+ * gave; or the first problem. Every tool that spends the dealer's money or
+ * submits a batch passes `stepUp`, and then needs a recent step-up.
+ */
+async function actorFor(
+  returnTo: string,
+  form: FormData,
+  { stepUp = false } = {},
+): Promise<{ ok: true; actor: AdminActor } | { ok: false; error: string; answer?: ActionState }> {
+  let admin;
+  if (stepUp) {
+    const check = await requireAdminStepUp(returnTo, form);
+    if (!check.ok) return { ok: false, error: check.answer.error, answer: check.answer };
+    admin = check.admin;
+  } else admin = await requireAdmin(returnTo);
   const reason = Reason.safeParse(form.get("reason"));
   if (!reason.success) return { ok: false, error: reason.error.issues[0]!.message };
   return { ok: true, actor: { actorId: admin.id, reason: reason.data, origin: originFromHeaders(await headers()) } };
@@ -78,9 +92,10 @@ async function toolSubmit<T>(
   form: FormData,
   read: (form: FormData) => Read<T> | Promise<Read<T>>,
   work: (input: T, actor: AdminActor) => Promise<ActionState | { redirectTo: string }>,
+  options: { stepUp?: boolean } = {},
 ): Promise<ActionState> {
-  const who = await actorFor(path, form);
-  if (!who.ok) return { error: who.error };
+  const who = await actorFor(path, form, options);
+  if (!who.ok) return who.answer ?? { error: who.error };
   const input = await read(form);
   if (!input.ok) return { error: input.error };
   let outcome: ActionState | { redirectTo: string };
@@ -108,6 +123,7 @@ export async function submitVerificationAction(_prev: ActionState, form: FormDat
       return rows.ok ? { ok: true, value: { rows: rows.value, notifyEmail: notify.data || undefined } } : rows;
     },
     async (input, actor) => batchPage(await submitVerificationBatch(input, actor)),
+    { stepUp: true },
   );
 }
 
@@ -122,6 +138,7 @@ export async function submitValidatorAction(_prev: ActionState, form: FormData):
       return rows.ok ? { ok: true, value: { skuId: fields.value.skuId, label: fields.value.label || undefined, rows: rows.value } } : rows;
     },
     async (input, actor) => batchPage(await submitValidatorBatch(input, actor)),
+    { stepUp: true },
   );
 }
 
@@ -141,6 +158,7 @@ export async function buySupplyAction(_prev: ActionState, form: FormData): Promi
           : `Filled ${p.quantityFilled} of ${p.quantityOrdered} eSIMs for ${cost}.`,
       };
     },
+    { stepUp: true },
   );
 }
 
@@ -184,8 +202,8 @@ export async function previewDealerTopupAction(_prev: ActionState, form: FormDat
 }
 
 export async function dealerTopupAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const who = await actorFor(MEISIM_TOOLS_PATH, form);
-  if (!who.ok) return { error: who.error };
+  const who = await actorFor(MEISIM_TOOLS_PATH, form, { stepUp: true });
+  if (!who.ok) return who.answer ?? { error: who.error };
   const amount = topupAmount(form);
   if (amount === null) return { error: TOPUP_RANGE };
   let url: string;
@@ -213,6 +231,7 @@ export async function adminRechargeAction(_prev: ActionState, form: FormData): P
       const charged = r.charged ? ` MeiSIM charged ${formatMoney(r.charged.amountMinor, r.charged.currency)}.` : "";
       return { success: `Recharged on ${r.networkName}${r.transactionId ? ` (reference ${r.transactionId})` : ""}.${charged}` };
     },
+    { stepUp: true },
   );
 }
 

@@ -1,12 +1,11 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { fieldErrors, type ActionState } from "@/components/forms/action-state";
 import { ICCID_PATTERN, iccidListProblem, parseIccidList, requestIccidQuery } from "@/lib/admin/mioesim-tools";
-import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
+import { requireAdminStepUp } from "@/lib/auth/step-up";
 import { PhysicalOrderError, placePhysicalOrder } from "@/lib/orders/physical";
 import { MIOESIM_MAX_QUANTITY } from "@/lib/providers/mioesim";
 import { textField } from "@/lib/validation";
@@ -24,7 +23,10 @@ const BatchForm = z.object({
 
 /** Checks the pasted list and/or CSV file, records the run and queues its job, then opens the run's page. */
 export async function startIccidQueryAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const admin = await requireAdmin("/admin/providers/mioesim/iccids");
+  // A batch queries up to thousands of cards at the provider: a bulk action, behind a step-up.
+  const stepUp = await requireAdminStepUp("/admin/providers/mioesim/iccids", form);
+  if (!stepUp.ok) return stepUp.answer;
+  const { admin, origin } = stepUp;
   const file = form.get("file");
   const parsed = BatchForm.safeParse({
     iccids: form.get("iccids") ?? "",
@@ -36,7 +38,7 @@ export async function startIccidQueryAction(_prev: ActionState, form: FormData):
   const list = parseIccidList(text);
   const problem = iccidListProblem(list);
   if (problem) return { error: problem, values: { iccids: pasted.slice(0, 20_000) } };
-  const run = await requestIccidQuery(list.iccids, admin.id, originFromHeaders(await headers()));
+  const run = await requestIccidQuery(list.iccids, admin.id, origin);
   redirect(`/admin/providers/mioesim/iccids/${run.id}${list.duplicates ? `?duplicates=${list.duplicates}` : ""}`);
 }
 
@@ -63,7 +65,9 @@ const PhysicalOrderForm = z.object({
 
 /** Places a physical SIM order for the configured distribution partner, then opens it on the order desk. */
 export async function placePhysicalOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const admin = await requireAdmin("/admin/providers/mioesim");
+  const stepUp = await requireAdminStepUp("/admin/providers/mioesim", form);
+  if (!stepUp.ok) return stepUp.answer;
+  const { admin, origin } = stepUp;
   const fields = ["planRef", "quantity", "customerEmail", "note", "reason"] as const;
   const values = Object.fromEntries(fields.map((name) => [name, String(form.get(name) ?? "").slice(0, 600)]));
   const parsed = PhysicalOrderForm.safeParse({ ...values, requestKey: form.get("requestKey") });
@@ -76,7 +80,7 @@ export async function placePhysicalOrderAction(_prev: ActionState, form: FormDat
   try {
     ({ otherOrderId } = await placePhysicalOrder(
       { ...input, customerEmail: customerEmail || null, note: note || null },
-      { actorId: admin.id, origin: originFromHeaders(await headers()) },
+      { actorId: admin.id, origin },
     ));
   } catch (err) {
     if (err instanceof PhysicalOrderError) return { error: err.message, values };

@@ -6,6 +6,7 @@ import type { ActionState } from "@/components/forms/action-state";
 import { MEISIM_TOOLS_PATH } from "@/lib/admin/meisim-tools";
 import { originFromHeaders } from "@/lib/audit";
 import { requireAdmin } from "@/lib/auth/session";
+import { requireAdminStepUp } from "@/lib/auth/step-up";
 import { DealerProductInput, DealerProductPriceError, saveDealerProduct, withdrawDealerProduct } from "@/lib/catalog/dealer-products";
 import { parseMoneyInput } from "@/lib/money";
 import { textField } from "@/lib/validation";
@@ -24,6 +25,9 @@ const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim
 
 /** Adds a dealer product, or changes one (the same productId) and puts it back on sale. */
 export async function saveDealerProductAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  // It sets a retail price.
+  const stepUp = await requireAdminStepUp(PAGE, form);
+  if (!stepUp.ok) return stepUp.answer;
   const who = await actor(form);
   if ("error" in who) return { error: who.error };
   const priceMinor = parseMoneyInput(text(form, "price"), "USD");
