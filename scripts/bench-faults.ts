@@ -198,7 +198,9 @@ async function main() {
   const results: FaultResult[] = [];
   const byStatus: Record<string, number> = {};
   const noNextStepOrders: string[] = [];
-  for (const [fault, ids] of byFault) {
+  // Table order: MIOeSIM's faults, then MeiSIM's, each in FAULTS order.
+  const ordered = [...byFault].sort(([a], [b]) => a.provider.localeCompare(b.provider) * -1 || FAULTS.indexOf(a) - FAULTS.indexOf(b));
+  for (const [fault, ids] of ordered) {
     const orders = await db().order.findMany({
       where: { otherOrderId: { in: ids } },
       include: { refunds: { where: { status: "SUCCEEDED" } } },
