@@ -97,7 +97,14 @@ async function main() {
     name: "bench-faults",
     webhookRetryDelaysMs: [200, 1_000],
     dialect: "strict",
-    env: { PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS), PROVIDER_POLL_INTERVAL_MS: "100", FULFILMENT_LEASE_MS: "3000" },
+    env: {
+      PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+      PROVIDER_POLL_INTERVAL_MS: "100",
+      FULFILMENT_LEASE_MS: "3000",
+      // Where the store waits before reading an empty history as "absent": longer than late-history's lateHistoryMs,
+      // and short enough for the run (the fulfil branch's setting; ignored where the store does not read it).
+      PROVIDER_ABSENCE_WINDOW_SECONDS: "3",
+    },
   });
   const { mioesim, meisim, fake, customer, admin } = world;
   const { db } = await import("../lib/db/client");
