@@ -1,7 +1,8 @@
 /**
  * `npm run sim:mioesim -- --port 4010`: the MIOeSIM simulator on its own, for
  * the demo and local development. MIOESIM_SIM_DIALECT picks how it answers:
- * friendly (default), strict (only what the docs name) or alternative.
+ * friendly (default), strict (only what the docs name), alternative, or a
+ * variant of strict (MIOESIM_VARIANT_DIALECTS); POST /__sim/dialect switches it.
  */
 import { createSimLogger } from "../shared/log";
 import { portFromArgv } from "../shared/server";
