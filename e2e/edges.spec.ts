@@ -36,7 +36,8 @@ test("the admin Outbox never shows a working confirmation link", async ({ page, 
   const customer = newCustomer();
   await register(page, customer);
   const link = new URL(linkIn(await latestEmailTo(customer.email, "Confirm your email address")));
-  const secrets = [...link.searchParams.values()].filter((v) => v.length >= 16);
+  // The token, and any other long value but the address the page shows anyway.
+  const secrets = [...link.searchParams.values()].filter((v) => v.length >= 16 && v !== customer.email);
   expect(secrets.length, `a token in ${link.href}`).toBeGreaterThan(0);
 
   const admin = await (await browser.newContext({ baseURL })).newPage();

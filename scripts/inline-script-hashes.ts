@@ -43,13 +43,6 @@ export function hashInlineScripts(res: http.ServerResponse): void {
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
   const flushHeaders = res.flushHeaders.bind(res);
-  // Node writes implicit headers through res.writeHead, so the originals must be back before anything is sent.
-  const restore = () => {
-    res.writeHead = writeHead as typeof res.writeHead;
-    res.write = write as typeof res.write;
-    res.end = end as typeof res.end;
-    res.flushHeaders = flushHeaders;
-  };
   const chunks: Buffer[] = [];
   /** Undecided until the headers are known; then HTML is held, anything else passes straight through. */
   let mode: "undecided" | "hold" | "pass" = "undecided";
@@ -67,9 +60,7 @@ export function hashInlineScripts(res: http.ServerResponse): void {
     const html = String(res.getHeader("content-type") ?? "").startsWith("text/html");
     const policy = res.getHeader("content-security-policy");
     mode = html && typeof policy === "string" && !policy.includes("'nonce-") ? "hold" : "pass";
-    if (mode !== "pass") return;
-    restore();
-    if (headArgs) writeHead(...headArgs);
+    if (mode === "pass" && headArgs) writeHead(...headArgs);
   };
   const keep = (chunk: unknown, encoding: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === "function") return;
@@ -78,12 +69,17 @@ export function hashInlineScripts(res: http.ServerResponse): void {
     );
   };
 
+  // The wrappers stay in place once decided (what Next.js installs later, such as compression, wraps them), forwarding when passing through.
   res.writeHead = ((...args: unknown[]) => {
+    // Node sends implicit headers through res.writeHead too.
+    if (mode === "pass") return writeHead(...args);
     headArgs = args;
     return res;
   }) as typeof res.writeHead;
-  // Nothing leaves before the body is whole; Next.js flushes early for streaming, which a held page does not do.
-  res.flushHeaders = () => {};
+  // Nothing of a held page leaves before its body is whole; Next.js flushes early for streaming.
+  res.flushHeaders = () => {
+    if (mode === "pass") flushHeaders();
+  };
   res.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
     decide();
     if (mode === "pass") return write(chunk, encoding, callback);
@@ -105,7 +101,6 @@ export function hashInlineScripts(res: http.ServerResponse): void {
     );
     // Held, the body's length is known: sent whole instead of chunked.
     if (!res.hasHeader("content-length") && !res.hasHeader("transfer-encoding")) res.setHeader("content-length", body.length);
-    restore();
     writeHead(res.statusCode);
     const done = typeof encoding === "function" ? encoding : callback;
     return end(body, done as (() => void) | undefined);

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentSecurityPolicy } from "@/lib/security/headers";
 import { hashInlineScripts, inlineScriptHashes } from "../../scripts/inline-script-hashes";
@@ -17,11 +18,31 @@ const SCRIPTS = ["self.__next_f.push([0])", 'self.__next_f.push([1,"<b>\\u003c/s
 const HTML = `<!DOCTYPE html><html><head><script src="/_next/static/chunks/main.js" async=""></script></head><body>${SCRIPTS.map((s) => `<script>${s}</script>`).join("")}<script type="application/json" id="d">{}</script></body></html>`;
 const sha = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
 
+/** The compression middleware Next.js installs on the response after the launcher's wrappers. */
+const compression = createRequire(import.meta.url)("next/dist/compiled/compression") as () => (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  next: () => void,
+) => void;
+
 let base = "";
 let server: http.Server;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     hashInlineScripts(res);
+    if (req.url?.startsWith("/compressed")) {
+      compression()(req, res, () => {
+        res.setHeader(
+          "content-security-policy",
+          req.url === "/compressed-nonce" ? contentSecurityPolicy({ nonce: "abc=", dev: false, https: false }) : CSP,
+        );
+        res.setHeader("content-type", "text/html; charset=utf-8");
+        res.write(HTML.slice(0, 100));
+        (res as unknown as { flush: () => void }).flush();
+        setTimeout(() => res.end(HTML.slice(100)), 5);
+      });
+      return;
+    }
     if (req.url === "/json") {
       res.setHeader("content-security-policy", CSP);
       res.setHeader("content-type", "application/json");
@@ -61,6 +82,16 @@ describe("inline script hashes in the policy", () => {
       expect(scriptSrc(res), path).toBe(`script-src 'self' ${sha(SCRIPTS[0]!)} ${sha(SCRIPTS[1]!)} ${sha("{}")}`);
       expect(scriptSrc(res), path).not.toContain("unsafe-inline");
     }
+  });
+
+  it("works under the compression Next.js wraps around it, held or passed through", async () => {
+    for (const path of ["/compressed", "/compressed-nonce"]) {
+      const res = await fetch(`${base}${path}`, { headers: { "accept-encoding": "gzip" } });
+      expect(res.headers.get("content-encoding"), path).toBe("gzip");
+      expect(await res.text(), path).toBe(HTML);
+    }
+    const held = await fetch(`${base}/compressed`, { headers: { "accept-encoding": "gzip" } });
+    expect(scriptSrc(held)).toContain(sha(SCRIPTS[1]!));
   });
 
   it("leaves pages with a nonce and answers other than HTML as they were", async () => {
