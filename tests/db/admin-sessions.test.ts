@@ -5,11 +5,15 @@
  * entered within 10 minutes in the session (the step-up), recorded on the row
  * and in the audit log. The clock is moved through the functions' `now`.
  */
+import { encode } from "next-auth/jwt";
+import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { handlers } from "@/lib/auth/auth";
 import { hashPassword } from "@/lib/auth/password";
 import type { SignedIn } from "@/lib/auth/session";
 import { openSession, readSession } from "@/lib/auth/session-store";
 import { requireRecentStepUp, STEP_UP_FIELD } from "@/lib/auth/step-up";
+import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { Role, type User } from "@/lib/generated/prisma/client";
 import { createUser } from "../support/fake-stripe";
@@ -64,6 +68,32 @@ describe("admin sessions", () => {
     expect(await readSession(sid, user.id, at(t0, 24 * 60 * MINUTE))).not.toBeNull();
     await db().user.update({ where: { id: user.id }, data: { role: Role.ADMIN } });
     expect(await readSession(sid, user.id, at(t0, 24 * 60 * MINUTE + MINUTE))).toBeNull();
+  });
+});
+
+/** What Auth.js's own session endpoint answers to a cookie naming `sid`, as a browser holding a copy of it would ask. */
+async function sessionEndpointWith(sid: string, userId: string): Promise<Record<string, unknown> | null> {
+  const cookie = await encode({
+    token: { sub: userId, uid: userId, sid },
+    secret: env().AUTH_SECRET,
+    salt: "authjs.session-token",
+    maxAge: 30 * 24 * 3600,
+  });
+  const request = new NextRequest(new URL("/api/auth/session", env().APP_URL), { headers: { cookie: `authjs.session-token=${cookie}` } });
+  return (await (await handlers.GET(request)).json()) as Record<string, unknown> | null;
+}
+
+describe("a copied admin cookie", () => {
+  it("stops working once its row is past the limits, though the cookie itself is good for 30 days", async () => {
+    const admin = await createUser(Role.ADMIN);
+    const sid = await openSession(admin.id);
+    const live = await sessionEndpointWith(sid, admin.id);
+    expect(live).toMatchObject({ user: { id: admin.id } });
+    // The browser's copy of the session never carries the row's id.
+    expect(JSON.stringify(live)).not.toContain(sid);
+    await db().session.update({ where: { sessionToken: sid }, data: { lastSeenAt: new Date(Date.now() - 31 * MINUTE) } });
+    expect(await sessionEndpointWith(sid, admin.id)).toBeNull();
+    expect(await rowExists(sid)).toBe(false);
   });
 });
 
