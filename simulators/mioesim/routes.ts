@@ -154,7 +154,10 @@ export function registerMioesimRoutes(sim: SimServer, state: MioesimSimState, di
   api(
     "POST",
     "refundOrder",
-    (account, f) => forms.refund(state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined)),
+    (account, f) => {
+      const order = state.refundOrder(account, f.text("orderNum"), f.optional("iccids") ? f.list("iccids") : undefined);
+      return forced("refundAcknowledged") ? null : forms.refund(order);
+    },
     { write: true },
   );
   api("GET", "getIccidSupportSku", (account, f) => forms.iccidSkus(state.iccidSupportSkus(account, f.text("iccid"))));
