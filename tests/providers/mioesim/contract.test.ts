@@ -250,8 +250,8 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       const order = await provider.placeOrder(japan("ORD-CXL", 2));
       const iccids = order.esims.map((esim) => esim.iccid);
       const result = await provider.cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids });
-      // strict answers data null (done); the alternative service answers the order still in process (6).
-      expect(result).toEqual({ status: dialect === "strict" ? "cancelled" : "cancelling" });
+      // strict answers data null (an acknowledgement, not a confirmation); the alternative service answers the order still in process (6).
+      expect(result).toEqual({ status: "cancelling" });
       expect(upstream("ORD-CXL").status).toBe(6);
       expect(calls(REFUND)).toBe(1);
       expect(calls(LOOKUP)).toBe(0);
@@ -264,7 +264,7 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       const order = await provider.placeOrder(japan("ORD-PART", 3));
       const all = order.esims.map((esim) => esim.iccid);
       const result = await provider.cancel({ providerOrderRef: order.providerOrderRef, iccids: [all[1]!], allIccids: all });
-      expect(result).toEqual({ status: dialect === "strict" ? "partially_cancelled" : "cancelling" });
+      expect(result).toEqual({ status: "cancelling" });
       const after = upstream("ORD-PART");
       expect(after.status).toBe(7);
       expect(after.cardApiDtoList!.map((card) => card.dpStatus)).toEqual([null, "Disable", null]);
@@ -299,6 +299,17 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       );
       expect(upstream("ORD-CXL-LOST").status).toBe(6);
       expect(calls(REFUND)).toBe(1);
+    });
+
+    it("never reads a bare acknowledgement as a confirmation", async () => {
+      const { provider, sim, upstream } = await startFixture({ dialect, sim: { refundSettleMs: 60_000 } });
+      const order = await provider.placeOrder(japan("ORD-CXL-ACK"));
+      const iccids = order.esims.map((esim) => esim.iccid);
+      sim.faults.forced.refundAcknowledged = 1;
+      expect(await provider.cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids })).toEqual({
+        status: "cancelling",
+      });
+      expect(upstream("ORD-CXL-ACK").status).toBe(6);
     });
 
     it("refuses to cancel a card that is not on the order, before sending", async () => {
