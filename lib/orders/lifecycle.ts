@@ -198,7 +198,8 @@ export function hasDeliveredEsims(order: StatusOf): boolean {
  * expired, refunded, failed, or waiting for a person with a stated reason.
  */
 export function isSettled(order: StatusOf & { reviewReason: string | null }): boolean {
-  return order.status === NEEDS_REVIEW ? Boolean(order.reviewReason) : SETTLED.has(order.status);
+  // A cancellation the provider never confirmed is held for a person with its reason (followCancellation).
+  return order.status === NEEDS_REVIEW || order.status === CANCEL_PENDING ? Boolean(order.reviewReason) : SETTLED.has(order.status);
 }
 
 const SETTLED: ReadonlySet<OrderStatus> = new Set([
@@ -223,6 +224,24 @@ export function canCancel(order: StatusOf & { plan: { cancellable: boolean } }, 
   return (
     order.plan.cancellable && canTransition(order.status, "cancel_pending") && esimStates.length > 0 && esimStates.every(isUnusedEsimState)
   );
+}
+
+/**
+ * The customer (or an admin) asked for a cancellation and it is on its way:
+ * the order.cancel job is checking the eSIM is unused and asking the
+ * provider, or the provider is processing it (CANCEL_PENDING). The money
+ * goes back only once the provider confirms.
+ */
+export function isCancellationRequested(order: StatusOf & { cancelRequestedAt: Date | null }): boolean {
+  return order.status === CANCEL_PENDING || (order.cancelRequestedAt !== null && canTransition(order.status, "cancel_pending"));
+}
+
+/** canCancel, and no cancellation already asked for: the page offers the button. */
+export function canRequestCancellation(
+  order: StatusOf & { plan: { cancellable: boolean }; cancelRequestedAt: Date | null },
+  esimStates: readonly string[],
+): boolean {
+  return canCancel(order, esimStates) && !isCancellationRequested(order);
 }
 
 /**
