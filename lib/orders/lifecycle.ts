@@ -247,17 +247,17 @@ export function canRequestCancellation(
 /**
  * One card of a multi-card order may be cancelled upstream on its own, then
  * refunded on its own: the plan's policy allows cancelling, the order holds
- * delivered cards and no whole-order cancellation is under way, the card
+ * delivered cards and no whole-order cancellation is requested or under way, the card
  * could be refunded on its own, and the provider reports it unused.
  */
 export function canCancelCard(
-  order: StatusOf & { quantity: number; plan: { cancellable: boolean } },
+  order: StatusOf & { quantity: number; plan: { cancellable: boolean }; cancelRequestedAt: Date | null },
   card: { refunded: boolean; delivered: boolean; state: string | null },
 ): boolean {
   return (
     order.plan.cancellable &&
     hasDeliveredEsims(order) &&
-    order.status !== CANCEL_PENDING &&
+    !isCancellationRequested(order) &&
     canRefundCard(order, card) &&
     card.state !== null &&
     isUnusedEsimState(card.state)
