@@ -163,3 +163,45 @@ test("the admin finds a two-card order by an ICCID and refunds one card; the ref
   }).toPass({ timeout: 20_000 });
   await expect(page.getByRole("form", { name: `Refund card ${refunded}` })).toHaveCount(0);
 });
+
+test("a mobile top-up refunded from the admin desk", async ({ page, browser, customer: _signedIn }) => {
+  test.setTimeout(120_000);
+  await page.goto("/top-up");
+  const form = page.getByRole("form", { name: "Mobile top-up" });
+  await form.getByLabel("Mobile network").selectOption("Vodafone-UK");
+  await form.getByLabel("Phone number, with country code").fill("+44 7700 900123");
+  await form.getByLabel(/^Amount/).fill("20");
+  await form.getByRole("button", { name: "Check number and see price" }).click();
+  await expect(page).toHaveURL(/\/top-up\/[^/?]+$/);
+  const topupId = new URL(page.url()).pathname.split("/").pop()!;
+  await page.getByRole("button", { name: "Pay by card" }).click();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page).toHaveURL(new RegExp(`/top-up/${topupId}\\?paid=1$`));
+  // MeiSIM's answer is confirmed by its order history before the top-up counts as recharged.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("topup-status")).toHaveText("Recharged", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+
+  const desk = await (await browser.newContext()).newPage();
+  await signInWithPassword(desk, E2E.adminEmail, E2E.adminPassword);
+  await desk.goto("/admin/topups");
+  await desk.getByRole("table", { name: "Mobile top-ups, newest first" }).getByRole("link", { name: topupId }).click();
+  await expect(desk.getByRole("heading", { name: `Top-up ${topupId}` })).toBeVisible();
+  const refund = desk.getByRole("form", { name: "Refund the top-up" });
+  await refund.getByLabel("Reason to refund the top-up").fill("Customer's phone was lost before use");
+  await refund.getByRole("button", { name: "Refund" }).click();
+  // The page is refreshed with the action's answer, and Stripe confirms the card refund: the timeline shows the admin's reason, and no refund form is left.
+  await expect(async () => {
+    await desk.reload();
+    await expect(desk.getByText(/^Refunded · Vodafone-UK/)).toBeVisible({ timeout: 1_000 });
+    await expect(desk.getByText(/refund succeeded$/)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(desk.getByRole("table", { name: "The top-up's status changes" })).toContainText("Customer's phone was lost before use");
+  await expect(desk.getByRole("form", { name: "Refund the top-up" })).toHaveCount(0);
+  await desk.context().close();
+
+  await page.reload();
+  await expect(page.getByTestId("topup-status")).toHaveText("Refunded");
+  await expect(page.getByText(/refunded to your card/)).toBeVisible();
+});

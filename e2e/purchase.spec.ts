@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { attachmentIn, emailsTo, expect, test } from "./fixtures";
+import { attachmentIn, E2E, emailsTo, expect, signInWithPassword, test } from "./fixtures";
 
 /** Clicks "Buy" on the first plan row of a destination that matches `row`. */
 async function buyPlan(page: Page, destination: string, row: (rows: ReturnType<Page["getByRole"]>) => ReturnType<Page["getByRole"]>) {
@@ -71,7 +71,8 @@ test("a customer buys a plan by card and gets the QR code, LPA, iOS link and PDF
   }
 });
 
-test("a customer pays from the wallet, cancels the unused eSIM and gets the money back", async ({ page, customer: _signedIn }) => {
+test("a cancellation acknowledged but not confirmed: no refund until confirmed", async ({ page, browser, customer: _signedIn }) => {
+  test.setTimeout(180_000); // a purchase, the cancellation jobs, then the admin's confirmation
   await topUpWallet(page, "60");
   // A plan whose policy allows cancellation (no "Non-refundable" badge).
   await buyPlan(page, "japan", (rows) =>
@@ -82,10 +83,38 @@ test("a customer pays from the wallet, cancels the unused eSIM and gets the mone
   await page.getByRole("link", { name: "View your order" }).click();
   await expectInstallDetails(page);
   await expect(page.getByText("Not installed yet")).toBeVisible();
+  const orderPath = new URL(page.url()).pathname;
+  const otherOrderId = orderPath.split("/").pop()!;
 
+  // The request returns at once: the page says the cancellation is requested, and offers no second one.
   await page.getByRole("button", { name: "Cancel and refund" }).click();
-  await expect(page.getByText("Your order was cancelled and refunded.")).toBeVisible();
-  await expect(page.getByText(/went back to your wallet/)).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Cancellation requested" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Cancel and refund" })).toHaveCount(0);
+  // The job sends refundOrder; MIOeSIM (documents only) acknowledges it with data null, which confirms nothing.
+  await expect(page.getByText("Cancellation pending", { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("Your order was cancelled and refunded.")).toHaveCount(0);
+  await page.goto("/wallet");
+  await expect(page.getByRole("region", { name: "Wallet balance" })).not.toContainText("$60.00");
+
+  // An admin reads MIOeSIM's records and confirms the cancellation: only now does the money go back, once.
+  const desk = await (await browser.newContext()).newPage();
+  await signInWithPassword(desk, E2E.adminEmail, E2E.adminPassword);
+  await desk.goto(`/admin/orders/${otherOrderId}`);
+  const confirm = desk.getByRole("form", { name: "Confirm the cancellation" });
+  await confirm.getByLabel("What the provider's records show").fill("MIOeSIM portal shows the order cancelled (2)");
+  await confirm.getByRole("button", { name: "Cancelled at provider: refund" }).click();
+  // The page is refreshed with the action's answer: one refund, succeeded, with the admin's reason, and the form gone.
+  const refunds = desk
+    .getByRole("table", { name: "Refunds" })
+    .getByRole("row")
+    .filter({ hasText: "MIOeSIM portal shows the order cancelled (2)" });
+  await expect(refunds).toHaveCount(1);
+  await expect(refunds).toContainText("succeeded");
+  await expect(desk.getByRole("form", { name: "Confirm the cancellation" })).toHaveCount(0);
+  await desk.context().close();
+
+  await page.goto(orderPath);
+  await expect(page.getByText("Refunded", { exact: true }).first()).toBeVisible({ timeout: 30_000 });
   await page.goto("/wallet");
   await expect(page.getByRole("region", { name: "Wallet balance" })).toContainText("$60.00");
 });

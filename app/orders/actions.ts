@@ -61,7 +61,7 @@ export async function cancelOrderAction(accessKey: string | null, _prev: ActionS
   // Someone else's order answers as one that does not exist.
   const ownerId = await orderOwnerForViewer(viewer, orderId.data);
   if (!ownerId) return { error: ORDER_ERRORS.order_not_found };
-  let outcome: "cancelled" | "pending";
+  let outcome: "cancelled" | "requested";
   try {
     outcome = await cancelOrder(ownerId, orderId.data, originFromHeaders(await headers()));
   } catch (err) {
@@ -69,7 +69,7 @@ export async function cancelOrderAction(accessKey: string | null, _prev: ActionS
     if (err instanceof AfterSaleError) return { error: err.message };
     throw err;
   }
-  redirect(orderPageFor(orderId.data, viewer.accessKey, outcome === "cancelled" ? "cancelled=1" : "cancel=pending"));
+  redirect(orderPageFor(orderId.data, viewer.accessKey, outcome === "cancelled" ? "cancelled=1" : "cancel=requested"));
 }
 
 export async function cancelUnpaidOrderAction(accessKey: string | null, _prev: ActionState, form: FormData): Promise<ActionState> {

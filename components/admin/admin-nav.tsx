@@ -4,6 +4,7 @@ const links = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/orders", label: "Orders" },
   { href: "/admin/reconciliation", label: "Reconciliation" },
+  { href: "/admin/topups", label: "Top-ups" },
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/pricing", label: "Pricing" },
   { href: "/admin/catalog", label: "Catalog" },

@@ -41,6 +41,20 @@ export const JOBS = {
    * past PROVIDER_POLL_TIMEOUT_SECONDS the order goes to review.
    */
   "order.poll": job({ payload: z.object({ otherOrderId }), key: (p) => p.otherOrderId }),
+  /**
+   * Carry out a cancellation the customer or an admin asked for
+   * (lib/orders/after-sale.ts runCancellation): the usage check, the
+   * provider's cancel (sent at most once), and the refund once confirmed.
+   * One per order queued or running; the recovery sweep queues it again for
+   * a request whose job was lost.
+   */
+  "order.cancel": job({
+    payload: z.object({ otherOrderId }),
+    key: (p) => p.otherOrderId,
+    retryLimit: 5,
+    retryDelaySeconds: 10,
+    retryDelayMaxSeconds: 600,
+  }),
   /** Follow a cancellation the provider is still processing (CANCEL_PENDING) until it confirms, then refund. Same retry settings as order.poll. */
   "order.cancel-poll": job({ payload: z.object({ otherOrderId }), key: (p) => p.otherOrderId }),
   /**

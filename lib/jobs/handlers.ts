@@ -14,7 +14,7 @@ import { log } from "../log";
 import { runCatalogSync, scheduleCatalogSync, type SyncTrigger } from "../catalog/sync";
 import { sendRecordedEmail, sweepUnsentEmails } from "../email/outgoing";
 import { scheduleUsageReminders, sendUsageReminders } from "../esims/reminders";
-import { followCancellation } from "../orders/after-sale";
+import { followCancellation, runCancellation } from "../orders/after-sale";
 import { fulfilPaidOrder, pollPendingOrder, requeueAfterTransientFailure } from "../orders/fulfilment";
 import { reconcileJob } from "../orders/reconciliation";
 import { sweepStrandedOrders } from "../orders/recovery";
@@ -52,6 +52,11 @@ export const handlers: StoreJobHandlers = {
   "order.poll": async ({ otherOrderId }, job) => {
     const { awaitingProvider } = await pollPendingOrder(otherOrderId, job.attempt > job.retryLimit);
     if (awaitingProvider) throw new RetryLater(`Order ${otherOrderId}: the provider is still processing it`);
+  },
+  "order.cancel": async ({ otherOrderId }, job) => {
+    const outcome = await runCancellation(otherOrderId, job.attempt > job.retryLimit);
+    if (outcome === "retry")
+      throw new RetryLater(`Order ${otherOrderId}: the usage check or the provider could not be reached; trying again`);
   },
   "order.cancel-poll": async ({ otherOrderId }, job) => {
     const outcome = await followCancellation(otherOrderId, job.attempt > job.retryLimit);

@@ -10,12 +10,26 @@ import { db } from "../db/client";
 import { OrderStatus, PaymentMethod } from "../generated/prisma/client";
 import { enqueue, providerPollRetries } from "../jobs";
 import { log } from "../log";
-import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError } from "../providers/errors";
+import {
+  describeProviderFailure,
+  OrderOutcomeUnknownError,
+  ProviderError,
+  ProviderNetworkError,
+  ProviderTimeoutError,
+} from "../providers/errors";
 import { providerById } from "../providers/registry";
 import type { CancelResult, EsimUsage } from "../providers/types";
 import { env } from "../config/env";
 import { itemIdsOf } from "./fulfilment";
-import { applyTransition, canCancel, canCancelCard, canTransition, type TransitionOptions } from "./lifecycle";
+import {
+  applyTransition,
+  canCancel,
+  canCancelCard,
+  canTransition,
+  isCancellationRequested,
+  ORDER_TRANSITIONS,
+  type TransitionOptions,
+} from "./lifecycle";
 import { emailCancellation } from "./notifications";
 import { createOrder } from "./orders";
 
@@ -71,62 +85,171 @@ export class AfterSaleError extends Error {
   }
 }
 
+/** The refund's reason when the customer cancels; an admin gives their own. */
+const CUSTOMER_CANCEL_REASON = "Cancelled by the customer before activation";
+
 /**
- * Cancels a delivered order whose plan allows it while every eSIM is unused:
- * at the provider first, then the refund to where the money came from.
- * When the provider is still processing the cancellation (or its answer was
- * lost), the order waits in CANCEL_PENDING, the order.cancel-poll job
- * follows it, and the refund waits with it: the request never waits on the
- * provider. Running it twice refunds once. An admin cancels for the
- * customer (`userId` is the owner) with their own id and reason.
+ * Asks for the cancellation of a delivered order whose plan allows it, and
+ * returns at once: the order.cancel job checks that every eSIM is unused,
+ * asks the provider, and the money goes back only once the provider has
+ * confirmed the cancellation (at once, or later through order.cancel-poll).
+ * Until then the page reads "cancellation requested" (isCancellationRequested).
+ * Asking again (a second click, a second tab) changes nothing and queues
+ * nothing new. An admin cancels for the customer (`userId` is the owner)
+ * with their own id and reason, kept in the request's audit entry.
  */
 export async function cancelOrder(
   userId: string,
   otherOrderId: string,
   origin: RequestOrigin | null,
   byAdmin: { actorId: string; reason: string } | null = null,
-): Promise<"cancelled" | "pending"> {
-  const actorId = byAdmin?.actorId ?? userId;
+): Promise<"cancelled" | "requested"> {
   const order = await db().order.findFirst({ where: { otherOrderId, userId }, include: { esims: true, plan: true, refunds: true } });
   if (!order) throw new AfterSaleError("Order not found.");
   if (order.refunds.some((r) => r.esimIccid === null)) return "cancelled";
-  // Asked again while the provider processes it (a second click): nothing new to send.
-  if (order.status === OrderStatus.CANCEL_PENDING) return "pending";
-  const iccids = order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid);
+  if (isCancellationRequested(order)) return "requested";
   if (!canTransition(order.status, "cancel_pending")) throw new AfterSaleError("Only a delivered eSIM can be cancelled.");
   if (!order.plan.cancellable) throw new AfterSaleError("This plan cannot be cancelled under its policy.");
-  if (!order.providerOrderRef || iccids.length === 0) throw new AfterSaleError("This order has no eSIM to cancel.");
+  if (!order.providerOrderRef || !order.esims.some((e) => !e.cancelledAt)) throw new AfterSaleError("This order has no eSIM to cancel.");
+
+  const claimed = await db().$transaction(async (tx) => {
+    const { count } = await tx.order.updateMany({
+      where: { otherOrderId, cancelRequestedAt: null, status: { in: [...ORDER_TRANSITIONS.cancel_pending.from] } },
+      data: { cancelRequestedAt: new Date(), cancelSentAt: null, cancelNote: null },
+    });
+    if (count === 1)
+      await recordAudit(
+        {
+          actorId: byAdmin?.actorId ?? userId,
+          action: "order.cancel_requested",
+          entityType: "Order",
+          entityId: otherOrderId,
+          details: { reason: byAdmin?.reason ?? CUSTOMER_CANCEL_REASON, byAdmin: byAdmin !== null },
+          origin,
+        },
+        tx,
+      );
+    return count === 1;
+  });
+  // If this enqueue is lost (a crash, the queue down), the recovery sweep queues the job for the request.
+  if (claimed)
+    await enqueue("order.cancel", { otherOrderId }).catch((error: unknown) =>
+      log.error("could not queue a requested cancellation; the recovery sweep will", { otherOrderId, error }),
+    );
+  return "requested";
+}
+
+/** Who asked for the order's cancellation and why: its latest `order.cancel_requested` audit entry. */
+async function cancelRequestOf(otherOrderId: string): Promise<{ actorId: string | null; reason: string }> {
+  const entry = await db().auditLog.findFirst({
+    where: { entityType: "Order", entityId: otherOrderId, action: "order.cancel_requested" },
+    orderBy: { createdAt: "desc" },
+  });
+  const details = entry?.details as { reason?: unknown } | null | undefined;
+  return { actorId: entry?.actorId ?? null, reason: typeof details?.reason === "string" ? details.reason : CUSTOMER_CANCEL_REASON };
+}
+
+/**
+ * One attempt of the order.cancel job. "retry" when the usage check or the
+ * provider could not be reached before anything was sent (the job tries
+ * again after backoff); "done" otherwise. The cancel is sent at most once:
+ * `cancelSentAt` is committed before sending, and a run that finds it set
+ * (an earlier run died after sending) follows the cancellation instead of
+ * sending it again. Only a documented confirmation refunds; an
+ * acknowledgement, a cancellation in process, a lost or unknown answer wait
+ * in CANCEL_PENDING for order.cancel-poll; a definite refusal, or an eSIM
+ * found in use, withdraws the request with a note the customer reads.
+ */
+export async function runCancellation(otherOrderId: string, lastAttempt: boolean): Promise<"done" | "retry"> {
+  const order = await db().order.findUnique({ where: { otherOrderId }, include: { esims: true, plan: true } });
+  if (!order?.cancelRequestedAt || !canTransition(order.status, "cancel_pending")) return "done";
+  const logger = log.child({ job: "order.cancel", otherOrderId, provider: order.provider });
+  const iccids = order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid);
+  const { actorId, reason } = await cancelRequestOf(otherOrderId);
+  if (order.cancelSentAt) {
+    await awaitCancellation(otherOrderId, {
+      details: {
+        iccids,
+        answer: "An earlier attempt sent the cancellation and its answer was not recorded; it is followed, not sent again.",
+      },
+    });
+    return "done";
+  }
+  if (!order.plan.cancellable || !order.providerOrderRef || iccids.length === 0)
+    return declineCancellation(otherOrderId, "This order can no longer be cancelled.", logger);
 
   const usage = await usageFor(order.provider, iccids);
-  if (!usage.ok) throw new AfterSaleError(usage.message);
+  if (!usage.ok) {
+    if (!lastAttempt) return "retry";
+    return declineCancellation(
+      otherOrderId,
+      "We could not check with the network that the eSIM is unused. Please try again later.",
+      logger,
+    );
+  }
   if (
     !canCancel(
       order,
       usage.usage.map((u) => u.state),
     )
   )
-    throw new AfterSaleError("This eSIM has been activated, so it can no longer be cancelled.");
+    return declineCancellation(otherOrderId, "This eSIM has been activated, so it can no longer be cancelled.", logger);
 
+  // Committed before sending: from here on this cancellation is only ever followed, never sent blindly again.
+  const { count } = await db().order.updateMany({
+    where: {
+      otherOrderId,
+      cancelSentAt: null,
+      cancelRequestedAt: { not: null },
+      status: { in: [...ORDER_TRANSITIONS.cancel_pending.from] },
+    },
+    data: { cancelSentAt: new Date() },
+  });
+  if (count !== 1) return "done";
   let status: CancelResult["status"];
   try {
     ({ status } = await providerById(order.provider).cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids }));
   } catch (err) {
-    if (err instanceof OrderOutcomeUnknownError) {
-      await awaitCancellation(otherOrderId, { actorId, origin, details: { iccids, reason: describeProviderFailure(err) } });
-      return "pending";
+    if (err instanceof ProviderNetworkError) {
+      // Refused or unresolved before sending (a lost answer is OrderOutcomeUnknownError): nothing reached the provider.
+      await db().order.updateMany({ where: { otherOrderId }, data: { cancelSentAt: null } });
+      if (!lastAttempt) return "retry";
+      return declineCancellation(otherOrderId, "We could not reach the network to cancel this eSIM. Please try again later.", logger);
     }
-    if (err instanceof ProviderError) {
-      log.warn("provider refused a cancellation", { otherOrderId, reason: describeProviderFailure(err) });
-      throw new AfterSaleError("The network would not cancel this eSIM. Contact support if you think it should be cancellable.");
+    if (err instanceof ProviderError && !(err instanceof OrderOutcomeUnknownError) && !(err instanceof ProviderTimeoutError)) {
+      logger.warn("provider refused a cancellation", { reason: describeProviderFailure(err) });
+      await db().order.updateMany({ where: { otherOrderId }, data: { cancelSentAt: null } });
+      return declineCancellation(
+        otherOrderId,
+        "The network would not cancel this eSIM. Contact support if you think it should be cancellable.",
+        logger,
+      );
     }
-    throw err;
+    // Lost, unreadable or unknown: the provider may have cancelled. Followed, never refunded on a guess.
+    logger.warn("cancellation answer lost or unknown; following it", { reason: describeProviderFailure(err) });
+    await awaitCancellation(otherOrderId, { actorId, details: { iccids, answer: describeProviderFailure(err) } });
+    return "done";
   }
-  if (status !== "cancelled" && status !== "partially_cancelled") {
-    await awaitCancellation(otherOrderId, { actorId, origin, details: { iccids, providerStatus: status } });
-    return "pending";
+  // A whole-order cancellation is confirmed only by the documented "cancelled".
+  if (status !== "cancelled") {
+    await awaitCancellation(otherOrderId, { actorId, details: { iccids, providerStatus: status } });
+    return "done";
   }
-  await completeCancellation(otherOrderId, iccids, status, { actorId, origin, reason: byAdmin?.reason });
-  return "cancelled";
+  await completeCancellation(otherOrderId, iccids, status, { actorId, origin: null, reason });
+  return "done";
+}
+
+/** The request is withdrawn: nothing was cancelled or refunded, and the page says why. */
+async function declineCancellation(otherOrderId: string, note: string, logger: typeof log): Promise<"done"> {
+  const { count } = await db().order.updateMany({
+    where: { otherOrderId, cancelRequestedAt: { not: null } },
+    data: { cancelRequestedAt: null, cancelSentAt: null, cancelNote: note },
+  });
+  if (count === 1) {
+    await recordAudit({ actorId: null, action: "order.cancel_declined", entityType: "Order", entityId: otherOrderId, details: { note } });
+    logger.info("cancellation request declined", { note });
+  }
+  return "done";
 }
 
 /**
@@ -238,13 +361,10 @@ async function completeCancellation(
   otherOrderId: string,
   iccids: string[],
   providerStatus: CancelResult["status"],
-  {
-    actorId,
-    origin,
-    reason = "Cancelled by the customer before activation",
-  }: { actorId: string | null; origin: RequestOrigin | null; reason?: string },
+  { actorId, origin, reason }: { actorId: string | null; origin: RequestOrigin | null; reason: string },
 ): Promise<void> {
   await db().esim.updateMany({ where: { iccid: { in: iccids } }, data: { cancelledAt: new Date() } });
+  await db().order.updateMany({ where: { otherOrderId, reviewReason: { not: null } }, data: { reviewReason: null } });
   await recordAudit({
     actorId,
     action: "order.cancelled",
@@ -260,14 +380,15 @@ async function completeCancellation(
 }
 
 /**
- * One attempt of the order.cancel-poll job: asks the provider whether a
- * cancellation in CANCEL_PENDING went through. "confirmed" when it did (the
- * cards are marked and the refund made, as when the provider confirms at
- * once); "pending" to ask again after the job's backoff. Once
- * PROVIDER_POLL_TIMEOUT_SECONDS have passed since the cancellation was
- * accepted, or on the job's last attempt, it stops ("unconfirmed"): the order
- * stays CANCEL_PENDING and an audit entry `order.cancellation_unconfirmed`
- * alerts admins, who can refund from there.
+ * One attempt of the order.cancel-poll job: asks the provider for the
+ * order's documented status. Only "cancelled" confirms the whole-order
+ * cancellation (the cards are marked and the refund made, once); "pending"
+ * to ask again after the job's backoff. Once PROVIDER_POLL_TIMEOUT_SECONDS
+ * have passed since the cancellation was sent, or on the job's last attempt,
+ * it stops ("unconfirmed"): the order stays CANCEL_PENDING, held for review
+ * with its reason (reviewReason, shown on the order desk), and an audit
+ * entry `order.cancellation_unconfirmed` alerts admins, who resolve it from
+ * the provider's records (confirmCancellation) or reconciliation does.
  */
 export async function followCancellation(
   otherOrderId: string,
@@ -284,9 +405,10 @@ export async function followCancellation(
       providerOrderRef: order.providerOrderRef,
       attemptedAt: order.paidAt ?? order.createdAt,
     });
-    if (found.outcome === "found" && (found.order.status === "cancelled" || found.order.status === "partially_cancelled")) {
+    if (found.outcome === "found" && found.order.status === "cancelled") {
       const iccids = order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid);
-      await completeCancellation(otherOrderId, iccids, found.order.status, { actorId: null, origin: null });
+      const { actorId, reason } = await cancelRequestOf(otherOrderId);
+      await completeCancellation(otherOrderId, iccids, found.order.status, { actorId, origin: null, reason });
       logger.info("cancellation confirmed", { providerStatus: found.order.status });
       return "confirmed";
     }
@@ -309,16 +431,45 @@ export async function followCancellation(
     logger.info("cancellation still pending", { answer });
     return "pending";
   }
-  const reason = `The cancellation is still not confirmed ${Math.round(waitedMs / 1000)} s after the provider accepted it (${answer}); check it with the provider and refund by hand.`;
-  await recordAudit({
-    actorId: null,
-    action: "order.cancellation_unconfirmed",
-    entityType: "Order",
-    entityId: otherOrderId,
-    details: { reason },
+  const reason = `The cancellation is still not confirmed ${Math.round(waitedMs / 1000)} s after it was sent (${answer}). Nothing was refunded: check the order in the provider's records, then confirm the cancellation (which refunds) or run reconciliation.`;
+  const { count } = await db().order.updateMany({
+    where: { otherOrderId, status: OrderStatus.CANCEL_PENDING, reviewReason: null },
+    data: { reviewReason: reason.slice(0, 1000) },
   });
-  logger.error("cancellation not confirmed; left for an admin", { reason });
+  if (count === 1) {
+    await recordAudit({
+      actorId: null,
+      action: "order.cancellation_unconfirmed",
+      entityType: "Order",
+      entityId: otherOrderId,
+      details: { reason },
+    });
+    logger.error("cancellation not confirmed; held for review", { reason });
+  }
   return "unconfirmed";
+}
+
+/**
+ * An admin read the provider's own records and found the order cancelled
+ * there: the cancellation is recorded as confirmed and the money goes back,
+ * once (a second send finds the refund made). Only for an order whose
+ * cancellation is pending: anything else has no cancellation to confirm.
+ */
+export async function confirmCancellation(
+  otherOrderId: string,
+  byAdmin: { actorId: string; reason: string; origin?: RequestOrigin | null },
+): Promise<"confirmed" | "already_refunded"> {
+  const order = await db().order.findUnique({ where: { otherOrderId }, include: { esims: true, refunds: true } });
+  if (!order) throw new AfterSaleError("Order not found.");
+  if (order.refunds.some((r) => r.esimIccid === null)) return "already_refunded";
+  if (order.status !== OrderStatus.CANCEL_PENDING) throw new AfterSaleError("This order has no cancellation waiting for confirmation.");
+  const iccids = order.esims.filter((e) => !e.cancelledAt).map((e) => e.iccid);
+  await completeCancellation(otherOrderId, iccids, "cancelled", {
+    actorId: byAdmin.actorId,
+    origin: byAdmin.origin ?? null,
+    reason: `Cancellation confirmed from the provider's records: ${byAdmin.reason}`,
+  });
+  return "confirmed";
 }
 
 /** Our catalog plans that can top up this eSIM, priced as in the store. */

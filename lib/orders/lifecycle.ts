@@ -198,7 +198,8 @@ export function hasDeliveredEsims(order: StatusOf): boolean {
  * expired, refunded, failed, or waiting for a person with a stated reason.
  */
 export function isSettled(order: StatusOf & { reviewReason: string | null }): boolean {
-  return order.status === NEEDS_REVIEW ? Boolean(order.reviewReason) : SETTLED.has(order.status);
+  // A cancellation the provider never confirmed is held for a person with its reason (followCancellation).
+  return order.status === NEEDS_REVIEW || order.status === CANCEL_PENDING ? Boolean(order.reviewReason) : SETTLED.has(order.status);
 }
 
 const SETTLED: ReadonlySet<OrderStatus> = new Set([
@@ -226,19 +227,37 @@ export function canCancel(order: StatusOf & { plan: { cancellable: boolean } }, 
 }
 
 /**
+ * The customer (or an admin) asked for a cancellation and it is on its way:
+ * the order.cancel job is checking the eSIM is unused and asking the
+ * provider, or the provider is processing it (CANCEL_PENDING). The money
+ * goes back only once the provider confirms.
+ */
+export function isCancellationRequested(order: StatusOf & { cancelRequestedAt: Date | null }): boolean {
+  return order.status === CANCEL_PENDING || (order.cancelRequestedAt !== null && canTransition(order.status, "cancel_pending"));
+}
+
+/** canCancel, and no cancellation already asked for: the page offers the button. */
+export function canRequestCancellation(
+  order: StatusOf & { plan: { cancellable: boolean }; cancelRequestedAt: Date | null },
+  esimStates: readonly string[],
+): boolean {
+  return canCancel(order, esimStates) && !isCancellationRequested(order);
+}
+
+/**
  * One card of a multi-card order may be cancelled upstream on its own, then
  * refunded on its own: the plan's policy allows cancelling, the order holds
- * delivered cards and no whole-order cancellation is under way, the card
+ * delivered cards and no whole-order cancellation is requested or under way, the card
  * could be refunded on its own, and the provider reports it unused.
  */
 export function canCancelCard(
-  order: StatusOf & { quantity: number; plan: { cancellable: boolean } },
+  order: StatusOf & { quantity: number; plan: { cancellable: boolean }; cancelRequestedAt: Date | null },
   card: { refunded: boolean; delivered: boolean; state: string | null },
 ): boolean {
   return (
     order.plan.cancellable &&
     hasDeliveredEsims(order) &&
-    order.status !== CANCEL_PENDING &&
+    !isCancellationRequested(order) &&
     canRefundCard(order, card) &&
     card.state !== null &&
     isUnusedEsimState(card.state)

@@ -33,8 +33,12 @@ export const TOPUP_TRANSITIONS = {
   retry_requested: { from: [RECHARGING, NEEDS_REVIEW], to: PAID },
   /** An admin found the recharge in MeiSIM's records. */
   upstream_recharge_recorded: { from: [NEEDS_REVIEW], to: RECHARGED },
-  /** An admin gives the money back for a paid top-up that was not (or cannot be shown to be) recharged. */
-  refund_requested: { from: [PAID, NEEDS_REVIEW], to: REFUND_PENDING },
+  /**
+   * An admin gives the money back: a paid top-up not recharged (or found not
+   * recharged in review), or a recharged one as a goodwill refund with its reason.
+   * Never while a run is recharging it.
+   */
+  refund_requested: { from: [PAID, NEEDS_REVIEW, RECHARGED], to: REFUND_PENDING },
   /** The wallet ledger or Stripe confirmed the money went back. */
   refunded: { from: [REFUND_PENDING], to: REFUNDED },
   /**
@@ -111,6 +115,16 @@ export function canPayTopup(topup: StatusOf & { quoteExpiresAt: Date }, now = Da
 /** Paid, and the recharge is still on its way: the page shows progress. */
 export function isRecharging(topup: StatusOf): boolean {
   return topup.status === PAID || topup.status === RECHARGING;
+}
+
+/** An admin may refund it from the desk: paid and not being recharged right now, and not refunded already. */
+export function canRefundTopup(topup: StatusOf): boolean {
+  return canTopupTransition(topup.status, "refund_requested");
+}
+
+/** In review: an admin resolves it from MeiSIM's records, as recharged (attach its history row) or not (refund). */
+export function canResolveTopupReview(topup: StatusOf): boolean {
+  return canTopupTransition(topup.status, "upstream_recharge_recorded");
 }
 
 export function topupStatusLabel(status: MobileTopupStatus): string {

@@ -17,6 +17,7 @@ import { env } from "../config/env";
 import { enqueue, providerPollRetries } from "../jobs";
 import { log } from "../log";
 import { AWAITING_PROVIDER } from "./fulfilment";
+import { ORDER_TRANSITIONS } from "./lifecycle";
 
 export async function sweepStrandedOrders(now = new Date()): Promise<number> {
   const stranded = await db().order.findMany({
@@ -44,13 +45,19 @@ export async function sweepStrandedOrders(now = new Date()): Promise<number> {
 }
 
 /**
- * Orders waiting on the provider get their polling job back: placements
- * handed to order.poll, and cancellations accepted within the polling
- * timeout (one older than that was given up on, and left to an admin).
+ * Orders waiting on the provider get their job back: cancellations asked
+ * for and not yet carried out (order.cancel), placements handed to
+ * order.poll, and cancellations accepted within the polling timeout (one
+ * older than that was given up on, and left to an admin).
  */
 async function sweepAwaitingProvider(now: Date): Promise<number> {
   const pollSince = new Date(now.getTime() - env().PROVIDER_POLL_TIMEOUT_SECONDS * 1000);
-  const [placing, cancelling] = await Promise.all([
+  const [requested, placing, cancelling] = await Promise.all([
+    db().order.findMany({
+      where: { cancelRequestedAt: { not: null }, status: { in: [...ORDER_TRANSITIONS.cancel_pending.from] } },
+      select: { otherOrderId: true },
+      take: 500,
+    }),
     db().order.findMany({
       where: { status: OrderStatus.FULFILLING, leaseToken: AWAITING_PROVIDER },
       select: { otherOrderId: true },
@@ -63,10 +70,12 @@ async function sweepAwaitingProvider(now: Date): Promise<number> {
     }),
   ]);
   let queued = 0;
+  for (const { otherOrderId } of requested) if (await enqueue("order.cancel", { otherOrderId })) queued++;
   for (const { otherOrderId } of placing) if (await enqueue("order.poll", { otherOrderId }, providerPollRetries())) queued++;
   for (const { otherOrderId } of cancelling) if (await enqueue("order.cancel-poll", { otherOrderId }, providerPollRetries())) queued++;
   if (queued > 0)
     log.info("orders awaiting the provider handed back to their polling jobs", {
+      cancelRequested: requested.length,
       placing: placing.length,
       cancelling: cancelling.length,
       queued,

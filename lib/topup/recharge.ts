@@ -16,7 +16,9 @@
  *   decides (NEEDS_REVIEW). Never recharged twice, never refunded on a guess.
  *
  * A refusal (the SIM is gone, the value is out of range, the dealer wallet
- * is short) means nothing was charged upstream: the money goes back.
+ * is short) means nothing was charged upstream: the money goes back. Any
+ * other answer counts as recharged only once the history shows the
+ * completed top-up under the transaction id the answer gave; else review.
  */
 import "server-only";
 import { randomUUID } from "node:crypto";
@@ -33,6 +35,9 @@ import { refundFailedRecharge } from "./refund";
 
 /** Clocks differ: a history row stamped this much before our attempt may still be its answer. */
 const CLOCK_SKEW_MS = 2 * 60_000;
+
+/** The documents say nothing of how soon a top-up reaches the history: looks after a recharge answer, this long apart. */
+const HISTORY_CONFIRMATION_WAITS_MS = [0, 1_000, 3_000];
 
 export interface RechargeOutcome {
   /** The run ended on a failure that may pass (MeiSIM unreachable before anything was sent); the job tries again. */
@@ -113,6 +118,21 @@ class RechargeRun {
           chargedMinor: result.charged.amountMinor,
           expectedMinor: this.topup.costEstimateMinor,
         });
+      const unconfirmed = await this.unconfirmedInHistory(result.transactionId, sentAt);
+      if (unconfirmed) {
+        this.log.error("recharge answered without a documented success; held for review", { reason: unconfirmed });
+        await this.move("review_needed", {
+          data: {
+            reviewReason: unconfirmed.slice(0, 1000),
+            rechargeRef: result.transactionId,
+            chargedMinor: result.charged?.amountMinor ?? null,
+            leaseToken: null,
+            leaseExpiresAt: null,
+          },
+          details: { reason: unconfirmed, transactionId: result.transactionId },
+        });
+        return { transient: false };
+      }
       await this.move("recharged", {
         data: {
           rechargeRef: result.transactionId,
@@ -136,6 +156,35 @@ class RechargeRun {
     }
   }
 
+  /**
+   * MeiSIM documents no answer for topup/recharge, so a 2xx that does not
+   * read as a refusal proves nothing by itself. The documented record of a
+   * done top-up is a history row (GET /api/v1/orders) of order_type "topup"
+   * and status "completed": the recharge counts as made only when the
+   * history shows that row under the transaction id the answer named, made
+   * since the request. Returns null when it does, else why not (the top-up
+   * then goes to review: never refunded, never sent again, on a guess).
+   */
+  private async unconfirmedInHistory(transactionId: string | null, sentAt: Date): Promise<string | null> {
+    if (!transactionId)
+      return "MeiSIM answered the recharge without a failure but named no transaction, so its history cannot confirm it: check the top-up in MeiSIM's records.";
+    const since = sentAt.getTime() - CLOCK_SKEW_MS;
+    let last = "";
+    for (const waitMs of HISTORY_CONFIRMATION_WAITS_MS) {
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      try {
+        const row = (await meisimClient().account.orders()).find((o) => o.id === transactionId);
+        if (row?.type === "topup" && row.status === "completed" && Date.parse(row.createdAt) >= since) return null;
+        last = row
+          ? `its history shows ${transactionId} as a ${row.type} order, status "${row.status}", not a completed top-up since the request`
+          : `its history does not show ${transactionId}`;
+      } catch (err) {
+        last = `its history could not be read (${describeProviderFailure(err)})`;
+      }
+    }
+    return `MeiSIM answered the recharge without a failure (transaction ${transactionId}), but ${last}: check the top-up in MeiSIM's records, then record it as recharged or refund it.`;
+  }
+
   /** Reads MeiSIM's history for a recharge sent at `sentAt` whose answer we do not have. */
   private async inspect(sentAt: Date): Promise<RechargeOutcome> {
     let history: MeisimOrderRecord[];
@@ -145,10 +194,7 @@ class RechargeRun {
       return this.transientFailure(err);
     }
     const since = sentAt.getTime() - CLOCK_SKEW_MS;
-    const known = new Set(
-      (await db().mobileTopup.findMany({ where: { rechargeRef: { not: null } }, select: { rechargeRef: true } })).map((t) => t.rechargeRef),
-    );
-    const candidates = history.filter((o) => o.type === "topup" && Date.parse(o.createdAt) >= since && !known.has(o.id));
+    const candidates = await unclaimedTopupsSince(history, sentAt);
     const reachesBack = history.length < ORDER_HISTORY_WINDOW || history.some((o) => Date.parse(o.createdAt) < since);
     if (candidates.length === 0 && reachesBack) return this.refund("MeiSIM's history shows no recharge after the request was sent.");
     const reason =
@@ -190,6 +236,21 @@ class RechargeRun {
   private move(event: TopupEvent, options: Omit<TopupTransitionOptions, "leaseToken">): Promise<boolean> {
     return applyTopupTransition(this.topup.id, event, { ...options, leaseToken: this.leaseToken });
   }
+}
+
+/**
+ * The top-ups in MeiSIM's history made since a request sent at `sentAt`
+ * (allowing for clock skew) that no other top-up of ours has claimed: the
+ * rows that could be this one's recharge.
+ */
+export async function unclaimedTopupsSince(history: readonly MeisimOrderRecord[], sentAt: Date, ownId?: string) {
+  const since = sentAt.getTime() - CLOCK_SKEW_MS;
+  const claimed = await db().mobileTopup.findMany({
+    where: { rechargeRef: { not: null }, ...(ownId && { id: { not: ownId } }) },
+    select: { rechargeRef: true },
+  });
+  const known = new Set(claimed.map((t) => t.rechargeRef));
+  return history.filter((o) => o.type === "topup" && Date.parse(o.createdAt) >= since && !known.has(o.id));
 }
 
 /** A definite "no" from MeiSIM or our own client's checks: nothing was charged upstream. */

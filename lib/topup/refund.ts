@@ -34,10 +34,15 @@ export async function refundFailedRecharge(id: string, reason: string, leaseToke
   await startRefund(id, "recharge_refused", reason, { actorId: null, leaseToken });
 }
 
-/** An admin gives the money back for a paid top-up that was not, or cannot be shown to be, recharged. */
-export async function refundTopup(id: string, reason: string, actorId: string): Promise<void> {
+/**
+ * An admin gives the money back for a paid top-up: one not recharged (still
+ * PAID, or found not recharged in review), or, as a goodwill refund with its
+ * reason, one recharged. False, changing nothing, when its state allows no
+ * refund (awaiting payment, recharging right now, refunded already).
+ */
+export async function refundTopup(id: string, reason: string, actorId: string): Promise<boolean> {
   if (!reason.trim()) throw new RangeError("A refund needs a reason.");
-  await startRefund(id, "refund_requested", reason.trim(), { actorId });
+  return startRefund(id, "refund_requested", reason.trim(), { actorId });
 }
 
 async function startRefund(
@@ -45,10 +50,10 @@ async function startRefund(
   event: Extract<TopupEvent, "recharge_refused" | "refund_requested">,
   reason: string,
   who: { actorId: string | null; leaseToken?: string },
-): Promise<void> {
-  const card = await db().$transaction(async (tx) => {
+): Promise<boolean> {
+  const started = await db().$transaction(async (tx): Promise<"card" | "wallet" | null> => {
     const topup = await lockTopup(tx, id);
-    if (!topup) return false;
+    if (!topup) return null;
     const method = topup.paymentMethod === PaymentMethod.WALLET ? RefundMethod.WALLET : RefundMethod.CARD;
     const moved = await applyTopupTransition(
       id,
@@ -67,12 +72,13 @@ async function startRefund(
       },
       tx,
     );
-    if (!moved) return false;
-    if (method === RefundMethod.CARD) return true;
+    if (!moved) return null;
+    if (method === RefundMethod.CARD) return "card";
     await creditWallet(tx, topup, reason, who.actorId);
-    return false;
+    return "wallet";
   }, LEDGER_TRANSACTION);
-  if (card) await dispatchTopupRefund(id);
+  if (started === "card") await dispatchTopupRefund(id);
+  return started !== null;
 }
 
 async function creditWallet(tx: Tx, topup: MobileTopup, reason: string, actorId: string | null): Promise<void> {

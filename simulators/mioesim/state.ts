@@ -43,9 +43,13 @@ export type DpStatus = "Enable" | "ACTIVE" | "Disable" | "Delete";
  * - `answerLost`: the next addEsimOrder/refundOrder is processed but its
  *   answer never sent (the client times out);
  * - `answerGarbled`: the next addEsimOrder/refundOrder is processed and
- *   answered with an HTML error page under HTTP 200.
+ *   answered with an HTML error page under HTTP 200;
+ * - `refundAcknowledged`: the next refundOrder is processed (the order goes
+ *   to 6/7 and settles as usual) but answered, in any dialect, with a bare
+ *   acknowledgement: code 0 and data null, no order status.
  */
-export type MioesimForcedFault = "tokenExpired" | "badSign" | "outOfStock" | "pdfError" | "pendingOrder" | "answerLost" | "answerGarbled";
+export type MioesimForcedFault =
+  "tokenExpired" | "badSign" | "outOfStock" | "pdfError" | "pendingOrder" | "answerLost" | "answerGarbled" | "refundAcknowledged";
 
 export interface MioesimSimOptions {
   /** Token lifetime; MIOeSIM's is 2 hours. Fractions allowed, for expiry tests. */

@@ -1,42 +1,27 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clientKey } from "@/lib/auth/rate-limit";
 import { db } from "@/lib/db/client";
-import { Role } from "@/lib/generated/prisma/client";
 import { handlers } from "@/lib/jobs/handlers";
 import { rechargeTopup } from "@/lib/topup/recharge";
 import { openTopupCheckout, payTopupFromWallet, startMobileTopup, TopupError, type StartTopupInput } from "@/lib/topup/topups";
-import { adjustWallet } from "@/lib/wallet/adjustments";
-import { billingWorldPerFile, createUser, eventually, walletState } from "../support/fake-stripe";
-import { meisimDemoDealer, requestsTo, unique } from "../support/providers";
+import { billingWorldPerFile, eventually, walletState } from "../support/fake-stripe";
+import {
+  CONFIRM,
+  customerWithWallet,
+  loseNextRechargeAnswer,
+  newClient,
+  PRICE_MINOR,
+  RECHARGE,
+  topupInput,
+  topupRow,
+} from "../support/mobile-topups";
+import { meisimDemoDealer, requestsTo } from "../support/providers";
 
 // The strict dialect: MeiSIM answers only in the shapes its document shows (no limits, no charge in the recharge answer).
 const world = billingWorldPerFile({ PROVIDER_TIMEOUT_MS: "1500" }, "strict");
 const sim = () => world.providers.meisim;
 
-const CONFIRM = "/api/v1/topup/confirm";
-const RECHARGE = "/api/v1/topup/recharge";
-/** £20 on Vodafone-UK: MeiSIM takes 20 × 1.27 × 1.15 = $29.21; with the 10 % top-up markup, up to the next .99. */
-const PRICE_MINOR = 3299;
-
-let address = 0;
-const newClient = () => `2001:db8:${(address += 1).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}::1`;
-const input = (overrides: Partial<StartTopupInput> = {}): StartTopupInput => ({
-  user: null,
-  email: `guest-${unique()}@topup.test`,
-  networkName: "Vodafone-UK",
-  targetKind: "phone",
-  target: "+44 7700 900123",
-  faceValue: "20",
-  // Each test checks numbers from its own client (an IPv6 /64 of its own), so the per-client limits never carry over between runs.
-  origin: { ip: newClient(), userAgent: null },
-  ...overrides,
-});
-
-async function customerWithWallet(balanceMinor: number) {
-  const [user, admin] = await Promise.all([createUser(), createUser(Role.ADMIN)]);
-  await adjustWallet({ userId: user.id, amountMinor: balanceMinor, reason: "Test funding", authorId: admin.id });
-  return user;
-}
+const input = topupInput;
 
 /** The dealer wallet runs dry after the quote, so MeiSIM refuses the recharge with 402. */
 function emptyDealerWallet() {
@@ -50,9 +35,6 @@ afterEach(() => {
   restore?.();
   restore = null;
 });
-
-const topupRow = (id: string) =>
-  db().mobileTopup.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { createdAt: "asc" } } } });
 
 describe("quoting a mobile top-up", () => {
   it("refuses bad input without asking MeiSIM or recording anything", async () => {
@@ -227,12 +209,7 @@ describe("a recharge whose answer was lost", () => {
   it("goes to review when MeiSIM's history shows a top-up since, and is never sent again", async () => {
     const { topup } = await paidFromWallet();
     const { state } = sim();
-    const record = state.recordTopupOrder.bind(state);
-    state.recordTopupOrder = (...args) => {
-      state.recordTopupOrder = record;
-      sim().sim.faults.hangAfterProcessing = 1;
-      return record(...args);
-    };
+    loseNextRechargeAnswer(world);
     const rechargesBefore = requestsTo(sim(), RECHARGE);
     await rechargeTopup(topup.id);
     await rechargeTopup(topup.id);
@@ -256,5 +233,32 @@ describe("a recharge whose answer was lost", () => {
     expect(requestsTo(sim(), RECHARGE)).toBe(rechargesBefore);
     expect(await topupRow(topup.id)).toMatchObject({ status: "REFUNDED", refundMethod: "WALLET" });
     expect((await walletState(user.id)).balanceMinor).toBe(5000);
+  });
+});
+
+describe("a recharge answered without a documented success", () => {
+  it("is not read as recharged when MeiSIM's history does not show the completed top-up: review, never refunded or sent again", async () => {
+    const user = await customerWithWallet(5000);
+    const topup = await startMobileTopup(input({ user: { id: user.id, email: user.email } }));
+    await payTopupFromWallet(user.id, topup.id);
+    // MeiSIM answers 2xx with a transaction id, but its history has the row as something other than a completed top-up.
+    const { state } = sim();
+    const record = state.recordTopupOrder.bind(state);
+    state.recordTopupOrder = (...args) => {
+      state.recordTopupOrder = record;
+      const row = record(...args);
+      row.status = "revoked";
+      return row;
+    };
+    const rechargesBefore = requestsTo(sim(), RECHARGE);
+
+    await rechargeTopup(topup.id);
+    await rechargeTopup(topup.id);
+
+    expect(requestsTo(sim(), RECHARGE)).toBe(rechargesBefore + 1);
+    const reviewed = await topupRow(topup.id);
+    expect(reviewed).toMatchObject({ status: "NEEDS_REVIEW", refundStatus: null, rechargeRef: state.orders.at(-1)!.id });
+    expect(reviewed.reviewReason).toMatch(/without a failure .*status "revoked", not a completed top-up/);
+    expect((await walletState(user.id)).balanceMinor).toBe(5000 - PRICE_MINOR);
   });
 });

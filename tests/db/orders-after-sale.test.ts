@@ -9,7 +9,8 @@ import { db } from "@/lib/db/client";
 import { OrderStatus, PaymentMethod, RefundMethod, Role, WalletEntryKind } from "@/lib/generated/prisma/client";
 import { registerHandlers, RetryLater, startWorker, stopJobs } from "@/lib/jobs";
 import { handlers } from "@/lib/jobs/handlers";
-import { cancelOrder, renewalOptions, startRenewal, usageFor } from "@/lib/orders/after-sale";
+import { cancelOrder, confirmCancellation, renewalOptions, startRenewal, usageFor } from "@/lib/orders/after-sale";
+import { canRequestCancellation, isCancellationRequested, isSettled } from "@/lib/orders/lifecycle";
 import { sweepStrandedOrders } from "@/lib/orders/recovery";
 import { fulfilPaidOrder } from "@/lib/orders/fulfilment";
 import { createOrder, orderDeliveringEsim } from "@/lib/orders/orders";
@@ -122,61 +123,79 @@ describe("usage", () => {
 });
 
 describe("cancelling", () => {
-  const cancelPollJob = (attempt: number, retryLimit = 10) => ({
+  const jobContext = <N extends "order.cancel" | "order.cancel-poll">(name: N, attempt: number, retryLimit = 10) => ({
     id: "job-test",
-    name: "order.cancel-poll" as const,
+    name,
     attempt,
     retryLimit,
     signal: new AbortController().signal,
   });
-  const cancelPollJobs = (otherOrderId: string) =>
+  const runCancelJob = (otherOrderId: string, attempt = 1, retryLimit = 5) =>
+    handlers["order.cancel"]({ otherOrderId }, jobContext("order.cancel", attempt, retryLimit));
+  const runCancelPoll = (otherOrderId: string, attempt: number) =>
+    handlers["order.cancel-poll"]({ otherOrderId }, jobContext("order.cancel-poll", attempt));
+  const jobsFor = (name: string, otherOrderId: string) =>
     db().$queryRaw<
       { state: string }[]
-    >`SELECT state::text AS state FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${otherOrderId}`;
+    >`SELECT state::text AS state FROM pgboss.job WHERE name = ${name} AND singleton_key = ${otherOrderId}`;
+  const cancelPollJobs = (otherOrderId: string) => jobsFor("order.cancel-poll", otherOrderId);
 
-  it("sends the cancellation and returns; the order.cancel-poll job follows it and refunds the wallet once, however often it is asked", async () => {
+  it("returns at once with the request recorded, asking the provider nothing; the job sends one cancel, and a bare acknowledgement refunds nothing until MIOeSIM reports the order cancelled", async () => {
     const { user, order, iccid } = await walletPaidDelivery(JAPAN_1GB);
-    expect(await walletBalance(user.id)).toBe(FUNDING_MINOR - 699);
     const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
+    const usageRequests = world.mioesim.sim.requestLog.length;
 
-    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
-    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
+    // The customer's request, twice (a double click): recorded once, one job queued, nothing sent.
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    expect(world.mioesim.sim.requestLog.length).toBe(usageRequests);
+    const requested = await orderWithEsims(order.otherOrderId);
+    expect(requested).toMatchObject({ status: OrderStatus.FULFILLED, refunds: [], cancelSentAt: null });
+    expect(isCancellationRequested(requested)).toBe(true);
+    expect(canRequestCancellation({ ...requested, plan: { cancellable: true } }, ["not_installed"])).toBe(false);
+    expect(await jobsFor("order.cancel", order.otherOrderId)).toEqual([{ state: "created" }]);
+    expect(await db().auditLog.count({ where: { action: "order.cancel_requested", entityId: order.otherOrderId } })).toBe(1);
 
-    // MIOeSIM took the cancellation (status 6) and is processing it: the order waits, and so does the refund.
+    // MIOeSIM processes it (status 6) but answers only code 0, data null: an acknowledgement, not a confirmation.
+    world.mioesim.sim.faults.forced.refundAcknowledged = 1;
+    await runCancelJob(order.otherOrderId);
+    await runCancelJob(order.otherOrderId, 2); // the job run twice sends nothing more
     expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests + 1);
+    expect(mioesimOrderTagged(world.mioesim, order.otherOrderId).status).toBe(6);
     expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.CANCEL_PENDING, refunds: [] });
     expect(await cancelPollJobs(order.otherOrderId)).toEqual([{ state: "created" }]);
-    await expect(handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(1))).rejects.toBeInstanceOf(RetryLater);
     expect(await walletBalance(user.id)).toBe(FUNDING_MINOR - 699);
 
-    // MIOeSIM confirms (status 2); the job's next look carries on as an immediate confirmation does.
-    world.mioesim.state.settleRefunds();
-    await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(2));
+    // The poll reads the documented status 6 (in process): still nothing refunded.
+    await expect(runCancelPoll(order.otherOrderId, 1)).rejects.toBeInstanceOf(RetryLater);
+    expect(await walletBalance(user.id)).toBe(FUNDING_MINOR - 699);
 
-    expect(mioesimOrderTagged(world.mioesim, order.otherOrderId).status).toBe(2);
-    expect(await usageFor("mioesim", [iccid])).toMatchObject({ ok: true, usage: [{ state: "disabled" }] });
+    // MIOeSIM reports 2 (cancelled): one refund.
+    world.mioesim.state.settleRefunds();
+    await runCancelPoll(order.otherOrderId, 2);
     const cancelled = await orderWithEsims(order.otherOrderId);
     expect(cancelled.status).toBe(OrderStatus.REFUNDED);
     expect(cancelled.esims.every((e) => e.cancelledAt !== null)).toBe(true);
     expect(cancelled.refunds).toMatchObject([{ method: RefundMethod.WALLET, amountMinor: 699, currency: "USD" }]);
+    expect(await usageFor("mioesim", [iccid])).toMatchObject({ ok: true, usage: [{ state: "disabled" }] });
     expect(await walletBalance(user.id)).toBe(FUNDING_MINOR);
-    expect(await db().walletEntry.count({ where: { orderId: order.otherOrderId, kind: WalletEntryKind.REFUND_CREDIT } })).toBe(1);
     expect(await db().auditLog.count({ where: { action: "order.cancelled", entityId: order.otherOrderId } })).toBe(1);
     expect(await db().emailMessage.count({ where: { dedupeKey: `order.cancelled:${order.otherOrderId}` } })).toBe(1);
 
-    // A late look, and the customer asking again, change nothing.
-    await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(3));
+    // A late look, the job again, and the customer asking again change nothing.
+    await runCancelPoll(order.otherOrderId, 3);
+    await runCancelJob(order.otherOrderId, 3);
     expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("cancelled");
     expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests + 1);
     expect(await db().walletEntry.count({ where: { orderId: order.otherOrderId, kind: WalletEntryKind.REFUND_CREDIT } })).toBe(1);
   });
 
-  it("still cancels an eSIM installed on a phone but never used, the queue's job finishing it", async () => {
+  it("still cancels an eSIM installed on a phone but never used, the queue's jobs finishing it", async () => {
     const { user, order, iccid } = await walletPaidDelivery(JAPAN_1GB);
     world.mioesim.state.installCard(iccid);
 
-    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
-    registerHandlers({ "order.cancel-poll": handlers["order.cancel-poll"] });
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    registerHandlers({ "order.cancel": handlers["order.cancel"], "order.cancel-poll": handlers["order.cancel-poll"] });
     await startWorker({ instanceName: "after-sale-test" });
     try {
       const deadline = Date.now() + 25_000;
@@ -188,81 +207,133 @@ describe("cancelling", () => {
 
     expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.REFUNDED);
     expect(await walletBalance(user.id)).toBe(FUNDING_MINOR);
+    expect(await jobsFor("order.cancel", order.otherOrderId)).toEqual([{ state: "completed" }]);
     expect(await cancelPollJobs(order.otherOrderId)).toEqual([{ state: "completed" }]);
   });
 
-  it("follows a cancellation whose answer was lost, and leaves one MIOeSIM never confirms to an admin once the window has passed", async () => {
+  it("follows a cancellation whose answer was lost; once the window has passed it is held for review, refunded only when an admin confirms it from MIOeSIM's records", async () => {
     const { user, order } = await walletPaidDelivery(JAPAN_1GB);
+    const admin = await createCustomer("desk-admin", Role.ADMIN);
     world.mioesim.sim.faults.forced.answerLost = 1;
 
-    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    await runCancelJob(order.otherOrderId);
     expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.CANCEL_PENDING);
     // MIOeSIM answers nothing at all while it is being asked.
     world.mioesim.sim.faults.http500 = 50;
-    await expect(handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(1))).rejects.toBeInstanceOf(RetryLater);
+    await expect(runCancelPoll(order.otherOrderId, 1)).rejects.toBeInstanceOf(RetryLater);
 
-    // Past the window: the job stops, the order stays for an admin, who is alerted once.
+    // Past the window: the job stops, the order is held for an admin with its reason, who is alerted once.
     await db().orderEvent.updateMany({
       where: { orderId: order.otherOrderId, event: "cancel_pending" },
       data: { createdAt: new Date(Date.now() - (POLL_TIMEOUT_SECONDS + 1) * 1000) },
     });
-    await handlers["order.cancel-poll"]({ otherOrderId: order.otherOrderId }, cancelPollJob(2));
+    await runCancelPoll(order.otherOrderId, 2);
+    await runCancelPoll(order.otherOrderId, 3);
     world.mioesim.sim.resetFaults();
 
-    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.CANCEL_PENDING, refunds: [] });
-    const alert = await db().auditLog.findFirstOrThrow({
-      where: { action: "order.cancellation_unconfirmed", entityId: order.otherOrderId },
-    });
-    expect(alert.details).toMatchObject({ reason: expect.stringMatching(/still not confirmed 60\d s after .*look-up failed/) });
+    const held = await orderWithEsims(order.otherOrderId);
+    expect(held).toMatchObject({ status: OrderStatus.CANCEL_PENDING, refunds: [] });
+    expect(held.reviewReason).toMatch(/still not confirmed 60\d s after it was sent .*look-up failed.*Nothing was refunded/);
+    expect(isSettled(held)).toBe(true);
+    expect(await db().auditLog.count({ where: { action: "order.cancellation_unconfirmed", entityId: order.otherOrderId } })).toBe(1);
     // The sweep queues no further look for a cancellation given up on.
     await db().$executeRaw`DELETE FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${order.otherOrderId}`;
     await sweepStrandedOrders();
     expect(await cancelPollJobs(order.otherOrderId)).toEqual([]);
     expect(await walletBalance(user.id)).toBe(FUNDING_MINOR - 699);
+
+    // The admin read MIOeSIM's records: confirmed twice (a double click), refunded once.
+    const desk = { actorId: admin.id, reason: "Portal shows the order cancelled (status 2)" };
+    expect(await confirmCancellation(order.otherOrderId, desk)).toBe("confirmed");
+    expect(await confirmCancellation(order.otherOrderId, desk)).toBe("already_refunded");
+    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.REFUNDED, reviewReason: null });
+    expect(await walletBalance(user.id)).toBe(FUNDING_MINOR);
+    expect(await db().walletEntry.count({ where: { orderId: order.otherOrderId, kind: WalletEntryKind.REFUND_CREDIT } })).toBe(1);
   });
 
-  it("queues a lost cancel-poll job again from the recovery sweep while the window lasts", async () => {
+  it("never sends the cancel again after a run that died once it was sent: the next run follows it", async () => {
     const { user, order } = await walletPaidDelivery(JAPAN_1GB);
-    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("pending");
-    await db().$executeRaw`DELETE FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${order.otherOrderId}`;
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    // What a run that crashed right after sending leaves: the send committed, the answer never recorded.
+    await db().order.update({ where: { otherOrderId: order.otherOrderId }, data: { cancelSentAt: new Date() } });
+    const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
 
-    await sweepStrandedOrders();
+    await runCancelJob(order.otherOrderId);
 
+    expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests);
+    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.CANCEL_PENDING, refunds: [] });
     expect(await cancelPollJobs(order.otherOrderId)).toEqual([{ state: "created" }]);
   });
 
-  it("refuses an eSIM that has been activated, asking MIOeSIM nothing and refunding nothing", async () => {
+  it("queues lost order.cancel and order.cancel-poll jobs again from the recovery sweep", async () => {
+    const { user, order } = await walletPaidDelivery(JAPAN_1GB);
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    await db().$executeRaw`DELETE FROM pgboss.job WHERE name = 'order.cancel' AND singleton_key = ${order.otherOrderId}`;
+    await sweepStrandedOrders();
+    expect(await jobsFor("order.cancel", order.otherOrderId)).toEqual([{ state: "created" }]);
+
+    await runCancelJob(order.otherOrderId);
+    await db().$executeRaw`DELETE FROM pgboss.job WHERE name = 'order.cancel-poll' AND singleton_key = ${order.otherOrderId}`;
+    await sweepStrandedOrders();
+    expect(await cancelPollJobs(order.otherOrderId)).toEqual([{ state: "created" }]);
+  });
+
+  it("withdraws the request for an eSIM that has been activated, asking MIOeSIM nothing and refunding nothing; it can be asked again", async () => {
     const { user, order, iccid } = await walletPaidDelivery(JAPAN_1GB);
     world.mioesim.state.activateCard(iccid);
     const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
 
-    await expect(cancelOrder(user.id, order.otherOrderId, null)).rejects.toMatchObject(
-      refusal("This eSIM has been activated, so it can no longer be cancelled."),
-    );
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    await runCancelJob(order.otherOrderId);
 
     expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests);
     await expectNothingRefunded(user.id, order.otherOrderId, 699);
+    const declined = await orderWithEsims(order.otherOrderId);
+    expect(declined).toMatchObject({
+      cancelRequestedAt: null,
+      cancelNote: "This eSIM has been activated, so it can no longer be cancelled.",
+    });
+    expect(isCancellationRequested(declined)).toBe(false);
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
   });
 
-  it("refuses a plan whose policy forbids cancelling", async () => {
+  it("refuses a plan whose policy forbids cancelling, recording nothing", async () => {
     const { user, order } = await walletPaidDelivery(JAPAN_10GB_NON_REFUNDABLE);
-    const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
 
     await expect(cancelOrder(user.id, order.otherOrderId, null)).rejects.toMatchObject(
       refusal("This plan cannot be cancelled under its policy."),
     );
 
-    expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests);
+    expect((await orderWithEsims(order.otherOrderId)).cancelRequestedAt).toBeNull();
+    expect(await jobsFor("order.cancel", order.otherOrderId)).toEqual([]);
     await expectNothingRefunded(user.id, order.otherOrderId, 2599);
   });
 
-  it("refunds nothing when MIOeSIM refuses the cancellation our catalog allowed", async () => {
+  it("refunds nothing when MIOeSIM refuses the cancellation our catalog allowed, and tells the customer", async () => {
     // A stale catalog row: MIOeSIM sells this package as non-refundable.
     const { user, order } = await walletPaidDelivery({ ...JAPAN_10GB_NON_REFUNDABLE, cancellable: true });
 
-    await expect(cancelOrder(user.id, order.otherOrderId, null)).rejects.toThrow(/^The network would not cancel this eSIM/);
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    await runCancelJob(order.otherOrderId);
 
     await expectNothingRefunded(user.id, order.otherOrderId, 2599);
+    expect((await orderWithEsims(order.otherOrderId)).cancelNote).toMatch(/^The network would not cancel this eSIM/);
+  });
+
+  it("retries while usage cannot be read, and withdraws the request on the last attempt", async () => {
+    const { user, order } = await walletPaidDelivery(JAPAN_1GB);
+    expect(await cancelOrder(user.id, order.otherOrderId, null)).toBe("requested");
+    world.mioesim.sim.faults.http500 = 50;
+    const refundRequests = requestsTo(world.mioesim, REFUND_PATH);
+
+    await expect(runCancelJob(order.otherOrderId, 1, 2)).rejects.toBeInstanceOf(RetryLater);
+    await runCancelJob(order.otherOrderId, 3, 2);
+    world.mioesim.sim.resetFaults();
+
+    expect(requestsTo(world.mioesim, REFUND_PATH)).toBe(refundRequests);
+    await expectNothingRefunded(user.id, order.otherOrderId, 699);
+    expect((await orderWithEsims(order.otherOrderId)).cancelNote).toMatch(/could not check with the network/);
   });
 
   it("refuses another customer's order and an order that was never delivered", async () => {
@@ -270,6 +341,7 @@ describe("cancelling", () => {
     const stranger = await createCustomer("stranger");
     await expect(cancelOrder(stranger.id, order.otherOrderId, null)).rejects.toMatchObject(refusal("Order not found."));
     await expectNothingRefunded(user.id, order.otherOrderId, 699);
+    expect((await orderWithEsims(order.otherOrderId)).cancelRequestedAt).toBeNull();
 
     const unpaid = await createOrder({ userId: user.id, planId: order.planId, paymentMethod: PaymentMethod.CARD });
     await expect(cancelOrder(user.id, unpaid.otherOrderId, null)).rejects.toMatchObject(refusal("Only a delivered eSIM can be cancelled."));

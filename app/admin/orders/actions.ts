@@ -18,7 +18,7 @@ import {
   revokeGuestLinks,
   type DeskActor,
 } from "@/lib/orders/admin-desk";
-import { AfterSaleError, cancelCard, cancelOrder } from "@/lib/orders/after-sale";
+import { AfterSaleError, cancelCard, cancelOrder, confirmCancellation } from "@/lib/orders/after-sale";
 import { retryFulfilment } from "@/lib/orders/fulfilment";
 import { canCancelUnpaid, canRetry } from "@/lib/orders/lifecycle";
 import { resendDeliveryEmail } from "@/lib/orders/notifications";
@@ -119,7 +119,7 @@ export async function cancelOrderAction(_prev: ActionState, form: FormData): Pro
     refreshPages(otherOrderId);
     return cancelled ? { success: "The unpaid order is cancelled." } : { error: "The order is no longer awaiting payment." };
   }
-  let outcome: "cancelled" | "pending";
+  let outcome: "cancelled" | "requested";
   try {
     outcome = await cancelOrder(order.userId, otherOrderId, origin ?? null, { actorId, reason });
   } catch (err) {
@@ -128,8 +128,29 @@ export async function cancelOrderAction(_prev: ActionState, form: FormData): Pro
   await auditDeskAction(otherOrderId, "cancel", request.actor, { outcome });
   refreshPages(otherOrderId);
   return outcome === "cancelled"
-    ? { success: "Cancelled at the provider and refunded." }
-    : { success: "The provider is processing the cancellation; the refund follows once it confirms." };
+    ? { success: "This order was cancelled and refunded already." }
+    : { success: "Cancellation requested: the provider is asked now, and the refund follows only once it confirms the cancellation." };
+}
+
+/**
+ * The provider's own records show a pending cancellation done: it is
+ * recorded as confirmed and refunded, once (a second send refunds nothing).
+ */
+export async function confirmCancellationAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form);
+  if (!request.ok) return { error: request.error };
+  const { otherOrderId } = request.data;
+  let outcome: "confirmed" | "already_refunded";
+  try {
+    outcome = await confirmCancellation(otherOrderId, request.actor);
+  } catch (err) {
+    return { error: err instanceof AfterSaleError ? err.message : describeProviderFailure(err) };
+  }
+  await auditDeskAction(otherOrderId, "confirm_cancellation", request.actor, { outcome });
+  refreshPages(otherOrderId);
+  return outcome === "confirmed"
+    ? { success: "Cancellation confirmed; the refund is on its way." }
+    : { success: "Already refunded: nothing more was done." };
 }
 
 async function cancelCardOf(otherOrderId: string, iccid: string, actor: DeskActor): Promise<ActionState> {

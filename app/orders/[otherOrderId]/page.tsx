@@ -17,7 +17,14 @@ import { originFromHeaders } from "@/lib/audit";
 import { formatData, formatDays } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { usageForPage } from "@/lib/orders/after-sale";
-import { canCancel, canPay, hasDeliveredEsims, isPhysical, isSettingUp } from "@/lib/orders/lifecycle";
+import {
+  canPay,
+  canRequestCancellation,
+  hasDeliveredEsims,
+  isCancellationRequested,
+  isPhysical,
+  isSettingUp,
+} from "@/lib/orders/lifecycle";
 import { ORDER_ACCESS_PARAM } from "@/lib/orders/guest-access";
 import { findOrderForViewer, orderDeliveringEsim } from "@/lib/orders/orders";
 import { recordIdFrom } from "@/lib/validation";
@@ -57,10 +64,11 @@ export default async function OrderPage({
   const renewedFrom = order.renewsIccid && delivered ? await orderDeliveringEsim(order.userId, order.renewsIccid) : null;
   const cancellable =
     usage?.ok === true &&
-    canCancel(
+    canRequestCancellation(
       order,
       usage.usage.map((u) => u.state),
     );
+  const cancelRequested = isCancellationRequested(order);
 
   return (
     <div className="space-y-6">
@@ -76,15 +84,20 @@ export default async function OrderPage({
         {order.renewsIccid && ` · tops up eSIM ${order.renewsIccid}`}
       </p>
       {query.cancelled && <Alert tone="success">Your order was cancelled and refunded.</Alert>}
-      {order.status === "CANCEL_PENDING" && (
+      {cancelRequested && (
         <>
           {/* Each refresh also reads usage from the provider, so it asks less often than while setting up. */}
           <AutoRefresh everyMs={5000} />
-          <Alert tone="info" title="Cancellation pending">
-            The network is processing your cancellation. Your refund follows as soon as it confirms; nothing more is needed from you. This
-            page updates by itself.
+          <Alert tone="info" title="Cancellation requested">
+            We have asked the network to cancel your eSIM. Your refund follows as soon as the network confirms the cancellation; nothing
+            more is needed from you. This page updates by itself.
           </Alert>
         </>
+      )}
+      {!cancelRequested && order.cancelNote && delivered && (
+        <Alert tone="warning" title="Your cancellation was not carried out">
+          {order.cancelNote} Your eSIM is unchanged and nothing was refunded.
+        </Alert>
       )}
 
       {order.status === "EXPIRED" && (

@@ -68,7 +68,8 @@ export default async function TopupPage({
         <Alert tone="warning">We’re checking this top-up with the network. If it did not go through, your money comes back.</Alert>
       ) : (
         <Alert tone="info">
-          The network could not add this credit, so your payment {topup.status === "REFUNDED" ? "has been" : "is being"} refunded
+          {topup.rechargedAt ? "Your payment for this top-up" : "The network could not add this credit, so your payment"}{" "}
+          {topup.status === "REFUNDED" ? "has been" : "is being"} refunded
           {topup.paymentMethod === "WALLET" ? " to your wallet" : " to your card"}.
         </Alert>
       )}

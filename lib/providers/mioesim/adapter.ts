@@ -8,7 +8,14 @@ import "server-only";
 import { log as rootLog, type Logger } from "../../log";
 import { alpha2FromName, alpha2FromNumeric, isNumericCountryCode } from "../../geo/countries";
 import { allowedProviderUrl } from "../urls";
-import { ProviderError, ProviderNetworkError, ProviderResponseError, ProviderTimeoutError, describeProviderFailure } from "../errors";
+import {
+  OrderOutcomeUnknownError,
+  ProviderError,
+  ProviderNetworkError,
+  ProviderResponseError,
+  ProviderTimeoutError,
+  describeProviderFailure,
+} from "../errors";
 import type {
   Availability,
   CancelResult,
@@ -305,7 +312,13 @@ export class MioesimProvider implements EsimProvider {
   /**
    * refundOrder (ASSUMPTION 8), not read first. The cards go along only when
    * they are a strict subset of the order's (a partial unsubscribe); naming
-   * every card is the documented full cancellation.
+   * every card is the documented full cancellation. Only the documented end
+   * states confirm: 2 (cancelled) for a full cancellation, 4 (partial
+   * unsubscribe) or 2 for a partial one. An acknowledgement without a status
+   * (data null, true, an object without one), 0, 6 and 7 are a cancellation
+   * still being processed; any other status (-1, 3, 5, or 4 after a full
+   * cancellation) says nothing documented about this cancellation, so its
+   * outcome is unknown: OrderOutcomeUnknownError, never "cancelled".
    */
   async cancel(order: { providerOrderRef: string; iccids: string[]; allIccids: string[] }): Promise<CancelResult> {
     const all = new Set(order.allIccids);
@@ -325,6 +338,14 @@ export class MioesimProvider implements EsimProvider {
     const refund = await this.client.refundOrder({ orderNum: order.providerOrderRef, iccids: partial ? chosen : undefined });
     const status = cancelStatusOf(refund.status, partial);
     this.log.info("MIOeSIM cancellation sent", { orderNum: order.providerOrderRef, partial, reported: refund.status, status });
+    if (status === null)
+      throw new OrderOutcomeUnknownError(
+        "mioesim",
+        `MIOeSIM refund of ${order.providerOrderRef}`,
+        new Error(
+          `refundOrder answered order status ${refund.status}, which is not a documented outcome of a ${partial ? "partial" : "full"} cancellation`,
+        ),
+      );
     return { status };
   }
 
@@ -365,12 +386,18 @@ export class MioesimProvider implements EsimProvider {
   }
 }
 
-/** What a refund answer means for the storefront. */
-function cancelStatusOf(status: MioesimOrderStatus | null, partial: boolean): ProviderOrderStatus {
-  if (status === null) return partial ? "partially_cancelled" : "cancelled";
-  // Accepted (code 0) but the order has not moved yet: still being processed.
-  if (status === 0) return "cancelling";
-  return orderStatusOf(status);
+/**
+ * What a refund answer means for the storefront: "cancelled" or
+ * "partially_cancelled" only from the documented end state of the
+ * cancellation asked for; "cancelling" while it is documented as in process
+ * (6/7), accepted without a status, or still 0; null when the status says
+ * nothing documented about this cancellation.
+ */
+function cancelStatusOf(status: MioesimOrderStatus | null, partial: boolean): CancelResult["status"] | null {
+  if (status === null || status === 0 || status === 6 || status === 7) return "cancelling";
+  if (status === 2) return "cancelled";
+  if (status === 4 && partial) return "partially_cancelled";
+  return null;
 }
 
 /**

@@ -63,8 +63,11 @@
  * 8. refundOrder parameters: `orderNum`; for a partial cancellation
  *    (documented: status 4/7) the cards as `iccids`, comma-separated, sent
  *    only when they are a strict subset of the order's cards. Its answer is
- *    not shown: data null/absent/true (or an object without a status) means
- *    accepted; an order object reports its status (6/7 still processing).
+ *    not shown: data null/absent/true (or an object without a status) is an
+ *    acknowledgement only, never a confirmation; an order object reports its
+ *    status. The adapter reads only the documented end state (2, or 4 for a
+ *    partial unsubscribe) as cancelled; 6/7 (documented "in process"), 0 and
+ *    a bare acknowledgement as still processing; anything else as unknown.
  * 9. getSkuByGroup answers groups of SKU records ({groupName, skuList} or
  *    similar); getDpSupportSkuInfo(`dpId`, documented) and
  *    getIccidSupportSku(`iccid`) answer SKU lists like getSkus.

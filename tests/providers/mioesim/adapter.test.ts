@@ -4,11 +4,17 @@
  * dialects, which serve it. The documented-only contract is in contract.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { ProviderError } from "@/lib/providers/errors";
+import { OrderOutcomeUnknownError, ProviderError } from "@/lib/providers/errors";
 import { gmt8ToIso } from "@/lib/providers/mioesim/adapter";
-import { MIOESIM_MAX_QUANTITY, MioesimProvider, parsePlanRef, premarkAllowsCancellation } from "@/lib/providers/mioesim";
+import {
+  MIOESIM_MAX_QUANTITY,
+  MioesimProvider,
+  parsePlanRef,
+  premarkAllowsCancellation,
+  type MioesimClient,
+} from "@/lib/providers/mioesim";
 import type { EsimProvider, OrderLookupInput, ProviderOrderStatus } from "@/lib/providers/types";
-import { JAPAN, itemIdsFor, startFixture } from "./fixtures";
+import { JAPAN, itemIdsFor, quietLogger, startFixture } from "./fixtures";
 
 const LOOKUP = "/api_esim/getOrderInfo";
 const lookupOf = (otherOrderId: string, count = 1, providerOrderRef?: string): OrderLookupInput => ({
@@ -94,6 +100,38 @@ describe.each(["friendly", "alternative"] as const)("MioesimProvider look-ups, %
     state.activateCard(iccid, Date.now() - 8 * 24 * 60 * 60_000);
     expect((await provider.getUsage([iccid]))[0]?.state).toBe("expired");
     expect(await provider.findOrder(lookupOf("E-1"))).toMatchObject({ outcome: "found", order: { status: "ended" } });
+  });
+});
+
+describe("MioesimProvider reading a refundOrder answer", () => {
+  /** A provider whose refundOrder answers `status` (null: an acknowledgement without one). */
+  const answering = (status: number | null) =>
+    new MioesimProvider({ refundOrder: async () => ({ status }) } as unknown as MioesimClient, quietLogger);
+  const whole = { providerOrderRef: "EP1", iccids: ["8985200000000000001"], allIccids: ["8985200000000000001"] };
+  const oneOfTwo = { providerOrderRef: "EP1", iccids: ["8985200000000000001"], allIccids: ["8985200000000000001", "8985200000000000002"] };
+
+  it.each([
+    [null, "cancelling"],
+    [0, "cancelling"],
+    [6, "cancelling"],
+    [7, "cancelling"],
+    [2, "cancelled"],
+  ] as const)("full cancellation answered with status %s → %s", async (status, expected) => {
+    expect(await answering(status).cancel(whole)).toEqual({ status: expected });
+  });
+
+  it("confirms a partial unsubscribe only with 4 or 2", async () => {
+    expect(await answering(4).cancel(oneOfTwo)).toEqual({ status: "partially_cancelled" });
+    expect(await answering(2).cancel(oneOfTwo)).toEqual({ status: "cancelled" });
+    expect(await answering(null).cancel(oneOfTwo)).toEqual({ status: "cancelling" });
+  });
+
+  it.each([-1, 3, 5])("reads status %s, no documented outcome of a cancellation, as unknown", async (status) => {
+    await expect(answering(status).cancel(whole)).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
+  });
+
+  it("reads a partial unsubscribe (4) after a full cancellation as unknown, not as cancelled", async () => {
+    await expect(answering(4).cancel(whole)).rejects.toBeInstanceOf(OrderOutcomeUnknownError);
   });
 });
 

@@ -312,6 +312,17 @@ describe.each(DOCUMENTED_DIALECTS)("MIOeSIM contract, %s dialect", (dialect) => 
       expect(calls(REFUND)).toBe(1);
     });
 
+    it("never reads a bare acknowledgement as a confirmation", async () => {
+      const { provider, sim, upstream } = await startFixture({ dialect, sim: { refundSettleMs: 60_000 } });
+      const order = await provider.placeOrder(japan("ORD-CXL-ACK"));
+      const iccids = order.esims.map((esim) => esim.iccid);
+      sim.faults.forced.refundAcknowledged = 1;
+      expect(await provider.cancel({ providerOrderRef: order.providerOrderRef, iccids, allIccids: iccids })).toEqual({
+        status: "cancelling",
+      });
+      expect(upstream("ORD-CXL-ACK").status).toBe(6);
+    });
+
     it("refuses to cancel a card that is not on the order, before sending", async () => {
       const { provider, calls } = await startFixture({ dialect });
       const order = await provider.placeOrder(japan("ORD-WRONG"));

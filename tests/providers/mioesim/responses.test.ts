@@ -505,13 +505,14 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
 
   describe("refundOrder", () => {
     const all = ["111111111111111111", "222222222222222222"];
+    // An acknowledgement without a status is never a confirmation: only the documented end state (2, or 4 for a partial one) confirms.
     it.each([
-      [null, false, "cancelled"],
-      [null, true, "partially_cancelled"],
-      [undefined, false, "cancelled"],
-      [true, false, "cancelled"],
-      ["success", true, "partially_cancelled"],
-      [{ result: "ok" }, false, "cancelled"],
+      [null, false, "cancelling"],
+      [null, true, "cancelling"],
+      [undefined, false, "cancelling"],
+      [true, false, "cancelling"],
+      ["success", true, "cancelling"],
+      [{ result: "ok" }, false, "cancelling"],
       [{ Status: "6" }, false, "cancelling"],
       [{ status: 7 }, true, "cancelling"],
       [{ orderNum: "EP1", status: 2 }, false, "cancelled"],
@@ -522,11 +523,17 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
       expect(await provider.cancel({ providerOrderRef: "EP1", iccids: partial ? [all[0]!] : all, allIccids: all })).toEqual({ status });
     });
 
-    it("reports an answer it cannot read as outcome unknown, and code 4 as a definite refusal", async () => {
+    it("reports an answer it cannot read, or a status that is no outcome of this cancellation, as outcome unknown, and code 4 as a definite refusal", async () => {
       const unreadable = canned({ "/api_esim/refundOrder": ok({ status: 9 }) });
       await expect(unreadable.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all })).rejects.toBeInstanceOf(
         OrderOutcomeUnknownError,
       );
+      for (const data of [{ status: 5 }, { status: 3 }, { status: -1 }, { status: 4 }]) {
+        const undocumented = canned({ "/api_esim/refundOrder": ok(data) });
+        await expect(undocumented.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all })).rejects.toBeInstanceOf(
+          OrderOutcomeUnknownError,
+        );
+      }
       const contradictory = canned({ "/api_esim/refundOrder": ok(false) });
       await expect(contradictory.provider.cancel({ providerOrderRef: "EP1", iccids: all, allIccids: all })).rejects.toBeInstanceOf(
         OrderOutcomeUnknownError,

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import {
   addNoteAction,
   cancelOrderAction,
+  confirmCancellationAction,
   refreshOrderAction,
   refundOrderAction,
   resendDeliveryAction,
@@ -27,6 +28,7 @@ import {
   canRetry,
   canTransition,
   hasDeliveredEsims,
+  isCancellationRequested,
   isPhysical,
   statusLabel,
 } from "@/lib/orders/lifecycle";
@@ -64,6 +66,14 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ oth
           by {order.paymentMethod.toLowerCase().replaceAll("_", " ")} · placed {when(order.createdAt)}
         </p>
         {order.reviewReason && <p className="mt-1 text-sm text-amber-800">Needs review: {order.reviewReason}</p>}
+        {isCancellationRequested(order) && order.status !== "CANCEL_PENDING" && (
+          <p className="mt-1 text-sm text-amber-800">
+            Cancellation requested {when(order.cancelRequestedAt)}: the order.cancel job is checking usage and asking the provider.
+          </p>
+        )}
+        {order.cancelNote && !isCancellationRequested(order) && (
+          <p className="mt-1 text-sm text-slate-700">Last cancellation request not carried out: {order.cancelNote}</p>
+        )}
         {order.failureReason && <p className="mt-1 text-sm text-red-700">{order.failureReason}</p>}
         {order.disputeId && (
           <p className="mt-1 text-sm font-semibold text-red-700">
@@ -323,7 +333,8 @@ function reasonOf(details: unknown): string {
 function OrderActions({ order }: { order: DeskOrder }) {
   const id = order.otherOrderId;
   const hidden = <input type="hidden" name="otherOrderId" value={id} />;
-  const cancellable = canCancelUnpaid(order) || (order.plan.cancellable && canTransition(order.status, "cancel_pending"));
+  const cancellable =
+    canCancelUnpaid(order) || (order.plan.cancellable && canTransition(order.status, "cancel_pending") && !isCancellationRequested(order));
   // A partner-invoiced physical order has no card or wallet payment to give back, and no install email.
   const physical = isPhysical(order);
   const refundable = !physical && (canRefund(order) || order.refunds.some((r) => r.status === "FAILED"));
@@ -362,6 +373,17 @@ function OrderActions({ order }: { order: DeskOrder }) {
         <ActionForm action={cancelOrderAction} label="Cancel the order" submitLabel="Cancel order" variant="danger">
           {hidden}
           <Reason id="reason-cancel" label="Reason to cancel" />
+        </ActionForm>
+      )}
+      {order.status === "CANCEL_PENDING" && (
+        <ActionForm
+          action={confirmCancellationAction}
+          label="Confirm the cancellation"
+          submitLabel="Cancelled at provider: refund"
+          variant="danger"
+        >
+          {hidden}
+          <Reason id="reason-confirm-cancellation" label="What the provider's records show" />
         </ActionForm>
       )}
       {refundable && (
