@@ -24,6 +24,22 @@ const lookupOf = (otherOrderId: string, count = 1, providerOrderRef?: string): O
   attemptedAt: new Date(),
 });
 
+describe("card PDF links MIOeSIM hands over", () => {
+  it("are kept on the base URL's host (the default allow-list) and dropped, logged, on any other", async () => {
+    const kept = await startFixture();
+    const placed = await kept.provider.placeOrder({ planRef: "26:261", otherOrderId: "U-1", itemIds: itemIdsFor("U-1") });
+    expect(new URL(placed.esims[0]!.pdfUrl!).host).toBe(new URL(kept.url).host);
+
+    const warnings: Record<string, unknown>[] = [];
+    const logger = { ...quietLogger, warn: (_msg: string, fields?: Record<string, unknown>) => void warnings.push(fields ?? {}) };
+    // A list without the simulator's host stands for an answer that points somewhere else.
+    const refused = await startFixture({ client: { urlHosts: "cdn.mioesim.example" }, logger });
+    const other = await refused.provider.placeOrder({ planRef: "26:261", otherOrderId: "U-2", itemIds: itemIdsFor("U-2") });
+    expect(other.esims[0]).toMatchObject({ pdfUrl: null, lpa: expect.stringMatching(/^LPA:1\$/) });
+    expect(warnings).toContainEqual(expect.objectContaining({ provider: "mioesim", what: "card pdfUrl" }));
+  });
+});
+
 describe.each(["friendly", "alternative"] as const)("MioesimProvider look-ups, %s dialect", (dialect) => {
   it("finds an order by our reference and by its number, and says absent for a reference MIOeSIM does not know", async () => {
     const { provider } = await startFixture({ dialect });
