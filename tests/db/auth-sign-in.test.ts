@@ -244,6 +244,55 @@ describe("a magic link to an account someone else registered", () => {
   });
 });
 
+describe("an emailed sign-in link fetched rather than pressed", () => {
+  const linkTokens = (email: string) => db().verificationToken.count({ where: { identifier: email } });
+
+  it("opens the confirm page: the fetch signs nobody in and uses nothing up, and only the page's post signs in", async () => {
+    const user = await confirmedCustomer();
+    const scanner = new Visitor(newAddress());
+    await scanner.askForEmailLink(user.email);
+    const link = new URL(await linkIn(user.email, "Your sign-in link"));
+    expect(link.origin + link.pathname).toBe(new URL("/sign-in/confirm", APP).href);
+    expect(link.searchParams.get("callbackUrl")).toBe(new URL("/account", APP).href);
+
+    // A scanner (or an old link) fetching Auth.js's own callback is sent to the confirm page.
+    const callback = await scanner.send("GET", callbackFor(link.searchParams));
+    expect(callback.status).toBe(303);
+    expect(callback.headers.get("location")).toBe(link.href);
+    expect(await scanner.sessionEmail()).toBeNull();
+    expect(await linkTokens(user.email)).toBe(1);
+
+    const owner = new Visitor(newAddress());
+    expect((await owner.confirmEmailLink(link.href)).pathname).toBe("/account");
+    expect(await owner.sessionEmail()).toBe(user.email);
+    expect(await linkTokens(user.email)).toBe(0);
+  });
+
+  it("cannot sign a victim's browser in to the attacker's account from another site (login CSRF)", async () => {
+    const attacker = await confirmedCustomer();
+    await new Visitor(newAddress()).askForEmailLink(attacker.email);
+    const link = await linkIn(attacker.email, "Your sign-in link");
+    const victim = new Visitor(newAddress());
+
+    // A form on the attacker's page posted by the victim's browser, and a post that names no origin.
+    for (const origin of ["https://evil.example", null]) {
+      const refused = await victim.confirmEmailLink(link, origin);
+      expect(refused.href).toBe(new URL("status:403", APP).href);
+    }
+    const sameSiteButCrossOrigin = await victim.send(
+      "POST",
+      callbackFor(new URL(link).searchParams),
+      {},
+      victim.address,
+      "http://evil.localhost",
+    );
+    expect(sameSiteButCrossOrigin.status).toBe(403);
+
+    expect(await victim.sessionEmail()).toBeNull();
+    expect(await linkTokens(attacker.email)).toBe(1);
+  });
+});
+
 describe("sessions", () => {
   it("end on sign-out: the same cookie sent again afterwards is no session", async () => {
     const user = await confirmedCustomer();
