@@ -60,8 +60,10 @@ export function SignUpAttemptEmail({ signInUrl, resetUrl }: { signInUrl: string;
       </Paragraph>
       <ActionButton href={signInUrl}>Sign in</ActionButton>
       <Paragraph>
-        Or open this address: <TextLink href={signInUrl}>{signInUrl}</TextLink>. Forgot your password, or never set one? Ask for a new one
-        here: <TextLink href={resetUrl}>{resetUrl}</TextLink>
+        Or open this address: <TextLink href={signInUrl}>{signInUrl}</TextLink>
+      </Paragraph>
+      <Paragraph>
+        Forgot your password, or never set one? Choose a new one here: <TextLink href={resetUrl}>{resetUrl}</TextLink>
       </Paragraph>
     </EmailLayout>
   );
