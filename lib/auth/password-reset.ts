@@ -61,13 +61,14 @@ export async function resetPassword(
   keepSession: string | null,
   now = new Date(),
 ): Promise<boolean> {
-  // Hashed before the transaction, which should not wait on bcrypt.
-  const passwordHash = await hashPassword(input.password);
   const identifier = resetIdentifierFor(input.email);
+  const link = { identifier, token: hashLinkToken(input.token), expires: { gt: now } };
+  // A bad link costs no bcrypt hash; the new password is hashed before the transaction, which should not wait on it.
+  if ((await db().verificationToken.count({ where: link })) === 0) return false;
+  const passwordHash = await hashPassword(input.password);
   const done = await db().$transaction(async (tx) => {
-    const used = await tx.verificationToken.deleteMany({
-      where: { identifier, token: hashLinkToken(input.token), expires: { gt: now } },
-    });
+    // Of two posts of one link, only the first finds it still there.
+    const used = await tx.verificationToken.deleteMany({ where: link });
     if (used.count === 0) return false;
     const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, disabledAt: true } });
     if (!user || user.disabledAt) return false;
