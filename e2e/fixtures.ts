@@ -34,9 +34,10 @@ export async function register(page: Page, customer: Customer): Promise<void> {
   await expect(page.getByRole("heading", { name: "Confirm your email" })).toBeVisible();
 }
 
-/** Follows the newest confirmation link emailed to the customer and signs in with their password. */
+/** Follows the newest confirmation link emailed to the customer, presses its page's button and signs in with their password. */
 export async function confirmAndSignIn(page: Page, customer: Customer): Promise<void> {
   await page.goto(linkIn(await latestEmailTo(customer.email, "Confirm your email address")));
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
   await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
   const form = page.getByRole("form", { name: "Sign in with password" });
   await expect(form.getByLabel("Email")).toHaveValue(customer.email);
@@ -66,6 +67,22 @@ export async function signInWithPassword(page: Page, email: string, password: st
     page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sign-in"),
     form.getByRole("button", { name: "Sign in" }).click(),
   ]);
+}
+
+/** Asks for an email sign-in link for `email` and answers the link from the outbox (it opens a page whose button signs in). */
+export async function askForEmailLink(page: Page, email: string): Promise<string> {
+  await page.goto("/sign-in");
+  const form = page.getByRole("form", { name: "Sign in with an email link" });
+  await form.getByLabel("Email for a sign-in link").fill(email);
+  await form.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  return linkIn(await latestEmailTo(email, "Your sign-in link"));
+}
+
+/** Opens an emailed sign-in link and presses its page's button. */
+export async function followEmailLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole("button", { name: /^Sign in as / }).click();
 }
 
 /** The page's own alert (Next.js adds a route announcer with role=alert too). */
@@ -142,32 +159,55 @@ const SESSION_COOKIE = "authjs.session-token";
  */
 export async function signInThroughDatabase(page: Page, customer: Customer): Promise<void> {
   const userId = `e2e${randomBytes(12).toString("hex")}`;
-  const sessionToken = randomBytes(32).toString("base64url");
   // The lowest bcrypt cost: the server compares against any cost, and this one takes a millisecond.
   const passwordHash = await bcrypt.hash(customer.password, 4);
+  await queryDatabase(
+    `INSERT INTO "User" (id, email, name, "emailVerified", "passwordHash", role, "updatedAt") VALUES ($1, $2, $3, now(), $4, 'CUSTOMER', now())`,
+    [userId, customer.email, customer.name, passwordHash],
+  );
+  await plantSession(page, { id: userId, email: customer.email, name: customer.name });
+  await page.goto("/account");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+/** Runs one statement on the server's database; answers its rows. */
+export async function queryDatabase<Row extends Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<Row[]> {
   const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
   await client.connect();
   try {
-    await client.query(
-      `INSERT INTO "User" (id, email, name, "emailVerified", "passwordHash", role, "updatedAt") VALUES ($1, $2, $3, now(), $4, 'CUSTOMER', now())`,
-      [userId, customer.email, customer.name, passwordHash],
-    );
-    await client.query(
-      `INSERT INTO "Session" ("sessionToken", "userId", expires, "updatedAt") VALUES ($1, $2, now() + interval '1 day', now())`,
-      [sessionToken, userId],
-    );
+    return (await client.query<Row>(sql, values)).rows;
   } finally {
     await client.end();
   }
+}
+
+/** Gives the page a session of the account `user` (a Session row, and the cookie a sign-in would set), however the account stands. */
+export async function plantSession(page: Page, user: { id: string; email: string; name: string | null }): Promise<void> {
+  const sessionToken = randomBytes(32).toString("base64url");
+  await queryDatabase(
+    `INSERT INTO "Session" ("sessionToken", "userId", expires, "updatedAt") VALUES ($1, $2, now() + interval '1 day', now())`,
+    [sessionToken, user.id],
+  );
   const value = await encode({
-    token: { name: customer.name, email: customer.email, sub: userId, uid: userId, sid: sessionToken },
+    token: { name: user.name, email: user.email, sub: user.id, uid: user.id, sid: sessionToken },
     secret: E2E.authSecret,
     salt: SESSION_COOKIE,
     maxAge: 24 * 3600,
   });
   await page.context().addCookies([{ name: SESSION_COOKIE, value, url: E2E.baseURL, httpOnly: true, sameSite: "Lax" }]);
-  await page.goto("/account");
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+/** Buys the first Japan plan as a guest (card, paid at the fake Stripe) with `email`; answers the order's signed link. */
+export async function buyAsGuest(page: Page, email: string): Promise<URL> {
+  await page.goto("/destinations/japan");
+  await page.getByRole("button", { name: /^Buy / }).first().click();
+  await expect(page.getByRole("heading", { name: "Checkout" })).toBeVisible();
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: /^Pay .* by card$/ }).click();
+  await expect(page.getByText(`Receipt to ${email}`)).toBeVisible();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page).toHaveURL(/\/checkout\/success\?order=RS\d{8}-[0-9A-F]{10}&key=[\w-]{43}&session_id=cs_test_/);
+  return new URL((await page.getByTestId("order-link").textContent())!);
 }
 
 export const test = base.extend<{ customer: Customer }>({

@@ -5,7 +5,7 @@
  * whose forms cannot act on it either.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { buyAsGuest, expect, test } from "./fixtures";
 
 async function expectNotFound(page: Page, url: string) {
   const response = await page.goto(url);
@@ -22,15 +22,7 @@ test("a guest's order opens with its signed link only; another customer gets 404
   const guestContext = await browser.newContext({ baseURL });
   const guest = await guestContext.newPage();
   const email = `guest-${Date.now().toString(36)}@e2e.test`;
-  await guest.goto("/destinations/japan");
-  await guest.getByRole("button", { name: /^Buy / }).first().click();
-  await expect(guest.getByRole("heading", { name: "Checkout" })).toBeVisible();
-  await guest.getByLabel("Email address").fill(email);
-  await guest.getByRole("button", { name: /^Pay .* by card$/ }).click();
-  await expect(guest.getByText(`Receipt to ${email}`)).toBeVisible();
-  await guest.getByRole("button", { name: "Pay" }).click();
-  await expect(guest).toHaveURL(/\/checkout\/success\?order=RS\d{8}-[0-9A-F]{10}&key=[0-9a-z]+\.[\w-]{43}&session_id=cs_test_/);
-  const link = new URL((await guest.getByTestId("order-link").textContent())!);
+  const link = await buyAsGuest(guest, email);
   const orderPath = link.pathname;
   const key = link.searchParams.get("key")!;
 

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { savePassword } from "@/app/account/actions";
+import { AccountPasswordForm } from "@/components/auth/auth-forms";
 import { OrderStatusBadge } from "@/components/orders/order-status";
 import { ButtonLink, Card, Table, Td, Th } from "@/components/ui";
 import { requireUser } from "@/lib/auth/session";
@@ -56,6 +58,11 @@ export default async function AccountPage() {
           </tbody>
         </Table>
       )}
+      <Card className="max-w-md space-y-4">
+        <h2 className="text-lg font-semibold">{user.passwordHash ? "Change your password" : "Set a password"}</h2>
+        {!user.passwordHash && <p className="text-slate-600">Your account has no password yet: you sign in with emailed links.</p>}
+        <AccountPasswordForm hasPassword={user.passwordHash !== null} action={savePassword} />
+      </Card>
     </div>
   );
 }

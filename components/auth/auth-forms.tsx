@@ -92,3 +92,70 @@ export function SignUpForm({ callbackUrl, action: signUp }: { callbackUrl: strin
     </form>
   );
 }
+
+/** Asks for a password-reset link; the answer is the same whether or not the address has an account. */
+export function ForgotPasswordForm({ action: askForLink }: { action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(askForLink, null);
+  return (
+    <form action={action} className="space-y-4" aria-label="Ask for a password reset link">
+      {state?.error && <Alert tone="error">{state.error}</Alert>}
+      {state?.success && <Alert tone="success">{state.success}</Alert>}
+      <Field {...typedField(state, "email")} label="Email" type="email" autoComplete="email" required />
+      <SubmitRow pending={pending} label="Email me a reset link" />
+    </form>
+  );
+}
+
+/** A new password, from the page an emailed reset link opens. */
+export function ResetPasswordForm({ email, token, action: reset }: { email: string; token: string; action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(reset, null);
+  return (
+    <form action={action} className="space-y-4" aria-label="Choose a new password">
+      {state?.error && <Alert tone="error">{state.error}</Alert>}
+      <input type="hidden" name="email" value={email} />
+      <input type="hidden" name="token" value={token} />
+      <NewPasswordField state={state} />
+      <SubmitRow pending={pending} label="Set the new password" />
+    </form>
+  );
+}
+
+function NewPasswordField({ state }: { state: ActionState }) {
+  return (
+    <Field
+      label="New password"
+      name="password"
+      type="password"
+      autoComplete="new-password"
+      required
+      hint="At least 10 characters."
+      error={state?.fieldErrors?.password}
+    />
+  );
+}
+
+/**
+ * The account page's password form: a change asks for the current password;
+ * an account without one (made by an email link, or a guest's) sets its first.
+ */
+export function AccountPasswordForm({ hasPassword, action: save }: { hasPassword: boolean; action: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(save, null);
+  return (
+    <form action={action} className="space-y-4" aria-label={hasPassword ? "Change your password" : "Set a password"}>
+      {state?.error && <Alert tone="error">{state.error}</Alert>}
+      {state?.success && <Alert tone="success">{state.success}</Alert>}
+      {hasPassword && (
+        <Field
+          label="Current password"
+          name="current"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={state?.fieldErrors?.current}
+        />
+      )}
+      <NewPasswordField state={state} />
+      <SubmitRow pending={pending} label={hasPassword ? "Change password" : "Set password"} />
+    </form>
+  );
+}

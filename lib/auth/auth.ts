@@ -1,5 +1,6 @@
 /**
- * Auth.js (next-auth v5): email + password, and email magic links. Sessions
+ * Auth.js (next-auth v5): email + password, and email magic links (which
+ * open a confirm page first: see email-link.ts). Sessions
  * are JWTs (the credentials provider requires it), each backed by a row that
  * ends it early (session-store.ts); the database stays the source of truth
  * for roles, re-read on every guarded request (see session.ts).
@@ -17,6 +18,7 @@ import { signInLinkEmail } from "../email/auth-emails";
 import { sendEmail } from "../email/send";
 import { log } from "../log";
 import { safeRedirectPath } from "../security/redirect-target";
+import { confirmPageFor } from "./email-link";
 import { claimUnconfirmedAccount } from "./email-verification";
 import { signInWithPassword } from "./password-sign-in";
 import { reserveAuthAttempt } from "./rate-limit";
@@ -91,7 +93,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
         normalizeIdentifier: (identifier: string) => EmailSchema.parse(identifier),
         // Counted by the signIn callback, before Auth.js makes the link's token.
         async sendVerificationRequest({ identifier, url }) {
-          await sendEmail({ to: identifier, ...(await signInLinkEmail(url)) });
+          await sendEmail({ to: identifier, ...(await signInLinkEmail(confirmPageFor(url))) });
         },
       },
     ],

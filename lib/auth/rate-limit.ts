@@ -105,6 +105,7 @@ export const AUTH_LIMITS = {
   signUp: { windowMs: 60 * MINUTE, perEmail: 5, perAddress: 50 },
   emailLink: { windowMs: 15 * MINUTE, perEmail: 5, perAddress: 20 },
   verificationResend: { windowMs: 15 * MINUTE, perEmail: 3, perAddress: 20 },
+  passwordReset: { windowMs: 15 * MINUTE, perEmail: 3, perAddress: 20 },
   /** Orders started without signing in: each opens a Stripe session and, once paid, emails the address given. */
   guestCheckout: { windowMs: 60 * MINUTE, perEmail: 5, perAddress: 10 },
 } as const;

@@ -117,7 +117,7 @@ export async function endSession(sessionToken: string): Promise<void> {
   await db().session.deleteMany({ where: { sessionToken } });
 }
 
-/** Signs an account out everywhere; returns how many sessions ended. */
-export async function endAllSessions(userId: string, client: Pick<Db, "session"> = db()): Promise<number> {
-  return (await client.session.deleteMany({ where: { userId } })).count;
+/** Signs an account out everywhere, except in the session `keep` (when given); returns how many sessions ended. */
+export async function endAllSessions(userId: string, client: Pick<Db, "session"> = db(), keep: string | null = null): Promise<number> {
+  return (await client.session.deleteMany({ where: { userId, ...(keep ? { sessionToken: { not: keep } } : {}) } })).count;
 }

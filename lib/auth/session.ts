@@ -25,9 +25,21 @@ export async function currentSignIn(): Promise<SignedIn | null> {
   const row = await readSession(session.sessionToken, id);
   if (!row) return null;
   const user = await db().user.findUnique({ where: { id }, include: { totp: { select: { enabledAt: true } } } });
-  if (!user || user.disabledAt) return null;
+  // An account whose address was never confirmed is no one's yet (it may hold a guest's orders, and whoever
+  // registered it may not own the mailbox), so a session for it counts as none, whichever way it was opened.
+  if (!user || user.disabledAt || !user.emailVerified) return null;
   const { totp, ...plain } = user;
   return { user: plain, session: row, secondFactorPending: !!totp?.enabledAt && !row.secondFactorAt };
+}
+
+/**
+ * The id of this request's session row, so that a password change can end
+ * every session but this one. Auth.js gives it to server-side calls only,
+ * never to the browser at /api/auth/session.
+ */
+export async function currentSessionId(): Promise<string | null> {
+  const session = (await auth()) as { sessionToken?: string } | null;
+  return session?.sessionToken ?? null;
 }
 
 /** The signed-in user as the database has it now, or null (also while a second factor is still owed). */

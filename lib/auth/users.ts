@@ -4,6 +4,8 @@ import { z } from "zod";
 import { recordAudit, type RequestOrigin } from "../audit";
 import { db } from "../db/client";
 import { Role, type User } from "../generated/prisma/client";
+import { signUpAttemptEmail } from "../email/auth-emails";
+import { sendEmail } from "../email/send";
 import { sendEmailConfirmation } from "./email-verification";
 import { hashPassword, PasswordSchema } from "./password";
 import { RateLimitedError, reserveAuthAttempt } from "./rate-limit";
@@ -20,67 +22,55 @@ export const SignUpSchema = z.object({
   password: PasswordSchema,
 });
 
-export class EmailTakenError extends Error {
-  constructor() {
-    super("An account with this email already exists. Sign in instead.");
-    this.name = "EmailTakenError";
-  }
-}
-
 /**
- * A password sign-up. The account cannot sign in with its password until the
- * address is confirmed through the link emailed here (see email-verification.ts),
- * which comes back to `returnTo`. An address that so far only bought as a
- * guest already has an account (see accountForGuest): the sign-up takes it
- * over, so its orders are there once the address is confirmed.
+ * A password sign-up. A new address gets an account that cannot sign in with
+ * its password until the address is confirmed through the link emailed here
+ * (see email-verification.ts), which comes back to `returnTo`.
+ *
+ * An address that already has an account (a customer's, one waiting for its
+ * confirmation, or one that so far only bought as a guest) is left exactly as
+ * it is: whoever signs up may not own the mailbox, so they must not set its
+ * password or name, nor reach its orders. The address is told instead, with a
+ * way to sign in. Both cases answer alike and do the same work (a password
+ * hash, a row written, one email), so neither the answer nor its timing says
+ * which addresses have accounts.
  */
 export async function registerCustomer(
   input: z.infer<typeof SignUpSchema>,
   origin: RequestOrigin | null,
   returnTo = "/account",
-): Promise<User> {
+): Promise<void> {
   const attempt = await reserveAuthAttempt("signUp", input.email, origin?.ip ?? null);
   if (!attempt.allowed) throw new RateLimitedError(attempt.retryAfterMs);
   const passwordHash = await hashPassword(input.password);
-  let user: User;
+  let created: User | null;
   try {
-    user = await db().$transaction(async (tx) => {
-      // A guest's account: no password and the address never confirmed (every other way in confirms it).
-      const guest = await tx.user.updateMany({
-        where: { email: input.email, passwordHash: null, emailVerified: null, disabledAt: null },
-        data: { name: input.name, passwordHash },
-      });
-      const account =
-        guest.count === 1
-          ? await tx.user.findUniqueOrThrow({ where: { email: input.email } })
-          : await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: Role.CUSTOMER } });
-      await recordAudit(
-        {
-          actorId: account.id,
-          action: "user.sign_up",
-          entityType: "User",
-          entityId: account.id,
-          details: guest.count === 1 ? { tookOverGuestAccount: true } : undefined,
-          origin,
-        },
-        tx,
-      );
+    created = await db().$transaction(async (tx) => {
+      const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
+      if (existing) {
+        await recordAudit({ actorId: null, action: "user.sign_up_over_existing", entityType: "User", entityId: existing.id, origin }, tx);
+        return null;
+      }
+      const account = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash, role: Role.CUSTOMER } });
+      await recordAudit({ actorId: account.id, action: "user.sign_up", entityType: "User", entityId: account.id, origin }, tx);
       return account;
     });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") throw new EmailTakenError();
-    throw err;
+    // Another sign-up or checkout created the address's account meanwhile: it exists, so it is told.
+    if ((err as { code?: string }).code !== "P2002") throw err;
+    created = null;
   }
-  await sendEmailConfirmation(user.email, returnTo);
-  return user;
+  if (created) await sendEmailConfirmation(created.email, returnTo);
+  else await sendEmail({ to: input.email, ...(await signUpAttemptEmail()) });
 }
 
 /**
  * The account a guest checkout's orders belong to: the one with this email,
  * or a new one with no password whose address is unconfirmed. Nobody signs
- * in to a new one before proving the mailbox (an email link, or sign-up then
- * its confirmation link), so a guest's orders reach an account only through
- * a verified sign-in or sign-up. Null for a disabled account.
+ * in to a new one before proving the mailbox (an email link or a password
+ * reset; a sign-up over it changes nothing), and a session counts only for a
+ * confirmed address (see currentUser), so a guest's orders reach an account
+ * only once its address is confirmed. Null for a disabled account.
  */
 export async function accountForGuest(email: string, origin: RequestOrigin | null): Promise<User | null> {
   const existing = await db().user.findUnique({ where: { email } });

@@ -2,15 +2,16 @@
  * Signing in through Auth.js's own route handlers (the ones app/api/auth
  * serves), in process, with cookies carried between requests as a browser
  * would: password sign-in under a burst of guesses, email confirmation, the
- * magic link that claims an unconfirmed account, and sessions that end on
- * the server.
+ * magic link (whose fetch signs nobody in) that claims an unconfirmed
+ * account, and sessions that end on the server.
  */
 import bcrypt from "bcryptjs";
 import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { GET as confirmEmailRoute } from "@/app/(auth)/verify-email/route";
-import { handlers } from "@/lib/auth/auth";
+import { GET as authGet, POST as authPost } from "@/app/api/auth/[...nextauth]/route";
+import { callbackFor } from "@/lib/auth/email-link";
+import { confirmEmail } from "@/lib/auth/email-verification";
 import { hashPassword } from "@/lib/auth/password";
 import { reserveAuthAttempt } from "@/lib/auth/rate-limit";
 import { openSession } from "@/lib/auth/session-store";
@@ -33,13 +34,20 @@ class Visitor {
   readonly cookies = new Map<string, string>();
   constructor(readonly address: string) {}
 
-  async send(method: "GET" | "POST", path: string, form?: Record<string, string>, address = this.address): Promise<Response> {
+  /** A request to Auth.js's routes (app/api/auth) as this visitor's browser sends it, from `origin` for a post (this site's unless told). */
+  async send(
+    method: "GET" | "POST",
+    path: string,
+    form?: Record<string, string>,
+    address = this.address,
+    origin: string | null = new URL(APP).origin,
+  ): Promise<Response> {
     const headers = new Headers({ "x-forwarded-for": address, "user-agent": "vitest" });
     if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     if (form) headers.set("content-type", "application/x-www-form-urlencoded");
+    if (method === "POST" && origin) headers.set("origin", origin);
     const request = new NextRequest(new URL(path, APP), { method, headers, body: form ? new URLSearchParams(form) : undefined });
-    const handler = path.startsWith("/api/auth/") ? handlers[method] : confirmEmailRoute;
-    const response = await handler(request);
+    const response = await (method === "GET" ? authGet : authPost)(request);
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = "", ...attributes] = cookie.split(";");
       const [name = "", value = ""] = pair.split("=");
@@ -66,11 +74,12 @@ class Visitor {
     return new URL((await this.send("POST", "/api/auth/signin/email", form)).headers.get("location")!, APP).pathname;
   }
 
-  /** Follows a link from an email; answers where it redirects. */
-  async follow(link: string): Promise<URL> {
-    const url = new URL(link);
-    expect(url.origin).toBe(new URL(APP).origin);
-    return new URL((await this.send("GET", url.pathname + url.search)).headers.get("location")!, APP);
+  /** Presses the button of the page an emailed sign-in link opens (a post from that page); answers where it redirects. */
+  async confirmEmailLink(link: string, origin?: string | null): Promise<URL> {
+    const page = new URL(link);
+    expect(page.origin + page.pathname).toBe(new URL("/sign-in/confirm", APP).href);
+    const response = await this.send("POST", callbackFor(page.searchParams), {}, this.address, origin);
+    return new URL(response.headers.get("location") ?? `status:${response.status}`, APP);
   }
 
   async sessionEmail(): Promise<string | null> {
@@ -208,10 +217,11 @@ describe("email confirmation", () => {
     expect(await visitor.signInWithPassword(email, PASSWORD)).toBe("email_unconfirmed");
     expect(await visitor.sessionEmail()).toBeNull();
 
-    const link = await linkIn(email, "Confirm your email address");
-    const landing = await visitor.follow(link);
-    expect(landing.pathname).toBe("/sign-in");
-    expect(Object.fromEntries(landing.searchParams)).toEqual({ confirmed: email, callbackUrl: "/wallet" });
+    const link = new URL(await linkIn(email, "Confirm your email address"));
+    expect(link.searchParams.get("callbackUrl")).toBe("/wallet");
+    // What the page's button does (app/(auth)/actions.ts: confirmEmailAddress).
+    const token = link.searchParams.get("token")!;
+    expect(await confirmEmail(email, token, { ip: visitor.address, userAgent: "vitest" })).toBe(true);
     const user = await db().user.findUniqueOrThrow({ where: { email } });
     expect(user.emailVerified).not.toBeNull();
     expect(await db().auditLog.count({ where: { action: "user.email_confirmed", entityId: user.id, ip: visitor.address } })).toBe(1);
@@ -219,7 +229,7 @@ describe("email confirmation", () => {
     expect(await visitor.signInWithPassword(email, PASSWORD)).toBe("/account");
     expect(await visitor.sessionEmail()).toBe(email);
     // The link works once.
-    expect((await visitor.follow(link)).searchParams.get("error")).toBe("EmailConfirmation");
+    expect(await confirmEmail(email, token, null)).toBe(false);
   });
 
   it("refuses a wrong password for an unconfirmed account as wrong, revealing nothing about it", async () => {
@@ -234,13 +244,11 @@ describe("a magic link to an account someone else registered", () => {
     const victimEmail = newEmail("victim");
     const attacker = new Visitor(newAddress());
     const attackerPassword = "attacker's own password";
-    const registered = await registerCustomer(
-      SignUpSchema.parse({ name: "Not The Victim", email: victimEmail, password: attackerPassword }),
-      {
-        ip: attacker.address,
-        userAgent: "vitest",
-      },
-    );
+    await registerCustomer(SignUpSchema.parse({ name: "Not The Victim", email: victimEmail, password: attackerPassword }), {
+      ip: attacker.address,
+      userAgent: "vitest",
+    });
+    const registered = await db().user.findUniqueOrThrow({ where: { email: victimEmail } });
     expect(await attacker.signInWithPassword(victimEmail, attackerPassword)).toBe("email_unconfirmed");
     // A session the registrant holds by some other way in (one from before confirmation was required).
     const planted = new Visitor(attacker.address);
@@ -257,16 +265,15 @@ describe("a magic link to an account someone else registered", () => {
 
     const victim = new Visitor(newAddress());
     expect(await victim.askForEmailLink(victimEmail)).toBe("/api/auth/verify-request");
-    const landing = await victim.follow(await linkIn(victimEmail, "Your sign-in link"));
+    const landing = await victim.confirmEmailLink(await linkIn(victimEmail, "Your sign-in link"));
     expect(landing.pathname).toBe("/account");
 
     expect(await victim.sessionEmail()).toBe(victimEmail);
     expect(await planted.sessionEmail()).toBeNull();
     expect(await attacker.signInWithPassword(victimEmail, attackerPassword)).toBe("invalid_credentials");
     // The confirmation link the sign-up sent (to the victim's inbox) no longer confirms anything.
-    expect((await victim.follow(await linkIn(victimEmail, "Confirm your email address"))).searchParams.get("error")).toBe(
-      "EmailConfirmation",
-    );
+    const confirmation = new URL(await linkIn(victimEmail, "Confirm your email address"));
+    expect(await confirmEmail(victimEmail, confirmation.searchParams.get("token")!, null)).toBe(false);
 
     const account = await db().user.findUniqueOrThrow({ where: { email: victimEmail } });
     expect(account).toMatchObject({ id: registered.id, passwordHash: null, name: null });
@@ -280,9 +287,58 @@ describe("a magic link to an account someone else registered", () => {
     const user = await confirmedCustomer();
     const visitor = new Visitor(newAddress());
     await visitor.askForEmailLink(user.email);
-    await visitor.follow(await linkIn(user.email, "Your sign-in link"));
+    await visitor.confirmEmailLink(await linkIn(user.email, "Your sign-in link"));
     expect(await visitor.sessionEmail()).toBe(user.email);
     expect(await new Visitor(newAddress()).signInWithPassword(user.email, PASSWORD)).toBe("/account");
+  });
+});
+
+describe("an emailed sign-in link fetched rather than pressed", () => {
+  const linkTokens = (email: string) => db().verificationToken.count({ where: { identifier: email } });
+
+  it("opens the confirm page: the fetch signs nobody in and uses nothing up, and only the page's post signs in", async () => {
+    const user = await confirmedCustomer();
+    const scanner = new Visitor(newAddress());
+    await scanner.askForEmailLink(user.email);
+    const link = new URL(await linkIn(user.email, "Your sign-in link"));
+    expect(link.origin + link.pathname).toBe(new URL("/sign-in/confirm", APP).href);
+    expect(link.searchParams.get("callbackUrl")).toBe(new URL("/account", APP).href);
+
+    // A scanner (or an old link) fetching Auth.js's own callback is sent to the confirm page.
+    const callback = await scanner.send("GET", callbackFor(link.searchParams));
+    expect(callback.status).toBe(303);
+    expect(callback.headers.get("location")).toBe(link.href);
+    expect(await scanner.sessionEmail()).toBeNull();
+    expect(await linkTokens(user.email)).toBe(1);
+
+    const owner = new Visitor(newAddress());
+    expect((await owner.confirmEmailLink(link.href)).pathname).toBe("/account");
+    expect(await owner.sessionEmail()).toBe(user.email);
+    expect(await linkTokens(user.email)).toBe(0);
+  });
+
+  it("cannot sign a victim's browser in to the attacker's account from another site (login CSRF)", async () => {
+    const attacker = await confirmedCustomer();
+    await new Visitor(newAddress()).askForEmailLink(attacker.email);
+    const link = await linkIn(attacker.email, "Your sign-in link");
+    const victim = new Visitor(newAddress());
+
+    // A form on the attacker's page posted by the victim's browser, and a post that names no origin.
+    for (const origin of ["https://evil.example", null]) {
+      const refused = await victim.confirmEmailLink(link, origin);
+      expect(refused.href).toBe(new URL("status:403", APP).href);
+    }
+    const sameSiteButCrossOrigin = await victim.send(
+      "POST",
+      callbackFor(new URL(link).searchParams),
+      {},
+      victim.address,
+      "http://evil.localhost",
+    );
+    expect(sameSiteButCrossOrigin.status).toBe(403);
+
+    expect(await victim.sessionEmail()).toBeNull();
+    expect(await linkTokens(attacker.email)).toBe(1);
   });
 });
 
@@ -345,7 +401,7 @@ describe("magic links", () => {
       "content-type": "application/x-www-form-urlencoded",
     });
     headers.set("cookie", [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    await handlers.POST(
+    await authPost(
       new NextRequest("http://evil.example/api/auth/signin/email", { method: "POST", headers, body: new URLSearchParams(form) }),
     );
     expect(new URL(await linkIn(email, "Your sign-in link")).origin).toBe(new URL(APP).origin);

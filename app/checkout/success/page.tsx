@@ -76,10 +76,10 @@ export default async function OrderPaymentPage({ searchParams }: { searchParams:
       {guestKey && (
         <p className="text-sm text-slate-600">
           Later,{" "}
-          <Link href="/sign-up" className="text-brand-600 underline">
-            create an account
+          <Link href="/sign-in" className="text-brand-600 underline">
+            sign in
           </Link>{" "}
-          with {order.user.email} to keep all your eSIMs in one place.
+          with an email link to {order.user.email} to keep all your eSIMs in one place; you can set a password there.
         </p>
       )}
     </div>
