@@ -11,7 +11,7 @@ import { passwordChangedEmail } from "../email/auth-emails";
 import { sendEmail } from "../email/send";
 import type { User } from "../generated/prisma/client";
 import { hashPassword, verifyPassword } from "./password";
-import { reserveAuthAttempt } from "./rate-limit";
+import { reservePasswordGuess } from "./password-sign-in";
 import { endAllSessions } from "./session-store";
 
 export type PasswordChange = "changed" | "wrong_password" | "rate_limited" | "has_password";
@@ -50,14 +50,14 @@ export async function changePassword(
   origin: RequestOrigin | null,
   keepSession: string | null,
 ): Promise<PasswordChange> {
-  const attempt = await reserveAuthAttempt("passwordSignIn", user.email, origin?.ip ?? null);
-  if (!attempt.allowed) return "rate_limited";
+  const guess = await reservePasswordGuess(user.email, origin?.ip ?? null);
+  if (!guess.allowed) return "rate_limited";
   const stored = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } });
   if (!stored.passwordHash || !(await verifyPassword(input.current, stored.passwordHash))) {
     await recordAudit({ actorId: user.id, action: "user.password_change_failed", entityType: "User", entityId: user.id, origin });
     return "wrong_password";
   }
-  await attempt.release();
+  await guess.succeeded();
   const passwordHash = await hashPassword(input.password);
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });

@@ -14,6 +14,26 @@ export type PasswordSignIn =
   | { outcome: "email_unconfirmed" };
 
 /**
+ * One guess at `email`'s password from `address`, counted before the password
+ * is checked: against the limits of AUTH_LIMITS.passwordSignIn and the growing
+ * waits per email and client (sign-in-backoff.ts). Every place that checks a
+ * password someone typed (sign-in, a password change) spends from it; a right
+ * password gives the guess back.
+ */
+export async function reservePasswordGuess(
+  email: string,
+  address: string | null,
+): Promise<{ allowed: false; retryAfterMs: number } | { allowed: true; succeeded: () => Promise<void> }> {
+  const attempt = await reserveAuthAttempt("passwordSignIn", email, address);
+  const backoff = attempt.allowed ? await reserveSignInAttempt(email, address) : null;
+  if (!backoff?.allowed) {
+    if (attempt.allowed) await attempt.release();
+    return { allowed: false, retryAfterMs: backoff?.retryAfterMs ?? attempt.retryAfterMs };
+  }
+  return { allowed: true, succeeded: async () => void (await Promise.all([attempt.release(), backoff.succeeded()])) };
+}
+
+/**
  * Checks an email (already normalised by EmailSchema) and password. The
  * attempt is counted before the password is checked, so parallel guesses
  * cannot all pass a check made before any of them was counted: against the
@@ -25,13 +45,10 @@ export type PasswordSignIn =
  * this. A right password gives the attempt back.
  */
 export async function signInWithPassword(email: string, password: string, origin: RequestOrigin | null): Promise<PasswordSignIn> {
-  const address = origin?.ip ?? null;
-  const attempt = await reserveAuthAttempt("passwordSignIn", email, address);
-  const backoff = attempt.allowed ? await reserveSignInAttempt(email, address) : null;
-  if (!backoff?.allowed) {
-    if (attempt.allowed) await attempt.release();
+  const guess = await reservePasswordGuess(email, origin?.ip ?? null);
+  if (!guess.allowed) {
     await recordAudit({ actorId: null, action: "auth.sign_in_rate_limited", entityType: "User", details: { email }, origin });
-    return { outcome: "rate_limited", retryAfterMs: backoff?.retryAfterMs ?? attempt.retryAfterMs };
+    return { outcome: "rate_limited", retryAfterMs: guess.retryAfterMs };
   }
 
   const user = await db().user.findUnique({ where: { email } });
@@ -43,7 +60,7 @@ export async function signInWithPassword(email: string, password: string, origin
     await recordAudit({ actorId: user.id, action: "auth.sign_in_failed", entityType: "User", entityId: user.id, origin });
     return { outcome: "invalid_credentials" };
   }
-  await Promise.all([attempt.release(), backoff.succeeded()]);
+  await guess.succeeded();
   if (!user.emailVerified) return { outcome: "email_unconfirmed" };
   await recordAudit({
     actorId: user.id,

@@ -153,7 +153,7 @@ describe("password sign-in", () => {
     const refused = attackers[0]!;
     const mailbox = new Visitor(refused.address);
     expect(await mailbox.askForEmailLink(victim.email)).toBe("/api/auth/verify-request");
-    expect((await mailbox.follow(await linkIn(victim.email, "Your sign-in link"))).pathname).toBe("/account");
+    expect((await mailbox.confirmEmailLink(await linkIn(victim.email, "Your sign-in link"))).pathname).toBe("/account");
     expect(await mailbox.sessionEmail()).toBe(victim.email);
   });
 

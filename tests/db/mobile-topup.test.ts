@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { handlers } from "@/lib/jobs/handlers";
 import { rechargeTopup } from "@/lib/topup/recharge";
 import { openTopupCheckout, payTopupFromWallet, startMobileTopup, TopupError, type StartTopupInput } from "@/lib/topup/topups";
-import { billingWorldPerFile, eventually, walletState } from "../support/fake-stripe";
+import { billingWorldPerFile, createUser, eventually, walletState } from "../support/fake-stripe";
 import {
   CONFIRM,
   customerWithWallet,
