@@ -154,7 +154,7 @@ const EnvSchema = z
       .default(DEMO.mioesim.dpId),
 
     MEISIM_BASE_URL: url("MeiSIM (real service: https://meisimusa.com)").default(DEMO.meisim.baseUrl),
-    /** Hosts whose addresses in MeiSIM's answers (the wallet top-up's checkoutUrl) are followed; default: MEISIM_BASE_URL's host. */
+    /** Hosts whose addresses in MeiSIM's answers (the wallet top-up's checkoutUrl, QrCode image URLs) are shown or followed; default: MEISIM_BASE_URL's host and checkout.stripe.com. */
     MEISIM_URL_HOSTS: z
       .string()
       .trim()
@@ -165,19 +165,6 @@ const EnvSchema = z
     MEISIM_DEALER_KEY: z.string().min(1).default(DEMO.meisim.dealerKey),
     MEISIM_PORTAL_EMAIL: z.email({ error: "must be an email address" }).default(DEMO.meisim.portalEmail),
     MEISIM_PORTAL_PASSWORD: z.string().min(1).default(DEMO.meisim.portalPassword),
-    /**
-     * Hosts besides MEISIM_BASE_URL's whose images a MeiSIM order answer's
-     * QrCode URL may point at ("qr.meisimusa.com,cdn.example.com"), fetched
-     * over https only; an image anywhere else is not fetched and the order
-     * is held for review.
-     */
-    MEISIM_QR_HOSTS: z
-      .string()
-      .trim()
-      .regex(/^([A-Za-z0-9.-]+(:\d{1,5})?)?(\s*,\s*[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
-        error: 'must look like "qr.example.com,cdn.example.com:8443"',
-      })
-      .default(""),
     /** The provider health panel warns when the MeiSIM dealer wallet holds less than this (US cents). */
     MEISIM_WALLET_LOW_BALANCE_MINOR: minorUnits.default(100_00),
 

@@ -7,7 +7,7 @@
 import "server-only";
 import { env } from "../config/env";
 import { currentDealerKey } from "./credential-store";
-import { MeisimClient, MeisimProvider, parseQrHosts } from "./meisim";
+import { MeisimClient, MeisimProvider } from "./meisim";
 import { MioesimProvider, MioesimClient } from "./mioesim";
 import type { EsimProvider, ProviderId } from "./types";
 
@@ -42,7 +42,6 @@ function registry(): Registry {
           portalPassword: e.MEISIM_PORTAL_PASSWORD,
           urlHosts: e.MEISIM_URL_HOSTS,
           timeoutMs: e.PROVIDER_TIMEOUT_MS,
-          qrImageHosts: parseQrHosts(e.MEISIM_QR_HOSTS),
         }),
       ),
     };

@@ -43,17 +43,17 @@ describe("environment validation", () => {
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(["MIOESIM_BASE_URL", "STRIPE_SECRET_KEY", "WALLET_TOPUP_MIN_MINOR"]);
   });
 
-  it("reads the provider currency and the QR image hosts, refusing malformed ones", () => {
-    expect(parseEnv(base)).toMatchObject({ MIOESIM_CURRENCY: "USD", MEISIM_QR_HOSTS: "" });
-    expect(parseEnv({ ...base, MIOESIM_CURRENCY: "eur", MEISIM_QR_HOSTS: "qr.example.com, cdn.example.com:8443" })).toMatchObject({
+  it("reads the provider currency and the providers' URL hosts, refusing malformed ones", () => {
+    expect(parseEnv(base)).toMatchObject({ MIOESIM_CURRENCY: "USD", MEISIM_URL_HOSTS: undefined });
+    expect(parseEnv({ ...base, MIOESIM_CURRENCY: "eur", MEISIM_URL_HOSTS: "qr.example.com, cdn.example.com:8443" })).toMatchObject({
       MIOESIM_CURRENCY: "EUR",
-      MEISIM_QR_HOSTS: "qr.example.com, cdn.example.com:8443",
+      MEISIM_URL_HOSTS: "qr.example.com, cdn.example.com:8443",
     });
     expect(
-      problemsOf({ ...base, MIOESIM_CURRENCY: "dollars", MEISIM_QR_HOSTS: "https://qr.example.com/" })
+      problemsOf({ ...base, MIOESIM_CURRENCY: "dollars", MEISIM_URL_HOSTS: "https://qr.example.com/" })
         .map((p) => p.split(" ")[0])
         .sort(),
-    ).toEqual(["MEISIM_QR_HOSTS", "MIOESIM_CURRENCY"]);
+    ).toEqual(["MEISIM_URL_HOSTS", "MIOESIM_CURRENCY"]);
   });
 
   it("refuses a top-up minimum above the maximum", () => {

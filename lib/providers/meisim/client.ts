@@ -41,11 +41,20 @@ export class MeisimClient {
     this.health = http;
     this.auth = new MeisimAuthApi(http, config);
     this.account = new MeisimAccountApi(http);
-    this.esim = new MeisimEsimApi(http, { baseUrl: config.baseUrl, extraHosts: config.qrImageHosts ?? [], fetchImpl: config.fetchImpl });
+    const allowList = meisimUrlAllowList(config);
+    this.esim = new MeisimEsimApi(http, { allowList, fetchImpl: config.fetchImpl });
     this.topup = new MeisimTopupApi(http, config.topupConfirmationTtlMs ?? MEISIM_DEFAULTS.topupConfirmationTtlMs);
-    this.wallet = new MeisimWalletApi(http, urlAllowList("meisim", config.urlHosts, config.baseUrl), config.logger);
+    this.wallet = new MeisimWalletApi(http, allowList, config.logger);
     this.verification = new MeisimVerificationApi(http);
     this.supply = new MeisimSupplyApi(http);
     this.validator = new MeisimValidatorApi(http);
   }
+}
+
+/** The documents' wallet top-up is a Stripe Checkout session, so its page is on Stripe's host. */
+const STRIPE_CHECKOUT_HOST = "checkout.stripe.com";
+
+/** MEISIM_URL_HOSTS, or by default the base URL's host and Stripe Checkout's. */
+function meisimUrlAllowList(config: Pick<MeisimClientConfig, "urlHosts" | "baseUrl">) {
+  return urlAllowList("meisim", config.urlHosts || `${new URL(config.baseUrl).host},${STRIPE_CHECKOUT_HOST}`, config.baseUrl);
 }

@@ -22,18 +22,18 @@ export interface MeisimClientConfig {
   /** Portal API credentials (eSIM Supply and Validator). */
   portalEmail?: string;
   portalPassword?: string;
-  /** Hosts whose addresses in answers (the wallet top-up's checkoutUrl) may be followed; default: the base URL's host. */
+  /**
+   * Hosts whose addresses in answers (the wallet top-up's checkoutUrl, an
+   * order's QrCode image URL) may be shown or followed; default: the base
+   * URL's host and Stripe Checkout's (the documents say the top-up is a
+   * Stripe checkout session).
+   */
   urlHosts?: string;
   /** Per request; default 15 s. */
   timeoutMs?: number;
   /** For CSV exports, which can be large; default 60 s. */
   downloadTimeoutMs?: number;
   fetchImpl?: typeof fetch;
-  /**
-   * Hosts besides the base URL's whose images an order answer's QrCode URL
-   * may point at (fetched over https only); see ./qr-code.
-   */
-  qrImageHosts?: readonly string[];
   /** Client-side pacing per group; defaults to the documented limits, `null` turns a group off. */
   rateLimits?: Partial<Record<MeisimRateGroup, RateLimit | null>>;
   /** Retries of safe requests after a timeout, network error or 5xx; default 3 attempts. */

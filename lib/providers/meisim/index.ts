@@ -5,7 +5,7 @@ export { bundleToPlan, destinationOf, fetchCatalog, type MeisimCatalog } from ".
 export { MEISIM_DEFAULTS, type MeisimClientConfig } from "./config";
 export { MEISIM_RATE_LIMITS, type MeisimRateGroup, type RateLimit } from "./sliding-window";
 export { parseCsv, toCsv } from "./csv";
-export { lpaFromQrCode, parseQrHosts, qrImageUrlAllowed, QrCodeUnreadableError, type QrCodeForm, type QrImageSource } from "./qr-code";
+export { lpaFromQrCode, qrImageUrlAllowed, QrCodeUnreadableError, type QrCodeForm, type QrImageSource } from "./qr-code";
 export * from "./errors";
 export { ORDER_HISTORY_WINDOW, type MeisimDealer, type MeisimOrderRecord } from "./account-api";
 export type { MeisimLogin } from "./auth-api";

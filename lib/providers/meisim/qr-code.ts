@@ -15,6 +15,8 @@
  * is a QrCodeUnreadableError: the order is then held for a person, never
  * delivered with an LPA we made up.
  */
+import "server-only";
+import { allowedProviderUrl, type UrlAllowList } from "../urls";
 import jpeg from "jpeg-js";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
@@ -35,10 +37,8 @@ export class QrCodeUnreadableError extends Error {
 
 /** Where a QrCode image URL may be fetched from, and how. */
 export interface QrImageSource {
-  /** The configured MeiSIM base URL: its origin is always allowed (with its own scheme). */
-  baseUrl: string;
-  /** Further hosts ("cdn.example.com", or "host:port"), fetched over https only. */
-  extraHosts: readonly string[];
+  /** MeiSIM's allow-list of hosts its answers' addresses may point at (MEISIM_URL_HOSTS, see ../urls). */
+  allowList: UrlAllowList;
   fetchImpl?: typeof fetch;
   /** Default 10 s. */
   timeoutMs?: number;
@@ -51,22 +51,9 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
 /** A QR code needs no more; larger images are refused before their pixels are unpacked. */
 const MAX_SIDE_PX = 2048;
 
-/** Whether `url` may be fetched for a QrCode image: the base URL's own origin, or an extra host over https on its default port unless the entry names one. */
-export function qrImageUrlAllowed(url: URL, source: Pick<QrImageSource, "baseUrl" | "extraHosts">): boolean {
-  if (url.username || url.password) return false;
-  const base = new URL(source.baseUrl);
-  if (url.origin === base.origin) return true;
-  if (url.protocol !== "https:") return false;
-  const host = url.host.toLowerCase();
-  return source.extraHosts.some((entry) => entry.trim().toLowerCase() === host);
-}
-
-/** MEISIM_QR_HOSTS ("a.example.com, b.example.com:8443") as a list. */
-export function parseQrHosts(text: string): string[] {
-  return text
-    .split(",")
-    .map((entry) => entry.trim().toLowerCase())
-    .filter(Boolean);
+/** Whether `url` may be fetched for a QrCode image: https (http only on this machine) on a host of MeiSIM's allow-list, refusals logged. */
+export function qrImageUrlAllowed(url: URL, allowList: UrlAllowList): boolean {
+  return allowedProviderUrl(allowList, url.href, "QrCode image") !== null;
 }
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -158,11 +145,8 @@ async function fetchImage(address: string, source: QrImageSource): Promise<Buffe
   } catch {
     throw new QrCodeUnreadableError("url", "the URL is malformed");
   }
-  if (!qrImageUrlAllowed(url, source)) {
-    throw new QrCodeUnreadableError(
-      "url",
-      `${url.host} is not an allowed QR image host (the MeiSIM base URL's, or MEISIM_QR_HOSTS over https)`,
-    );
+  if (!qrImageUrlAllowed(url, source.allowList)) {
+    throw new QrCodeUnreadableError("url", `${url.host} is not on MeiSIM's URL allow-list (MEISIM_URL_HOSTS)`);
   }
   const maxBytes = source.maxBytes ?? DEFAULT_MAX_BYTES;
   const fetchImpl = source.fetchImpl ?? fetch;

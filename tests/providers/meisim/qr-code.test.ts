@@ -10,7 +10,8 @@ import { PNG } from "pngjs";
 import QRCode from "qrcode";
 import { afterEach, describe, expect, it } from "vitest";
 import { InstallUnreadableError, installUnreadableIn } from "@/lib/providers/errors";
-import { lpaFromQrCode, MeisimProvider, parseQrHosts, QrCodeUnreadableError, qrImageUrlAllowed } from "@/lib/providers/meisim";
+import { lpaFromQrCode, MeisimProvider, QrCodeUnreadableError, qrImageUrlAllowed } from "@/lib/providers/meisim";
+import { urlAllowList } from "@/lib/providers/urls";
 import { QR_CODE_FORMS } from "@/simulators/meisim/qr-forms";
 import { clientFor, silentLogger, useSimulator } from "./harness";
 
@@ -34,7 +35,9 @@ async function imageHost(handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const noHosts = { baseUrl: "https://meisimusa.com", extraHosts: [] };
+const noHosts = { allowList: urlAllowList("meisim", undefined, "https://meisimusa.com") };
+/** The allow-list of a MeiSIM configured at `origin`. */
+const servedFrom = (origin: string) => ({ allowList: urlAllowList("meisim", undefined, origin) });
 
 describe("lpaFromQrCode", () => {
   it("reads LPA text as it is, prefix normalised", async () => {
@@ -61,7 +64,7 @@ describe("lpaFromQrCode", () => {
       redirect = req.url ?? null;
       res.writeHead(302, { location: "/qr/1.png" }).end();
     });
-    const source = { baseUrl: origin, extraHosts: [] };
+    const source = servedFrom(origin);
     expect(await lpaFromQrCode(`${origin}/qr/1.png`, source)).toEqual({ lpa: LPA, form: "url" });
     await expect(lpaFromQrCode(`${origin}/moved.png`, source)).rejects.toThrow(QrCodeUnreadableError);
     expect(redirect).toBe("/moved.png");
@@ -73,9 +76,8 @@ describe("lpaFromQrCode", () => {
       fetched++;
       res.end();
     });
-    const elsewhere = { baseUrl: "https://meisimusa.com", extraHosts: ["127.0.0.1"] };
-    // Listed, but over http: extra hosts are https only.
-    await expect(lpaFromQrCode(`${origin}/qr.png`, elsewhere)).rejects.toThrow(/not an allowed QR image host/);
+    // The image host is this machine, but the list names MeiSIM's host only.
+    await expect(lpaFromQrCode(`${origin}/qr.png`, noHosts)).rejects.toThrow(/not on MeiSIM's URL allow-list/);
     expect(fetched).toBe(0);
   });
 
@@ -87,12 +89,8 @@ describe("lpaFromQrCode", () => {
       res.writeHead(200, { "content-type": "image/png", "transfer-encoding": "chunked" });
       res.end(big);
     });
-    await expect(lpaFromQrCode(`${origin}/big.png`, { baseUrl: origin, extraHosts: [], maxBytes: 16 * 1024 })).rejects.toThrow(
-      /over 16384 bytes/,
-    );
-    await expect(lpaFromQrCode(`${origin}/slow.png`, { baseUrl: origin, extraHosts: [], timeoutMs: 200 })).rejects.toThrow(
-      QrCodeUnreadableError,
-    );
+    await expect(lpaFromQrCode(`${origin}/big.png`, { ...servedFrom(origin), maxBytes: 16 * 1024 })).rejects.toThrow(/over 16384 bytes/);
+    await expect(lpaFromQrCode(`${origin}/slow.png`, { ...servedFrom(origin), timeoutMs: 200 })).rejects.toThrow(QrCodeUnreadableError);
   });
 
   it("reads nothing from an image that holds no LPA, is not an image, or is too large", async () => {
@@ -112,10 +110,9 @@ describe("lpaFromQrCode", () => {
 });
 
 describe("QR image hosts", () => {
-  it("allow the base URL's origin and listed hosts over https only, never credentials", () => {
-    const source = { baseUrl: "https://meisimusa.com", extraHosts: parseQrHosts(" QR.meisimusa.com , cdn.example.com:8443,") };
-    expect(source.extraHosts).toEqual(["qr.meisimusa.com", "cdn.example.com:8443"]);
-    const allowed = (url: string) => qrImageUrlAllowed(new URL(url), source);
+  it("are MeiSIM's URL allow-list (MEISIM_URL_HOSTS), over https only, never with credentials", () => {
+    const list = urlAllowList("meisim", "meisimusa.com, QR.meisimusa.com , cdn.example.com:8443", "https://meisimusa.com");
+    const allowed = (url: string) => qrImageUrlAllowed(new URL(url), list);
     expect(allowed("https://meisimusa.com/qr/1.png")).toBe(true);
     expect(allowed("https://qr.meisimusa.com/1.png")).toBe(true);
     expect(allowed("https://cdn.example.com:8443/1.png")).toBe(true);
