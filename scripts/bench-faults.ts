@@ -7,7 +7,8 @@
  * settled it prints:
  *
  * - duplicate upstream orders (must be 0);
- * - payments matched by neither a delivery nor a refund (must be 0);
+ * - payments matched by neither a delivery nor a refund, nor held in review
+ *   with a reason for a person (must be 0);
  * - orders left in a non-final state (must be 0; needs review is final only with a reason);
  * - the run time.
  *
@@ -36,7 +37,13 @@ async function main() {
     engine: ENGINE,
     name: "bench-faults",
     webhookRetryDelaysMs: [200, 1_000],
-    env: { PROVIDER_TIMEOUT_MS: "500", PROVIDER_POLL_INTERVAL_MS: "100", FULFILMENT_LEASE_MS: "3000" },
+    // A short absence window, so MeiSIM's lost answers settle within the run (production waits 10 minutes).
+    env: {
+      PROVIDER_TIMEOUT_MS: "500",
+      PROVIDER_POLL_INTERVAL_MS: "100",
+      FULFILMENT_LEASE_MS: "3000",
+      PROVIDER_ABSENCE_WINDOW_SECONDS: "3",
+    },
   });
   const { mioesim, meisim, fake, customer, admin } = world;
   const { db } = await import("../lib/db/client");
@@ -136,7 +143,9 @@ async function main() {
   }
   const delivered = new Set(["FULFILLED", "PARTIALLY_FULFILLED"]);
   const refundedInFull = (o: (typeof orders)[number]) => o.refunds.reduce((sum, r) => sum + r.amountMinor, 0) >= o.amountMinor;
-  const unmatched = orders.filter((o) => o.paidAt && !delivered.has(o.status) && !refundedInFull(o)).length;
+  // An order in review with its reason waits for a person's one-step resolution (a lost answer no documented look-up can settle): its next step is visible.
+  const inReview = (o: (typeof orders)[number]) => o.status === "NEEDS_REVIEW" && Boolean(o.reviewReason);
+  const unmatched = orders.filter((o) => o.paidAt && !delivered.has(o.status) && !refundedInFull(o) && !inReview(o)).length;
   const nonFinal = orders.filter((o) => !isSettled(o)).length;
   const byStatus: Record<string, number> = {};
   for (const o of orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
@@ -153,7 +162,7 @@ async function main() {
   };
   console.log(`\nfault benchmark, ${ENGINE}, ${orders.length} orders`);
   console.log(`  duplicate upstream orders          ${duplicates}`);
-  console.log(`  payments neither delivered nor refunded  ${unmatched}`);
+  console.log(`  payments neither delivered nor refunded nor in review  ${unmatched}`);
   console.log(`  orders left non-final              ${nonFinal}`);
   console.log(`  by status                          ${JSON.stringify(byStatus)}`);
   for (const o of orders.filter((o) => !delivered.has(o.status)))

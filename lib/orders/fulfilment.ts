@@ -35,7 +35,7 @@ import { log, type Logger } from "../log";
 import { refundOrder } from "../billing/refunds";
 import { describeProviderFailure, OrderOutcomeUnknownError, ProviderError, ProviderFundsError } from "../providers/errors";
 import { providerById } from "../providers/registry";
-import type { DeliveredEsim, EsimProvider, OrderLookup } from "../providers/types";
+import type { DeliveredEsim, EsimProvider, OrderLookup, ProviderOrder } from "../providers/types";
 import { storedActivationDetails } from "./activation-details";
 import { applyTransition, AWAITING_PROVIDER, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
 import { emailDelivery } from "./notifications";
@@ -496,6 +496,40 @@ const ABSENT_SO_FAR =
 /** The provider's records have shown no order for the whole absence window since the request was sent: the absence is believed. */
 function absenceHeld(sentAt: Date): boolean {
   return Date.now() - sentAt.getTime() >= env().PROVIDER_ABSENCE_WINDOW_SECONDS * 1000;
+}
+
+/**
+ * An order in review, failed or partly delivered that the provider's own
+ * records hold with every eSIM's install data (reconciliation's look-up, or
+ * an admin attaching the upstream order): recorded and delivered
+ * (`upstream_order_recorded`), nothing placed again, and the customer gets
+ * the delivery email. False when the order moved meanwhile.
+ */
+export async function recordUpstreamOrder(
+  order: Pick<Order, "otherOrderId" | "quantity" | "renewsIccid">,
+  upstream: ProviderOrder,
+  options: { actorId: string | null; details: Record<string, Prisma.InputJsonValue> },
+): Promise<boolean> {
+  const iccids = upstream.esims.map((e) => e.iccid);
+  const recorded = await db().$transaction(async (tx) => {
+    const moved = await applyTransition(
+      order.otherOrderId,
+      "upstream_order_recorded",
+      {
+        actorId: options.actorId,
+        data: { fulfilledAt: new Date(), reviewReason: null, failureReason: null },
+        details: { ...options.details, providerOrderRef: upstream.providerOrderRef, iccids },
+      },
+      tx,
+    );
+    if (moved) await recordDeliveredEsims(order, upstream.esims, upstream.providerOrderRef, tx);
+    return moved;
+  });
+  if (!recorded) return false;
+  await emailDelivery(order.otherOrderId).catch((error: unknown) =>
+    log.error("could not queue the delivery email", { otherOrderId: order.otherOrderId, error }),
+  );
+  return true;
 }
 
 /** Cards a provider confirmed before the request that failed (one card per request). */

@@ -9,9 +9,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { OrderStatus, PaymentMethod, RefundStatus } from "@/lib/generated/prisma/client";
+import { OrderStatus, PaymentMethod, RefundStatus, Role } from "@/lib/generated/prisma/client";
+import { attachUpstreamOrder } from "@/lib/orders/admin-desk";
 import { AWAITING_PROVIDER, fulfilPaidOrder, pollPendingOrder, retryFulfilment } from "@/lib/orders/fulfilment";
 import { isConfirmingWithProvider } from "@/lib/orders/lifecycle";
+import { providerById } from "@/lib/providers/registry";
+import { MIOESIM_DEMO_ACCOUNT } from "@/simulators/mioesim";
 import {
   catalogPlan,
   createCustomer,
@@ -60,7 +63,7 @@ function loseNextMeisimOrders(count: number) {
     throw new Error("not placed");
   };
   return {
-    placeLate: (customerReference: string, emailAddress: string) => {
+    placeLate: (customerReference: string | null, emailAddress: string) => {
       const dealer = meisimDemoDealer(world.meisim);
       const bundle = state.bundle(MEISIM_JAPAN.planRef)!;
       return original(dealer, {
@@ -219,5 +222,68 @@ describe("a 402 from MeiSIM (the dealer wallet short)", () => {
     expect(settled.refunds).toHaveLength(1);
     expect(settled.refunds[0]).toMatchObject({ amountMinor: (order.amountMinor / 3) * 2, esimIccid: null, status: RefundStatus.SUCCEEDED });
     expect(meisimOrdersTagged(world.meisim, order.otherOrderId)).toHaveLength(1);
+  });
+});
+
+describe("an admin resolving an order in review from the provider's own records", () => {
+  const MIOESIM_JAPAN = { provider: "mioesim", planRef: "26:261" } as const;
+  const actor = (actorId: string) => ({ actorId, reason: "Found it in the provider's portal" });
+
+  it("attaches the MIOeSIM order named by its number, read back first: delivered, nothing placed again, once", async () => {
+    const admin = await createCustomer("attach-admin", Role.ADMIN);
+    const user = await createCustomer("attach-mioesim");
+    const order = await paidOrder(user.id, (await catalogPlan(MIOESIM_JAPAN)).id);
+    // Logged in already, so the fault hits the order: a 500 before MIOeSIM acted. The look-up cannot tell, so the order waits in review.
+    expect(await providerById("mioesim").checkAvailability(MIOESIM_JAPAN.planRef, 1)).toEqual({ available: true });
+    world.mioesim.sim.faults.http500 = 1;
+    await fulfilPaidOrder(order.otherOrderId);
+    expect((await orderWithEsims(order.otherOrderId)).status).toBe(OrderStatus.NEEDS_REVIEW);
+    // Someone placed it by hand in MIOeSIM's portal, under another reference.
+    const account = world.mioesim.state.account(MIOESIM_DEMO_ACCOUNT.phone)!;
+    const manual = world.mioesim.state.placeOrder(account, {
+      skuId: 26,
+      priceId: 261,
+      count: 1,
+      withCards: true,
+      otherOrderId: "PORTAL-1",
+    });
+    const orders = requestsTo(world.mioesim, "/api_esim/addEsimOrder");
+
+    const wrong = await attachUpstreamOrder(order.otherOrderId, "EP00000000000000", actor(admin.id));
+    expect(wrong.attached).toBe(false);
+    expect(await orderWithEsims(order.otherOrderId)).toMatchObject({ status: OrderStatus.NEEDS_REVIEW, esims: [] });
+
+    const attached = await attachUpstreamOrder(order.otherOrderId, manual.orderNum, actor(admin.id));
+    expect(attached).toMatchObject({ attached: true });
+    const done = await orderWithEsims(order.otherOrderId);
+    expect(done).toMatchObject({ status: OrderStatus.FULFILLED, providerOrderRef: manual.orderNum, refunds: [] });
+    expect(done.esims.map((e) => e.iccid)).toEqual(manual.cardApiDtoList!.map((c) => c.iccid));
+    expect(requestsTo(world.mioesim, "/api_esim/addEsimOrder")).toBe(orders);
+    expect(await db().emailMessage.count({ where: { dedupeKey: `order.delivered:${order.otherOrderId}` } })).toBe(1);
+    expect(await db().auditLog.count({ where: { action: "order.desk.attach", entityId: order.otherOrderId, actorId: admin.id } })).toBe(1);
+
+    // A second press changes nothing.
+    expect(await attachUpstreamOrder(order.otherOrderId, manual.orderNum, actor(admin.id))).toMatchObject({ attached: false });
+    expect((await orderWithEsims(order.otherOrderId)).esims).toHaveLength(1);
+  });
+
+  it("attaches a MeiSIM order named by its ICCID only when MeiSIM's history shows it completed", async () => {
+    const admin = await createCustomer("attach-meisim-admin", Role.ADMIN);
+    const { user, order } = await paidMeisimOrder("attach-meisim");
+    const lost = loseNextMeisimOrders(1);
+    await fulfilPaidOrder(order.otherOrderId);
+    await windowPasses(order.otherOrderId);
+    // Placed by hand without our reference; our own second placement is refused so the order ends in review.
+    const manual = lost.placeLate(null, user.email);
+    await db().order.update({
+      where: { otherOrderId: order.otherOrderId },
+      data: { status: OrderStatus.NEEDS_REVIEW, leaseToken: null, leaseExpiresAt: null, reviewReason: "Test: in review" },
+    });
+
+    const attached = await attachUpstreamOrder(order.otherOrderId, manual.esim.iccid, actor(admin.id));
+    expect(attached).toMatchObject({ attached: true });
+    const done = await orderWithEsims(order.otherOrderId);
+    expect(done).toMatchObject({ status: OrderStatus.FULFILLED, providerOrderRef: manual.order.id });
+    expect(done.esims.map((e) => [e.iccid, e.lpa])).toEqual([[manual.esim.iccid, manual.esim.lpa]]);
   });
 });

@@ -267,6 +267,12 @@ export class MeisimProvider implements EsimProvider {
       if (!row) break;
       matched.set(itemId, row);
     }
+    // An order an admin names by MeiSIM's id or its ICCID (one placed without our reference): it fills the first item still missing.
+    const named = input.providerOrderRef
+      ? live.find((r) => (r.id === input.providerOrderRef || r.iccid === input.providerOrderRef) && r.customerReference === null)
+      : undefined;
+    const firstMissing = input.itemIds.find((itemId) => !matched.has(itemId));
+    if (named && firstMissing && ![...matched.values()].includes(named)) matched.set(firstMissing, named);
 
     const found: { itemId: OtherItemId; row: MeisimOrderRecord; esim: DeliveredEsim }[] = [];
     const unknown: string[] = [];
