@@ -27,7 +27,7 @@ const baseURL = E2E.baseURL;
  * They run one at a time after the journeys, which run two at a time.
  */
 const STORE_WIDE =
-  /\/(admin|admin-business|dealer-products|admin-meisim|admin-mioesim|admin-physical-sims|catalog-cache|reconciliation|fuzz)\.spec\.ts$/;
+  /\/(admin|admin-business|dealer-products|admin-meisim|admin-mioesim|admin-physical-sims|catalog-cache|reconciliation|unknown-outcomes|fuzz)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "e2e",

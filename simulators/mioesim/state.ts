@@ -45,7 +45,8 @@ export type DpStatus = "Enable" | "ACTIVE" | "Disable" | "Delete";
  * - `answerGarbled`: the next addEsimOrder/refundOrder is processed and
  *   answered with an HTML error page under HTTP 200.
  */
-export type MioesimForcedFault = "tokenExpired" | "badSign" | "outOfStock" | "pdfError" | "pendingOrder" | "answerLost" | "answerGarbled";
+export type MioesimForcedFault =
+  "tokenExpired" | "badSign" | "outOfStock" | "pdfError" | "pendingOrder" | "answerLost" | "answerLostUnplaced" | "answerGarbled";
 
 export interface MioesimSimOptions {
   /** Token lifetime; MIOeSIM's is 2 hours. Fractions allowed, for expiry tests. */
