@@ -27,7 +27,7 @@ const baseURL = E2E.baseURL;
  * They run one at a time after the journeys, which run two at a time.
  */
 const STORE_WIDE =
-  /\/(admin|admin-business|admin-security-required|dealer-products|admin-meisim|admin-mioesim|admin-physical-sims|catalog-cache|reconciliation|qr-code-forms|fuzz)\.spec\.ts$/;
+  /\/(admin|admin-business|admin-security-required|dealer-products|admin-meisim|admin-mioesim|admin-physical-sims|catalog-cache|reconciliation|qr-code-forms|unknown-outcomes|fuzz)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "e2e",

@@ -32,7 +32,7 @@ test("an admin runs reconciliation, sees an order MeiSIM placed but whose answer
   await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_test_/);
   await page.getByRole("link", { name: "View your order" }).click();
   // The look-up finds the order in MeiSIM's history, but the documented API gives no activation code for it: review.
-  await expect(page.getByText("We’re checking your eSIM with the network")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("We’re confirming your eSIM with the network")).toBeVisible({ timeout: 60_000 });
 
   await signOut(page);
   await signInWithPassword(page, E2E.adminEmail, E2E.adminPassword);

@@ -43,6 +43,12 @@ export interface RefundRequest {
   origin?: RequestOrigin | null;
   /** One card of a multi-card order; without it, the whole order (or what earlier card refunds left). */
   iccid?: string;
+  /**
+   * Only the cards the provider never placed (a multi-card order it refused
+   * partway, e.g. our account there ran short): their unit prices, in the
+   * order's one refund for "the rest". The delivered cards stay paid.
+   */
+  onlyUnplaced?: boolean;
 }
 
 /**
@@ -75,7 +81,11 @@ export async function refundOrder(otherOrderId: string, request: RefundRequest):
       );
     }
     const earlier = await tx.refund.findMany({ where: { orderId: otherOrderId } });
-    const amountMinor = request.iccid ? await cardAmount(tx, order, request.iccid) : order.amountMinor - sumOf(earlier);
+    const amountMinor = request.iccid
+      ? await cardAmount(tx, order, request.iccid)
+      : request.onlyUnplaced
+        ? await unplacedAmount(tx, order)
+        : order.amountMinor - sumOf(earlier);
     if (amountMinor <= 0) throw new BillingError("order_not_refundable", `Order ${otherOrderId} has nothing left to refund.`);
     const method = order.paymentMethod === PaymentMethod.WALLET ? RefundMethod.WALLET : RefundMethod.CARD;
     return recordRefund(tx, order, { method, amountMinor, reason, iccid: request.iccid }, "refund_requested", request);
@@ -94,6 +104,12 @@ async function cardAmount(tx: Tx, order: Order, iccid: string): Promise<number> 
   }
   // The total is the unit price times the quantity (createOrder), so this is exact.
   return Math.floor(order.amountMinor / order.quantity);
+}
+
+/** What the cards never placed cost: the unit price times the line items no delivered eSIM fills. */
+async function unplacedAmount(tx: Tx, order: Order): Promise<number> {
+  const delivered = await tx.esim.count({ where: { orderId: order.otherOrderId } });
+  return Math.floor(order.amountMinor / order.quantity) * Math.max(0, order.quantity - delivered);
 }
 
 function sumOf(refunds: readonly Pick<Refund, "amountMinor">[]): number {

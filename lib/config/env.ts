@@ -216,6 +216,14 @@ const EnvSchema = z
      * order was sent (or the cancellation accepted) they give up and hand it
      * to a person.
      */
+    /**
+     * How long after an order request was sent the provider's records must
+     * keep showing no such order before that absence is believed and the
+     * order may be placed again (MeiSIM's history: the documents do not say
+     * how soon an order appears in it). Until then the order waits for the
+     * order.poll job, which asks again with its backoff.
+     */
+    PROVIDER_ABSENCE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
     PROVIDER_POLL_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
     PROVIDER_POLL_TIMEOUT_SECONDS: z.coerce
       .number()

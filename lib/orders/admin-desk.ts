@@ -17,7 +17,8 @@ import { allProviders, providerById } from "../providers/registry";
 import { exportCsvStream } from "../security/csv-export";
 import { isCleanText, SEARCH_MAX_LENGTH } from "../validation";
 import { usageForPage, type UsageResult } from "./after-sale";
-import { itemIdsOf } from "./fulfilment";
+import { itemIdsOf, recordUpstreamOrder } from "./fulfilment";
+import { canTransition, statusLabel } from "./lifecycle";
 import { failureBody, recordProviderAnswer } from "./provider-answers";
 
 export const DESK_PAGE_SIZE = 50;
@@ -359,4 +360,83 @@ export async function refreshFromProvider(otherOrderId: string, actor: DeskActor
   }
   await auditDeskAction(otherOrderId, "refreshed", actor, { summary: summary.slice(0, 1000), status: order.status });
   return summary;
+}
+
+/**
+ * The admin's one-step resolution of an order whose upstream outcome was
+ * unknown: "attach the upstream order" they found in the provider's own
+ * records, by its order id or ICCID. Nothing is taken on their word: the
+ * provider is asked for that order (a look-up by our references and theirs),
+ * and only an order it reports active, with install data for every eSIM
+ * owed, is recorded and delivered (`upstream_order_recorded`, no new
+ * upstream order; the customer gets the delivery email). Returns what came
+ * of it for the admin; `attached` false changes nothing.
+ */
+export async function attachUpstreamOrder(
+  otherOrderId: string,
+  providerRef: string,
+  actor: DeskActor,
+): Promise<{ attached: boolean; message: string }> {
+  const order = await db().order.findUnique({ where: { otherOrderId }, include: { esims: true } });
+  if (!order) return { attached: false, message: "There is no such order." };
+  if (!canTransition(order.status, "upstream_order_recorded"))
+    return {
+      attached: false,
+      message: `The order is ${statusLabel(order.status).toLowerCase()}; only an order in review, failed or partly delivered can have its upstream order attached.`,
+    };
+  const provider = providerById(order.provider);
+  const itemIds = itemIdsOf(order);
+  let found;
+  try {
+    found = await provider.findOrder({
+      otherOrderId,
+      itemIds,
+      providerOrderRef: providerRef,
+      attemptedAt: order.placementSentAt ?? order.paidAt ?? order.createdAt,
+      dpId: order.dpId,
+      planRef: order.planRef,
+    });
+  } catch (err) {
+    return { attached: false, message: `${provider.displayName} could not be asked: ${describeProviderFailure(err)}` };
+  }
+  await recordProviderAnswer({
+    orderId: otherOrderId,
+    provider: order.provider,
+    operation: "look-up",
+    outcome: found.outcome,
+    body: found.outcome === "found" ? (found.raw ?? found.order) : found,
+  });
+  if (found.outcome !== "found") {
+    const why = found.outcome === "absent" ? `${provider.displayName} holds no such order.` : found.reason;
+    return { attached: false, message: `Not attached: ${why}` };
+  }
+  const upstream = found.order;
+  const named = upstream.providerOrderRef === providerRef || upstream.esims.some((e) => e.iccid === providerRef);
+  if (!named)
+    return {
+      attached: false,
+      message: `Not attached: ${provider.displayName} reports order ${upstream.providerOrderRef} for this order, not ${providerRef}.`,
+    };
+  if (upstream.status !== "active")
+    return {
+      attached: false,
+      message: `Not attached: ${provider.displayName} reports order ${upstream.providerOrderRef} ${upstream.status}, not active.`,
+    };
+  const filled = new Set([...order.esims.map((e) => e.otherItemId), ...upstream.esims.map((e) => e.otherItemId)]);
+  if (!itemIds.every((id) => filled.has(id)))
+    return {
+      attached: false,
+      message: `Not attached: ${provider.displayName} gives install data for ${upstream.esims.length} of the ${order.quantity} eSIMs.`,
+    };
+  const recorded = await recordUpstreamOrder(order, upstream, {
+    actorId: actor.actorId,
+    details: { attachedBy: actor.actorId, reason: actor.reason },
+  });
+  await auditDeskAction(otherOrderId, "attach", actor, { providerRef, attached: recorded, providerOrderRef: upstream.providerOrderRef });
+  return recorded
+    ? {
+        attached: true,
+        message: `Attached ${provider.displayName} order ${upstream.providerOrderRef} and delivered the order; nothing was placed again.`,
+      }
+    : { attached: false, message: "The order changed meanwhile; reload the page." };
 }

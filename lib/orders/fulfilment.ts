@@ -8,7 +8,13 @@
  *   after a crash) looks it up instead of placing it again.
  * - A lost answer is settled by a look-up. When the provider cannot tell, the
  *   order goes to NEEDS_REVIEW with the reason; it is never placed again
- *   automatically. Only a definite "absent" allows a second placement.
+ *   automatically. Only a documented answer that proves no order exists
+ *   allows a second placement ("absent", which only MeiSIM's history gives),
+ *   and only once that absence has held for PROVIDER_ABSENCE_WINDOW_SECONDS
+ *   after the request was sent: until then the order waits for the
+ *   order.poll job, which asks again with its backoff. One such placement
+ *   per order (`replacedOnAbsenceAt`); absent again after it, the order goes
+ *   to review.
  * - An order the provider reports as pending (no cards yet) is looked up
  *   again a few times in the run (PROVIDER_POLL_ATTEMPTS). If it is still
  *   pending, the run hands it to the order.poll job and ends: the order stays
@@ -37,7 +43,7 @@ import {
 import { providerById } from "../providers/registry";
 import type { DeliveredEsim, EsimProvider, OrderLookup, ProviderOrder } from "../providers/types";
 import { storedActivationDetails } from "./activation-details";
-import { applyTransition, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
+import { applyTransition, AWAITING_PROVIDER, canRetry, type OrderEvent, type TransitionOptions } from "./lifecycle";
 import { emailDelivery } from "./notifications";
 import { failureBody, recordProviderAnswer, type ProviderOperation } from "./provider-answers";
 
@@ -63,14 +69,7 @@ export interface FulfilmentOutcome {
   awaitingProvider: boolean;
 }
 
-/**
- * The lease token of an order handed to the order.poll job: still
- * FULFILLING (it exists upstream), held by no run, and taken up only by that
- * job, one look-up at a time. Its expiry is when the job will have given up
- * at the latest, so until then neither an admin retry nor a takeover by the
- * recovery sweep touches it.
- */
-export const AWAITING_PROVIDER = "awaiting-provider";
+export { AWAITING_PROVIDER };
 
 /**
  * Claims a paid order (or takes over one whose run's lease ran out) and
@@ -182,7 +181,8 @@ export async function retryFulfilment(
 ): Promise<void> {
   const order = await db().order.findUnique({ where: { otherOrderId } });
   if (!order || !canRetry(order, now)) return;
-  const data = confirmedAbsent ? { reviewReason: null, placementSentAt: null } : { reviewReason: null };
+  // The admin's word replaces the absence window: the run places afresh, and may once more place again on a later confirmed absence.
+  const data = confirmedAbsent ? { reviewReason: null, placementSentAt: null, replacedOnAbsenceAt: null } : { reviewReason: null };
   const details = confirmedAbsent ? { confirmedAbsent: confirmedAbsent.reason } : undefined;
   if (!(await applyTransition(otherOrderId, "retry_requested", { actorId, data, details }))) return;
   // An admin retrying an order the charge check held has seen the charge and accepts it.
@@ -235,7 +235,8 @@ class PlacementRun {
   private readonly provider: EsimProvider;
   private readonly log: Logger;
   private readonly itemIds: string[];
-  private placedAgain = false;
+  /** This run placed the missing cards of a found order once; what is still missing after that was refused. */
+  private placedMissing = false;
   private pollsLeft: number;
   /** The provider has the order (it reported it pending), so a look-up that fails is waited out, not reviewed. */
   private providerHasOrder: boolean;
@@ -245,8 +246,6 @@ class PlacementRun {
   awaitingProvider = false;
   /** The provider refused because our account there cannot pay (ProviderFundsError): nothing was placed, so the customer gets their money back. */
   private refundOnFailure = false;
-  /** The last placement request went unanswered (timeout, dropped connection), so the provider never refused it. */
-  private answerLost = false;
   /** eSIMs the last placement request asked for (all of them until one is sent), for the charge check. */
   private requested: number;
 
@@ -280,25 +279,34 @@ class PlacementRun {
       }
       if (step.outcome === "refused") return this.settleRefusal(step.reason);
       if (step.outcome === "absent") {
-        if (this.placedAgain && this.answerLost) return this.retryUnanswered(sentAt);
-        if (this.placedAgain) return this.settleRefusal("The provider has no record of the order after a second placement.");
-        this.placedAgain = true;
-        ({ step, sentAt } = await this.place(await this.missingItems()));
+        if (!absenceHeld(sentAt)) return this.awaitProvider(sentAt, ABSENT_SO_FAR);
+        if (await this.replacedOnAbsence()) {
+          const reason =
+            "The provider's records showed no such order after it was placed a second time (both answers were lost or unreadable). It is not placed a third time: check the provider's records, then attach the order, place it, or refund.";
+          return this.finish("review_needed", { reviewReason: reason }, reason);
+        }
+        const placement = await this.place(await this.missingItems(), { onAbsence: true });
+        ({ step, sentAt } = placement);
         continue;
       }
       // Found: keep what was delivered, then see what is still owed.
-      await this.save(step.order.esims, step.order.providerOrderRef);
+      await this.save(step.order.esims, step.order.providerOrderRef, step.order.providerShortRef);
       const held = await this.chargeHold(step.order);
       if (held) return this.finish("review_needed", { reviewReason: held.slice(0, 1000) }, held);
-      if (step.order.emailedByProvider) {
-        // No install details come back: the provider emails the activation, so placed is delivered.
+      if (step.order.emailedByProvider && step.order.status === "active") {
+        // No install details come back: the provider emails the activation, so active upstream is delivered.
         return this.finish("delivered", {
           providerOrderRef: step.order.providerOrderRef,
-          providerShortRef: step.order.providerShortRef ?? null,
+          // Kept from the placement's answer when the look-up that found it active gives none.
+          ...(step.order.providerShortRef ? { providerShortRef: step.order.providerShortRef } : {}),
           fulfilledAt: new Date(),
           failureReason: null,
           reviewReason: null,
         });
+      }
+      if (step.order.emailedByProvider && step.order.status !== "pending") {
+        const reason = `The provider reports the order ${step.order.status}, not active: check it with the provider.`;
+        return this.finish("review_needed", { reviewReason: reason }, reason);
       }
       if (step.order.status === "pending") {
         this.providerHasOrder = true;
@@ -317,21 +325,36 @@ class PlacementRun {
           reviewReason: null,
         });
       }
-      // Some cards are definitely not placed (the look-up found the others): place those once.
-      if (this.placedAgain) return this.settleRefusal(`${missing.length} of ${this.order.quantity} eSIMs could not be placed.`);
-      this.placedAgain = true;
-      ({ step, sentAt } = await this.place(missing));
+      // The look-up found some cards; the others are missing from the provider's records. Believed only once that held for the window.
+      if (!absenceHeld(sentAt)) return this.awaitProvider(sentAt, ABSENT_SO_FAR);
+      if (this.placedMissing || (await this.replacedOnAbsence()))
+        return this.settleRefusal(`${missing.length} of ${this.order.quantity} eSIMs could not be placed.`);
+      this.placedMissing = true;
+      ({ step, sentAt } = await this.place(missing, { onAbsence: true }));
     }
   }
 
-  /** One placement request, committed as sent before it goes out, and only while this run holds the lease. */
-  private async place(itemIds: string[]): Promise<{ step: Step; sentAt: Date }> {
-    this.answerLost = false;
+  /** Whether this order was already placed again on a confirmed absence (read from the database, so it holds across runs). */
+  private async replacedOnAbsence(): Promise<boolean> {
+    const { replacedOnAbsenceAt } = await db().order.findUniqueOrThrow({
+      where: { otherOrderId: this.order.otherOrderId },
+      select: { replacedOnAbsenceAt: true },
+    });
+    return replacedOnAbsenceAt !== null;
+  }
+
+  /**
+   * One placement request, committed as sent before it goes out, and only
+   * while this run holds the lease. `onAbsence`: a placement made because
+   * the provider's records showed no order for the whole window, marked so
+   * no later run makes another.
+   */
+  private async place(itemIds: string[], options: { onAbsence?: boolean } = {}): Promise<{ step: Step; sentAt: Date }> {
     this.requested = itemIds.length;
     const sentAt = new Date();
     const { count } = await db().order.updateMany({
       where: { otherOrderId: this.order.otherOrderId, leaseToken: this.leaseToken, status: OrderStatus.FULFILLING },
-      data: { placementSentAt: sentAt },
+      data: { placementSentAt: sentAt, ...(options.onAbsence ? { replacedOnAbsenceAt: sentAt } : {}) },
     });
     if (count === 0) return { step: { outcome: "unknown", reason: "This run no longer holds the order; another run carries on." }, sentAt };
     const { otherOrderId, planRef, renewsIccid } = this.order;
@@ -366,13 +389,12 @@ class PlacementRun {
         return { step: { outcome: "unknown", reason }, sentAt };
       }
       if (err instanceof OrderOutcomeUnknownError) {
-        this.answerLost = true;
         this.log.warn("the order request's answer was lost; looking it up", { reason: describeProviderFailure(err) });
         return { step: await this.lookUp(sentAt), sentAt };
       }
       const reason = describeProviderFailure(err);
       this.transient = err instanceof ProviderError && err.retryable;
-      this.refundOnFailure = err instanceof ProviderFundsError;
+      this.refundOnFailure = err instanceof ProviderFundsError || (err instanceof ProviderError && err.cause instanceof ProviderFundsError);
       this.log.error("the provider refused the order", { reason, retryable: this.transient });
       return { step: { outcome: "refused", reason }, sentAt };
     }
@@ -428,28 +450,13 @@ class PlacementRun {
     this.log.info("awaiting the provider; the order.poll job follows the order", { reason, giveUpAt: new Date(deadline).toISOString() });
   }
 
-  /**
-   * Both placements went unanswered and the provider holds neither: it was
-   * slow or unreachable, not refusing. The job tries again after its backoff;
-   * `placementSentAt` stays, so that attempt looks the order up first in case
-   * a late request went through after all. Its last attempt's failure stays
-   * for an admin, whose retry also looks the order up first.
-   */
-  private async retryUnanswered(sentAt: Date): Promise<void> {
-    if ((await db().esim.count({ where: { orderId: this.order.otherOrderId } })) > 0) {
-      return this.settleRefusal("The provider answered neither placement request for the remaining eSIMs.");
-    }
-    this.transient = true;
-    const reason =
-      "The provider answered neither placement request and holds no such order; the job tries again while it has attempts left.";
-    await this.finish("placement_failed", { failureReason: reason, placementSentAt: sentAt }, reason);
-  }
-
   /** Nothing more can be placed: partly delivered if any eSIM arrived, failed otherwise. */
   private async settleRefusal(reason: string): Promise<void> {
     const delivered = await db().esim.count({ where: { orderId: this.order.otherOrderId } });
     if (delivered > 0 && !this.order.renewsIccid) {
-      return this.finish("partially_delivered", { failureReason: reason.slice(0, 500), fulfilledAt: new Date() }, reason);
+      await this.finish("partially_delivered", { failureReason: reason.slice(0, 500), fulfilledAt: new Date() }, reason);
+      if (this.refundOnFailure) await this.refundUnplaced(reason, { onlyUnplaced: true });
+      return;
     }
     // Nothing reached the provider, so a retry may place the order afresh.
     await this.finish("placement_failed", { failureReason: reason.slice(0, 500), placementSentAt: null }, reason);
@@ -462,12 +469,13 @@ class PlacementRun {
    * customer is refunded at once; admins see it on the order and in the log.
    * refundOrder is idempotent per order, so a second run refunds nothing more.
    */
-  private async refundUnplaced(reason: string): Promise<void> {
-    this.log.error("provider account short at placement; refunding the customer", { reason });
+  private async refundUnplaced(reason: string, options: { onlyUnplaced?: boolean } = {}): Promise<void> {
+    this.log.error("provider account short at placement; refunding the customer", { reason, onlyUnplaced: options.onlyUnplaced ?? false });
     try {
       await refundOrder(this.order.otherOrderId, {
         actorId: null,
         reason: `Not placed: ${this.provider.displayName} account could not pay (${reason})`.slice(0, 500),
+        onlyUnplaced: options.onlyUnplaced,
       });
     } catch (error) {
       // The order stays in delivery failed, where an admin can refund it.
@@ -536,8 +544,10 @@ class PlacementRun {
     return recordProviderAnswer({ orderId: this.order.otherOrderId, provider: this.order.provider, operation, outcome, body });
   }
 
-  private async save(esims: readonly DeliveredEsim[], providerOrderRef: string | null): Promise<void> {
+  private async save(esims: readonly DeliveredEsim[], providerOrderRef: string | null, providerShortRef?: string | null): Promise<void> {
     await recordDeliveredEsims(this.order, esims, providerOrderRef);
+    if (providerShortRef)
+      await db().order.updateMany({ where: { otherOrderId: this.order.otherOrderId, providerShortRef: null }, data: { providerShortRef } });
   }
 
   private async missingItems(): Promise<string[]> {
@@ -581,6 +591,48 @@ export async function recordDeliveredEsims(
         : { orderId: otherOrderId, otherItemId, lpa: esim.lpa, smdpAddress: esim.smdpAddress, activationCode: esim.activationCode },
     });
   }
+}
+
+const ABSENT_SO_FAR =
+  "The provider's records do not show the order yet; they are asked again before anything is placed again (an order may reach them late).";
+
+/** The provider's records have shown no order for the whole absence window since the request was sent: the absence is believed. */
+function absenceHeld(sentAt: Date): boolean {
+  return Date.now() - sentAt.getTime() >= env().PROVIDER_ABSENCE_WINDOW_SECONDS * 1000;
+}
+
+/**
+ * An order in review, failed or partly delivered that the provider's own
+ * records hold with every eSIM's install data (reconciliation's look-up, or
+ * an admin attaching the upstream order): recorded and delivered
+ * (`upstream_order_recorded`), nothing placed again, and the customer gets
+ * the delivery email. False when the order moved meanwhile.
+ */
+export async function recordUpstreamOrder(
+  order: Pick<Order, "otherOrderId" | "quantity" | "renewsIccid">,
+  upstream: ProviderOrder,
+  options: { actorId: string | null; details: Record<string, Prisma.InputJsonValue> },
+): Promise<boolean> {
+  const iccids = upstream.esims.map((e) => e.iccid);
+  const recorded = await db().$transaction(async (tx) => {
+    const moved = await applyTransition(
+      order.otherOrderId,
+      "upstream_order_recorded",
+      {
+        actorId: options.actorId,
+        data: { fulfilledAt: new Date(), reviewReason: null, failureReason: null },
+        details: { ...options.details, providerOrderRef: upstream.providerOrderRef, iccids },
+      },
+      tx,
+    );
+    if (moved) await recordDeliveredEsims(order, upstream.esims, upstream.providerOrderRef, tx);
+    return moved;
+  });
+  if (!recorded) return false;
+  await emailDelivery(order.otherOrderId).catch((error: unknown) =>
+    log.error("could not queue the delivery email", { otherOrderId: order.otherOrderId, error }),
+  );
+  return true;
 }
 
 /** Cards a provider confirmed before the request that failed (one card per request). */

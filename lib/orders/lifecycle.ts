@@ -132,6 +132,15 @@ function isObject(value: unknown): value is Record<string, Prisma.InputJsonValue
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The lease token of an order handed to the order.poll job: still
+ * FULFILLING (it may exist upstream), held by no run, and taken up only by
+ * that job, one look-up at a time. Its expiry is when the job will have
+ * given up at the latest, so until then neither an admin retry nor a
+ * takeover by the recovery sweep touches it.
+ */
+export const AWAITING_PROVIDER = "awaiting-provider";
+
 // ---------------------------------------------------------------- the rules pages read
 
 type StatusOf = { status: OrderStatus };
@@ -167,6 +176,16 @@ export function hasLiveLease(order: { leaseExpiresAt: Date | null }, now = Date.
 export function canRetry(order: StatusOf & { leaseExpiresAt: Date | null }, now = Date.now()): boolean {
   if (order.status === FULFILLING) return !hasLiveLease(order, now);
   return canTransition(order.status, "retry_requested");
+}
+
+/**
+ * The outcome at the provider is not known yet: the order waits on the
+ * provider's records (a lost answer being looked up again, an order still in
+ * process), or a person is checking it with the provider. The customer's
+ * page says we are confirming the eSIM with the network, never that it failed.
+ */
+export function isConfirmingWithProvider(order: StatusOf & { leaseToken: string | null }): boolean {
+  return order.status === NEEDS_REVIEW || (order.status === FULFILLING && order.leaseToken === AWAITING_PROVIDER);
 }
 
 /** Paid, and the eSIM is still being set up: the page shows progress. */

@@ -42,9 +42,8 @@ import { log } from "../log";
 import { describeProviderFailure } from "../providers/errors";
 import { allProviders, providerById } from "../providers/registry";
 import type { EsimProvider, ListedOrder, OrderList, OrderLookup } from "../providers/types";
-import { fulfilPaidOrder, itemIdsOf, recordDeliveredEsims, retryFulfilment } from "./fulfilment";
-import { emailDelivery } from "./notifications";
-import { applyTransition, statusLabel } from "./lifecycle";
+import { fulfilPaidOrder, itemIdsOf, recordUpstreamOrder, retryFulfilment } from "./fulfilment";
+import { statusLabel } from "./lifecycle";
 
 /** Orders created longer ago than this are compared only when the provider's list names them. */
 const LOOKBACK_MS = 30 * 24 * 3_600_000;
@@ -470,23 +469,8 @@ async function deliverFromUpstream(
     return { done: false, why: `${provider.displayName} has install data for ${upstream.esims.length} of the ${order.quantity} eSIMs.` };
   }
   const iccids = upstream.esims.map((e) => e.iccid);
-  const recorded = await db().$transaction(async (tx) => {
-    const moved = await applyTransition(
-      order.otherOrderId,
-      "upstream_order_recorded",
-      {
-        data: { fulfilledAt: new Date(), reviewReason: null, failureReason: null },
-        details: { runId, providerOrderRef: upstream.providerOrderRef, iccids },
-      },
-      tx,
-    );
-    if (moved) await recordDeliveredEsims(order, upstream.esims, upstream.providerOrderRef, tx);
-    return moved;
-  });
-  if (!recorded) return { done: false, why: "the order changed while the run looked it up." };
-  await emailDelivery(order.otherOrderId).catch((error: unknown) =>
-    log.error("could not queue the delivery email", { otherOrderId: order.otherOrderId, error }),
-  );
+  if (!(await recordUpstreamOrder(order, upstream, { actorId: null, details: { runId } })))
+    return { done: false, why: "the order changed while the run looked it up." };
   log.info("reconciliation recorded an upstream order and delivered it", {
     otherOrderId: order.otherOrderId,
     providerOrderRef: upstream.providerOrderRef,

@@ -182,9 +182,12 @@ export interface OrderLookupInput {
 }
 
 /**
- * What a look-up can tell. "absent" is definite (safe to place again);
- * "unknown" means the provider cannot tell (no look-up endpoint, 404, an
- * unknown code, a history window too short) and the order needs a person.
+ * What a look-up can tell. "absent": a documented record of the provider's
+ * holds no such order now (only MeiSIM's history says so; fulfilment
+ * believes it only once it has held for the absence window). "unknown": the
+ * provider cannot tell (no documented look-up, 404, a code or status the
+ * documents do not list, a history window too short) and the order needs a
+ * person.
  */
 export type OrderLookup =
   { outcome: "found"; order: ProviderOrder; raw?: unknown } | { outcome: "absent" } | { outcome: "unknown"; reason: string };

@@ -1,5 +1,5 @@
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
-import { forbidden, SimError, unauthorized } from "./sim-error";
+import { forbidden, insufficientFunds, SimError, unauthorized } from "./sim-error";
 import type { DialectSetting } from "../shared/dialect-control";
 import { baseDialect, type MeisimDialect } from "./dialects";
 import { ArrivalLog, DOCUMENTED_RATE_LIMITS, type MeisimRateGroup, type RateLimit } from "./rate-limits";
@@ -12,7 +12,8 @@ import { variantHistory, variantWriteAnswer, WRITE_PATHS } from "./variants";
  * `jwtRejected` refuses the next N bearer tokens with 401, as after a server-side revocation;
  * `answerLost`: the next N eSIM orders (POST /api/v1/esim/order) are placed but never answered (the client times out).
  */
-export type MeisimForcedFault = "rateLimited" | "jwtRejected" | "answerLost";
+/** `walletShort`: the next eSIM order answers 402 (the dealer wallet ran short after the store checked it), placing nothing. */
+export type MeisimForcedFault = "rateLimited" | "jwtRejected" | "answerLost" | "walletShort";
 
 const ESIM_ORDER_PATH = "/api/v1/esim/order";
 
@@ -71,6 +72,11 @@ export class MeisimRouter {
     this.server.route(method, path, async (req) => {
       try {
         if (this.forced("rateLimited")) return this.tooMany("Forced rate limit", 1_000);
+        // The dealer wallet runs short between the store's check and its order: a 402, nothing placed.
+        if (req.path === ESIM_ORDER_PATH && this.forced("walletShort")) {
+          const err = insufficientFunds(0, 100);
+          return { status: err.status, body: this.errorBody(err, req.path) };
+        }
         this.state.settle();
         const dealer = spec.auth === "none" ? undefined : this.authenticate(req, spec.auth);
         const limited = spec.group && this.limit(spec.group, spec.perIp || !dealer ? `ip:${req.ip}` : dealer.id);

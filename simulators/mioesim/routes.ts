@@ -2,7 +2,9 @@
  * MIOeSIM's HTTP surface over MioesimSimState: the envelope, login, token
  * and signature checks, parameter validation (-2 / -8 / -10), the answers
  * in the chosen dialect (dialects.ts) and the forced faults `tokenExpired`
- * (-1), `badSign` (-30), `answerLost` and `answerGarbled`.
+ * (-1), `badSign` (-30), `answerLost`, `answerLostUnplaced` (the next write
+ * is never processed nor answered: the client times out with nothing placed)
+ * and `answerGarbled`.
  */
 import { createHash } from "node:crypto";
 import type { SimRequest, SimResponse, SimServer } from "../shared/server";
@@ -105,6 +107,7 @@ export function registerMioesimRoutes(
     options: { write?: boolean; exists?: () => boolean } = {},
   ) =>
     sim.route(method, `/api_esim/${name}`, (req) => {
+      if (options.write && forced("answerLostUnplaced")) return new Promise<SimResponse>(() => {});
       if (options.exists && !options.exists()) return { status: 404, body: { error: "Not found", message: `${method} ${req.path}` } };
       let processed = false;
       let made = false;

@@ -49,7 +49,15 @@ export type DpStatus = "Enable" | "ACTIVE" | "Disable" | "Delete";
  *   acknowledgement: code 0 and data null, no order status.
  */
 export type MioesimForcedFault =
-  "tokenExpired" | "badSign" | "outOfStock" | "pdfError" | "pendingOrder" | "answerLost" | "answerGarbled" | "refundAcknowledged";
+  | "tokenExpired"
+  | "badSign"
+  | "outOfStock"
+  | "pdfError"
+  | "pendingOrder"
+  | "answerLost"
+  | "answerLostUnplaced"
+  | "answerGarbled"
+  | "refundAcknowledged";
 
 export interface MioesimSimOptions {
   /** Token lifetime; MIOeSIM's is 2 hours. Fractions allowed, for expiry tests. */

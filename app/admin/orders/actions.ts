@@ -10,8 +10,10 @@ import { requireAdminStepUp, type StepUpAnswer } from "@/lib/auth/step-up";
 import { refundOrder } from "@/lib/billing/refunds";
 import { db } from "@/lib/db/client";
 import type { Refund } from "@/lib/generated/prisma/client";
+import { onceForRequest } from "@/lib/admin/request-once";
 import {
   addOrderNote,
+  attachUpstreamOrder,
   auditDeskAction,
   NOTE_MAX_LENGTH,
   refreshFromProvider,
@@ -97,6 +99,28 @@ export async function retryOrderAction(_prev: ActionState, form: FormData): Prom
   refreshPages(otherOrderId);
   const after = await db().order.findUniqueOrThrow({ where: { otherOrderId }, select: { status: true } });
   return { success: `Retried: the order is now ${after.status.toLowerCase().replaceAll("_", " ")}.` };
+}
+
+/**
+ * Attaches the upstream order the admin found in the provider's records (by
+ * its order id or ICCID) to an order in review: read back from the provider
+ * first, recorded only as it reports it. One effect per rendering of the form.
+ */
+export async function attachUpstreamOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const request = await deskRequest(form, {
+    providerRef: textField({ max: 100, label: "The provider's order id or ICCID" }).min(3, {
+      error: "Give the provider's order id or ICCID.",
+    }),
+    requestKey: z.uuid({ error: "This form has expired. Reload the page and try again." }),
+  });
+  if (!request.ok) return { error: request.error };
+  const { otherOrderId, providerRef, requestKey } = request.data;
+  const once = await onceForRequest({ key: requestKey, action: "order.desk.attach", actorId: request.actor.actorId }, () =>
+    attachUpstreamOrder(otherOrderId, providerRef, request.actor),
+  );
+  refreshPages(otherOrderId);
+  if (!once.first) return { success: "Already done: this form was sent before." };
+  return once.value.attached ? { success: once.value.message } : { error: once.value.message };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   canRequestCancellation,
   hasDeliveredEsims,
   isCancellationRequested,
+  isConfirmingWithProvider,
   isPhysical,
   isSettingUp,
 } from "@/lib/orders/lifecycle";
@@ -48,7 +49,9 @@ export default async function OrderPage({
   const isOwner = user?.id === order.userId;
   // Not the owner, so the link let them in: the forms and PDF links carry its key.
   const accessKey = isOwner ? null : viewer.accessKey;
-  const settingUp = isSettingUp(order);
+  // The outcome upstream is not known yet (a lost answer being checked): said as such, never as a failure or as ready soon.
+  const confirming = isConfirmingWithProvider(order);
+  const settingUp = isSettingUp(order) && !confirming;
   const delivered = hasDeliveredEsims(order);
   const liveEsims = order.esims.filter((e) => !e.cancelledAt);
   // Delivered with no eSIM of ours: the provider emails the activation itself (MeiSIM dealer products), so there is no QR code to show.
@@ -125,10 +128,15 @@ export default async function OrderPage({
           </Alert>
         </>
       )}
-      {order.status === "NEEDS_REVIEW" && (
-        <Alert tone="warning" title="We’re checking your eSIM with the network">
-          The network has not confirmed your eSIM yet. Our team is checking it by hand and will deliver it or refund you in full.
-        </Alert>
+      {confirming && (
+        <>
+          <AutoRefresh everyMs={10_000} />
+          <Alert tone="info" title="We’re confirming your eSIM with the network">
+            Your payment is safe. The network has not yet confirmed whether your eSIM was issued, so we are checking with it before anything
+            is ordered again{order.status === "NEEDS_REVIEW" ? "; our team is on it" : ""}. You will get an email as soon as it is settled:
+            your eSIM, or a full refund.
+          </Alert>
+        </>
       )}
       {order.status === "PARTIALLY_FULFILLED" && (
         <Alert tone="warning" title={`${order.esims.length} of ${order.quantity} eSIMs delivered`}>

@@ -1,5 +1,6 @@
 import { OrderOutcomeUnknownError, ProviderFundsError } from "../errors";
 import type { Availability, Money, OrderLookup, PlaceOrderInput, ProviderOrder } from "../types";
+import type { MeisimOrderRecord } from "./account-api";
 import type { MeisimClient } from "./client";
 import { MeisimInsufficientBalanceError } from "./errors";
 import { answerLost } from "./esim-api";
@@ -13,9 +14,11 @@ import { dealerAddressOf } from "./wallet-api";
  * is "dealer:<productId>" so it never collides with a bundle name.
  *
  * Readings (docs/providers.md, "Dealer products"):
- * - The answer carries `orderId` and `shortId` but no ICCID or LPA: MeiSIM
- *   emails the activation to `customerEmail`. The order is delivered once
- *   placed; we show the short id and say the activation comes by email.
+ * - The answer carries `orderId` and `shortId` but no ICCID, LPA or status:
+ *   MeiSIM emails the activation to `customerEmail`. The order is "with the
+ *   provider" (pending) until an answer says it is active: its row in GET
+ *   /api/v1/orders (by `id` = the orderId) with the document's status
+ *   "completed". We show the short id and say the activation comes by email.
  * - The request has no reference field of ours, so a lost answer cannot be
  *   looked up (GET /api/v1/orders matches by customer_reference): such an
  *   order goes to review and is never sent again automatically.
@@ -77,7 +80,8 @@ export async function placeDealerOrder(client: MeisimClient, productId: string, 
       providerOrderRef: placed.orderId,
       providerShortRef: placed.shortId,
       otherOrderId: input.otherOrderId,
-      status: "active",
+      // The answer has no status: the order is with MeiSIM until its history says it is completed.
+      status: "pending",
       esims: [],
       emailedByProvider: true,
       charged: placed.total,
@@ -97,4 +101,31 @@ export function dealerOrderLookup(productId: string): OrderLookup {
     outcome: "unknown",
     reason: `The answer to POST /dealer/order (${productId}) was lost. That request takes no reference of ours, so MeiSIM's order history cannot tell whether it was placed, and it is never sent again automatically: check the dealer wallet's transactions or the MeiSIM portal, then record it, place it again with a reason, or refund.`,
   };
+}
+
+/**
+ * A placed dealer order (we hold its orderId) as MeiSIM's history shows it:
+ * the row whose `id` is the orderId. "completed" (the document's status) is
+ * active; no row yet is still with the provider (pending: MeiSIM answered
+ * the order, so it exists); any other status cannot be read either way.
+ */
+export function dealerOrderInHistory(rows: readonly MeisimOrderRecord[], orderId: string, otherOrderId: string): OrderLookup {
+  const row = rows.find((r) => r.id === orderId);
+  const status = row?.status.trim().toLowerCase();
+  if (row && status !== "completed") {
+    return {
+      outcome: "unknown",
+      reason: `MeiSIM's order history shows dealer order ${orderId} with status "${row.status}"; the document shows only "completed", so whether it is active cannot be told. Check it in the MeiSIM portal.`,
+    };
+  }
+  const order: ProviderOrder = {
+    provider: "meisim",
+    providerOrderRef: orderId,
+    otherOrderId,
+    status: row ? "active" : "pending",
+    esims: [],
+    emailedByProvider: true,
+    charged: row ? row.amount : null,
+  };
+  return { outcome: "found", order, raw: row ?? null };
 }

@@ -229,7 +229,8 @@ export class MeisimEsimApi {
   /**
    * Orders one eSIM, one request, never repeated and never looked up first.
    * - Status "Success" (any case) with an ICCID and an LPA: the card.
-   * - Any other Status: MeisimUpstreamError, nothing placed.
+   * - Any other Status (the document lists none): OrderOutcomeUnknownError,
+   *   never "nothing placed": the order may exist and is looked up.
    * - Status "Success" but no readable ICCID: OrderOutcomeUnknownError.
    * - Status "Success", an ICCID, and a QrCode in any form (./qr-code): the
    *   LPA it holds; one that cannot be read is an InstallUnreadableError
@@ -276,7 +277,16 @@ export class MeisimEsimApi {
       this.http.log.error("meisim: order answer unreadable; the order may exist", { customerReference: reference, err: cause });
       throw new OrderOutcomeUnknownError("meisim", what, cause);
     }
-    if (status.trim().toLowerCase() !== "success") throw new MeisimUpstreamError(where, status, messageIn(body));
+    if (status.trim().toLowerCase() !== "success") {
+      // The document shows only "Success": any other Status is an unknown outcome, never "nothing placed".
+      const cause = new ProviderResponseError(
+        "meisim",
+        `${where} response: Status "${status}"${messageIn(body) ? ` (${messageIn(body)})` : ""} is not one the document lists`,
+        { body },
+      );
+      this.http.log.error("meisim: order answered an undocumented Status; the order may exist", { customerReference: reference, status });
+      throw new OrderOutcomeUnknownError("meisim", what, cause);
+    }
     let placed;
     try {
       placed = readPlacedEsim(body, where);

@@ -1,6 +1,6 @@
 import "server-only";
 import { log as rootLog, type Logger } from "../../log";
-import { describeProviderFailure, InstallUnreadableError, OrderOutcomeUnknownError, ProviderError } from "../errors";
+import { describeProviderFailure, InstallUnreadableError, OrderOutcomeUnknownError, ProviderError, ProviderFundsError } from "../errors";
 import type {
   Availability,
   CancelResult,
@@ -25,13 +25,14 @@ import { fetchCatalog } from "./catalog";
 import type { MeisimClient } from "./client";
 import {
   MeisimForbiddenError,
+  MeisimInsufficientBalanceError,
   MeisimNotConfiguredError,
   MeisimNotFoundError,
   MeisimOrderOutcomeUnknownError,
   MeisimPartialOrderError,
   MeisimUnauthorizedError,
 } from "./errors";
-import { dealerAvailability, dealerOrderLookup, dealerProductIdOf, placeDealerOrder } from "./dealer-products";
+import { dealerAvailability, dealerOrderInHistory, dealerOrderLookup, dealerProductIdOf, placeDealerOrder } from "./dealer-products";
 import { installFromLpa, type MeisimEsimOrder } from "./esim-api";
 import { check, checkIntegerRange, checkNonEmpty } from "./input";
 import type { MeisimBundle } from "./normalise";
@@ -45,16 +46,23 @@ export const MEISIM_MAX_QUANTITY = 20;
  */
 const CLOCK_SKEW_MS = 2 * 60_000;
 
-const FAILED_ROW = /^(failed|failure|error|declined|rejected)$/i;
+/** The one order status the document shows in GET /api/v1/orders: the order was placed. */
+const COMPLETED = "completed";
 
-/** The order's status from its eSIMs' history statuses. */
-function orderStatus(statuses: readonly string[]): ProviderOrderStatus {
-  const lower = statuses.map((s) => s.toLowerCase());
-  const revoked = lower.filter((s) => s === "revoked").length;
-  if (lower.some((s) => s === "pending" || s === "processing")) return "pending";
-  if (revoked > 0 && revoked === lower.length) return "cancelled";
-  if (revoked > 0) return "partially_cancelled";
-  return "active";
+/** A history row's status word, as compared. */
+const statusWord = (row: MeisimOrderRecord) => row.status.trim().toLowerCase();
+
+/**
+ * A history row's status for reconciliation. "completed" (the document's
+ * word) is a live order; "revoked" is what our own revoke leaves. Any other
+ * word the document does not list may still be a live order: it reads as
+ * pending (held, never as failed or absent).
+ */
+function listedStatus(row: MeisimOrderRecord): ProviderOrderStatus {
+  const word = statusWord(row);
+  if (word === COMPLETED) return "active";
+  if (word === "revoked") return "cancelled";
+  return "pending";
 }
 
 interface PlacedCard {
@@ -187,6 +195,11 @@ export class MeisimProvider implements EsimProvider {
           const cause = err instanceof InstallUnreadableError ? err : (err.cause ?? err);
           throw new MeisimOrderOutcomeUnknownError(what, cause, cards.map(delivered), itemId, notSent);
         }
+        // 402: the dealer wallet is short and nothing was placed for this card (the document's meaning).
+        const refusal =
+          err instanceof MeisimInsufficientBalanceError
+            ? new ProviderFundsError("meisim", `POST /api/v1/esim/order for ${itemId}: the dealer wallet is short (402)`, err)
+            : err;
         if (cards.length > 0) {
           this.log.error("meisim: order partly placed, then refused", {
             otherOrderId: input.otherOrderId,
@@ -194,9 +207,9 @@ export class MeisimProvider implements EsimProvider {
             refusedItemId: itemId,
             err,
           });
-          throw new MeisimPartialOrderError(placedOrder(input.otherOrderId, cards), input.itemIds.slice(i), err);
+          throw new MeisimPartialOrderError(placedOrder(input.otherOrderId, cards), input.itemIds.slice(i), refusal);
         }
-        throw err;
+        throw refusal;
       }
     }
     this.log.info("meisim: order placed", { otherOrderId: input.otherOrderId, esims: cards.length });
@@ -213,7 +226,7 @@ export class MeisimProvider implements EsimProvider {
   async findOrder(input: OrderLookupInput): Promise<OrderLookup> {
     check(input.itemIds.length > 0, "itemIds", "at least one item id to look for");
     const productId = input.planRef === undefined ? null : dealerProductIdOf(input.planRef);
-    if (productId) return dealerOrderLookup(productId);
+    if (productId && !input.providerOrderRef) return dealerOrderLookup(productId);
     let rows: MeisimOrderRecord[];
     try {
       rows = await this.client.account.orders();
@@ -225,7 +238,22 @@ export class MeisimProvider implements EsimProvider {
         reason: `MeiSIM's order history (GET /api/v1/orders) could not be read: ${describeProviderFailure(err)}`,
       };
     }
-    const live = rows.filter((r) => r.type.toLowerCase() !== "topup" && !FAILED_ROW.test(r.status.trim()));
+    if (productId) return dealerOrderInHistory(rows, input.providerOrderRef!, input.otherOrderId);
+    const esimRows = rows.filter((r) => r.type.toLowerCase() !== "topup");
+    // Only the document's "completed" proves a placed order; a row of ours with another status cannot be read either way.
+    const unreadable = esimRows.filter(
+      (r) =>
+        statusWord(r) !== COMPLETED &&
+        r.customerReference !== null &&
+        (input.itemIds.includes(r.customerReference) || r.customerReference === input.otherOrderId),
+    );
+    if (unreadable.length > 0) {
+      return {
+        outcome: "unknown",
+        reason: `MeiSIM's order history holds ${unreadable.map((r) => `order ${r.id} (${r.customerReference}) with status "${r.status}"`).join(", ")}; the document shows only "completed", so whether it was placed cannot be told. Check it in the MeiSIM portal.`,
+      };
+    }
+    const live = esimRows.filter((r) => statusWord(r) === COMPLETED);
     const matched = new Map<OtherItemId, MeisimOrderRecord>();
     for (const itemId of input.itemIds) {
       const hits = live.filter((r) => r.customerReference === itemId);
@@ -241,6 +269,12 @@ export class MeisimProvider implements EsimProvider {
       if (!row) break;
       matched.set(itemId, row);
     }
+    // An order an admin names by MeiSIM's id or its ICCID (one placed without our reference): it fills the first item still missing.
+    const named = input.providerOrderRef
+      ? live.find((r) => (r.id === input.providerOrderRef || r.iccid === input.providerOrderRef) && r.customerReference === null)
+      : undefined;
+    const firstMissing = input.itemIds.find((itemId) => !matched.has(itemId));
+    if (named && firstMissing && ![...matched.values()].includes(named)) matched.set(firstMissing, named);
 
     const found: { itemId: OtherItemId; row: MeisimOrderRecord; esim: DeliveredEsim }[] = [];
     const unknown: string[] = [];
@@ -287,7 +321,7 @@ export class MeisimProvider implements EsimProvider {
       provider: "meisim",
       providerOrderRef: ordered[0]!.row.id,
       otherOrderId: input.otherOrderId,
-      status: orderStatus(ordered.map((f) => f.row.status)),
+      status: "active",
       esims: ordered.map((f) => f.esim),
       charged: { amountMinor: amounts.reduce((sum, a) => sum + a.amountMinor, 0), currency: "USD" },
     };
@@ -308,7 +342,7 @@ export class MeisimProvider implements EsimProvider {
         providerOrderRef: r.id,
         reference: r.customerReference,
         iccid: r.iccid,
-        status: FAILED_ROW.test(r.status.trim()) ? "void" : orderStatus([r.status]),
+        status: listedStatus(r),
         createdAt: r.createdAt,
       }));
     const oldest = Math.min(...rows.map((r) => Date.parse(r.createdAt)));

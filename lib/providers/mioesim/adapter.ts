@@ -159,14 +159,15 @@ export class MioesimProvider implements EsimProvider {
       };
     }
     try {
-      const { enough, detail } = await this.client.verifyResource({ ...plan, count });
-      return enough ? { available: true } : { available: false, reason: "out_of_stock", detail };
+      const { stock, detail } = await this.client.verifyResource({ ...plan, count });
+      if (stock === "enough") return { available: true };
+      // An answer whose shape says neither way is not "enough": nothing is sold on it.
+      return { available: false, reason: stock === "short" ? "out_of_stock" : "unavailable", detail };
     } catch (err) {
       if (err instanceof MioesimTokenExpiredError || err instanceof MioesimSignatureError) {
         return { available: false, reason: "provider_account", detail: describeProviderFailure(err) };
       }
-      // -3 ("operation failed") is how MIOeSIM says the package cannot be filled; other codes are read the same way.
-      if (err instanceof MioesimApiError) return { available: false, reason: "out_of_stock", detail: describeProviderFailure(err) };
+      // No error code is documented as "out of stock" (-3 is "not found / operation failed"): the check could not tell, so nothing is sold.
       return { available: false, reason: "unavailable", detail: describeProviderFailure(err) };
     }
   }
@@ -217,10 +218,12 @@ export class MioesimProvider implements EsimProvider {
   }
 
   /**
-   * ASSUMPTION 3: MIOeSIM documents no order query. Found → the order;
-   * documented code 3 → absent; anything else the service answers → unknown,
-   * with a reason for the operator. Only transport failures (timeout,
-   * connection) and login failures are thrown: they say nothing about the order.
+   * ASSUMPTION 3: MIOeSIM documents no order query, so nothing it answers
+   * proves that no order exists: never "absent". An order tagged with our
+   * reference (or the number we asked for), read by the documented order
+   * table → found; anything else, code 3 included → unknown, with a reason
+   * for the operator. Only transport failures (timeout, connection) and
+   * login failures are thrown: they say nothing about the order.
    */
   async findOrder(input: OrderLookupInput): Promise<OrderLookup> {
     const key: MioesimOrderKey = input.providerOrderRef ? { orderNum: input.providerOrderRef } : { otherOrderId: input.otherOrderId };
@@ -241,7 +244,8 @@ export class MioesimProvider implements EsimProvider {
     try {
       found = await this.client.queryOrder(key);
     } catch (err) {
-      if (err instanceof MioesimNotFoundError) return { outcome: "absent" };
+      // Code 3 ("data does not exist") from an undocumented endpoint does not prove the order was never made.
+      if (err instanceof MioesimNotFoundError) return unknown(`code 3 (${err.message}), which from an undocumented look-up proves nothing`);
       // A failure that may pass (timeout, connection, 5xx, 429, 99, -1) is not an answer: the caller asks again later.
       if (err instanceof ProviderTimeoutError || err instanceof ProviderNetworkError || (err instanceof ProviderError && err.retryable))
         throw err;
@@ -251,8 +255,8 @@ export class MioesimProvider implements EsimProvider {
       throw err;
     }
     const { order, raw } = found;
-    if ("otherOrderId" in key && order.otherOrderId !== null && order.otherOrderId !== key.otherOrderId) {
-      return unknown(`order ${order.orderNum}, which is tagged ${order.otherOrderId}, not ${key.otherOrderId}`);
+    if ("otherOrderId" in key && order.otherOrderId !== key.otherOrderId) {
+      return unknown(`order ${order.orderNum}, which is tagged ${order.otherOrderId ?? "with no otherOrderId"}, not ${key.otherOrderId}`);
     }
     if ("orderNum" in key && order.orderNum !== key.orderNum) return unknown(`order ${order.orderNum} instead`);
     const physical = Boolean(input.dpId);

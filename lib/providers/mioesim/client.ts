@@ -28,21 +28,26 @@
  * 3. Order look-up. The docs name NO order-query endpoint (they say
  *    otherOrderId is "returned in subsequent queries"). We use
  *    GET /api_esim/getOrderInfo with `orderNum` or `otherOrderId`, answering
- *    the order object (also accepted: wrapped, or a list to pick ours from);
- *    code 3 (documented "data does not exist") means there is none. Any
- *    other answer (HTTP 404 or another HTTP error, -3 — documented as "not
+ *    the order object (also accepted: wrapped, or a list to pick ours from),
+ *    which must echo the otherOrderId (or orderNum) asked for. Since the
+ *    endpoint is not documented, nothing it says proves an order absent:
+ *    code 3 (documented "data does not exist" elsewhere) and any other answer (HTTP 404 or another HTTP error, -3 — documented as "not
  *    found / operation failed", so ambiguous —, an unknown code, an
  *    unreadable body, an order tagged with another reference) means the
  *    look-up cannot tell; a timeout or refused connection is thrown as such.
  *    Used only after a lost answer or to poll a pending order, never before
  *    placing one.
  * 4. verifyResource parameters `skuId`, `priceId`, `count` (the addEsimOrder
- *    names; the docs name the endpoint only). Its answer is not shown: code 0
- *    means enough stock unless data clearly says otherwise (false, a false
+ *    names; the docs name the endpoint only). Its answer is not shown, so
+ *    it is read fail-closed: code 0 with no payload (data null/absent, or
+ *    true) is the documented "request succeeded" of a check, so enough;
+ *    data that clearly says short (false, a false
  *    available/enough/sufficient/isEnough/hasStock flag, or a
- *    stock/inventory/quantity/count number below `count`); a non-success
- *    code (-3 "operation failed", or any other) means not enough, except -1
- *    and -30, which are the account's credentials.
+ *    stock/inventory/quantity/count number below `count`) is out of stock;
+ *    any other shape cannot be read either way and nothing is sold on it. A
+ *    non-success code (-3 "not found / operation failed", or any other) is
+ *    not read as out of stock: the check could not tell (-1 and -30 are the
+ *    account's credentials).
  * 5. addEsimOrder: `otherOrderId` and `otherItemId` (documented names) are
  *    sent as parameters; the docs give ONE otherItemId per request, so it is
  *    sent only for a one-card order. Cards are matched to our line items by
@@ -127,6 +132,7 @@ import {
   type MioesimOrderStatus,
   type OrderLookupKey,
   type Skipped,
+  type StockAnswer,
 } from "./read";
 import { TokenSession } from "./session";
 import { signParams } from "./sign";
@@ -252,7 +258,7 @@ export class MioesimClient {
   }
 
   /** Whether MIOeSIM holds enough cards of this package for `count` (ASSUMPTION 4). API errors are thrown as such. */
-  verifyResource(input: { skuId: number; priceId: number; count: number }): Promise<{ enough: boolean; detail: string }> {
+  verifyResource(input: { skuId: number; priceId: number; count: number }): Promise<StockAnswer> {
     return this.read("verifyResource", input, (data) => readStock(data, input.count));
   }
 

@@ -446,10 +446,8 @@ export function readOrderLookup(data: unknown, key: OrderLookupKey): MioesimOrde
   if (!list) fail(endpoint, `data is neither an order nor a list of orders`, data);
   const orders = list.map((item, index) => readOrder(item, endpoint, `data[${index}]`));
   if ("orderNum" in key) return orders.filter((order) => order.orderNum === key.orderNum).at(-1) ?? null;
-  const matching = orders.filter((order) => order.otherOrderId === key.otherOrderId);
-  // A service that filtered by our reference but does not echo it: one untagged order is the answer; several cannot be told apart.
-  const only = orders.length === 1 && orders[0]!.otherOrderId === null ? orders[0]! : null;
-  return matching.at(-1) ?? only;
+  // Only an order that echoes our reference is ours: an untagged one could be any order of the account.
+  return orders.filter((order) => order.otherOrderId === key.otherOrderId).at(-1) ?? null;
 }
 
 /**
@@ -483,31 +481,49 @@ export function readRefund(data: unknown): { status: MioesimOrderStatus | null }
 const STOCK_FLAGS = ["available", "enough", "sufficient", "isEnough", "hasStock", "isAvailable", "inStock"] as const;
 const STOCK_COUNTS = ["stock", "inventory", "quantity", "count", "stockCount", "availableCount", "remaining"] as const;
 
+/** What a verifyResource answer says: enough, short, or nothing readable either way. */
+export interface StockAnswer {
+  stock: "enough" | "short" | "unreadable";
+  detail: string;
+}
+
 /**
- * A successful verifyResource answer means "enough" unless its data
- * clearly says otherwise: false, a false flag, or a stock number below
- * `count`. Anything else (null, true, an object without those fields) is enough.
+ * A successful verifyResource answer (its shape is undocumented), read
+ * fail-closed: no payload (null, absent, true) is the success code's own
+ * "request succeeded", so enough; false, a false flag or a stock number
+ * below `count` is short; a true flag or a number at least `count` is
+ * enough; any other shape is unreadable, never "enough".
  */
-export function readStock(data: unknown, count: number): { enough: boolean; detail: string } {
+export function readStock(data: unknown, count: number): StockAnswer {
   const shown = JSON.stringify(data ?? null).slice(0, 120);
-  const stock = (n: number) =>
+  const stock = (n: number): StockAnswer =>
     n >= count
-      ? { enough: true, detail: `stock ${n} ≥ ${count}` }
-      : { enough: false, detail: `MIOeSIM reports ${n} in stock, ${count} wanted` };
-  if (data === false) return { enough: false, detail: "MIOeSIM verifyResource answered false" };
+      ? { stock: "enough", detail: `stock ${n} ≥ ${count}` }
+      : { stock: "short", detail: `MIOeSIM reports ${n} in stock, ${count} wanted` };
+  const unreadable: StockAnswer = {
+    stock: "unreadable",
+    detail: `MIOeSIM verifyResource answered ${shown}, which says neither enough nor short (its answer is undocumented)`,
+  };
+  if (data === undefined || data === null || data === true) return { stock: "enough", detail: `MIOeSIM verifyResource answered ${shown}` };
+  if (data === false) return { stock: "short", detail: "MIOeSIM verifyResource answered false" };
   const bare = typeof data === "number" || typeof data === "string" ? looseNumber(data) : undefined;
   if (bare !== undefined) return stock(bare);
-  if (typeof data === "string" && looseBoolean(data) === false)
-    return { enough: false, detail: `MIOeSIM verifyResource answered "${data}"` };
+  if (typeof data === "string") {
+    const flag = looseBoolean(data);
+    if (flag === false) return { stock: "short", detail: `MIOeSIM verifyResource answered "${data}"` };
+    return flag === true ? { stock: "enough", detail: `MIOeSIM verifyResource answered "${data}"` } : unreadable;
+  }
   if (isRecord(data)) {
     for (const name of STOCK_FLAGS) {
       const raw = pick(data, [name]);
-      if (raw !== undefined && looseBoolean(raw) === false) return { enough: false, detail: `MIOeSIM verifyResource answered ${shown}` };
+      if (raw !== undefined && looseBoolean(raw) === false) return { stock: "short", detail: `MIOeSIM verifyResource answered ${shown}` };
     }
     const n = optional(data, STOCK_COUNTS, looseNumber);
     if (n !== undefined) return stock(n);
+    if (STOCK_FLAGS.some((name) => looseBoolean(pick(data, [name])) === true))
+      return { stock: "enough", detail: `MIOeSIM verifyResource answered ${shown}` };
   }
-  return { enough: true, detail: `MIOeSIM verifyResource answered ${shown}` };
+  return unreadable;
 }
 
 // ---- card status and history (undocumented answers)

@@ -73,22 +73,22 @@ describe("MIOeSIM catalog endpoints", () => {
 
   it("verifyResource tracks finite stock", async () => {
     const { client, state } = await startFixture();
-    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 5 })).enough).toBe(true);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 5 })).stock).toBe("enough");
     // The 10 GB package of every fifth SKU is seeded sold out.
-    expect((await client.verifyResource({ skuId: 40, priceId: 404, count: 1 })).enough).toBe(false);
+    expect((await client.verifyResource({ skuId: 40, priceId: 404, count: 1 })).stock).toBe("short");
     // 3 GB packages are seeded with 20 cards.
-    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 20 })).enough).toBe(true);
-    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 21 })).enough).toBe(false);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 20 })).stock).toBe("enough");
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.threeGb, count: 21 })).stock).toBe("short");
     state.setStock(JAPAN.oneGb, 0);
-    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(false);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).stock).toBe("short");
   });
 
   it("verifyResource says no under the forced out-of-stock fault, once", async () => {
     const { client, sim } = await startFixture();
     await client.getSkus();
     sim.faults.forced.outOfStock = 1;
-    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(false);
-    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(true);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).stock).toBe("short");
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).stock).toBe("enough");
   });
 
   it("takes faults at run time over HTTP, as the demo does", async () => {
@@ -100,7 +100,7 @@ describe("MIOeSIM catalog endpoints", () => {
       body: JSON.stringify({ forced: { outOfStock: 1 } }),
     });
     expect(response.ok).toBe(true);
-    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).enough).toBe(false);
+    expect((await client.verifyResource({ skuId: 26, priceId: JAPAN.oneGb, count: 1 })).stock).toBe("short");
   });
 
   it("verifyResource answers -3 for a package of another SKU", async () => {

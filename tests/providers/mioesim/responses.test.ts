@@ -459,8 +459,6 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
       [null, 1, true],
       [undefined, 1, true],
       [true, 1, true],
-      [{}, 1, true],
-      [{ message: "ok" }, 1, true],
       [{ available: true }, 1, true],
       [{ available: false }, 1, false],
       [{ Enough: "false" }, 1, false],
@@ -482,10 +480,23 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
       if (!answer.available) expect(answer.reason).toBe("out_of_stock");
     });
 
+    it.each([[{}], [{ message: "ok" }], [{ skuId: 26, priceId: 441 }], ["maybe"], [[1, 2]]])(
+      "data %j says neither enough nor short: not sold on it (unavailable), never read as enough",
+      async (data) => {
+        const { provider } = canned({ "/api_esim/verifyResource": { code: 0, message: "success", data } });
+        expect(await provider.checkAvailability("26:441", 1)).toMatchObject({
+          available: false,
+          reason: "unavailable",
+          detail: expect.stringMatching(/neither enough nor short/),
+        });
+      },
+    );
+
     it.each([
-      [failing(-3, "Insufficient inventory"), "out_of_stock"],
-      [failing(-2, "count is null"), "out_of_stock"],
-      [failing(777, "?"), "out_of_stock"],
+      // No error code is documented as out of stock: the check could not tell, so nothing is sold, but nothing is called sold out either.
+      [failing(-3, "Insufficient inventory"), "unavailable"],
+      [failing(-2, "count is null"), "unavailable"],
+      [failing(777, "?"), "unavailable"],
       [failing(-30, "Signature is wrong"), "provider_account"],
       [() => ({ status: 502, body: "bad gateway" }), "unavailable"],
       ["<html>oops</html>", "unavailable"],
@@ -560,7 +571,6 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
       ["the order under a wrapper", ok({ order: ours })],
       ["a list of one", ok([ours])],
       ["a wrapped list holding ours among others", ok({ Records: [{ ...ORDER, orderNum: "EP-OTHER", otherOrderId: "SO-8" }, pascal] })],
-      ["a list of one order that does not echo our reference", ok({ rows: [ORDER] })],
     ])("finds %s", async (_case, body) => {
       const { provider } = canned({ "/api_esim/getOrderInfo": body });
       const found = await provider.findOrder(lookup("SO-9"));
@@ -582,6 +592,9 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
       ["an empty list", ok([]), /no order matching/],
       ["several orders none of which echoes our reference", ok([ORDER, { ...ORDER, orderNum: "EP2" }]), /no order matching/],
       ["an order tagged with someone else's reference", ok({ ...ORDER, otherOrderId: "SO-8" }), /tagged SO-8, not SO-9/],
+      ["an order that does not echo our reference", ok(ORDER), /tagged with no otherOrderId, not SO-9/],
+      ["a list of one order that does not echo our reference", ok({ rows: [ORDER] }), /no order matching/],
+      ["the code 3 of an undocumented endpoint", failing(3, "Data does not exist"), /code 3/],
       ["something that is not an order", ok({ hello: "world" }), /neither an order nor a list/],
     ])("cannot tell from %s, and says why without throwing", async (_case, answer, why) => {
       const { provider } = canned({ "/api_esim/getOrderInfo": answer });
@@ -600,9 +613,11 @@ describe("MIOeSIM undocumented answers, read tolerantly", () => {
       await expect(provider.findOrder(lookup("SO-9"))).rejects.toThrow(why);
     });
 
-    it("says absent only on the documented code 3", async () => {
-      const { provider } = canned({ "/api_esim/getOrderInfo": failing(3, "Data does not exist") });
-      expect(await provider.findOrder(lookup("SO-9"))).toEqual({ outcome: "absent" });
+    it("never says absent: no documented answer proves that MIOeSIM holds no such order", async () => {
+      for (const answer of [failing(3, "Data does not exist"), failing(-3, "not found"), ok([]), ok(null)]) {
+        const { provider } = canned({ "/api_esim/getOrderInfo": answer });
+        expect((await provider.findOrder(lookup("SO-9"))).outcome).toBe("unknown");
+      }
     });
 
     it.each([

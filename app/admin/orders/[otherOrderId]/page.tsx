@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import {
   addNoteAction,
+  attachUpstreamOrderAction,
   cancelOrderAction,
   confirmCancellationAction,
   refreshOrderAction,
@@ -348,6 +349,30 @@ function OrderActions({ order }: { order: DeskOrder }) {
         <ActionForm action={retryOrderAction} label="Retry delivery" submitLabel="Retry delivery" variant="secondary">
           {hidden}
           <Reason id="reason-retry" label="Reason to retry" />
+        </ActionForm>
+      )}
+      {canTransition(order.status, "upstream_order_recorded") && (
+        <ActionForm
+          action={attachUpstreamOrderAction}
+          label="Attach the upstream order"
+          submitLabel="Found at provider: attach it"
+          variant="secondary"
+        >
+          {hidden}
+          <input type="hidden" name="requestKey" value={randomUUID()} />
+          <label htmlFor="attach-provider-ref" className="sr-only">
+            The provider&apos;s order id or ICCID
+          </label>
+          <input
+            id="attach-provider-ref"
+            name="providerRef"
+            required
+            minLength={3}
+            maxLength={100}
+            placeholder="Provider order id or ICCID"
+            className={inputClass}
+          />
+          <Reason id="reason-attach" label="Where you found it" />
         </ActionForm>
       )}
       {order.status === "NEEDS_REVIEW" && (
