@@ -112,6 +112,8 @@ describe("recovery after a crash", { timeout: 120_000 }, () => {
     expect(orphaned).toMatchObject({ status: OrderStatus.FULFILLING });
     expect(orphaned.placementSentAt).not.toBeNull();
 
+    // The worker's start-up sweep takes over only a run whose lease has run out; one started sooner waits for the next sweep (a minute).
+    await new Promise((resolve) => setTimeout(resolve, orphaned.leaseExpiresAt!.getTime() - Date.now() + 200));
     startWorker();
     await waitUntil("delivery", async () => (await statusOf(order.otherOrderId)) === OrderStatus.FULFILLED);
 

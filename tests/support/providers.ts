@@ -19,6 +19,7 @@ import { createOrder } from "@/lib/orders/orders";
 import type { Faults } from "@/simulators/shared/server";
 import { MEISIM_DEMO_ACCOUNT, startMeisimSimulator, type MeisimSimulator } from "@/simulators/meisim";
 import { MIOESIM_DEMO_ACCOUNT, startMioesimSimulator, type MioesimSimOptions, type MioesimSimulator } from "@/simulators/mioesim";
+import { CATALOG as MIOESIM_CATALOG } from "@/simulators/mioesim/catalog";
 
 export interface ProviderWorld {
   mioesim: MioesimSimulator;
@@ -128,10 +129,20 @@ export interface CatalogPlanSpec {
   planRef: string;
   destination?: (typeof DESTINATIONS)[keyof typeof DESTINATIONS];
   priceMinor?: number;
+  /** The provider's cost; by default what a sync would store (the MIOeSIM simulator's package price). */
+  wholesaleMinor?: number;
   cancellable?: boolean;
   renewable?: boolean;
   active?: boolean;
   syncedAt?: Date;
+}
+
+/** A MIOeSIM package's price in the simulator's catalog (what the order answer charges); 4.49 for anything else. */
+function syncedWholesaleMinor(spec: CatalogPlanSpec): number {
+  if (spec.provider !== "mioesim") return 449;
+  const [skuId, priceId] = spec.planRef.split(":").map(Number);
+  const pkg = MIOESIM_CATALOG.find((sku) => sku.skuId === skuId)?.packages.find((p) => p.priceId === priceId);
+  return pkg ? Math.round(pkg.price * 100) : 449;
 }
 
 /**
@@ -151,7 +162,7 @@ export async function catalogPlan(spec: CatalogPlanSpec): Promise<Plan> {
     name: `${destination.name} ${spec.planRef}`,
     dataMb: 1024,
     days: 7,
-    wholesaleMinor: 449,
+    wholesaleMinor: spec.wholesaleMinor ?? syncedWholesaleMinor(spec),
     priceMinor: spec.priceMinor ?? 699,
     currency: "USD",
     priceOverridden: false,

@@ -8,7 +8,7 @@ import {
 } from "../errors";
 import { looseBoolean, pick, isRecord } from "../loose";
 import type { EsimInstall, Money, ProgressFn } from "../types";
-import { MeisimServerError, MeisimUpstreamError } from "./errors";
+import { MeisimApiError, MeisimServerError, MeisimUpstreamError } from "./errors";
 import { check, checkEmail, checkIccid, checkIntegerRange, checkNonEmpty } from "./input";
 import {
   bundleList,
@@ -111,10 +111,16 @@ function neverSent(err: ProviderNetworkError): boolean {
   return false;
 }
 
-/** A write whose answer never arrived, or arrived unreadable (5xx, not JSON), may have taken effect. */
+/**
+ * A write whose answer never arrived, arrived unreadable (5xx, not JSON), or
+ * came with an HTTP status the document's error table does not list (a 409,
+ * say) may have taken effect: none of them says nothing was done.
+ */
 export function answerLost(err: unknown): boolean {
   if (err instanceof ProviderNetworkError) return !neverSent(err);
-  return err instanceof ProviderTimeoutError || err instanceof MeisimServerError || err instanceof ProviderResponseError;
+  // meisimErrorFor gives each listed status its own class; the bare class is an unlisted one.
+  const unlistedStatus = err instanceof MeisimApiError && err.constructor === MeisimApiError;
+  return err instanceof ProviderTimeoutError || err instanceof MeisimServerError || err instanceof ProviderResponseError || unlistedStatus;
 }
 
 export class MeisimEsimApi {

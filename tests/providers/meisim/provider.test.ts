@@ -229,7 +229,7 @@ describe.each(ALL_DIALECTS)("MeisimProvider (EsimProvider contract), %s dialect"
       // Placed for certain (an ICCID came back), but its QR image is on a host not allowed: held, never read as an LPA.
       expect(lost).toBeInstanceOf(OrderOutcomeUnknownError);
       expect(installUnreadableIn(lost)).toBeInstanceOf(InstallUnreadableError);
-      expect((lost as Error).message).toMatch(/qr\.example is not an allowed QR image host/);
+      expect((lost as Error).message).toMatch(/qr\.example is not on MeiSIM's URL allow-list/);
     });
 
     it("refuses bad input before sending anything", async () => {

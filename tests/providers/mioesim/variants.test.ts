@@ -81,13 +81,13 @@ describe("MIOeSIM refund, refund-in-process dialect", () => {
 });
 
 describe("MIOeSIM stock, stock-code dialect", () => {
-  it("reads -3 from verifyResource as out of stock, and the bare success as enough", async () => {
+  it("reads -3 from verifyResource as unavailable (the documents' 'not found / operation failed', not sold out), and the bare success as enough", async () => {
     const { provider, state } = await startFixture({ dialect: "stock-code" });
     state.setStock(262, 5);
     expect(await provider.checkAvailability("26:262", 5)).toEqual({ available: true });
     expect(await provider.checkAvailability("26:262", 6)).toMatchObject({
       available: false,
-      reason: "out_of_stock",
+      reason: "unavailable",
       detail: expect.stringMatching(/code -3/),
     });
   });
