@@ -1,7 +1,11 @@
 import type { Page } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
+import config from "../playwright.config";
 import { attachmentIn, E2E, emailsTo, expect, signInWithPassword, test } from "./fixtures";
+
+/** The simulators the store under test talks to. */
+const SIMULATORS = (config.webServer as { env: Record<string, string> }).env;
 
 /** Clicks "Buy" on the first plan row of a destination that matches `row`. */
 async function buyPlan(page: Page, destination: string, row: (rows: ReturnType<Page["getByRole"]>) => ReturnType<Page["getByRole"]>) {
@@ -71,8 +75,16 @@ test("a customer buys a plan by card and gets the QR code, LPA, iOS link and PDF
   }
 });
 
-test("a cancellation acknowledged but not confirmed: no refund until confirmed", async ({ page, browser, customer: _signedIn }) => {
+test("a cancellation acknowledged but not confirmed: no refund until confirmed", async ({
+  page,
+  browser,
+  request,
+  customer: _signedIn,
+}) => {
   test.setTimeout(180_000); // a purchase, the cancellation jobs, then the admin's confirmation
+  // The strict MIOeSIM answers a cancellation as done (status 2); this one processes it but answers with a bare acknowledgement.
+  const armed = await request.post(`${SIMULATORS.MIOESIM_BASE_URL}/__sim/faults`, { data: { forced: { refundAcknowledged: 1 } } });
+  expect(armed.ok()).toBe(true);
   await topUpWallet(page, "60");
   // A plan whose policy allows cancellation (no "Non-refundable" badge).
   await buyPlan(page, "japan", (rows) =>
@@ -90,7 +102,7 @@ test("a cancellation acknowledged but not confirmed: no refund until confirmed",
   await page.getByRole("button", { name: "Cancel and refund" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Cancellation requested" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Cancel and refund" })).toHaveCount(0);
-  // The job sends refundOrder; MIOeSIM (documents only) acknowledges it with data null, which confirms nothing.
+  // The job sends refundOrder; MIOeSIM acknowledges it with data null, which confirms nothing.
   await expect(page.getByText("Cancellation pending", { exact: true }).first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText("Your order was cancelled and refunded.")).toHaveCount(0);
   await page.goto("/wallet");

@@ -54,7 +54,7 @@ export async function changePassword(
   if (!guess.allowed) return "rate_limited";
   const stored = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } });
   if (!stored.passwordHash || !(await verifyPassword(input.current, stored.passwordHash))) {
-    await recordAudit({ actorId: user.id, action: "user.password_change_failed", entityType: "User", entityId: user.id, origin });
+    await recordAudit({ actorId: user.id, action: "auth.password_change_failed", entityType: "User", entityId: user.id, origin });
     return "wrong_password";
   }
   await guess.succeeded();
